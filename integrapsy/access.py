@@ -1,0 +1,109 @@
+"""The access policy: the one place that answers "may this user ...?" and "which rows?".
+
+Views and selectors call it; templates only receive the flags it computes. A row outside
+a user's scope is answered with a 404 (``get_or_404``-style helpers raise ``Http404``),
+so that its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.http import Http404
+
+from integrapsy.accounts.models import Role
+
+
+class Capability(StrEnum):
+    ADMIN_SITE = "admin_site"
+    VIEW_HOME = "view_home"
+    CHANGE_OWN_PASSWORD = "change_own_password"
+
+
+# Which roles hold which capability. Later features add their capabilities here.
+CAPABILITIES: dict[Capability, frozenset[str]] = {
+    Capability.ADMIN_SITE: frozenset({Role.ADMIN}),
+    Capability.VIEW_HOME: frozenset(Role.values),
+    Capability.CHANGE_OWN_PASSWORD: frozenset(Role.values),
+}
+
+CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER})
+
+
+@dataclass(frozen=True)
+class AccessProfile:
+    """What the policy needs to know about a user, read once per request."""
+
+    roles: frozenset[str] = frozenset()
+    teams_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    organisations_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    def team_ids(self, *roles: str) -> frozenset[int]:
+        wanted = roles or tuple(self.teams_by_role)
+        return frozenset().union(*(self.teams_by_role.get(r, frozenset()) for r in wanted))
+
+    def organisation_ids(self, *roles: str) -> frozenset[int]:
+        wanted = roles or tuple(self.organisations_by_role)
+        return frozenset().union(*(self.organisations_by_role.get(r, frozenset()) for r in wanted))
+
+
+_EMPTY = AccessProfile()
+
+
+def profile(user) -> AccessProfile:
+    """The user's roles and scopes, cached on the user object (one query per request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _EMPTY
+    cached = getattr(user, "_access_profile", None)
+    if cached is not None:
+        return cached
+    teams: dict[str, set[int]] = {}
+    orgs: dict[str, set[int]] = {}
+    roles: set[str] = set()
+    for role, team_id, org_id in user.memberships.values_list("role", "team_id", "organisation_id"):
+        roles.add(role)
+        if team_id is not None:
+            teams.setdefault(role, set()).add(team_id)
+        if org_id is not None:
+            orgs.setdefault(role, set()).add(org_id)
+    result = AccessProfile(
+        roles=frozenset(roles),
+        teams_by_role={r: frozenset(ids) for r, ids in teams.items()},
+        organisations_by_role={r: frozenset(ids) for r, ids in orgs.items()},
+    )
+    user._access_profile = result
+    return result
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(profile(user).roles.intersection(roles))
+
+
+def can(user, capability: Capability) -> bool:
+    return has_role(user, *CAPABILITIES[capability])
+
+
+def require(user, capability: Capability) -> None:
+    """Answer 404 (never 403) when the user lacks the capability."""
+    if not can(user, capability):
+        raise Http404
+
+
+def team_ids(user, *roles: str) -> frozenset[int]:
+    """Teams in which the user holds one of ``roles`` (any role when none is given)."""
+    return profile(user).team_ids(*roles)
+
+
+def organisation_ids(user, *roles: str) -> frozenset[int]:
+    return profile(user).organisation_ids(*roles)
+
+
+def is_clinician_in(user, team_id: int) -> bool:
+    """Clinical content is for psychologists of the team that follows the case."""
+    return team_id in profile(user).team_ids(*CLINICAL_ROLES)
+
+
+def may_use_admin_site(user) -> bool:
+    return user.is_active and user.is_staff and can(user, Capability.ADMIN_SITE)

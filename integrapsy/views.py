@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from integrapsy import access
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.selectors import user_home_context
+
+
+@require_GET
+@never_cache
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """One home page; each role the user holds adds its own section."""
+    roles = access.profile(request.user).roles
+    ctx = user_home_context(user=request.user)
+    ctx["role_sections"] = [
+        {"role": role, "label": role.label, "template": f"home/_{role.value}.html"}
+        for role in Role
+        if role in roles
+    ]
+    return render(request, "home/index.html", ctx)
