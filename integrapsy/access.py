@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db.models import Q
 from django.http import Http404
 
 from integrapsy.accounts.models import Role
@@ -19,6 +20,12 @@ class Capability(StrEnum):
     ADMIN_SITE = "admin_site"
     VIEW_HOME = "view_home"
     CHANGE_OWN_PASSWORD = "change_own_password"
+    VIEW_CASES = "view_cases"
+    SUBMIT_REFERRAL = "submit_referral"
+    FOLLOW_OWN_REFERRALS = "follow_own_referrals"
+    TRIAGE_REFERRALS = "triage_referrals"
+    VIEW_TEAM_REFERRALS = "view_team_referrals"
+    MERGE_PERSONS = "merge_persons"
 
 
 # Which roles hold which capability. Later features add their capabilities here.
@@ -26,6 +33,12 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.ADMIN_SITE: frozenset({Role.ADMIN}),
     Capability.VIEW_HOME: frozenset(Role.values),
     Capability.CHANGE_OWN_PASSWORD: frozenset(Role.values),
+    Capability.VIEW_CASES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.SUBMIT_REFERRAL: frozenset({Role.REFERRER}),
+    Capability.FOLLOW_OWN_REFERRALS: frozenset({Role.REFERRER}),
+    Capability.TRIAGE_REFERRALS: frozenset({Role.COORDINATOR}),
+    Capability.VIEW_TEAM_REFERRALS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.MERGE_PERSONS: frozenset({Role.COORDINATOR}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -107,3 +120,74 @@ def is_clinician_in(user, team_id: int) -> bool:
 
 def may_use_admin_site(user) -> bool:
     return user.is_active and user.is_staff and can(user, Capability.ADMIN_SITE)
+
+
+# --- Cases, persons and referrals -------------------------------------------------------
+# The policy reaches the cases' rows through the querysets it is given, so the core does not
+# import the apps built on it.
+
+
+def staff_team_ids(user) -> frozenset[int]:
+    """Teams whose cases the user follows as coordinator, psychologist or social worker."""
+    return profile(user).team_ids(*STAFF_ROLES)
+
+
+def scope_cases(user, queryset):
+    """The cases the user may open: their teams' cases and cases shared with their teams.
+
+    Ambassadors reach only the cases they are assigned to, through their own reduced pages;
+    interpreters and referrers reach none.
+    """
+    ids = staff_team_ids(user)
+    if not ids:
+        return queryset.none()
+    share_model = queryset.model._meta.get_field("shares").related_model
+    shared = share_model.objects.filter(team_id__in=ids).values("case_id")
+    return queryset.filter(Q(team_id__in=ids) | Q(pk__in=shared))
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What a user may do on one case they can open."""
+
+    write: bool
+    clinical: bool
+    coordinate: bool
+
+
+def case_access(user, case) -> CaseAccess:
+    """Flags for a case the user may open (scope it first with ``scope_cases``)."""
+    prof = profile(user)
+    own_team = case.team_id in prof.team_ids(*STAFF_ROLES)
+    return CaseAccess(
+        write=bool(staff_team_ids(user)),
+        clinical=is_clinician_in(user, case.team_id),
+        coordinate=own_team and case.team_id in prof.team_ids(Role.COORDINATOR),
+    )
+
+
+def visible_timeline_visibilities(user, case) -> list[str]:
+    """Clinical events are for psychologists of the case's team only."""
+    return ["team", "clinical"] if is_clinician_in(user, case.team_id) else ["team"]
+
+
+def scope_persons(user, queryset):
+    """Persons with a case (or a referral) the user may open."""
+    ids = staff_team_ids(user)
+    if not ids:
+        return queryset.none()
+    case_model = queryset.model._meta.get_field("cases").related_model
+    referral_model = queryset.model._meta.get_field("referrals").related_model
+    cases = scope_cases(user, case_model.objects.all()).values("person_id")
+    referrals = referral_model.objects.filter(team_id__in=ids, person__isnull=False).values("person_id")
+    return queryset.filter(Q(pk__in=cases) | Q(pk__in=referrals))
+
+
+def scope_referrals_for_team(user, queryset):
+    """Referrals addressed to the user's teams (staff view)."""
+    return queryset.filter(team_id__in=staff_team_ids(user))
+
+
+def scope_referrals_for_referrer(user, queryset):
+    """Referrals of the referrer's own organisation(s): status and dates only."""
+    return queryset.filter(organisation_id__in=profile(user).organisation_ids(Role.REFERRER))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from integrapsy import views
 from integrapsy.accounts import views as account_views
@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("cases.urls")),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from integrapsy import access
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.selectors import user_home_context
+from integrapsy.navigation import HOME_PANELS
 
 
 @require_GET
@@ -29,6 +30,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """One home page; each role the user holds adds its own section."""
     roles = access.profile(request.user).roles
     ctx = user_home_context(user=request.user)
+    ctx["panels"] = [
+        {"template": panel.template, **panel.context(user=request.user)}
+        for panel in HOME_PANELS
+        if access.can(request.user, panel.capability)
+    ]
     ctx["role_sections"] = [
         {"role": role, "label": role.label, "template": f"home/_{role.value}.html"}
         for role in Role

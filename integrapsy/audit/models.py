@@ -16,7 +16,24 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError("Append-only records cannot be changed.")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record that is written once: saving it again or deleting it raises."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError(f"{self._meta.verbose_name} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name} cannot be deleted.")
+
+
+class AuditEvent(AppendOnlyModel):
     """Who did or read what, on which object, when and from where. Never changed, never deleted."""
 
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
@@ -36,8 +53,6 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=255, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("audit event")
@@ -46,11 +61,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit events cannot be deleted.")

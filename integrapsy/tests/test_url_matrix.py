@@ -24,6 +24,21 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
     return statuses
 
 
+STAFF_200 = {"coordinator": 200, "psychologist": 200, "social_worker": 200}
+
+
+def CASE(w):  # noqa: N802
+    return {"reference": w["case"].reference}
+
+
+def PERSON(w):  # noqa: N802
+    return {"code": w["case"].person.code}
+
+
+def REFERRAL(w):  # noqa: N802
+    return {"code": w["referral"].code}
+
+
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
@@ -35,6 +50,37 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "set_language": (None, expect(405, anonymous=405)),  # POST only, also on the login page
     # Django's admin: staff only; others are sent to the admin's own login page.
     "admin:index": (None, expect(302, admin=200)),
+    # Cases, persons and referrals
+    "cases:list": (None, expect(404, **STAFF_200)),
+    "cases:detail": (CASE, expect(404, **STAFF_200)),
+    "cases:note_add": (CASE, expect(405)),
+    "cases:update": (CASE, expect(404, **STAFF_200)),
+    "cases:close": (CASE, expect(404, **STAFF_200)),
+    "cases:share": (CASE, expect(404, **STAFF_200)),
+    "cases:person_detail": (PERSON, expect(404, **STAFF_200)),
+    "cases:person_edit": (PERSON, expect(404, **STAFF_200)),
+    "cases:consent_add": (PERSON, expect(404, **STAFF_200)),
+    "cases:person_merge": (PERSON, expect(404, coordinator=200)),
+    "cases:referral_new": (None, expect(404, referrer=200)),
+    "cases:referral_mine": (None, expect(404, referrer=200)),
+    "cases:referral_status": (REFERRAL, expect(404, referrer=200)),
+    "cases:referral_answer": (REFERRAL, expect(405)),
+    "cases:inbox": (None, expect(404, **STAFF_200)),
+    "cases:referral_detail": (REFERRAL, expect(404, **STAFF_200)),
+    "cases:referral_accept": (REFERRAL, expect(405)),
+    "cases:referral_decline": (REFERRAL, expect(405)),
+    "cases:referral_ask": (REFERRAL, expect(405)),
+    "cases:referral_take": (REFERRAL, expect(405)),
+    "cases:referral_first_contact": (REFERRAL, expect(405)),
+}
+
+# The same pages for rows of another team or organisation: 404 for every role.
+OUTSIDE_SCOPE: dict[str, Callable] = {
+    "cases:detail": lambda w: {"reference": w["other_case"].reference},
+    "cases:update": lambda w: {"reference": w["other_case"].reference},
+    "cases:person_detail": lambda w: {"code": w["other_case"].person.code},
+    "cases:referral_detail": lambda w: {"code": w["other_referral"].code},
+    "cases:referral_status": lambda w: {"code": w["other_referral"].code},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -65,7 +111,23 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def world(role_users):
     """Objects the parametrised URLs point at; features add theirs here."""
-    return {"users": role_users}
+    from cases.tests.factories import CaseFactory, ReferralFactory
+    from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
+
+    team = role_users["coordinator"].memberships.get().team
+    referrer_org = role_users["referrer"].organisation
+    other_team = TeamFactory(name="Autre équipe")
+    return {
+        "users": role_users,
+        "case": CaseFactory(team=team),
+        "referral": ReferralFactory(
+            team=team, organisation=referrer_org, submitted_by=role_users["referrer"]
+        ),
+        "other_case": CaseFactory(team=other_team),
+        "other_referral": ReferralFactory(
+            team=other_team, organisation=OrganisationFactory(name="Autre centre")
+        ),
+    }
 
 
 CASES = [(name, role) for name in MATRIX for role in ROLES]
@@ -83,3 +145,13 @@ def test_role_url_matrix(client, world, url_name, role):
     )
     if role == ANON and statuses[role] == LOGIN and url_name != "admin:index":
         assert response["Location"].startswith(reverse("login"))
+
+
+OUTSIDE = [(name, role) for name in OUTSIDE_SCOPE for role in ROLE_NAMES]
+
+
+@pytest.mark.parametrize(("url_name", "role"), OUTSIDE, ids=[f"{n}-{r}" for n, r in OUTSIDE])
+def test_rows_outside_the_scope_answer_404(client, world, url_name, role):
+    client.force_login(world["users"][role])
+    response = client.get(reverse(url_name, kwargs=OUTSIDE_SCOPE[url_name](world)))
+    assert response.status_code == 404

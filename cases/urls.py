@@ -1,0 +1,34 @@
+from django.urls import path
+
+from cases.views import cases as case_views
+from cases.views import referrals as referral_views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("cases/", case_views.case_list, name="list"),
+    path("cases/<str:reference>/", case_views.case_detail, name="detail"),
+    path("cases/<str:reference>/note/", case_views.case_note_add, name="note_add"),
+    path("cases/<str:reference>/edit/", case_views.case_update, name="update"),
+    path("cases/<str:reference>/close/", case_views.case_close, name="close"),
+    path("cases/<str:reference>/share/", case_views.case_share, name="share"),
+    path("persons/<uuid:code>/", case_views.person_detail, name="person_detail"),
+    path("persons/<uuid:code>/edit/", case_views.person_edit, name="person_edit"),
+    path("persons/<uuid:code>/consent/", case_views.consent_add, name="consent_add"),
+    path("persons/<uuid:code>/merge/", case_views.person_merge, name="person_merge"),
+    path("referrals/new/", referral_views.referral_new, name="referral_new"),
+    path("referrals/mine/", referral_views.referral_mine, name="referral_mine"),
+    path("referrals/mine/<uuid:code>/", referral_views.referral_status, name="referral_status"),
+    path("referrals/mine/<uuid:code>/answer/", referral_views.referral_answer, name="referral_answer"),
+    path("referrals/inbox/", referral_views.inbox, name="inbox"),
+    path("referrals/<uuid:code>/", referral_views.referral_detail, name="referral_detail"),
+    path("referrals/<uuid:code>/accept/", referral_views.referral_accept, name="referral_accept"),
+    path("referrals/<uuid:code>/decline/", referral_views.referral_decline, name="referral_decline"),
+    path("referrals/<uuid:code>/ask/", referral_views.referral_ask, name="referral_ask"),
+    path("referrals/<uuid:code>/take/", referral_views.referral_take, name="referral_take"),
+    path(
+        "referrals/<uuid:code>/first-contact/",
+        referral_views.referral_first_contact,
+        name="referral_first_contact",
+    ),
+]

@@ -1,0 +1,276 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import selectors, services
+from cases.forms import (
+    CaseCloseForm,
+    CaseFilterForm,
+    CaseShareForm,
+    CaseUpdateForm,
+    ConsentForm,
+    CoordinationNoteForm,
+    MergeForm,
+    PersonForm,
+)
+from cases.models import Person
+from cases.timeline import label_of
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.accounts.models import Team
+from integrapsy.audit.services import audit_record
+from integrapsy.directory.models import Location
+from integrapsy.forms import add_service_errors
+
+CASES_PER_PAGE = 25
+EVENTS_PER_PAGE = 30
+
+
+def _case_for(request: HttpRequest, reference: str):
+    """The case if the user may open it (404 otherwise), with what they may do on it."""
+    access.require(request.user, Capability.VIEW_CASES)
+    case = selectors.case_get(user=request.user, reference=reference)
+    return case, access.case_access(request.user, case)
+
+
+@require_http_methods(["GET"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_CASES)
+    teams = selectors.user_teams(user=request.user)
+    form = CaseFilterForm(
+        request.GET or None,
+        teams=teams,
+        psychologists=selectors.team_psychologists_of(teams=teams),
+        locations=Location.objects.filter(team__in=teams, is_active=True),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.case_list(user=request.user, filters=filters), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_http_methods(["GET"])
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case, case_access = _case_for(request, reference)
+    kind = request.GET.get("kind", "")
+    events = selectors.case_timeline(user=request.user, case=case, family=kind)
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    audit_record(action="case.viewed", request=request, obj=case, case_ref=case.reference)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "case_access": case_access,
+            "person": case.person,
+            "languages": selectors.person_languages(person=case.person),
+            "page": page,
+            "events": [{"event": e, "label": label_of(e.kind)} for e in page.object_list],
+            "kinds": selectors.case_timeline_kinds(user=request.user, case=case),
+            "kind": kind,
+            "query": urlencode({"kind": kind}) if kind else "",
+            "note_form": CoordinationNoteForm(),
+            **selectors.case_panels(user=request.user, case=case),
+        },
+    )
+
+
+@require_POST
+def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case, _access = _case_for(request, reference)
+    form = CoordinationNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.coordination_note_add(
+                case=case, actor=request.user, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Note added to the timeline."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request, "cases/form_page.html", _form_page(case, form, _("Add a coordination note")), status=400
+    )
+
+
+def _form_page(case, form, title, **extra):
+    return {"case": case, "form": form, "title": title, **extra}
+
+
+@require_http_methods(["GET", "POST"])
+def case_update(request: HttpRequest, reference: str) -> HttpResponse:
+    case, case_access = _case_for(request, reference)
+    kwargs = {
+        "psychologists": selectors.team_psychologists(team=case.team),
+        "staff": selectors.team_staff(team=case.team),
+    }
+    if request.method == "POST":
+        form = CaseUpdateForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services.case_update(case=case, actor=request.user, request=request, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Case updated."))
+                return redirect("cases:detail", reference=case.reference)
+    else:
+        form = CaseUpdateForm(
+            initial={
+                "status": case.status,
+                "lead_psychologist": case.lead_psychologist,
+                "members": list(case.members.all()),
+            },
+            **kwargs,
+        )
+    return render(request, "cases/form_page.html", _form_page(case, form, _("Edit the case")))
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, reference: str) -> HttpResponse:
+    case, case_access = _case_for(request, reference)
+    form = CaseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(case=case, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Case closed."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/form_page.html", _form_page(case, form, _("Close the case")))
+
+
+@require_http_methods(["GET", "POST"])
+def case_share(request: HttpRequest, reference: str) -> HttpResponse:
+    case, case_access = _case_for(request, reference)
+    teams = Team.objects.exclude(pk=case.team_id).order_by("name")
+    form = CaseShareForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_share(case=case, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Case shared."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_page(
+            case,
+            form,
+            _("Share the case with another team"),
+            intro=_("Sharing needs the person's recorded consent to sharing."),
+        ),
+    )
+
+
+# --- Persons ----------------------------------------------------------------------------
+
+
+def _person_for(request: HttpRequest, code) -> Person:
+    access.require(request.user, Capability.VIEW_CASES)
+    return selectors.person_get(user=request.user, code=code)
+
+
+@require_http_methods(["GET"])
+def person_detail(request: HttpRequest, code) -> HttpResponse:
+    person = _person_for(request, code)
+    audit_record(action="person.viewed", request=request, obj=person)
+    return render(
+        request, "cases/person_detail.html", selectors.person_page(user=request.user, person=person)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, code) -> HttpResponse:
+    person = _person_for(request, code)
+    locations = Location.objects.filter(is_active=True).order_by("name")
+    if request.method == "POST":
+        form = PersonForm(request.POST, instance=Person.objects.get(pk=person.pk), locations=locations)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            languages, main_language = data.pop("languages"), data.pop("main_language")
+            try:
+                services.person_update(
+                    person=person,
+                    actor=request.user,
+                    languages=list(languages),
+                    main_language=main_language,
+                    request=request,
+                    **data,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Identity updated."))
+                return redirect("cases:person_detail", code=person.code)
+    else:
+        langs = selectors.person_languages(person=person)
+        form = PersonForm(
+            instance=person,
+            locations=locations,
+            initial={
+                "languages": [pl.language for pl in langs],
+                "main_language": next((pl.language for pl in langs if pl.is_main), None),
+            },
+        )
+    return render(
+        request, "cases/form_page.html", {"person": person, "form": form, "title": _("Edit identity")}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, code) -> HttpResponse:
+    person = _person_for(request, code)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(person=person, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("cases:person_detail", code=person.code)
+    return render(
+        request, "cases/form_page.html", {"person": person, "form": form, "title": _("Record a consent")}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_merge(request: HttpRequest, code) -> HttpResponse:
+    person = _person_for(request, code)
+    access.require(request.user, Capability.MERGE_PERSONS)
+    suggestions = selectors.duplicate_candidates(
+        user=request.user,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        alias=person.alias,
+        birth_year=person.estimated_birth_year,
+        nationality=person.nationality,
+        exclude=person,
+    )
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        duplicate = selectors.person_get(user=request.user, code=form.cleaned_data["duplicate"])
+        try:
+            services.person_merge(keep=person, duplicate=duplicate, actor=request.user, request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The two records are now one; both histories are kept."))
+            return redirect("cases:person_detail", code=person.code)
+    return render(
+        request, "cases/person_merge.html", {"person": person, "suggestions": suggestions, "form": form}
+    )

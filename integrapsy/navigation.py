@@ -1,0 +1,52 @@
+"""The main menu and the home-page panels, which the apps fill in from ``AppConfig.ready()``.
+
+The core does not import the apps built on it; they register here what they add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from integrapsy.access import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Promise
+    url_name: str
+    capability: Capability
+    order: int = 100
+    # Other views under this entry, so it shows as current there too.
+    active_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block of the home page for the roles holding ``capability``."""
+
+    template: str
+    capability: Capability
+    context: Callable[..., dict]  # called with user=...
+    order: int = 100
+
+
+NAV_ITEMS: list[NavItem] = [NavItem(_("Home"), "home", Capability.VIEW_HOME, order=0)]
+HOME_PANELS: list[HomePanel] = []
+
+
+def register_nav(*items: NavItem) -> None:
+    for item in items:
+        if all(existing.url_name != item.url_name for existing in NAV_ITEMS):
+            NAV_ITEMS.append(item)
+    NAV_ITEMS.sort(key=lambda i: i.order)
+
+
+def register_home_panel(*panels: HomePanel) -> None:
+    for panel in panels:
+        if all(existing.template != panel.template for existing in HOME_PANELS):
+            HOME_PANELS.append(panel)
+    HOME_PANELS.sort(key=lambda p: p.order)
