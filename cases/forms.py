@@ -1,8 +1,10 @@
 from django import forms
+from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, ConsentRecord, Person, Referral, ReferralReason, RiskLevel
+from cases.services import referral_validate
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
 
@@ -25,12 +27,8 @@ class CaseFilterForm(forms.Form):
         max_length=100,
         help_text=_("Name, alias or reference; spelling variants are found too."),
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + Case.Status.choices
-    )
-    team = forms.ModelChoiceField(
-        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All")
-    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + Case.Status.choices)
+    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All"))
     lead_psychologist = forms.ModelChoiceField(
         label=_("Lead psychologist"), required=False, queryset=User.objects.none(), empty_label=_("All")
     )
@@ -40,9 +38,7 @@ class CaseFilterForm(forms.Form):
     language = forms.ModelChoiceField(
         label=_("Language"), required=False, queryset=Language.objects.none(), empty_label=_("All")
     )
-    risk_level = forms.ChoiceField(
-        label=_("Risk level"), required=False, choices=[("", _("All"))] + RiskLevel.choices
-    )
+    risk_level = forms.ChoiceField(label=_("Risk level"), required=False, choices=[("", _("All"))] + RiskLevel.choices)
 
     def __init__(self, *args, teams, psychologists, locations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,9 +58,7 @@ class CoordinationNoteForm(forms.Form):
 
 
 class CaseUpdateForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[c for c in Case.Status.choices if c[0] != "closed"]
-    )
+    status = forms.ChoiceField(label=_("Status"), choices=[c for c in Case.Status.choices if c[0] != "closed"])
     lead_psychologist = forms.ModelChoiceField(
         label=_("Lead psychologist"), required=False, queryset=User.objects.none()
     )
@@ -110,9 +104,7 @@ class ConsentForm(forms.Form):
     )
     given_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("How"), choices=ConsentRecord.Method.choices)
-    language = forms.ModelChoiceField(
-        label=_("In which language"), required=False, queryset=Language.objects.none()
-    )
+    language = forms.ModelChoiceField(label=_("In which language"), required=False, queryset=Language.objects.none())
     through_interpreter = forms.BooleanField(label=_("Through an interpreter"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
@@ -128,9 +120,7 @@ class PersonForm(forms.ModelForm):
         queryset=Language.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    main_language = forms.ModelChoiceField(
-        label=_("Main language"), required=False, queryset=Language.objects.none()
-    )
+    main_language = forms.ModelChoiceField(label=_("Main language"), required=False, queryset=Language.objects.none())
 
     class Meta:
         model = Person
@@ -230,9 +220,23 @@ class ReferralForm(forms.ModelForm):
         self.fields["consent_method"].choices = Referral.ConsentMethod.choices
         self.fields["consent_method"].required = False
         self.fields["consent_given"].label = _(
-            "The person agrees to be referred to the psychosocial team "
-            "and to the sharing of this information with it"
+            "The person agrees to be referred to the psychosocial team and to the sharing of this information with it"
         )
+
+    def _post_clean(self):
+        # The form fields have checked types and lengths; the service's rules come next, each
+        # beside its field (the model's own constraint would only say "invalid" on top).
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+        try:
+            self.instance.full_clean(
+                exclude=self._get_validation_exclusions(), validate_unique=False, validate_constraints=False
+            )
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+        try:
+            referral_validate(self.instance)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
 
 
 class DecisionForm(forms.Form):
@@ -250,9 +254,7 @@ class InfoRequestForm(forms.Form):
 
 
 class InfoAnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Your answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    answer = forms.CharField(label=_("Your answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class AcceptForm(forms.Form):
@@ -273,3 +275,18 @@ class AcceptForm(forms.Form):
 
 class FirstContactForm(forms.Form):
     on = forms.DateField(label=_("First contact on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class NewPersonForm(PersonForm):
+    """A person met without a referral (walk-in at a permanence): identity, then a case."""
+
+    team = forms.ModelChoiceField(label=_("Open a case in the team"), queryset=Team.objects.none())
+    create_anyway = forms.BooleanField(
+        label=_("None of the persons proposed is this person: create a new record"), required=False
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if teams.count() == 1:
+            self.fields["team"].initial = teams.first()

@@ -30,9 +30,7 @@ def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
     if filters.get("location"):
         qs = qs.filter(person__location=filters["location"])
     if filters.get("language"):
-        qs = qs.filter(
-            person__in=PersonLanguage.objects.filter(language=filters["language"]).values("person_id")
-        )
+        qs = qs.filter(person__in=PersonLanguage.objects.filter(language=filters["language"]).values("person_id"))
     if filters.get("risk_level"):
         qs = qs.filter(risk_level=filters["risk_level"])
     q = (filters.get("q") or "").strip()
@@ -78,9 +76,7 @@ def case_timeline_kinds(*, user: User, case: Case) -> list[tuple[str, str]]:
     from cases.timeline import family_label
 
     kinds = (
-        TimelineEvent.objects.filter(
-            case=case, visibility__in=access.visible_timeline_visibilities(user, case)
-        )
+        TimelineEvent.objects.filter(case=case, visibility__in=access.visible_timeline_visibilities(user, case))
         .values_list("kind", flat=True)
         .distinct()
     )
@@ -99,9 +95,9 @@ def person_languages(*, person: Person) -> list[PersonLanguage]:
 
 
 def team_psychologists(*, team: Team) -> QuerySet[User]:
-    return User.objects.filter(
-        memberships__team=team, memberships__role=Role.PSYCHOLOGIST, is_active=True
-    ).order_by("last_name", "first_name")
+    return User.objects.filter(memberships__team=team, memberships__role=Role.PSYCHOLOGIST, is_active=True).order_by(
+        "last_name", "first_name"
+    )
 
 
 def team_staff(*, team: Team) -> QuerySet[User]:
@@ -290,9 +286,7 @@ def case_panels(*, user: User, case: Case) -> dict:
     case_access = access.case_access(user, case)
     return {
         "referrals": list(case.referrals.select_related("organisation").order_by("-received_at")),
-        "consents": list(
-            case.person.consents.select_related("language").order_by("-given_on", "-recorded_at")[:10]
-        ),
+        "consents": list(case.person.consents.select_related("language").order_by("-given_on", "-recorded_at")[:10]),
         "shares": list(case.shares.select_related("team")),
         "members": list(case.members.order_by("last_name")),
         "extra_panels": render_context(user=user, case=case, case_access=case_access),
@@ -305,12 +299,8 @@ def person_page(*, user: User, person: Person) -> dict:
         "person": person,
         "languages": person_languages(person=person),
         "consents": list(person.consents.select_related("language", "recorded_by").order_by("-given_on")),
-        "cases": list(
-            access.scope_cases(user, person.cases.all()).select_related("team", "lead_psychologist")
-        ),
-        "referrals": list(
-            access.scope_referrals_for_team(user, person.referrals.all()).select_related("organisation")
-        ),
+        "cases": list(access.scope_cases(user, person.cases.all()).select_related("team", "lead_psychologist")),
+        "referrals": list(access.scope_referrals_for_team(user, person.referrals.all()).select_related("organisation")),
         "merged_persons": list(person.merged_persons.all()),
         "may_merge": access.can(user, access.Capability.MERGE_PERSONS),
     }

@@ -74,9 +74,7 @@ def _next_reference(prefix: str, *, year: int | None = None) -> str:
     """``PREFIX-YYYY-NNNNN``, numbered per year, safe under concurrent requests."""
     year = year or timezone.localdate().year
     with transaction.atomic():
-        counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
-            prefix=prefix, year=year
-        )
+        counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix, year=year)
         counter.value += 1
         counter.save(update_fields=["value"])
     return f"{prefix}-{year}-{counter.value:05d}"
@@ -164,9 +162,7 @@ def person_update(
     person.save()
     if languages is not None:
         _set_languages(person, list(languages), main_language)
-    audit_record(
-        action="person.updated", actor=actor, request=request, obj=person, detail=",".join(sorted(fields))
-    )
+    audit_record(action="person.updated", actor=actor, request=request, obj=person, detail=",".join(sorted(fields)))
     return person
 
 
@@ -209,9 +205,7 @@ def consent_record(
             source=consent,
             data={"purpose": purpose, "given": given},
         )
-    audit_record(
-        action="consent.recorded", actor=actor, request=request, obj=person, detail=f"{purpose}={given}"
-    )
+    audit_record(action="consent.recorded", actor=actor, request=request, obj=person, detail=f"{purpose}={given}")
     return consent
 
 
@@ -231,9 +225,7 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
     open_teams = set(keep.cases.exclude(status=Case.Status.CLOSED).values_list("team_id", flat=True))
     clash = duplicate.cases.exclude(status=Case.Status.CLOSED).filter(team_id__in=open_teams)
     if clash.exists():
-        raise ValidationError(
-            _("Both persons have an open case in the same team: close one of the two cases first.")
-        )
+        raise ValidationError(_("Both persons have an open case in the same team: close one of the two cases first."))
     moved_cases = list(duplicate.cases.all())
     duplicate.cases.update(person=keep)
     duplicate.referrals.update(person=keep)
@@ -249,9 +241,7 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
             PersonLanguage,
             Person,
         ):
-            rel.related_model._base_manager.filter(**{rel.field.name: duplicate}).update(
-                **{rel.field.name: keep}
-            )
+            rel.related_model._base_manager.filter(**{rel.field.name: duplicate}).update(**{rel.field.name: keep})
     for field in (
         "last_name",
         "alias",
@@ -278,6 +268,21 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
     return keep
 
 
+@transaction.atomic
+def person_register_with_case(
+    *,
+    actor: User,
+    team: Team,
+    languages: list[Language] = (),
+    main_language: Language | None = None,
+    request=None,
+    **fields,
+) -> Case:
+    """A person met without a referral: register them and open their case in one step."""
+    person = person_create(actor=actor, languages=languages, main_language=main_language, request=request, **fields)
+    return case_open(person=person, team=team, actor=actor, main_language=main_language, request=request)
+
+
 # --- Cases ------------------------------------------------------------------------------
 
 
@@ -295,9 +300,7 @@ def case_open(
 ) -> Case:
     """Open a follow-up of the person by the team (one open case per person and team)."""
     if lead_psychologist is not None and team.pk not in access.team_ids(lead_psychologist, Role.PSYCHOLOGIST):
-        raise ValidationError(
-            {"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")}
-        )
+        raise ValidationError({"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")})
     if Case.objects.filter(person=person, team=team).exclude(status=Case.Status.CLOSED).exists():
         raise ValidationError(_("This person already has an open case in this team."))
     case = Case(
@@ -313,9 +316,7 @@ def case_open(
             case.save()
     except IntegrityError as exc:
         raise ValidationError(_("This person already has an open case in this team.")) from exc
-    timeline_record(
-        case=case, kind="case.opened", actor=actor, summary=case.reference, occurred_at=occurred_at
-    )
+    timeline_record(case=case, kind="case.opened", actor=actor, summary=case.reference, occurred_at=occurred_at)
     audit_record(action="case.opened", actor=actor, request=request, obj=case, case_ref=case.reference)
     return case
 
@@ -333,12 +334,8 @@ def case_update(
     """Change a case's status, lead psychologist and members (closing has its own service)."""
     if status == Case.Status.CLOSED:
         raise ValidationError({"status": _("Use “Close the case” to close it, with a reason.")})
-    if lead_psychologist is not None and case.team_id not in access.team_ids(
-        lead_psychologist, Role.PSYCHOLOGIST
-    ):
-        raise ValidationError(
-            {"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")}
-        )
+    if lead_psychologist is not None and case.team_id not in access.team_ids(lead_psychologist, Role.PSYCHOLOGIST):
+        raise ValidationError({"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")})
     changes = []
     if case.status != status:
         changes.append(_("status: %(status)s") % {"status": Case.Status(status).label})
@@ -352,9 +349,7 @@ def case_update(
     if before != {m.pk for m in members}:
         changes.append(_("team members involved"))
     if changes:
-        timeline_record(
-            case=case, kind="case.updated", actor=actor, summary="; ".join(str(c) for c in changes)
-        )
+        timeline_record(case=case, kind="case.updated", actor=actor, summary="; ".join(str(c) for c in changes))
         audit_record(action="case.updated", actor=actor, request=request, obj=case, case_ref=case.reference)
     return case
 
@@ -367,9 +362,7 @@ def case_share(*, case: Case, team: Team, actor: User, reason: str = "", request
     if team.pk == case.team_id or case.shares.filter(team=team).exists():
         raise ValidationError({"team": _("The case is already followed by this team.")})
     if not has_current_consent(case.person, ConsentRecord.Purpose.SHARING):
-        raise ValidationError(
-            _("Record the person's consent to sharing before sharing the case with another team.")
-        )
+        raise ValidationError(_("Record the person's consent to sharing before sharing the case with another team."))
     share = CaseShare.objects.create(case=case, team=team, shared_by=actor, reason=reason)
     timeline_record(case=case, kind="case.shared", actor=actor, summary=team.name, source=share)
     audit_record(
@@ -392,9 +385,7 @@ def case_close(*, case: Case, actor: User, reason: str, closed_on: date | None =
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for closing the case.")})
     if closed_on < case.opened_on or closed_on > timezone.localdate():
-        raise ValidationError(
-            {"closed_on": _("The closing date must be between the opening date and today.")}
-        )
+        raise ValidationError({"closed_on": _("The closing date must be between the opening date and today.")})
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on
     case.closure_reason = reason.strip()
@@ -449,9 +440,7 @@ def risk_flag_raise(
             flag = RiskFlag.objects.get(case=case, acknowledged_at__isnull=True)
             created = False
     if created:
-        timeline_record(
-            case=case, kind="risk.raised", actor=actor, summary=RiskFlag.Source(source).label, source=flag
-        )
+        timeline_record(case=case, kind="risk.raised", actor=actor, summary=RiskFlag.Source(source).label, source=flag)
     timeline_record(
         case=case,
         kind="risk.raised_detail",
@@ -464,9 +453,7 @@ def risk_flag_raise(
         audit_record(action="risk.raised", actor=actor, request=request, obj=case, case_ref=case.reference)
         with override(settings.LANGUAGE_CODE):
             subject = _("IntegraPsy: risk flag raised on case %(ref)s") % {"ref": case.reference}
-            body = _("A suicide-risk flag was raised on case %(ref)s. Sign in to IntegraPsy.") % {
-                "ref": case.reference
-            }
+            body = _("A suicide-risk flag was raised on case %(ref)s. Sign in to IntegraPsy.") % {"ref": case.reference}
         _notify(team_clinician_and_coordinator_emails(case.team), subject, body)
     return flag
 
@@ -483,15 +470,13 @@ def _notify(recipients: list[str], subject: str, body: str) -> None:
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
-    )
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True))
 
 
 def team_coordinator_emails(team: Team) -> list[str]:
-    users = User.objects.filter(
-        memberships__team=team, memberships__role=Role.COORDINATOR, is_active=True
-    ).values_list("email", flat=True)
+    users = User.objects.filter(memberships__team=team, memberships__role=Role.COORDINATOR, is_active=True).values_list(
+        "email", flat=True
+    )
     return [*users, team.contact_email]
 
 
@@ -551,7 +536,8 @@ REFERRAL_FIELDS = (
 )
 
 
-def _referral_validate(referral: Referral) -> None:
+def referral_validate(referral: Referral) -> None:
+    """The rules a referral must meet before it is saved, each error named by its field."""
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     if not referral.consent_given:
@@ -577,9 +563,7 @@ def _referral_validate(referral: Referral) -> None:
     if "other" in referral.reasons and not referral.reason_other.strip():
         errors.setdefault("reason_other", []).append(_("Describe the other reason."))
     if referral.interpreter_needed and not referral.interpreter_language_id:
-        errors.setdefault("interpreter_language", []).append(
-            _("Say which language the interpreter must speak.")
-        )
+        errors.setdefault("interpreter_language", []).append(_("Say which language the interpreter must speak."))
     if errors:
         raise ValidationError(errors)
 
@@ -602,17 +586,13 @@ def referral_submit(
         raise ValidationError(_("Only staff of a reception centre or partner may submit a referral."))
     referral = Referral(
         team=team,
-        organisation_id=actor.organisation_id
-        if actor.organisation_id in organisations
-        else min(organisations),
+        organisation_id=actor.organisation_id if actor.organisation_id in organisations else min(organisations),
         submitted_by=actor,
         received_at=timezone.now(),
         **fields,
     )
-    _referral_validate(referral)
-    referral.alarm = (
-        referral.urgency == Urgency.URGENT or ReferralReason.SUICIDAL_THOUGHTS in referral.reasons
-    )
+    referral_validate(referral)
+    referral.alarm = referral.urgency == Urgency.URGENT or ReferralReason.SUICIDAL_THOUGHTS in referral.reasons
     referral.reference = _next_reference("OR")
     referral.full_clean(exclude=["reference"])
     referral.save()
@@ -622,8 +602,7 @@ def referral_submit(
         with override(settings.LANGUAGE_CODE):
             subject = _("IntegraPsy: urgent referral %(ref)s to take now") % {"ref": referral.reference}
             body = _(
-                "An urgent referral (%(ref)s) from %(org)s is waiting in the inbox. "
-                "Sign in to IntegraPsy to take it."
+                "An urgent referral (%(ref)s) from %(org)s is waiting in the inbox. Sign in to IntegraPsy to take it."
             ) % {"ref": referral.reference, "org": referral.organisation.name}
         _notify(team_coordinator_emails(team), subject, body)
     return referral
@@ -682,9 +661,7 @@ def referral_answer_info(*, referral: Referral, actor: User, answer: str, reques
     referral.info_response = answer
     referral.save(update_fields=["status", "info_response"])
     audit_record(action="referral.info_given", actor=actor, request=request, obj=referral)
-    _notify(
-        team_coordinator_emails(referral.team), _("IntegraPsy: the referrer answered"), referral.reference
-    )
+    _notify(team_coordinator_emails(referral.team), _("IntegraPsy: the referrer answered"), referral.reference)
     return referral
 
 
@@ -736,12 +713,7 @@ def referral_accept(
         )
     elif person.merged_into_id is not None:
         raise ValidationError({"person": _("This person was merged into another record: choose that one.")})
-    case = (
-        Case.objects.select_for_update()
-        .filter(person=person, team=team)
-        .exclude(status=Case.Status.CLOSED)
-        .first()
-    )
+    case = Case.objects.select_for_update().filter(person=person, team=team).exclude(status=Case.Status.CLOSED).first()
     if case is None:
         case = case_open(
             person=person,
@@ -770,9 +742,7 @@ def referral_accept(
     referral.decided_by = actor
     if referral.taken_by_id is None:
         referral.taken_by, referral.taken_at = actor, referral.decided_at
-    referral.save(
-        update_fields=["status", "person", "case", "decided_at", "decided_by", "taken_by", "taken_at"]
-    )
+    referral.save(update_fields=["status", "person", "case", "decided_at", "decided_by", "taken_by", "taken_at"])
     timeline_record(
         case=case,
         kind="referral.submitted",
@@ -782,12 +752,17 @@ def referral_accept(
         source=referral,
         data={"urgency": referral.urgency, "reasons": referral.reasons},
     )
-    timeline_record(
-        case=case, kind="referral.accepted", actor=actor, summary=referral.reference, source=referral
-    )
-    audit_record(
-        action="referral.accepted", actor=actor, request=request, obj=referral, case_ref=case.reference
-    )
+    timeline_record(case=case, kind="referral.accepted", actor=actor, summary=referral.reference, source=referral)
+    if ReferralReason.SUICIDAL_THOUGHTS in referral.reasons:
+        risk_flag_raise(
+            case=case,
+            source=RiskFlag.Source.REFERRAL,
+            reason=_("Suicidal thoughts reported by %(org)s in referral %(ref)s")
+            % {"org": referral.organisation.name, "ref": referral.reference},
+            actor=actor,
+            source_obj=referral,
+        )
+    audit_record(action="referral.accepted", actor=actor, request=request, obj=referral, case_ref=case.reference)
     _referral_status_mail(referral)
     return case
 
@@ -795,6 +770,7 @@ def referral_accept(
 @transaction.atomic
 def referral_record_first_contact(*, referral: Referral, actor: User, on: date, request=None) -> Referral:
     """The date the team first met the person: the referrer sees it."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.ACCEPTED:
         raise ValidationError(_("Only an accepted referral has a first contact."))
     if on > timezone.localdate() or on < referral.received_at.date():

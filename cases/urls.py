@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:reference>/edit/", case_views.case_update, name="update"),
     path("cases/<str:reference>/close/", case_views.case_close, name="close"),
     path("cases/<str:reference>/share/", case_views.case_share, name="share"),
+    path("persons/new/", case_views.person_new, name="person_new"),
     path("persons/<uuid:code>/", case_views.person_detail, name="person_detail"),
     path("persons/<uuid:code>/edit/", case_views.person_edit, name="person_edit"),
     path("persons/<uuid:code>/consent/", case_views.consent_add, name="consent_add"),

@@ -15,8 +15,6 @@ def navigation(request):
     for item in NAV_ITEMS:
         if not access.can(user, item.capability):
             continue
-        active = current == item.url_name or bool(
-            item.active_prefix and current.startswith(item.active_prefix)
-        )
+        active = current == item.url_name or bool(item.active_prefix and current.startswith(item.active_prefix))
         items.append({"label": item.label, "url": reverse(item.url_name), "active": active})
     return {"nav_items": items, "may_use_admin_site": access.may_use_admin_site(user)}

@@ -36,8 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
         if access.can(request.user, panel.capability)
     ]
     ctx["role_sections"] = [
-        {"role": role, "label": role.label, "template": f"home/_{role.value}.html"}
-        for role in Role
-        if role in roles
+        {"role": role, "label": role.label, "template": f"home/_{role.value}.html"} for role in Role if role in roles
     ]
     return render(request, "home/index.html", ctx)

@@ -43,9 +43,7 @@ class Case(models.Model):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person"))
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     lead_psychologist = models.ForeignKey(
@@ -62,9 +60,7 @@ class Case(models.Model):
         related_name="member_cases",
         verbose_name=_("team members involved"),
     )
-    risk_level = models.CharField(
-        _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.NONE
-    )
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.NONE)
     main_language = models.ForeignKey(
         Language,
         on_delete=models.SET_NULL,
@@ -118,9 +114,7 @@ class CaseShare(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
     shared_at = models.DateTimeField(auto_now_add=True)
-    shared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     reason = models.CharField(_("reason"), max_length=255, blank=True)
 
     class Meta:

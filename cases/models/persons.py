@@ -97,9 +97,7 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         constraints = [
-            models.CheckConstraint(
-                name="person_not_merged_into_self", condition=~Q(merged_into=models.F("id"))
-            ),
+            models.CheckConstraint(name="person_not_merged_into_self", condition=~Q(merged_into=models.F("id"))),
         ]
 
     def __str__(self) -> str:
@@ -129,9 +127,7 @@ class Person(models.Model):
 
 class PersonLanguage(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="person_languages")
-    language = models.ForeignKey(
-        Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
-    )
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language"))
     is_main = models.BooleanField(_("main language"), default=False)
 
     class Meta:
@@ -139,9 +135,7 @@ class PersonLanguage(models.Model):
         verbose_name_plural = _("languages spoken")
         constraints = [
             models.UniqueConstraint(fields=["person", "language"], name="personlanguage_unique"),
-            models.UniqueConstraint(
-                fields=["person"], condition=Q(is_main=True), name="personlanguage_one_main"
-            ),
+            models.UniqueConstraint(fields=["person"], condition=Q(is_main=True), name="personlanguage_one_main"),
         ]
 
     def __str__(self) -> str:
@@ -177,9 +171,7 @@ class ConsentRecord(models.Model):
     )
     through_interpreter = models.BooleanField(_("through an interpreter"), default=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

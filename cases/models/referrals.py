@@ -65,9 +65,7 @@ class Referral(models.Model):
     unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
     nationality = models.CharField(_("nationality"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
-    languages = models.ManyToManyField(
-        Language, blank=True, related_name="+", verbose_name=_("languages spoken")
-    )
+    languages = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages spoken"))
     main_language = models.ForeignKey(
         Language,
         on_delete=models.PROTECT,
@@ -112,18 +110,14 @@ class Referral(models.Model):
         related_name="+",
         verbose_name=_("consent language"),
     )
-    consent_through_interpreter = models.BooleanField(
-        _("consent given through an interpreter"), default=False
-    )
+    consent_through_interpreter = models.BooleanField(_("consent given through an interpreter"), default=False)
 
     received_at = models.DateTimeField(_("received"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decline_reason = models.CharField(
-        _("reason for declining (shown to the referrer)"), max_length=500, blank=True
-    )
+    decline_reason = models.CharField(_("reason for declining (shown to the referrer)"), max_length=500, blank=True)
     info_request = models.TextField(_("information requested"), max_length=2000, blank=True)
     info_response = models.TextField(_("answer from the centre"), max_length=2000, blank=True)
     first_contact_on = models.DateField(_("first contact"), null=True, blank=True)

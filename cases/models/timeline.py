@@ -29,14 +29,10 @@ class TimelineEvent(AppendOnlyModel):
         related_name="+",
         verbose_name=_("by"),
     )
-    visibility = models.CharField(
-        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.TEAM
-    )
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.TEAM)
     summary = models.CharField(_("summary"), max_length=255)
     data = models.JSONField(default=dict, blank=True)
-    source_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     source_id = models.CharField(max_length=64, blank=True)
     source = GenericForeignKey("source_type", "source_id")
 

@@ -37,9 +37,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     team = factory.SubFactory(TeamFactory)
     organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.RECEPTION_CENTRE)
-    submitted_by = factory.LazyAttribute(
-        lambda r: make_user_with_role(Role.REFERRER, organisation=r.organisation)
-    )
+    submitted_by = factory.LazyAttribute(lambda r: make_user_with_role(Role.REFERRER, organisation=r.organisation))
     reference = factory.Sequence(lambda n: f"OR-2026-9{n:04d}")
     first_name = "Hewan"
     last_name = "Tesfamariam"

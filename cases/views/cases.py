@@ -17,13 +17,14 @@ from cases.forms import (
     ConsentForm,
     CoordinationNoteForm,
     MergeForm,
+    NewPersonForm,
     PersonForm,
 )
 from cases.models import Person
 from cases.timeline import label_of
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.accounts.models import Team
+from integrapsy.accounts.models import Role, Team
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
 from integrapsy.forms import add_service_errors
@@ -98,9 +99,7 @@ def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Note added to the timeline."))
             return redirect("cases:detail", reference=case.reference)
-    return render(
-        request, "cases/form_page.html", _form_page(case, form, _("Add a coordination note")), status=400
-    )
+    return render(request, "cases/form_page.html", _form_page(case, form, _("Add a coordination note")), status=400)
 
 
 def _form_page(case, form, title, **extra):
@@ -188,9 +187,7 @@ def _person_for(request: HttpRequest, code) -> Person:
 def person_detail(request: HttpRequest, code) -> HttpResponse:
     person = _person_for(request, code)
     audit_record(action="person.viewed", request=request, obj=person)
-    return render(
-        request, "cases/person_detail.html", selectors.person_page(user=request.user, person=person)
-    )
+    return render(request, "cases/person_detail.html", selectors.person_page(user=request.user, person=person))
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,9 +223,7 @@ def person_edit(request: HttpRequest, code) -> HttpResponse:
                 "main_language": next((pl.language for pl in langs if pl.is_main), None),
             },
         )
-    return render(
-        request, "cases/form_page.html", {"person": person, "form": form, "title": _("Edit identity")}
-    )
+    return render(request, "cases/form_page.html", {"person": person, "form": form, "title": _("Edit identity")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -243,9 +238,7 @@ def consent_add(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("cases:person_detail", code=person.code)
-    return render(
-        request, "cases/form_page.html", {"person": person, "form": form, "title": _("Record a consent")}
-    )
+    return render(request, "cases/form_page.html", {"person": person, "form": form, "title": _("Record a consent")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,6 +264,42 @@ def person_merge(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, _("The two records are now one; both histories are kept."))
             return redirect("cases:person_detail", code=person.code)
-    return render(
-        request, "cases/person_merge.html", {"person": person, "suggestions": suggestions, "form": form}
-    )
+    return render(request, "cases/person_merge.html", {"person": person, "suggestions": suggestions, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    """Register a person met without a referral and open their case; duplicates are proposed first."""
+    access.require(request.user, Capability.TRIAGE_REFERRALS)
+    teams = selectors.user_teams(user=request.user, roles=[Role.COORDINATOR])
+    locations = Location.objects.filter(team__in=teams, is_active=True).order_by("name")
+    form = NewPersonForm(request.POST or None, teams=teams, locations=locations)
+    suggestions = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        team, create_anyway = data.pop("team"), data.pop("create_anyway")
+        languages, main_language = data.pop("languages"), data.pop("main_language")
+        suggestions = selectors.duplicate_candidates(
+            user=request.user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            alias=data["alias"],
+            birth_year=data["birth_date"].year if data.get("birth_date") else data.get("birth_year"),
+            nationality=data["nationality"],
+        )
+        if not suggestions or create_anyway:
+            try:
+                case = services.person_register_with_case(
+                    actor=request.user,
+                    team=team,
+                    languages=list(languages),
+                    main_language=main_language,
+                    request=request,
+                    **data,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Person registered: case %(ref)s.") % {"ref": case.reference})
+                return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/person_new.html", {"form": form, "suggestions": suggestions})

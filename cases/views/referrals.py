@@ -110,9 +110,7 @@ def _team_referral(request: HttpRequest, code, capability=Capability.VIEW_TEAM_R
 
 def _detail_context(request, referral, **forms):
     may_triage = access.can(request.user, Capability.TRIAGE_REFERRALS)
-    suggestions = (
-        selectors.referral_duplicates(user=request.user, referral=referral) if referral.is_open else []
-    )
+    suggestions = selectors.referral_duplicates(user=request.user, referral=referral) if referral.is_open else []
     ctx = {
         "referral": referral,
         "reason_labels": [ReferralReason(r).label for r in referral.reasons if r != ReferralReason.OTHER],
@@ -140,9 +138,7 @@ def referral_detail(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def referral_accept(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    suggestions = (
-        selectors.referral_duplicates(user=request.user, referral=referral) if referral.is_open else []
-    )
+    suggestions = selectors.referral_duplicates(user=request.user, referral=referral) if referral.is_open else []
     form = AcceptForm(
         request.POST, suggestions=suggestions, psychologists=selectors.team_psychologists(team=referral.team)
     )
@@ -206,9 +202,7 @@ def referral_ask(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, _("Question sent to the referrer."))
             return redirect("cases:inbox")
-    return render(
-        request, "cases/referral_detail.html", _detail_context(request, referral, ask_form=form), status=400
-    )
+    return render(request, "cases/referral_detail.html", _detail_context(request, referral, ask_form=form), status=400)
 
 
 @require_POST

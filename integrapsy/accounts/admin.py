@@ -13,9 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("IntegraPsy"), {"fields": ("organisation", "language", "phone")}),
-    )
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("IntegraPsy"), {"fields": ("organisation", "language", "phone")}),)
     list_display = ["username", "first_name", "last_name", "organisation", "is_active", "last_login"]
     list_select_related = ["organisation"]
     list_filter = ["is_active", "is_staff", "memberships__role", "organisation"]

@@ -31,9 +31,7 @@ def audit_record(
         actor = request.user
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
-        object_ref = object_ref or str(
-            getattr(obj, "code", None) or getattr(obj, "reference", None) or obj.pk
-        )
+        object_ref = object_ref or str(getattr(obj, "code", None) or getattr(obj, "reference", None) or obj.pk)
     return AuditEvent.objects.create(
         action=action,
         actor=actor,

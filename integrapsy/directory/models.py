@@ -110,9 +110,7 @@ class Resource(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    languages = models.ManyToManyField(
-        Language, blank=True, related_name="resources", verbose_name=_("languages")
-    )
+    languages = models.ManyToManyField(Language, blank=True, related_name="resources", verbose_name=_("languages"))
     accepts_without_papers = models.BooleanField(_("accepts people without papers"), default=False)
     free_of_charge = models.BooleanField(_("free of charge"), default=False)
     notes = models.TextField(_("notes"), blank=True)

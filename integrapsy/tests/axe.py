@@ -20,7 +20,5 @@ def assert_accessible(page) -> None:
     bad = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
     assert not bad, "Accessibility violations on {}:\n{}".format(
         page.url,
-        "\n".join(
-            f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
-        ),
+        "\n".join(f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad),
     )

@@ -14,9 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def login(page: Page, base_url: str, username: str, password: str = "secret-pass-123") -> None:
     page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label(re.compile("Nom d’utilisateur|Nom d'utilisateur|Gebruikersnaam|Username")).fill(
-        username
-    )
+    page.get_by_label(re.compile("Nom d’utilisateur|Nom d'utilisateur|Gebruikersnaam|Username")).fill(username)
     page.get_by_label(re.compile("Mot de passe|Wachtwoord|Password")).fill(password)
     page.get_by_role("button", name=re.compile("Se connecter|Aanmelden|Sign in")).click()
 

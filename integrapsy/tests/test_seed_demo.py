@@ -36,10 +36,7 @@ def test_demo_logins_work(settings, client):
         assert client.get("/").status_code == 200
         client.logout()
     assert User.objects.get(username="referrer").memberships.get().organisation.name == "CAES Croisilles"
-    assert (
-        User.objects.get(username="psychologist_be").memberships.get().team.name
-        == "IntegraPsy Wallonie picarde"
-    )
+    assert User.objects.get(username="psychologist_be").memberships.get().team.name == "IntegraPsy Wallonie picarde"
     assert User.objects.get(username="admin").memberships.get().role == Role.ADMIN
 
 

@@ -57,6 +57,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:update": (CASE, expect(404, **STAFF_200)),
     "cases:close": (CASE, expect(404, **STAFF_200)),
     "cases:share": (CASE, expect(404, **STAFF_200)),
+    "cases:person_new": (None, expect(404, coordinator=200)),
     "cases:person_detail": (PERSON, expect(404, **STAFF_200)),
     "cases:person_edit": (PERSON, expect(404, **STAFF_200)),
     "cases:consent_add": (PERSON, expect(404, **STAFF_200)),
@@ -120,13 +121,9 @@ def world(role_users):
     return {
         "users": role_users,
         "case": CaseFactory(team=team),
-        "referral": ReferralFactory(
-            team=team, organisation=referrer_org, submitted_by=role_users["referrer"]
-        ),
+        "referral": ReferralFactory(team=team, organisation=referrer_org, submitted_by=role_users["referrer"]),
         "other_case": CaseFactory(team=other_team),
-        "other_referral": ReferralFactory(
-            team=other_team, organisation=OrganisationFactory(name="Autre centre")
-        ),
+        "other_referral": ReferralFactory(team=other_team, organisation=OrganisationFactory(name="Autre centre")),
     }
 
 

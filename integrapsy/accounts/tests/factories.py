@@ -43,25 +43,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def make_user_with_role(
-    role: str, *, team: Team | None = None, organisation: Organisation | None = None, **kw
-):
+def make_user_with_role(role: str, *, team: Team | None = None, organisation: Organisation | None = None, **kw):
     """A user holding ``role`` in ``team`` (team roles) or ``organisation`` (others)."""
     role = Role(role)
     if role in TEAM_ROLES:
         team = team or TeamFactory()
-        user = UserFactory(
-            username=kw.pop("username", f"{role.value}-{team.pk}"), organisation=team.organisation, **kw
-        )
-        Membership.objects.create(user=user, role=role, team=team)
+        user = UserFactory(username=kw.pop("username", f"{role.value}-{team.pk}"), organisation=team.organisation, **kw)
+        Membership.objects.get_or_create(user=user, role=role, team=team)
     elif role == Role.ADMIN:
         user = UserFactory(username=kw.pop("username", "admin-user"), is_staff=True, is_superuser=True, **kw)
-        Membership.objects.create(user=user, role=role)
+        Membership.objects.get_or_create(user=user, role=role)
     else:
         kind = (
-            Organisation.Kind.INTERPRETING_SERVICE
-            if role == Role.INTERPRETER
-            else Organisation.Kind.RECEPTION_CENTRE
+            Organisation.Kind.INTERPRETING_SERVICE if role == Role.INTERPRETER else Organisation.Kind.RECEPTION_CENTRE
         )
         organisation = organisation or OrganisationFactory(
             name="SéTIS test" if role == Role.INTERPRETER else "Centre test", kind=kind
@@ -69,5 +63,5 @@ def make_user_with_role(
         user = UserFactory(
             username=kw.pop("username", f"{role.value}-{organisation.pk}"), organisation=organisation, **kw
         )
-        Membership.objects.create(user=user, role=role, organisation=organisation)
+        Membership.objects.get_or_create(user=user, role=role, organisation=organisation)
     return user

@@ -12,9 +12,7 @@ def test_audit_record_keeps_who_what_and_where():
     user = make_user_with_role(Role.COORDINATOR)
     request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3")
     request.user = user
-    event = audit_record(
-        action="case.viewed", request=request, obj=user, case_ref="IP-2026-00001", detail="x" * 400
-    )
+    event = audit_record(action="case.viewed", request=request, obj=user, case_ref="IP-2026-00001", detail="x" * 400)
     event.refresh_from_db()
     assert event.actor == user
     assert event.actor_username == user.username

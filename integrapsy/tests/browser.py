@@ -1,0 +1,33 @@
+"""Helpers shared by the browser journeys (headless Chromium, see conftest.py)."""
+
+from playwright.sync_api import Page, expect
+
+from integrapsy.tests.axe import assert_accessible
+
+PHONE = {"width": 390, "height": 844}
+
+
+def choose_language(page: Page, code: str) -> None:
+    """Use the language selector in the footer of any page."""
+    page.locator("#language-select").select_option(code)
+    page.locator("#language-select").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def login(page: Page, base_url: str, username: str, password: str = "secret-pass-123", *, check=True) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    if check:
+        assert_accessible(page)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("#user-menu")).to_be_visible() if page.viewport_size["width"] >= 768 else None
+
+
+def logout(page: Page) -> None:
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator("#user-menu").click()
+    page.locator("form[action$='/accounts/logout/'] button").click()
+    expect(page).to_have_url(__import__("re").compile(r"/accounts/login/"))
