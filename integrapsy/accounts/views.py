@@ -19,7 +19,11 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         audit_record(action="user.login", actor=user, request=self.request)
-        if user.language and check_for_language(user.language):
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen and chosen != user.language and check_for_language(chosen):
+            # A language picked on the login page wins and becomes the user's preference.
+            user_set_language(user=user, language=chosen, request=self.request)
+        elif user.language and check_for_language(user.language):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,

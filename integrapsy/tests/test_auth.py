@@ -63,3 +63,12 @@ def test_each_role_has_its_home_section(client, role):
     response = client.get("/")
     assert response.status_code == 200
     assert f'id="role-{role.value}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_language_chosen_on_the_login_page_becomes_the_preference(client):
+    user = make_user_with_role(Role.REFERRER)
+    client.cookies["django_language"] = "nl"
+    client.post(reverse("login"), {"username": user.username, "password": "secret-pass-123"})
+    user.refresh_from_db()
+    assert user.language == "nl"
