@@ -118,6 +118,14 @@ def is_clinician_in(user, team_id: int) -> bool:
     return team_id in profile(user).team_ids(*CLINICAL_ROLES)
 
 
+TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.PSYCHOLOGIST})
+
+
+def requires_two_factor(user) -> bool:
+    """Administrators, coordinators and psychologists confirm a second factor (TOTP)."""
+    return has_role(user, *TWO_FACTOR_ROLES)
+
+
 def may_use_admin_site(user) -> bool:
     return user.is_active and user.is_staff and can(user, Capability.ADMIN_SITE)
 

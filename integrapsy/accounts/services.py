@@ -16,3 +16,34 @@ def user_set_language(*, user: User, language: str, request=None) -> User:
     user.save(update_fields=["language"])
     audit_record(action="user.language_changed", actor=user, request=request, obj=user, detail=language)
     return user
+
+
+def totp_device_for_enrolment(*, user: User):
+    """The user's unconfirmed TOTP device, created when missing (shown as a QR code)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="IntegraPsy", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_verify(*, user: User, token: str, request) -> bool:
+    """Check a code against the user's devices; the first good code confirms a new device."""
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    token = "".join(ch for ch in token if ch.isdigit())
+    for device in TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id"):
+        if device.verify_token(token):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                audit_record(action="user.two_factor_enrolled", actor=user, request=request)
+            otp_login(request, device)
+            audit_record(action="user.two_factor_verified", actor=user, request=request)
+            return True
+    audit_record(action="user.two_factor_failed", actor=user, request=request)
+    return False

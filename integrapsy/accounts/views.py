@@ -1,12 +1,18 @@
+from base64 import b32encode
+
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from integrapsy.accounts.services import user_set_language
+from integrapsy.accounts.services import totp_device_for_enrolment, totp_verify, user_set_language
 from integrapsy.audit.services import audit_record
 
 
@@ -55,3 +61,43 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and check_for_language(language):
         user_set_language(user=request.user, language=language, request=request)
     return response
+
+
+class TwoFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+def _qr_svg(uri: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Give the second factor; the first time, enrol an authenticator app with a QR code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    enrolled = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_verify(user=request.user, token=form.cleaned_data["token"], request=request):
+            return redirect(next_url or "home")
+        form.add_error(
+            "token", _("This code is not valid. Check the time of your phone and try the newest code in a few seconds.")
+        )
+    context = {"form": form, "enrolled": enrolled, "next": next_url}
+    if not enrolled:
+        device = totp_device_for_enrolment(user=request.user)
+        context["qr_svg"] = _qr_svg(device.config_url)
+        context["secret"] = b32encode(device.bin_key).decode()
+    return render(request, "registration/two_factor.html", context)

@@ -47,6 +47,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "logout": (None, expect(405)),  # POST only
     "password_change": (None, expect(200)),
     "password_change_done": (None, expect(200)),
+    "two_factor": (None, expect(200)),
     "set_language": (None, expect(405, anonymous=405)),  # POST only, also on the login page
     # Django's admin: staff only; others are sent to the admin's own login page.
     "admin:index": (None, expect(302, admin=200)),
