@@ -303,6 +303,7 @@ def person_page(*, user: User, person: Person) -> dict:
         "referrals": list(access.scope_referrals_for_team(user, person.referrals.all()).select_related("organisation")),
         "merged_persons": list(person.merged_persons.all()),
         "may_merge": access.can(user, access.Capability.MERGE_PERSONS),
+        "may_see_access_log": access.may_see_access_log(user, set(person.cases.values_list("team_id", flat=True))),
     }
 
 
@@ -351,3 +352,14 @@ def crisis_lines() -> list[CrisisLine]:
         CrisisLine("BE", _("Suicide prevention line (Belgium, 24/7, free)"), "0800 32 123"),
         CrisisLine("BE", _("Emergency (Belgium and Europe)"), "112"),
     ]
+
+
+def person_access_log(*, user: User, person: Person):
+    """Who accessed this person's file; only for clinicians of a team following the person (else 404)."""
+    from integrapsy.audit.selectors import audit_for_subject
+
+    cases = list(person.cases.values_list("reference", "team_id"))
+    if not access.may_see_access_log(user, {team for _ref, team in cases}):
+        raise Http404
+    referral_codes = [str(c) for c in person.referrals.values_list("code", flat=True)]
+    return audit_for_subject(object_refs=[str(person.code), *referral_codes], case_refs=[ref for ref, _t in cases])

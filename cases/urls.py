@@ -16,6 +16,7 @@ urlpatterns = [
     path("persons/<uuid:code>/", case_views.person_detail, name="person_detail"),
     path("persons/<uuid:code>/edit/", case_views.person_edit, name="person_edit"),
     path("persons/<uuid:code>/consent/", case_views.consent_add, name="consent_add"),
+    path("persons/<uuid:code>/access-log/", case_views.person_access_log, name="person_access_log"),
     path("persons/<uuid:code>/merge/", case_views.person_merge, name="person_merge"),
     path("referrals/new/", referral_views.referral_new, name="referral_new"),
     path("referrals/mine/", referral_views.referral_mine, name="referral_mine"),

@@ -26,6 +26,7 @@ class Capability(StrEnum):
     TRIAGE_REFERRALS = "triage_referrals"
     VIEW_TEAM_REFERRALS = "view_team_referrals"
     MERGE_PERSONS = "merge_persons"
+    VIEW_AUDIT = "view_audit"
 
 
 # Which roles hold which capability. Later features add their capabilities here.
@@ -39,6 +40,7 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.TRIAGE_REFERRALS: frozenset({Role.COORDINATOR}),
     Capability.VIEW_TEAM_REFERRALS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
     Capability.MERGE_PERSONS: frozenset({Role.COORDINATOR}),
+    Capability.VIEW_AUDIT: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -199,3 +201,8 @@ def scope_referrals_for_team(user, queryset):
 def scope_referrals_for_referrer(user, queryset):
     """Referrals of the referrer's own organisation(s): status and dates only."""
     return queryset.filter(organisation_id__in=profile(user).organisation_ids(Role.REFERRER))
+
+
+def may_see_access_log(user, case_team_ids) -> bool:
+    """ "Who accessed this file" is for clinicians of a team that follows the person."""
+    return bool(profile(user).team_ids(*CLINICAL_ROLES).intersection(case_team_ids))

@@ -34,7 +34,10 @@ class HomePanel:
     order: int = 100
 
 
-NAV_ITEMS: list[NavItem] = [NavItem(_("Home"), "home", Capability.VIEW_HOME, order=0)]
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "home", Capability.VIEW_HOME, order=0),
+    NavItem(_("Audit log"), "audit:list", Capability.VIEW_AUDIT, order=90),
+]
 HOME_PANELS: list[HomePanel] = []
 
 

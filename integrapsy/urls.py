@@ -22,5 +22,6 @@ urlpatterns = [
     path("accounts/2fa/", account_views.two_factor, name="two_factor"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("audit/", include("integrapsy.audit.urls")),
     path("", include("cases.urls")),
 ]

@@ -303,3 +303,11 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Person registered: case %(ref)s.") % {"ref": case.reference})
                 return redirect("cases:detail", reference=case.reference)
     return render(request, "cases/person_new.html", {"form": form, "suggestions": suggestions})
+
+
+@require_http_methods(["GET"])
+def person_access_log(request: HttpRequest, code) -> HttpResponse:
+    person = _person_for(request, code)
+    events = selectors.person_access_log(user=request.user, person=person)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/person_access_log.html", {"person": person, "page": page})

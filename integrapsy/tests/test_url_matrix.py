@@ -62,6 +62,8 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:person_detail": (PERSON, expect(404, **STAFF_200)),
     "cases:person_edit": (PERSON, expect(404, **STAFF_200)),
     "cases:consent_add": (PERSON, expect(404, **STAFF_200)),
+    "cases:person_access_log": (PERSON, expect(404, psychologist=200)),
+    "audit:list": (None, expect(404, admin=200, coordinator=200)),
     "cases:person_merge": (PERSON, expect(404, coordinator=200)),
     "cases:referral_new": (None, expect(404, referrer=200)),
     "cases:referral_mine": (None, expect(404, referrer=200)),
