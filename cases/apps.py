@@ -7,8 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from cases import selectors
+        from cases import gdpr, selectors
         from integrapsy.access import Capability
+        from integrapsy.gdpr import register_eraser, register_retention_rule, register_subject_provider
         from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 
         register_nav(
@@ -43,3 +44,7 @@ class CasesConfig(AppConfig):
                 order=10,
             ),
         )
+        register_subject_provider("cases", gdpr.subject_data)
+        register_eraser("cases", gdpr.erase)
+        for rule in gdpr.RETENTION:
+            register_retention_rule(rule)

@@ -363,3 +363,24 @@ def person_access_log(*, user: User, person: Person):
         raise Http404
     referral_codes = [str(c) for c in person.referrals.values_list("code", flat=True)]
     return audit_for_subject(object_refs=[str(person.code), *referral_codes], case_refs=[ref for ref, _t in cases])
+
+
+def gdpr_person_search(*, q: str, limit: int = 50) -> list[Person]:
+    """For the data administrator: persons by name (spelling-tolerant), alias or case reference."""
+    key = name_key(q)
+    match = (
+        Q(first_name__icontains=q)
+        | Q(last_name__icontains=q)
+        | Q(alias__icontains=q)
+        | Q(cases__reference__iexact=q.strip())
+    )
+    if key:
+        match |= Q(first_name_key=key) | Q(last_name_key=key) | Q(alias_key=key)
+    return list(Person.objects.filter(match).distinct().select_related("location").order_by("last_name")[:limit])
+
+
+def gdpr_person_get(*, code) -> Person:
+    try:
+        return Person.objects.select_related("location").get(code=code)
+    except (Person.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

@@ -283,6 +283,32 @@ def person_register_with_case(
     return case_open(person=person, team=team, actor=actor, main_language=main_language, request=request)
 
 
+@transaction.atomic
+def person_anonymise(*, person: Person, actor: User | None, reason: str, request=None) -> Person:
+    """Erase what identifies a person in every app, keeping the rows that the indicators count."""
+    from integrapsy.gdpr import ERASERS
+
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the legal ground or the request this erasure answers.")})
+    if person.cases.exclude(status=Case.Status.CLOSED).exists():
+        raise ValidationError(_("This person has an open case: close it before erasing their identity."))
+    code = str(person.code)
+    for _name, eraser in ERASERS:
+        eraser(person)
+    for case in person.cases.all():
+        timeline_record(case=case, kind="person.anonymised", actor=actor, summary="")
+    audit_record(
+        action="person.anonymised",
+        actor=actor,
+        request=request,
+        object_type="cases.person",
+        object_ref=code,
+        detail=reason[:255],
+    )
+    person.refresh_from_db()
+    return person
+
+
 # --- Cases ------------------------------------------------------------------------------
 
 

@@ -57,6 +57,7 @@ register(
         "case.closed": EventKind(_("Case closed")),
         "case.reopened": EventKind(_("Case reopened")),
         "person.merged": EventKind(_("Duplicate person merged")),
+        "person.anonymised": EventKind(_("Identity erased")),
         "consent.recorded": EventKind(_("Consent recorded")),
         "note.added": EventKind(_("Coordination note")),
         "risk.raised": EventKind(_("Risk flag raised")),

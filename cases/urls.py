@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases.views import cases as case_views
+from cases.views import gdpr as gdpr_views
 from cases.views import referrals as referral_views
 
 app_name = "cases"
@@ -18,6 +19,10 @@ urlpatterns = [
     path("persons/<uuid:code>/consent/", case_views.consent_add, name="consent_add"),
     path("persons/<uuid:code>/access-log/", case_views.person_access_log, name="person_access_log"),
     path("persons/<uuid:code>/merge/", case_views.person_merge, name="person_merge"),
+    path("gdpr/persons/", gdpr_views.gdpr_persons, name="gdpr_persons"),
+    path("gdpr/persons/<uuid:code>/", gdpr_views.gdpr_subject_access, name="gdpr_subject_access"),
+    path("gdpr/persons/<uuid:code>/export.json", gdpr_views.gdpr_subject_access_json, name="gdpr_subject_access_json"),
+    path("gdpr/persons/<uuid:code>/anonymise/", gdpr_views.gdpr_anonymise, name="gdpr_anonymise"),
     path("referrals/new/", referral_views.referral_new, name="referral_new"),
     path("referrals/mine/", referral_views.referral_mine, name="referral_mine"),
     path("referrals/mine/<uuid:code>/", referral_views.referral_status, name="referral_status"),

@@ -27,6 +27,7 @@ class Capability(StrEnum):
     VIEW_TEAM_REFERRALS = "view_team_referrals"
     MERGE_PERSONS = "merge_persons"
     VIEW_AUDIT = "view_audit"
+    MANAGE_DATA_RIGHTS = "manage_data_rights"
 
 
 # Which roles hold which capability. Later features add their capabilities here.
@@ -41,6 +42,7 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.VIEW_TEAM_REFERRALS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
     Capability.MERGE_PERSONS: frozenset({Role.COORDINATOR}),
     Capability.VIEW_AUDIT: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Capability.MANAGE_DATA_RIGHTS: frozenset({Role.ADMIN}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -206,3 +208,16 @@ def scope_referrals_for_referrer(user, queryset):
 def may_see_access_log(user, case_team_ids) -> bool:
     """ "Who accessed this file" is for clinicians of a team that follows the person."""
     return bool(profile(user).team_ids(*CLINICAL_ROLES).intersection(case_team_ids))
+
+
+# What each role may read, for the list of staff categories with access to health data
+# (Belgian law of 30 July 2018, art. 9; GDPR art. 9 and 30).
+DATA_ACCESS: dict[str, tuple[bool, str]] = {
+    Role.PSYCHOLOGIST: (True, "identity, case file, clinical notes, screenings, risk assessments of their team"),
+    Role.COORDINATOR: (True, "identity, case file and timeline without clinical content, of their team; audit"),
+    Role.SOCIAL_WORKER: (True, "identity, case file and timeline without clinical content, of their team"),
+    Role.AMBASSADOR: (False, "first name, languages and location of the persons they accompany; their own contacts"),
+    Role.INTERPRETER: (False, "first name, language, place and time of their own bookings"),
+    Role.REFERRER: (False, "status and dates of their own organisation's referrals"),
+    Role.ADMIN: (True, "users and reference data; audit log; subject-access exports and erasure"),
+}

@@ -210,5 +210,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# Retention, in years, per kind of record (see README); apply_retention runs it daily.
+RETENTION_YEARS = {
+    "closed_cases": env.float("RETENTION_CLOSED_CASES_YEARS", default=5),
+    "declined_referrals": env.float("RETENTION_DECLINED_REFERRALS_YEARS", default=1),
+    "audit_log": env.float("RETENTION_AUDIT_LOG_YEARS", default=2),
+}
+
 # Demo accounts' password (seed_demo).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="integrapsy")

@@ -6,8 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role
-from integrapsy.accounts.selectors import user_home_context
+from integrapsy.accounts.selectors import staff_category_rows, user_home_context
 from integrapsy.navigation import HOME_PANELS
 
 
@@ -39,3 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
         {"role": role, "label": role.label, "template": f"home/_{role.value}.html"} for role in Role if role in roles
     ]
     return render(request, "home/index.html", ctx)
+
+
+@require_GET
+def staff_categories(request: HttpRequest) -> HttpResponse:
+    """Staff categories with access to health data, generated from the roles and the access policy."""
+    access.require(request.user, Capability.MANAGE_DATA_RIGHTS)
+    return render(request, "home/staff_categories.html", {"rows": staff_category_rows()})

@@ -15,6 +15,14 @@ class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Append-only records cannot be changed.")
 
+    def redact_for_erasure(self, **fields) -> int:
+        """Blank identifying text when the law requires erasure: the one exception to append-only."""
+        return super().update(**fields)
+
+    def purge_before(self, moment) -> int:
+        """Drop records older than their retention period (audit log only, by ``apply_retention``)."""
+        return super().filter(occurred_at__lt=moment)._raw_delete(self.db)
+
 
 class AppendOnlyModel(models.Model):
     """A record that is written once: saving it again or deleting it raises."""

@@ -1,0 +1,135 @@
+import json
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case, Person, TimelineEvent
+from cases.tests.factories import CaseFactory, PersonFactory, ReferralFactory
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    return TeamFactory(name="Équipe A")
+
+
+@pytest.fixture
+def admin():
+    return make_user_with_role(Role.ADMIN)
+
+
+@pytest.fixture
+def followed(team):
+    coordinator = make_user_with_role(Role.COORDINATOR, team=team)
+    case = CaseFactory(
+        team=team, person=PersonFactory(first_name="Hewan", last_name="Kidane", phone="+33 6 11 22 33 44")
+    )
+    services.coordination_note_add(case=case, actor=coordinator, text="Rendez-vous avec Hewan mardi")
+    return case, coordinator
+
+
+def test_subject_access_holds_identity_timeline_and_accesses(client, admin, followed):
+    case, coordinator = followed
+    client.force_login(coordinator)
+    client.get(reverse("cases:detail", args=[case.reference]))
+    client.force_login(admin)
+    html = client.get(reverse("cases:gdpr_subject_access", args=[case.person.code]), {"lang": "nl"}).content.decode()
+    assert "Kidane" in html and "+33 6 11 22 33 44" in html
+    assert "Rendez-vous avec Hewan mardi" in html
+    assert case.reference in html
+    assert coordinator.username in html  # who accessed the file
+    assert 'lang="nl"' in html or "Identiteit" in html
+    data = json.loads(client.get(reverse("cases:gdpr_subject_access_json", args=[case.person.code])).content)
+    assert {s["key"] for s in data["sections"]} >= {
+        "identity",
+        "consents",
+        "referrals",
+        "cases",
+        "timeline",
+        "accesses",
+    }
+    assert AuditEvent.objects.filter(action="export.subject_access", actor=admin).count() == 2
+
+
+def test_erasure_blanks_identity_but_keeps_counts(client, admin, followed):
+    case, coordinator = followed
+    ReferralFactory(team=case.team, person=case.person, case=case, status="accepted", first_name="Hewan")
+    services.case_close(case=case, actor=coordinator, reason="fin")
+    client.force_login(admin)
+    response = client.post(
+        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande du 3 mars", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(pk=case.person.pk)
+    assert person.first_name == "—" and person.last_name == "" and person.phone == ""
+    assert person.birth_year == 1995 and person.nationality  # kept for the indicators
+    assert Case.objects.filter(person=person).count() == 1
+    assert not TimelineEvent.objects.filter(summary__icontains="Hewan").exists()
+    assert not case.referrals.filter(first_name="Hewan").exists()
+    assert AuditEvent.objects.filter(action="person.anonymised", detail="Demande du 3 mars").exists()
+
+
+def test_erasure_is_refused_while_a_case_is_open(client, admin, followed):
+    case, _ = followed
+    client.force_login(admin)
+    response = client.post(
+        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande", "confirm": "on"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert Person.objects.get(pk=case.person.pk).last_name == "Kidane"
+
+
+def test_retention_dry_run_then_real_run_never_touching_open_cases(team):
+    coordinator = make_user_with_role(Role.COORDINATOR, team=team)
+    old = CaseFactory(team=team, opened_on=timezone.localdate() - timedelta(days=4000))
+    services.case_close(
+        case=old, actor=coordinator, reason="fin", closed_on=timezone.localdate() - timedelta(days=3000)
+    )
+    recent = CaseFactory(team=team)
+    services.case_close(case=recent, actor=coordinator, reason="fin")
+    still_open = CaseFactory(team=team, opened_on=timezone.localdate() - timedelta(days=4000))
+    out = StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    assert f"person {old.person.code}" in out.getvalue()
+    assert str(recent.person.code) not in out.getvalue()
+    assert str(still_open.person.code) not in out.getvalue()
+    assert Person.objects.get(pk=old.person.pk).first_name != "—"  # dry run changed nothing
+    call_command("apply_retention", stdout=StringIO())
+    assert Person.objects.get(pk=old.person.pk).first_name == "—"
+    assert Person.objects.get(pk=recent.person.pk).first_name != "—"
+    assert Person.objects.get(pk=still_open.person.pk).first_name != "—"
+
+
+def test_audit_log_is_kept_at_least_six_months(settings):
+    from integrapsy.audit.services import audit_record
+
+    settings.RETENTION_YEARS = {**settings.RETENTION_YEARS, "audit_log": 0.1}
+    event = audit_record(action="case.viewed")
+    AuditEvent.objects.filter(pk=event.pk).redact_for_erasure(occurred_at=timezone.now() - timedelta(days=100))
+    call_command("apply_retention", stdout=StringIO())
+    assert AuditEvent.objects.filter(pk=event.pk).exists()  # 100 days < 6 months
+    AuditEvent.objects.filter(pk=event.pk).redact_for_erasure(occurred_at=timezone.now() - timedelta(days=200))
+    call_command("apply_retention", stdout=StringIO())
+    assert not AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_staff_categories_list_every_role(client, admin):
+    client.force_login(admin)
+    rows = client.get(reverse("staff_categories")).context["rows"]
+    assert len(rows) == len(Role)
+    assert {r["role"] for r in rows if r["health_data"]} == {
+        Role.PSYCHOLOGIST.label,
+        Role.COORDINATOR.label,
+        Role.SOCIAL_WORKER.label,
+        Role.ADMIN.label,
+    }
