@@ -785,6 +785,15 @@ def referral_accept(
     timeline_record(
         case=case, kind="referral.accepted", actor=actor, summary=referral.reference, source=referral
     )
+    if ReferralReason.SUICIDAL_THOUGHTS in referral.reasons:
+        risk_flag_raise(
+            case=case,
+            source=RiskFlag.Source.REFERRAL,
+            reason=_("Suicidal thoughts reported in referral %(ref)s") % {"ref": referral.reference},
+            actor=actor,
+            source_obj=referral,
+            request=request,
+        )
     audit_record(
         action="referral.accepted", actor=actor, request=request, obj=referral, case_ref=case.reference
     )

@@ -26,6 +26,11 @@ class Capability(StrEnum):
     TRIAGE_REFERRALS = "triage_referrals"
     VIEW_TEAM_REFERRALS = "view_team_referrals"
     MERGE_PERSONS = "merge_persons"
+    VIEW_PERMANENCES = "view_permanences"
+    PLAN_PERMANENCES = "plan_permanences"
+    BOOK_SLOTS = "book_slots"
+    RECORD_ATTENDANCE = "record_attendance"
+    LOG_CONSULTATIONS = "log_consultations"
 
 
 # Which roles hold which capability. Later features add their capabilities here.
@@ -39,6 +44,11 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.TRIAGE_REFERRALS: frozenset({Role.COORDINATOR}),
     Capability.VIEW_TEAM_REFERRALS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
     Capability.MERGE_PERSONS: frozenset({Role.COORDINATOR}),
+    Capability.VIEW_PERMANENCES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.PLAN_PERMANENCES: frozenset({Role.COORDINATOR}),
+    Capability.BOOK_SLOTS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.RECORD_ATTENDANCE: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
+    Capability.LOG_CONSULTATIONS: frozenset({Role.PSYCHOLOGIST}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -191,3 +201,45 @@ def scope_referrals_for_team(user, queryset):
 def scope_referrals_for_referrer(user, queryset):
     """Referrals of the referrer's own organisation(s): status and dates only."""
     return queryset.filter(organisation_id__in=profile(user).organisation_ids(Role.REFERRER))
+
+
+# --- Permanences, consultations and risk ------------------------------------------------
+
+
+def scope_team_rows(user, queryset, *roles: str):
+    """Rows carrying a ``team`` of the user's (staff roles unless ``roles`` are given)."""
+    ids = profile(user).team_ids(*(roles or STAFF_ROLES))
+    return queryset.filter(team_id__in=ids) if ids else queryset.none()
+
+
+def may_plan_in(user, team_id: int) -> bool:
+    """Coordinators plan the permanences of their own teams."""
+    return team_id in profile(user).team_ids(Role.COORDINATOR)
+
+
+def may_record_attendance_in(user, team_id: int) -> bool:
+    return team_id in profile(user).team_ids(Role.COORDINATOR, *CLINICAL_ROLES)
+
+
+def may_book_in(user, team_id: int) -> bool:
+    return team_id in staff_team_ids(user)
+
+
+def users_holding(queryset, role: str, team_ids=None):
+    """Active users holding ``role`` (in one of ``team_ids`` for team roles): who may be present."""
+    qs = queryset.filter(is_active=True, memberships__role=role)
+    if team_ids is not None:
+        qs = qs.filter(memberships__team_id__in=team_ids)
+    return qs.distinct()
+
+
+def holds_role(user, role: str, team_id: int | None = None) -> bool:
+    prof = profile(user)
+    if team_id is None:
+        return role in prof.roles
+    return team_id in prof.team_ids(role)
+
+
+def risk_alert_team_ids(user) -> frozenset[int]:
+    """Teams whose open risk flags the user sees on their home page: psychologists and coordinators."""
+    return profile(user).team_ids(Role.COORDINATOR, *CLINICAL_ROLES)
