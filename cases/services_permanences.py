@@ -125,23 +125,45 @@ def permanence_session_create(
     )
     if errors:
         raise ValidationError(errors)
+    sessions = _sessions_write(
+        actor=actor,
+        location=location,
+        psychologist=psychologist,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        slot_minutes=slot_minutes,
+        walk_in_places=walk_in_places,
+        ambassador=ambassador,
+        interpreter=interpreter,
+        interpreter_language=interpreter_language,
+        weeks=weeks,
+    )
+    audit_record(
+        action="permanence.created",
+        actor=actor,
+        request=request,
+        obj=sessions[0],
+        detail=f"{weeks} week(s)",
+    )
+    return sessions
+
+
+def _sessions_write(*, actor, location, date, start_time, end_time, slot_minutes, weeks, **fields):
+    """Save the sessions of a series and their slots (validated by the caller)."""
     series = uuid.uuid4() if weeks > 1 else None
     sessions = []
     for week in range(weeks):
         session = PermanenceSession(
-            team_id=team_id,
+            team_id=location.team_id,
             location=location,
             date=date + timedelta(weeks=week),
             start_time=start_time,
             end_time=end_time,
             slot_minutes=slot_minutes,
-            walk_in_places=walk_in_places,
-            psychologist=psychologist,
-            ambassador=ambassador,
-            interpreter=interpreter,
-            interpreter_language=interpreter_language,
             series=series,
             created_by=actor,
+            **fields,
         )
         session.full_clean()
         session.save()
@@ -152,13 +174,6 @@ def permanence_session_create(
             ]
         )
         sessions.append(session)
-    audit_record(
-        action="permanence.created",
-        actor=actor,
-        request=request,
-        obj=sessions[0],
-        detail=f"{weeks} week(s)",
-    )
     return sessions
 
 
