@@ -141,7 +141,9 @@ def consultation_update(
     *, consultation: Consultation, actor: User, sign: bool = False, request=None, **fields
 ) -> Consultation:
     """Change a draft (its author only); a signed consultation is completed by an addendum instead."""
-    consultation = Consultation.objects.select_for_update().select_related("case").get(pk=consultation.pk)
+    consultation = (
+        Consultation.objects.select_for_update(of=("self",)).select_related("case").get(pk=consultation.pk)
+    )
     _require_clinician(actor, consultation.case)
     if consultation.is_signed:
         raise ValidationError(
@@ -195,7 +197,7 @@ def _clinical_summary(consultation: Consultation) -> str:
 def consultation_sign(*, consultation: Consultation, actor: User, request=None) -> Consultation:
     """Sign a draft: it is locked for good; suicidal thoughts or a high risk raise the case's flag."""
     consultation = (
-        Consultation.objects.select_for_update()
+        Consultation.objects.select_for_update(of=("self",))
         .select_related("case", "interpreter_language")
         .get(pk=consultation.pk)
     )

@@ -182,7 +182,11 @@ def permanence_session_cancel(
     *, session: PermanenceSession, actor: User, reason: str, request=None
 ) -> PermanenceSession:
     """Cancel one occurrence; its appointments are cancelled by the team with the same reason."""
-    session = PermanenceSession.objects.select_for_update().select_related("location").get(pk=session.pk)
+    session = (
+        PermanenceSession.objects.select_for_update(of=("self",))
+        .select_related("location")
+        .get(pk=session.pk)
+    )
     if not access.may_plan_in(actor, session.team_id):
         raise ValidationError(_("Only a coordinator of the team may cancel this permanence."))
     if session.is_cancelled:
@@ -236,7 +240,7 @@ def permanence_slot_book(
     request=None,
 ) -> PermanenceBooking:
     """Book a case's person into a free slot; the database refuses a second booking of the slot."""
-    session = slot.session
+    session = PermanenceSession.objects.select_related("location").get(pk=slot.session_id)
     if not access.may_book_in(actor, session.team_id):
         raise ValidationError(_("You cannot book at this team's permanences."))
     if session.is_cancelled:
@@ -340,7 +344,7 @@ def booking_attendance_record(
 ) -> PermanenceBooking:
     """Mark a booking attended or not come, or cancel it (by whom, why) to free the slot."""
     booking = (
-        PermanenceBooking.objects.select_for_update()
+        PermanenceBooking.objects.select_for_update(of=("self",))
         .select_related("session", "session__location", "slot", "case")
         .get(pk=booking.pk)
     )

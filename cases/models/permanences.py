@@ -170,7 +170,7 @@ class PermanenceBooking(models.Model):
     )
     note = models.CharField(_("practical note"), max_length=255, blank=True)
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     booked_at = models.DateTimeField(default=timezone.now)
     marked_by = models.ForeignKey(
