@@ -262,6 +262,7 @@ def consultation_addendum_add(
     *, consultation: Consultation, actor: User, text: str, request=None
 ) -> ConsultationAddendum:
     """Complete a signed consultation: who, when and what are kept; the original never changes."""
+    consultation = Consultation.objects.select_related("case").get(pk=consultation.pk)
     case = consultation.case
     _require_clinician(actor, case)
     if not consultation.is_signed:
