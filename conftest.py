@@ -44,3 +44,15 @@ ROLE_NAMES = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` run only on PostgreSQL: on SQLite they are deselected, not skipped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    keep = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep

@@ -7,7 +7,16 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from cases import gdpr, selectors
+        # The services modules register their timeline kinds on import.
+        from cases import (
+            gdpr,
+            selectors,
+            selectors_consultations,
+            selectors_permanences,
+            services_consultations,  # noqa: F401
+            services_permanences,  # noqa: F401
+        )
+        from cases.panels import CasePanel, register_case_panel
         from integrapsy.access import Capability
         from integrapsy.gdpr import register_eraser, register_retention_rule, register_subject_provider
         from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
@@ -21,6 +30,13 @@ class CasesConfig(AppConfig):
                 active_prefix="cases:referral_",
             ),
             NavItem(_("Cases"), "cases:list", Capability.VIEW_CASES, order=20, active_prefix="cases:detail"),
+            NavItem(
+                _("Permanences"),
+                "cases:permanence_week",
+                Capability.VIEW_PERMANENCES,
+                order=25,
+                active_prefix="cases:permanence_",
+            ),
             NavItem(_("Refer a person"), "cases:referral_new", Capability.SUBMIT_REFERRAL, order=10),
             NavItem(
                 _("Our referrals"),
@@ -43,6 +59,36 @@ class CasesConfig(AppConfig):
                 lambda *, user: {"recent_referrals": list(selectors.referrals_for_referrer(user=user)[:5])},
                 order=10,
             ),
+            HomePanel(
+                "cases/_home_risk_flags.html",
+                Capability.VIEW_CASES,
+                lambda *, user: {"risk_flags": selectors_consultations.open_risk_flags_for_home(user=user)},
+                order=1,
+            ),
+            HomePanel(
+                "cases/_home_permanence_todo.html",
+                Capability.PLAN_PERMANENCES,
+                lambda *, user: {"not_recorded": selectors_permanences.bookings_not_recorded(user=user)},
+                order=20,
+            ),
+            HomePanel(
+                "cases/_home_psychologist.html",
+                Capability.LOG_CONSULTATIONS,
+                lambda *, user: {
+                    "sessions": selectors_permanences.my_coming_sessions(user=user),
+                    "drafts": selectors_consultations.my_draft_consultations(user=user),
+                },
+                order=20,
+            ),
+        )
+        register_case_panel(
+            CasePanel("cases/_case_risk_panel.html", selectors_consultations.case_risk_panel, order=0),
+            CasePanel(
+                "cases/_case_consultations_panel.html",
+                selectors_consultations.case_consultations_panel,
+                order=10,
+            ),
+            CasePanel("cases/_case_permanences_panel.html", selectors_permanences.case_permanences_panel, order=20),
         )
         register_subject_provider("cases", gdpr.subject_data)
         register_eraser("cases", gdpr.erase)

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from cases.views import cases as case_views
+from cases.views import consultations as consultation_views
 from cases.views import gdpr as gdpr_views
+from cases.views import permanences as permanence_views
 from cases.views import referrals as referral_views
 
 app_name = "cases"
@@ -37,5 +39,40 @@ urlpatterns = [
         "referrals/<uuid:code>/first-contact/",
         referral_views.referral_first_contact,
         name="referral_first_contact",
+    ),
+    # Permanences and slots
+    path("permanences/", permanence_views.permanence_week, name="permanence_week"),
+    path("permanences/new/", permanence_views.permanence_new, name="permanence_new"),
+    path("permanences/<uuid:code>/", permanence_views.permanence_detail, name="permanence_detail"),
+    path("permanences/<uuid:code>/sheet/", permanence_views.permanence_sheet, name="permanence_sheet"),
+    path("permanences/<uuid:code>/cancel/", permanence_views.permanence_cancel, name="permanence_cancel"),
+    path("permanences/<uuid:code>/walk-in/", permanence_views.permanence_walk_in, name="permanence_walk_in"),
+    path("slots/<uuid:code>/book/", permanence_views.slot_book, name="slot_book"),
+    path("bookings/<uuid:code>/attendance/", permanence_views.booking_attendance, name="booking_attendance"),
+    path("cases/<str:reference>/book/", permanence_views.case_book, name="case_book"),
+    # Consultations and risk (clinicians of the case's team only)
+    path(
+        "cases/<str:reference>/consultations/",
+        consultation_views.consultation_list,
+        name="consultation_list",
+    ),
+    path(
+        "cases/<str:reference>/consultations/new/",
+        consultation_views.consultation_new,
+        name="consultation_new",
+    ),
+    path("consultations/<uuid:code>/", consultation_views.consultation_detail, name="consultation_detail"),
+    path("consultations/<uuid:code>/edit/", consultation_views.consultation_edit, name="consultation_edit"),
+    path("consultations/<uuid:code>/sign/", consultation_views.consultation_sign, name="consultation_sign"),
+    path(
+        "consultations/<uuid:code>/addendum/",
+        consultation_views.consultation_addendum,
+        name="consultation_addendum",
+    ),
+    path("cases/<str:reference>/risk/assess/", consultation_views.risk_assess, name="risk_assess"),
+    path(
+        "risk-assessments/<uuid:code>/",
+        consultation_views.risk_assessment_detail,
+        name="risk_assessment_detail",
     ),
 ]

@@ -28,6 +28,11 @@ class Capability(StrEnum):
     MERGE_PERSONS = "merge_persons"
     VIEW_AUDIT = "view_audit"
     MANAGE_DATA_RIGHTS = "manage_data_rights"
+    VIEW_PERMANENCES = "view_permanences"
+    PLAN_PERMANENCES = "plan_permanences"
+    BOOK_SLOTS = "book_slots"
+    RECORD_ATTENDANCE = "record_attendance"
+    LOG_CONSULTATIONS = "log_consultations"
 
 
 # Which roles hold which capability. Later features add their capabilities here.
@@ -43,6 +48,11 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MERGE_PERSONS: frozenset({Role.COORDINATOR}),
     Capability.VIEW_AUDIT: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Capability.MANAGE_DATA_RIGHTS: frozenset({Role.ADMIN}),
+    Capability.VIEW_PERMANENCES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.PLAN_PERMANENCES: frozenset({Role.COORDINATOR}),
+    Capability.BOOK_SLOTS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.RECORD_ATTENDANCE: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
+    Capability.LOG_CONSULTATIONS: frozenset({Role.PSYCHOLOGIST}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -221,3 +231,43 @@ DATA_ACCESS: dict[str, tuple[bool, str]] = {
     Role.REFERRER: (False, "status and dates of their own organisation's referrals"),
     Role.ADMIN: (True, "users and reference data; audit log; subject-access exports and erasure"),
 }
+# --- Permanences, consultations and risk ------------------------------------------------
+
+
+def scope_team_rows(user, queryset, *roles: str):
+    """Rows carrying a ``team`` of the user's (staff roles unless ``roles`` are given)."""
+    ids = profile(user).team_ids(*(roles or STAFF_ROLES))
+    return queryset.filter(team_id__in=ids) if ids else queryset.none()
+
+
+def may_plan_in(user, team_id: int) -> bool:
+    """Coordinators plan the permanences of their own teams."""
+    return team_id in profile(user).team_ids(Role.COORDINATOR)
+
+
+def may_record_attendance_in(user, team_id: int) -> bool:
+    return team_id in profile(user).team_ids(Role.COORDINATOR, *CLINICAL_ROLES)
+
+
+def may_book_in(user, team_id: int) -> bool:
+    return team_id in staff_team_ids(user)
+
+
+def users_holding(queryset, role: str, team_ids=None):
+    """Active users holding ``role`` (in one of ``team_ids`` for team roles): who may be present."""
+    qs = queryset.filter(is_active=True, memberships__role=role)
+    if team_ids is not None:
+        qs = qs.filter(memberships__team_id__in=team_ids)
+    return qs.distinct()
+
+
+def holds_role(user, role: str, team_id: int | None = None) -> bool:
+    prof = profile(user)
+    if team_id is None:
+        return role in prof.roles
+    return team_id in prof.team_ids(role)
+
+
+def risk_alert_team_ids(user) -> frozenset[int]:
+    """Teams whose open risk flags the user sees on their home page: psychologists and coordinators."""
+    return profile(user).team_ids(Role.COORDINATOR, *CLINICAL_ROLES)

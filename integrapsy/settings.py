@@ -102,8 +102,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
-    # A file, not shared-cache memory: concurrent tests then see real SQLite locking.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # Tests use a file too (not Django's shared in-memory database, whose table locks fail at once):
+    # concurrent writers then queue as they do in production, and the booking race test holds.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("DJANGO_TEST_SQLITE_NAME", default=str(BASE_DIR / "test-db.sqlite3"))
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

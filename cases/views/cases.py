@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import selectors, services
+from cases import selectors, selectors_consultations, services
 from cases.forms import (
     CaseCloseForm,
     CaseFilterForm,
@@ -103,7 +103,13 @@ def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _form_page(case, form, title, **extra):
-    return {"case": case, "form": form, "title": title, **extra}
+    return {
+        "case": case,
+        "form": form,
+        "title": title,
+        "open_risk_flag": selectors_consultations.case_open_risk_flag(case=case),
+        **extra,
+    }
 
 
 @require_http_methods(["GET", "POST"])

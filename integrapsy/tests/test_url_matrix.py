@@ -39,6 +39,29 @@ def REFERRAL(w):  # noqa: N802
     return {"code": w["referral"].code}
 
 
+def SESSION(w):  # noqa: N802
+    return {"code": w["session"].code}
+
+
+def SLOT(w):  # noqa: N802
+    return {"code": w["session"].slots.order_by("start_time").last().code}
+
+
+def BOOKING(w):  # noqa: N802
+    return {"code": w["booking"].code}
+
+
+def CONSULTATION(w):  # noqa: N802
+    return {"code": w["consultation"].code}
+
+
+def ASSESSMENT(w):  # noqa: N802
+    return {"code": w["assessment"].code}
+
+
+PLANNERS_200 = {"coordinator": 200, "psychologist": 200}
+
+
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
@@ -81,6 +104,25 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:referral_ask": (REFERRAL, expect(405)),
     "cases:referral_take": (REFERRAL, expect(405)),
     "cases:referral_first_contact": (REFERRAL, expect(405)),
+    # Permanences and slots
+    "cases:permanence_week": (None, expect(404, **STAFF_200)),
+    "cases:permanence_new": (None, expect(404, coordinator=200)),
+    "cases:permanence_detail": (SESSION, expect(404, **STAFF_200)),
+    "cases:permanence_sheet": (SESSION, expect(404, **STAFF_200)),
+    "cases:permanence_cancel": (SESSION, expect(404, coordinator=200)),
+    "cases:permanence_walk_in": (SESSION, expect(404, **PLANNERS_200)),
+    "cases:slot_book": (SLOT, expect(404, **STAFF_200)),
+    "cases:booking_attendance": (BOOKING, expect(404, **STAFF_200)),
+    "cases:case_book": (CASE, expect(404, **STAFF_200)),
+    # Consultations and risk: psychologists of the case's team only
+    "cases:consultation_list": (CASE, expect(404, psychologist=200)),
+    "cases:consultation_new": (CASE, expect(404, psychologist=200)),
+    "cases:consultation_detail": (CONSULTATION, expect(404, psychologist=200)),
+    "cases:consultation_edit": (CONSULTATION, expect(404, psychologist=200)),
+    "cases:consultation_sign": (CONSULTATION, expect(405)),
+    "cases:consultation_addendum": (CONSULTATION, expect(405)),
+    "cases:risk_assess": (CASE, expect(404, psychologist=200)),
+    "cases:risk_assessment_detail": (ASSESSMENT, expect(404, psychologist=200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -90,6 +132,16 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:person_detail": lambda w: {"code": w["other_case"].person.code},
     "cases:referral_detail": lambda w: {"code": w["other_referral"].code},
     "cases:referral_status": lambda w: {"code": w["other_referral"].code},
+    "cases:permanence_detail": lambda w: {"code": w["other_session"].code},
+    "cases:permanence_sheet": lambda w: {"code": w["other_session"].code},
+    "cases:permanence_cancel": lambda w: {"code": w["other_session"].code},
+    "cases:slot_book": lambda w: {"code": w["other_session"].slots.last().code},
+    "cases:case_book": lambda w: {"reference": w["other_case"].reference},
+    "cases:consultation_list": lambda w: {"reference": w["other_case"].reference},
+    "cases:consultation_new": lambda w: {"reference": w["other_case"].reference},
+    "cases:consultation_detail": lambda w: {"code": w["other_consultation"].code},
+    "cases:consultation_edit": lambda w: {"code": w["other_consultation"].code},
+    "cases:risk_assess": lambda w: {"reference": w["other_case"].reference},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -121,16 +173,34 @@ def test_every_url_is_in_the_matrix():
 def world(role_users):
     """Objects the parametrised URLs point at; features add theirs here."""
     from cases.tests.factories import CaseFactory, ReferralFactory
-    from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
+    from cases.tests.factories_clinical import (
+        ConsultationFactory,
+        PermanenceBookingFactory,
+        PermanenceSessionFactory,
+        RiskAssessmentFactory,
+    )
+    from integrapsy.accounts.models import Role
+    from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 
     team = role_users["coordinator"].memberships.get().team
     referrer_org = role_users["referrer"].organisation
     other_team = TeamFactory(name="Autre équipe")
+    case = CaseFactory(team=team)
+    other_case = CaseFactory(team=other_team)
+    make_user_with_role(Role.PSYCHOLOGIST, team=other_team)
+    session = PermanenceSessionFactory(team=team, psychologist=role_users["psychologist"])
+    other_session = PermanenceSessionFactory(team=other_team)
     return {
         "users": role_users,
-        "case": CaseFactory(team=team),
+        "case": case,
+        "session": session,
+        "other_session": other_session,
+        "booking": PermanenceBookingFactory(session=session, case=case),
+        "consultation": ConsultationFactory(case=case, psychologist=role_users["psychologist"]),
+        "other_consultation": ConsultationFactory(case=other_case),
+        "assessment": RiskAssessmentFactory(case=case, assessed_by=role_users["psychologist"]),
         "referral": ReferralFactory(team=team, organisation=referrer_org, submitted_by=role_users["referrer"]),
-        "other_case": CaseFactory(team=other_team),
+        "other_case": other_case,
         "other_referral": ReferralFactory(team=other_team, organisation=OrganisationFactory(name="Autre centre")),
     }
 

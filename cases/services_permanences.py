@@ -1,0 +1,387 @@
+"""Every write on permanence sessions, their slots and bookings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import (
+    Attendance,
+    Case,
+    PermanenceBooking,
+    PermanenceSession,
+    PermanenceSlot,
+    Visibility,
+)
+from cases.services import timeline_record
+from cases.timeline import EventKind, register, register_families
+from integrapsy import access
+from integrapsy.accounts.models import Role, User
+from integrapsy.audit.services import audit_record
+from integrapsy.directory.models import Language, Location
+
+register(
+    {
+        "permanence.booked": EventKind(gettext_lazy("Booked for a permanence")),
+        "permanence.attended": EventKind(gettext_lazy("Came to the permanence")),
+        "permanence.no_show": EventKind(gettext_lazy("Did not come to the permanence")),
+        "permanence.cancelled": EventKind(gettext_lazy("Permanence appointment cancelled")),
+        "permanence.walk_in": EventKind(gettext_lazy("Came to the permanence without an appointment")),
+    }
+)
+register_families({"permanence": gettext_lazy("Permanences")})
+
+MAX_WEEKS = 26
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _slot_times(start: time, end: time, length: int) -> list[tuple[time, time]]:
+    out = []
+    current = _minutes(start)
+    while current + length <= _minutes(end):
+        out.append((time(current // 60, current % 60), time((current + length) // 60, (current + length) % 60)))
+        current += length
+    return out
+
+
+def _when(session: PermanenceSession, at: time | None = None) -> str:
+    day = date_format(session.date, "SHORT_DATE_FORMAT")
+    return f"{session.location.name} — {day} {(at or session.start_time):%H:%M}"
+
+
+def _validate_presence(
+    *,
+    team_id: int,
+    psychologist: User,
+    ambassador: User | None,
+    interpreter: User | None,
+    errors: dict,
+) -> None:
+    if not access.holds_role(psychologist, Role.PSYCHOLOGIST, team_id):
+        errors["psychologist"] = _("Choose a psychologist of the team.")
+    if ambassador is not None and not access.holds_role(ambassador, Role.AMBASSADOR, team_id):
+        errors["ambassador"] = _("Choose an ambassador of the team.")
+    if interpreter is not None and not access.holds_role(interpreter, Role.INTERPRETER):
+        errors["interpreter"] = _("Choose an interpreter.")
+
+
+@transaction.atomic
+def permanence_session_create(
+    *,
+    actor: User,
+    location: Location,
+    psychologist: User,
+    date: date,
+    start_time: time,
+    end_time: time,
+    slot_minutes: int = 45,
+    walk_in_places: int = 0,
+    ambassador: User | None = None,
+    interpreter: User | None = None,
+    interpreter_language: Language | None = None,
+    weeks: int = 1,
+    request=None,
+) -> list[PermanenceSession]:
+    """Plan one session, or the same session every week for ``weeks`` weeks, with its slots."""
+    errors: dict[str, str] = {}
+    team_id = location.team_id
+    if not access.may_plan_in(actor, team_id):
+        errors["location"] = _("You can only plan permanences at your team's places.")
+    if end_time <= start_time:
+        errors["end_time"] = _("The end must be after the start.")
+    elif not slot_minutes or slot_minutes < 5:
+        errors["slot_minutes"] = _("A slot lasts at least 5 minutes.")
+    else:
+        length = _minutes(end_time) - _minutes(start_time)
+        if length % slot_minutes:
+            errors["slot_minutes"] = _(
+                "Slots of %(slot)s minutes do not divide the session of %(length)s minutes: "
+                "change the slot length or the end time."
+            ) % {"slot": slot_minutes, "length": length}
+    if date < timezone.localdate():
+        errors["date"] = _("A permanence cannot be planned in the past.")
+    if not 1 <= weeks <= MAX_WEEKS:
+        errors["weeks"] = _("Repeat for 1 to %(max)s weeks.") % {"max": MAX_WEEKS}
+    if walk_in_places < 0:
+        errors["walk_in_places"] = _("Enter a number of places, 0 or more.")
+    _validate_presence(
+        team_id=team_id,
+        psychologist=psychologist,
+        ambassador=ambassador,
+        interpreter=interpreter,
+        errors=errors,
+    )
+    if errors:
+        raise ValidationError(errors)
+    sessions = _sessions_write(
+        actor=actor,
+        location=location,
+        psychologist=psychologist,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        slot_minutes=slot_minutes,
+        walk_in_places=walk_in_places,
+        ambassador=ambassador,
+        interpreter=interpreter,
+        interpreter_language=interpreter_language,
+        weeks=weeks,
+    )
+    audit_record(
+        action="permanence.created",
+        actor=actor,
+        request=request,
+        obj=sessions[0],
+        detail=f"{weeks} week(s)",
+    )
+    return sessions
+
+
+def _sessions_write(*, actor, location, date, start_time, end_time, slot_minutes, weeks, **fields):
+    """Save the sessions of a series and their slots (validated by the caller)."""
+    series = uuid.uuid4() if weeks > 1 else None
+    sessions = []
+    for week in range(weeks):
+        session = PermanenceSession(
+            team_id=location.team_id,
+            location=location,
+            date=date + timedelta(weeks=week),
+            start_time=start_time,
+            end_time=end_time,
+            slot_minutes=slot_minutes,
+            series=series,
+            created_by=actor,
+            **fields,
+        )
+        session.full_clean()
+        session.save()
+        PermanenceSlot.objects.bulk_create(
+            [
+                PermanenceSlot(session=session, start_time=start, end_time=end)
+                for start, end in _slot_times(start_time, end_time, slot_minutes)
+            ]
+        )
+        sessions.append(session)
+    return sessions
+
+
+@transaction.atomic
+def permanence_session_cancel(
+    *, session: PermanenceSession, actor: User, reason: str, request=None
+) -> PermanenceSession:
+    """Cancel one occurrence; its appointments are cancelled by the team with the same reason."""
+    session = PermanenceSession.objects.select_for_update(of=("self",)).select_related("location").get(pk=session.pk)
+    if not access.may_plan_in(actor, session.team_id):
+        raise ValidationError(_("Only a coordinator of the team may cancel this permanence."))
+    if session.is_cancelled:
+        raise ValidationError(_("This permanence is already cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason: the persons booked will be told.")})
+    now = timezone.now()
+    session.status = PermanenceSession.Status.CANCELLED
+    session.cancel_reason = reason
+    session.cancelled_at = now
+    session.cancelled_by = actor
+    session.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by"])
+    for booking in session.bookings.filter(status=Attendance.BOOKED).select_related("case", "slot"):
+        booking.status = Attendance.CANCELLED
+        booking.cancelled_by_party = PermanenceBooking.CancelledBy.TEAM
+        booking.cancel_reason = reason
+        booking.marked_by, booking.marked_at = actor, now
+        booking.save(update_fields=["status", "cancelled_by_party", "cancel_reason", "marked_by", "marked_at"])
+        if booking.case is not None:
+            timeline_record(
+                case=booking.case,
+                kind="permanence.cancelled",
+                actor=actor,
+                summary=f"{_when(session, booking.slot.start_time if booking.slot else None)} — {reason}",
+                source=booking,
+            )
+    audit_record(action="permanence.cancelled", actor=actor, request=request, obj=session, detail=reason)
+    return session
+
+
+def _check_case(actor: User, session: PermanenceSession, case: Case) -> None:
+    if case.is_closed:
+        raise ValidationError({"case": _("This case is closed.")})
+    followed_here = case.team_id == session.team_id or case.shares.filter(team_id=session.team_id).exists()
+    if not followed_here or not access.scope_cases(actor, Case.objects.filter(pk=case.pk)).exists():
+        raise ValidationError({"case": _("Choose a case followed by the team of this permanence.")})
+
+
+@transaction.atomic
+def permanence_slot_book(
+    *,
+    slot: PermanenceSlot,
+    actor: User,
+    case: Case,
+    interpreter_needed: bool = False,
+    interpreter_language: Language | None = None,
+    note: str = "",
+    request=None,
+) -> PermanenceBooking:
+    """Book a case's person into a free slot; the database refuses a second booking of the slot."""
+    session = PermanenceSession.objects.select_related("location").get(pk=slot.session_id)
+    if not access.may_book_in(actor, session.team_id):
+        raise ValidationError(_("You cannot book at this team's permanences."))
+    if session.is_cancelled:
+        raise ValidationError(_("This permanence is cancelled."))
+    starts = timezone.make_aware(datetime.combine(session.date, slot.start_time))
+    if starts <= timezone.now():
+        raise ValidationError({"slot": _("This slot is in the past: choose a coming slot.")})
+    if interpreter_needed and interpreter_language is None:
+        raise ValidationError({"interpreter_language": _("Say which language the interpreter must speak.")})
+    _check_case(actor, session, case)
+    taken = _("This slot has just been booked by someone else: choose another one.")
+    if PermanenceBooking.objects.filter(slot=slot).exclude(status=Attendance.CANCELLED).exists():
+        raise ValidationError({"slot": taken})
+    booking = PermanenceBooking(
+        session=session,
+        slot=slot,
+        person=case.person,
+        case=case,
+        interpreter_needed=interpreter_needed,
+        interpreter_language=interpreter_language if interpreter_needed else None,
+        note=note.strip(),
+        booked_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        raise ValidationError({"slot": taken}) from exc
+    timeline_record(
+        case=case,
+        kind="permanence.booked",
+        actor=actor,
+        summary=_when(session, slot.start_time),
+        source=booking,
+        data={"session": str(session.code)},
+    )
+    audit_record(action="permanence.booked", actor=actor, request=request, obj=booking, case_ref=case.reference)
+    return booking
+
+
+@transaction.atomic
+def permanence_walk_in_record(
+    *,
+    session: PermanenceSession,
+    actor: User,
+    case: Case,
+    interpreter_needed: bool = False,
+    interpreter_language: Language | None = None,
+    note: str = "",
+    request=None,
+) -> PermanenceBooking:
+    """Record a person who came without an appointment (no slot)."""
+    if not access.may_record_attendance_in(actor, session.team_id):
+        raise ValidationError(_("You cannot record attendance at this team's permanences."))
+    if session.is_cancelled:
+        raise ValidationError(_("This permanence is cancelled."))
+    if session.date > timezone.localdate():
+        raise ValidationError(_("Walk-ins are recorded on the day of the permanence or after."))
+    _check_case(actor, session, case)
+    now = timezone.now()
+    booking = PermanenceBooking(
+        session=session,
+        slot=None,
+        person=case.person,
+        case=case,
+        status=Attendance.ATTENDED,
+        interpreter_needed=interpreter_needed,
+        interpreter_language=interpreter_language if interpreter_needed else None,
+        note=note.strip(),
+        booked_by=actor,
+        marked_by=actor,
+        marked_at=now,
+    )
+    booking.full_clean()
+    booking.save()
+    timeline_record(
+        case=case,
+        kind="permanence.walk_in",
+        actor=actor,
+        summary=_when(session),
+        occurred_at=session.starts_at if session.date < timezone.localdate() else now,
+        source=booking,
+    )
+    audit_record(action="permanence.walk_in", actor=actor, request=request, obj=booking, case_ref=case.reference)
+    return booking
+
+
+@transaction.atomic
+def booking_attendance_record(
+    *,
+    booking: PermanenceBooking,
+    actor: User,
+    status: str,
+    cancelled_by_party: str = "",
+    cancel_reason: str = "",
+    request=None,
+) -> PermanenceBooking:
+    """Mark a booking attended or not come, or cancel it (by whom, why) to free the slot."""
+    booking = (
+        PermanenceBooking.objects.select_for_update(of=("self",))
+        .select_related("session", "session__location", "slot", "case")
+        .get(pk=booking.pk)
+    )
+    session = booking.session
+    if status not in Attendance.values or status == Attendance.BOOKED:
+        raise ValidationError({"status": _("Choose attended, did not come or cancelled.")})
+    if status == Attendance.CANCELLED:
+        if not access.may_book_in(actor, session.team_id):
+            raise ValidationError(_("You cannot change this team's appointments."))
+    elif not access.may_record_attendance_in(actor, session.team_id):
+        raise ValidationError(_("Only the team's coordinators and psychologists record attendance."))
+    if booking.status == Attendance.CANCELLED:
+        raise ValidationError(_("This appointment was cancelled; book a new one if needed."))
+    if hasattr(booking, "consultation") and status != Attendance.ATTENDED:
+        raise ValidationError(_("A consultation was logged for this appointment: it stays attended."))
+    errors: dict[str, str] = {}
+    if status == Attendance.CANCELLED:
+        if cancelled_by_party not in PermanenceBooking.CancelledBy.values:
+            errors["cancelled_by_party"] = _("Say who cancelled.")
+        if not cancel_reason.strip():
+            errors["cancel_reason"] = _("Say why the appointment is cancelled.")
+    elif session.date > timezone.localdate():
+        errors["status"] = _("Attendance is recorded from the day of the permanence.")
+    if errors:
+        raise ValidationError(errors)
+    booking.status = status
+    booking.marked_by, booking.marked_at = actor, timezone.now()
+    if status == Attendance.CANCELLED:
+        booking.cancelled_by_party = cancelled_by_party
+        booking.cancel_reason = cancel_reason.strip()
+    booking.full_clean()
+    booking.save()
+    if booking.case is not None:
+        summary = _when(session, booking.slot.start_time if booking.slot else None)
+        if status == Attendance.CANCELLED:
+            summary = f"{summary} — {booking.get_cancelled_by_party_display()}: {booking.cancel_reason}"
+        timeline_record(
+            case=booking.case,
+            kind=f"permanence.{status}",
+            actor=actor,
+            summary=summary,
+            source=booking,
+            visibility=Visibility.TEAM,
+        )
+    audit_record(
+        action=f"permanence.{status}",
+        actor=actor,
+        request=request,
+        obj=booking,
+        case_ref=booking.case.reference if booking.case else "",
+    )
+    return booking
