@@ -28,6 +28,8 @@ def logout(page: Page) -> None:
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        expect(page.locator("#main-nav.show")).to_be_visible()
     page.locator("#user-menu").click()
-    page.locator("form[action$='/accounts/logout/'] button").click()
+    expect(page.locator("#user-menu + .dropdown-menu.show")).to_be_visible()
+    page.locator("#user-menu + .dropdown-menu form[action$='/accounts/logout/'] button").click()
     expect(page).to_have_url(__import__("re").compile(r"/accounts/login/"))
