@@ -26,6 +26,11 @@ class Capability(StrEnum):
     TRIAGE_REFERRALS = "triage_referrals"
     VIEW_TEAM_REFERRALS = "view_team_referrals"
     MERGE_PERSONS = "merge_persons"
+    VIEW_BOOKINGS = "view_bookings"
+    REQUEST_BOOKINGS = "request_bookings"
+    MANAGE_BOOKINGS = "manage_bookings"
+    INTERPRET = "interpret"
+    VIEW_TIMESHEET = "view_timesheet"
 
 
 # Which roles hold which capability. Later features add their capabilities here.
@@ -39,6 +44,13 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.TRIAGE_REFERRALS: frozenset({Role.COORDINATOR}),
     Capability.VIEW_TEAM_REFERRALS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
     Capability.MERGE_PERSONS: frozenset({Role.COORDINATOR}),
+    # Interpreter bookings: the team asks, the coordinator matches and confirms, the
+    # interpreter sees only their own bookings.
+    Capability.VIEW_BOOKINGS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.REQUEST_BOOKINGS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
+    Capability.MANAGE_BOOKINGS: frozenset({Role.COORDINATOR}),
+    Capability.INTERPRET: frozenset({Role.INTERPRETER}),
+    Capability.VIEW_TIMESHEET: frozenset({Role.COORDINATOR, Role.INTERPRETER}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -191,3 +203,40 @@ def scope_referrals_for_team(user, queryset):
 def scope_referrals_for_referrer(user, queryset):
     """Referrals of the referrer's own organisation(s): status and dates only."""
     return queryset.filter(organisation_id__in=profile(user).organisation_ids(Role.REFERRER))
+
+
+# --- Interpreter bookings ---------------------------------------------------------------
+
+
+def scope_bookings_for_team(user, queryset):
+    """Bookings requested by the user's teams (staff view)."""
+    return queryset.filter(team_id__in=staff_team_ids(user))
+
+
+def scope_bookings_for_interpreter(user, queryset):
+    """An interpreter's own bookings, and nothing else."""
+    if not has_role(user, Role.INTERPRETER):
+        return queryset.none()
+    return queryset.filter(interpreter__user=user)
+
+
+@dataclass(frozen=True)
+class BookingAccess:
+    """What a staff member may do on one booking of their team."""
+
+    manage: bool  # match, offer, confirm on the interpreter's behalf, record the time, no-show
+    cancel: bool
+
+
+def booking_access(user, booking) -> BookingAccess:
+    """Flags for a booking the user may see (scope it first with ``scope_bookings_for_team``)."""
+    prof = profile(user)
+    return BookingAccess(
+        manage=booking.team_id in prof.team_ids(Role.COORDINATOR),
+        cancel=booking.team_id in prof.team_ids(Role.COORDINATOR, Role.PSYCHOLOGIST),
+    )
+
+
+def timesheet_teams(user) -> frozenset[int]:
+    """Teams whose interpreter timesheets the user may read (coordinators, for invoicing)."""
+    return profile(user).team_ids(Role.COORDINATOR)
