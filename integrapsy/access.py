@@ -33,6 +33,8 @@ class Capability(StrEnum):
     VIEW_TIMESHEET = "view_timesheet"
 
 
+BOOKING_REQUEST_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST})
+
 # Which roles hold which capability. Later features add their capabilities here.
 CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.ADMIN_SITE: frozenset({Role.ADMIN}),
@@ -47,7 +49,7 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     # Interpreter bookings: the team asks, the coordinator matches and confirms, the
     # interpreter sees only their own bookings.
     Capability.VIEW_BOOKINGS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
-    Capability.REQUEST_BOOKINGS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
+    Capability.REQUEST_BOOKINGS: BOOKING_REQUEST_ROLES,
     Capability.MANAGE_BOOKINGS: frozenset({Role.COORDINATOR}),
     Capability.INTERPRET: frozenset({Role.INTERPRETER}),
     Capability.VIEW_TIMESHEET: frozenset({Role.COORDINATOR, Role.INTERPRETER}),
@@ -233,7 +235,7 @@ def booking_access(user, booking) -> BookingAccess:
     prof = profile(user)
     return BookingAccess(
         manage=booking.team_id in prof.team_ids(Role.COORDINATOR),
-        cancel=booking.team_id in prof.team_ids(Role.COORDINATOR, Role.PSYCHOLOGIST),
+        cancel=booking.team_id in prof.team_ids(*BOOKING_REQUEST_ROLES),
     )
 
 

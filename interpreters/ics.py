@@ -81,16 +81,16 @@ def _event_lines(event: CalendarEvent, *, now: datetime) -> list[str]:
         lines.append(f"ORGANIZER:mailto:{event.organizer_email}")
     if event.attendee_email:
         cn = escape_text(event.attendee_name).replace('"', "'")
-        lines.append(f'ATTENDEE;CN="{cn}";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:{event.attendee_email}')
+        lines.append(
+            f'ATTENDEE;CN="{cn}";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:{event.attendee_email}'
+        )
     lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
     lines.append("TRANSP:OPAQUE")
     lines.append("END:VEVENT")
     return lines
 
 
-def calendar(
-    events: Iterable[CalendarEvent], *, now: datetime, method: str = "", name: str = ""
-) -> str:
+def calendar(events: Iterable[CalendarEvent], *, now: datetime, method: str = "", name: str = "") -> str:
     """A VCALENDAR with the events, CRLF line ends and folded lines."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
     if method:

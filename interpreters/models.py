@@ -90,7 +90,9 @@ class Interpreter(models.Model):
 
 
 class InterpreterLanguage(models.Model):
-    interpreter = models.ForeignKey(Interpreter, on_delete=models.CASCADE, related_name="interpreter_languages")
+    interpreter = models.ForeignKey(
+        Interpreter, on_delete=models.CASCADE, related_name="interpreter_languages"
+    )
     language = models.ForeignKey(
         Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language or dialect")
     )
@@ -267,7 +269,9 @@ class InterpreterBooking(models.Model):
     cancelled_by_party = models.CharField(max_length=12, choices=CancelledBy.choices, blank=True)
     cancel_reason = models.CharField(_("reason"), max_length=255, blank=True)
     late_cancellation = models.BooleanField(_("late cancellation"), default=False)
-    no_show_party = models.CharField(_("who did not come"), max_length=12, choices=NoShowParty.choices, blank=True)
+    no_show_party = models.CharField(
+        _("who did not come"), max_length=12, choices=NoShowParty.choices, blank=True
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -287,7 +287,13 @@ def calendar_token_reset(*, interpreter: Interpreter, actor: User, request=None)
 
 @transaction.atomic
 def unavailability_add(
-    *, interpreter: Interpreter, actor: User, starts_at: datetime, ends_at: datetime, reason: str = "", request=None
+    *,
+    interpreter: Interpreter,
+    actor: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str = "",
+    request=None,
 ) -> Unavailability:
     """A period when the interpreter takes no booking."""
     if ends_at <= starts_at:
@@ -398,7 +404,9 @@ def booking_offer(
 
 
 @transaction.atomic
-def booking_decline(*, booking: InterpreterBooking, actor: User, reason: str = "", request=None) -> InterpreterBooking:
+def booking_decline(
+    *, booking: InterpreterBooking, actor: User, reason: str = "", request=None
+) -> InterpreterBooking:
     """The interpreter declines an offer: the booking waits for another interpreter."""
     if booking.status != BookingStatus.OFFERED or booking.interpreter.user_id != actor.pk:
         raise ValidationError(_("Only an offer made to you can be declined."))
@@ -431,7 +439,9 @@ def booking_confirm(
     if interpreter is None:
         raise ValidationError({"interpreter": _("Choose the interpreter.")})
     is_interpreter = interpreter.user_id == actor.pk
-    if is_interpreter and (booking.status != BookingStatus.OFFERED or booking.interpreter_id != interpreter.pk):
+    if is_interpreter and (
+        booking.status != BookingStatus.OFFERED or booking.interpreter_id != interpreter.pk
+    ):
         raise ValidationError(_("Only an offer made to you can be accepted."))
     _check_not_past(booking)
     _check_fits(booking, interpreter)
@@ -452,7 +462,9 @@ def booking_confirm(
     booking.offered_at = booking.offered_at or booking.confirmed_at
     try:
         with transaction.atomic():
-            booking.save(update_fields=["interpreter", "status", "confirmed_at", "confirmed_by", "offered_at"])
+            booking.save(
+                update_fields=["interpreter", "status", "confirmed_at", "confirmed_by", "offered_at"]
+            )
     except IntegrityError as exc:
         if NO_OVERLAP_CONSTRAINT in str(exc):
             raise _conflict_error(interpreter) from exc
@@ -496,7 +508,14 @@ def booking_complete(
     booking.completed_at = timezone.now()
     booking.completed_by = actor
     booking.save(
-        update_fields=["actual_start", "actual_end", "billable_minutes", "status", "completed_at", "completed_by"]
+        update_fields=[
+            "actual_start",
+            "actual_end",
+            "billable_minutes",
+            "status",
+            "completed_at",
+            "completed_by",
+        ]
     )
     _record(
         booking,
@@ -561,7 +580,9 @@ def booking_cancel(
 
 
 @transaction.atomic
-def booking_no_show(*, booking: InterpreterBooking, actor: User, party: str, request=None) -> InterpreterBooking:
+def booking_no_show(
+    *, booking: InterpreterBooking, actor: User, party: str, request=None
+) -> InterpreterBooking:
     """Record that the interpreter or the person did not come to a confirmed booking."""
     if booking.status != BookingStatus.CONFIRMED:
         raise ValidationError(_("Only a confirmed booking can be marked as a no-show."))
@@ -572,5 +593,7 @@ def booking_no_show(*, booking: InterpreterBooking, actor: User, party: str, req
     booking.status = BookingStatus.NO_SHOW
     booking.no_show_party = party
     booking.save(update_fields=["status", "no_show_party"])
-    _record(booking, kind="booking.no_show", actor=actor, request=request, extra=str(NoShowParty(party).label))
+    _record(
+        booking, kind="booking.no_show", actor=actor, request=request, extra=str(NoShowParty(party).label)
+    )
     return booking
