@@ -80,7 +80,8 @@ def _event_lines(event: CalendarEvent, *, now: datetime) -> list[str]:
     if event.organizer_email:
         lines.append(f"ORGANIZER:mailto:{event.organizer_email}")
     if event.attendee_email:
-        cn = escape_text(event.attendee_name).replace('"', "'")
+        # A quoted parameter value takes any character but the double quote (§3.2).
+        cn = event.attendee_name.replace('"', "'")
         lines.append(
             f'ATTENDEE;CN="{cn}";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:{event.attendee_email}'
         )
