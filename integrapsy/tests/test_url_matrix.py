@@ -39,6 +39,18 @@ def REFERRAL(w):  # noqa: N802
     return {"code": w["referral"].code}
 
 
+def BOOKING(w):  # noqa: N802
+    return {"code": w["booking"].code}
+
+
+def MY_BOOKING(w):  # noqa: N802
+    return {"code": w["my_booking"].code}
+
+
+def FEED(w):  # noqa: N802
+    return {"token": w["interpreter"].calendar_token}
+
+
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
@@ -72,6 +84,30 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:referral_ask": (REFERRAL, expect(405)),
     "cases:referral_take": (REFERRAL, expect(405)),
     "cases:referral_first_contact": (REFERRAL, expect(405)),
+    # Interpreter bookings: the team's side
+    "interpreters:booking_list": (None, expect(404, **STAFF_200)),
+    "interpreters:booking_new": (None, expect(404, coordinator=200, psychologist=200)),
+    "interpreters:booking_detail": (BOOKING, expect(404, **STAFF_200)),
+    "interpreters:booking_match": (BOOKING, expect(404, coordinator=200)),
+    "interpreters:booking_offer": (BOOKING, expect(405)),
+    "interpreters:booking_confirm": (BOOKING, expect(405)),
+    "interpreters:booking_complete": (MY_BOOKING, expect(404, coordinator=200)),
+    "interpreters:booking_cancel": (BOOKING, expect(404, coordinator=200, psychologist=200)),
+    "interpreters:booking_no_show": (BOOKING, expect(405)),
+    # The interpreter's own pages
+    "interpreters:my_bookings": (None, expect(404, interpreter=200)),
+    "interpreters:my_booking_detail": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_booking_accept": (MY_BOOKING, expect(405)),
+    "interpreters:my_booking_decline": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_booking_complete": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_booking_ics": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_calendar": (None, expect(404, interpreter=200)),
+    "interpreters:my_calendar_reset": (None, expect(405)),
+    "interpreters:my_unavailability_add": (None, expect(405)),
+    # Fetched by a phone calendar without signing in: the secret token is the key.
+    "interpreters:calendar_feed": (FEED, expect(200, anonymous=200)),
+    "interpreters:timesheet": (None, expect(404, coordinator=200, interpreter=200)),
+    "interpreters:timesheet_export": (None, expect(404, coordinator=200, interpreter=200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -81,6 +117,12 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:person_detail": lambda w: {"code": w["other_case"].person.code},
     "cases:referral_detail": lambda w: {"code": w["other_referral"].code},
     "cases:referral_status": lambda w: {"code": w["other_referral"].code},
+    "interpreters:booking_detail": lambda w: {"code": w["other_booking"].code},
+    "interpreters:booking_match": lambda w: {"code": w["other_booking"].code},
+    "interpreters:booking_cancel": lambda w: {"code": w["other_booking"].code},
+    "interpreters:my_booking_detail": lambda w: {"code": w["other_interpreter_booking"].code},
+    "interpreters:my_booking_ics": lambda w: {"code": w["other_interpreter_booking"].code},
+    "interpreters:calendar_feed": lambda w: {"token": "wrong-token"},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -114,10 +156,33 @@ def world(role_users):
     from cases.tests.factories import CaseFactory, ReferralFactory
     from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
 
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interpreters.models import BookingStatus
+    from interpreters.tests.factories import BookingFactory, InterpreterFactory
+
     team = role_users["coordinator"].memberships.get().team
     referrer_org = role_users["referrer"].organisation
     other_team = TeamFactory(name="Autre équipe")
+    interpreter = InterpreterFactory(user=role_users["interpreter"], service=role_users["interpreter"].organisation)
+    other_interpreter = InterpreterFactory(username="autre-interprete")
+    started = timezone.now() - timedelta(hours=1)
     return {
+        "interpreter": interpreter,
+        "booking": BookingFactory(team=team),
+        "my_booking": BookingFactory(
+            team=team,
+            interpreter=interpreter,
+            status=BookingStatus.CONFIRMED,
+            starts_at=started,
+            ends_at=started + timedelta(hours=1),
+        ),
+        "other_booking": BookingFactory(team=other_team),
+        "other_interpreter_booking": BookingFactory(
+            team=team, interpreter=other_interpreter, status=BookingStatus.CONFIRMED
+        ),
         "users": role_users,
         "case": CaseFactory(team=team),
         "referral": ReferralFactory(
