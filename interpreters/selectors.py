@@ -270,6 +270,7 @@ INTERPRETER_FIELDS = (
     "actual_start",
     "billable_minutes",
     "late_cancellation",
+    "short_notice",
     "cancel_reason",
     "interpreter",
     "language",
