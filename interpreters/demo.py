@@ -29,16 +29,79 @@ OTHER_SERVICE = "Interprètes solidaires Hauts-de-France (fictif)"
 
 # username, first name, last name, gender, service, languages (code, variety), modes, territories
 INTERPRETERS = [
-    ("interpreter", "Yonas", "Haile", Gender.MALE, SETIS, [("tir", ""), ("amh", "")], "sp", [TEAM_BE, TEAM_FR]),
+    (
+        "interpreter",
+        "Yonas",
+        "Haile",
+        Gender.MALE,
+        SETIS,
+        [("tir", ""), ("amh", "")],
+        "sp",
+        [TEAM_BE, TEAM_FR],
+    ),
     ("int_selam", "Selam", "Berhane", Gender.FEMALE, SETIS, [("tir", "")], "spv", [TEAM_BE]),
-    ("int_dawit", "Dawit", "Mebrahtu", Gender.MALE, SETIS, [("tir", ""), ("amh", "")], "sp", [TEAM_BE, TEAM_FR]),
-    ("int_fatima", "Fatima", "El Idrissi", Gender.FEMALE, SETIS, [("ara", ""), ("ara", "Moroccan")], "spv", [TEAM_BE]),
-    ("int_abdel", "Abdelrahman", "Osman", Gender.MALE, SETIS, [("ara", "Sudanese"), ("ara", "")], "sp", [TEAM_BE]),
-    ("int_mursal", "Mursal", "Rahimi", Gender.MALE, SETIS, [("prs", ""), ("pus", ""), ("fas", "")], "spv", [TEAM_BE]),
-    ("int_parwin", "Parwin", "Haidari", Gender.FEMALE, OTHER_SERVICE, [("prs", ""), ("fas", "")], "spv", [TEAM_FR]),
+    (
+        "int_dawit",
+        "Dawit",
+        "Mebrahtu",
+        Gender.MALE,
+        SETIS,
+        [("tir", ""), ("amh", "")],
+        "sp",
+        [TEAM_BE, TEAM_FR],
+    ),
+    (
+        "int_fatima",
+        "Fatima",
+        "El Idrissi",
+        Gender.FEMALE,
+        SETIS,
+        [("ara", ""), ("ara", "Moroccan")],
+        "spv",
+        [TEAM_BE],
+    ),
+    (
+        "int_abdel",
+        "Abdelrahman",
+        "Osman",
+        Gender.MALE,
+        SETIS,
+        [("ara", "Sudanese"), ("ara", "")],
+        "sp",
+        [TEAM_BE],
+    ),
+    (
+        "int_mursal",
+        "Mursal",
+        "Rahimi",
+        Gender.MALE,
+        SETIS,
+        [("prs", ""), ("pus", ""), ("fas", "")],
+        "spv",
+        [TEAM_BE],
+    ),
+    (
+        "int_parwin",
+        "Parwin",
+        "Haidari",
+        Gender.FEMALE,
+        OTHER_SERVICE,
+        [("prs", ""), ("fas", "")],
+        "spv",
+        [TEAM_FR],
+    ),
     ("int_rebin", "Rebin", "Karim", Gender.MALE, OTHER_SERVICE, [("ckb", ""), ("kmr", "")], "sp", [TEAM_FR]),
     ("int_amadou", "Amadou", "Bah", Gender.MALE, OTHER_SERVICE, [("fuf", ""), ("bam", "")], "pv", [TEAM_FR]),
-    ("int_oksana", "Oksana", "Melnyk", Gender.FEMALE, SETIS, [("ukr", ""), ("rus", "")], "spv", [TEAM_BE, TEAM_FR]),
+    (
+        "int_oksana",
+        "Oksana",
+        "Melnyk",
+        Gender.FEMALE,
+        SETIS,
+        [("ukr", ""), ("rus", "")],
+        "spv",
+        [TEAM_BE, TEAM_FR],
+    ),
     ("int_ilir", "Ilir", "Krasniqi", Gender.MALE, OTHER_SERVICE, [("sqi", "")], "sp", [TEAM_FR]),
 ]
 
@@ -142,7 +205,9 @@ def _cases(coordinator: User) -> dict[str, Case]:
     return out
 
 
-def _past_booking(*, case, interpreter, language, start, minutes, actor, status=BookingStatus.COMPLETED, **extra):
+def _past_booking(
+    *, case, interpreter, language, start, minutes, actor, status=BookingStatus.COMPLETED, **extra
+):
     """History before today: written as it happened, with its event on the timeline."""
     end = start + timedelta(minutes=60)
     location = case.person.location
@@ -207,7 +272,12 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
             actor=psychologist,
         )
     _past_booking(
-        case=hewan, interpreter=selam, language=lang[("tir", "")], start=_at(-75, 14), minutes=40, actor=psychologist
+        case=hewan,
+        interpreter=selam,
+        language=lang[("tir", "")],
+        start=_at(-75, 14),
+        minutes=40,
+        actor=psychologist,
     )
     _past_booking(
         case=cases["Abakar"],

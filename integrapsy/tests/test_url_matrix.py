@@ -153,20 +153,21 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def world(role_users):
     """Objects the parametrised URLs point at; features add theirs here."""
-    from cases.tests.factories import CaseFactory, ReferralFactory
-    from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
-
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from cases.tests.factories import CaseFactory, ReferralFactory
+    from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
     from interpreters.models import BookingStatus
     from interpreters.tests.factories import BookingFactory, InterpreterFactory
 
     team = role_users["coordinator"].memberships.get().team
     referrer_org = role_users["referrer"].organisation
     other_team = TeamFactory(name="Autre équipe")
-    interpreter = InterpreterFactory(user=role_users["interpreter"], service=role_users["interpreter"].organisation)
+    interpreter = InterpreterFactory(
+        user=role_users["interpreter"], service=role_users["interpreter"].organisation
+    )
     other_interpreter = InterpreterFactory(username="autre-interprete")
     started = timezone.now() - timedelta(hours=1)
     return {

@@ -97,7 +97,9 @@ class BookingFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     language = factory.LazyFunction(tigrinya)
     mode = Mode.PHONE
-    starts_at = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=5)).replace(second=0, microsecond=0))
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=5)).replace(second=0, microsecond=0)
+    )
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
     blocked_from = factory.LazyAttribute(lambda o: _blocked(o, 0))
     blocked_until = factory.LazyAttribute(lambda o: _blocked(o, 1))

@@ -30,7 +30,9 @@ def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_recor
     make_user_with_role(Role.PSYCHOLOGIST, team=team, username="psychologist", first_name="Nadia")
     place = LocationFactory(team=team, name="CAES Croisilles")
     tir = tigrinya()
-    yonas = InterpreterFactory(username="interpreter", first_name="Yonas", last_name="Haile", territories=[team])
+    yonas = InterpreterFactory(
+        username="interpreter", first_name="Yonas", last_name="Haile", territories=[team]
+    )
     InterpreterFactory(username="abel", first_name="Abel", last_name="Tesfaye", territories=[team])
     case = CaseFactory(team=team, person__first_name="Hewan", person__last_name="Tesfalem", main_language=tir)
     case.person.location = place
@@ -112,5 +114,7 @@ def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_recor
     _switch_user(page, base, "coordinator")
     month = timezone.localtime(start).strftime("%Y-%m")
     page.goto(f"{base}/timesheet/?month={month}")
-    expect(page.locator(f"#timesheet-rows tr[data-booking='{booking.code}'] td[data-minutes]")).to_have_text("50")
+    expect(page.locator(f"#timesheet-rows tr[data-booking='{booking.code}'] td[data-minutes]")).to_have_text(
+        "50"
+    )
     assert_accessible(page)

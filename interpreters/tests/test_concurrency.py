@@ -74,7 +74,10 @@ def test_twenty_concurrent_confirmations_exactly_one_succeeds(monkeypatch, servi
         t.join(timeout=60)
 
     assert sorted(results) == ["confirmed"] + ["conflict"] * (THREADS - 1), results
-    assert InterpreterBooking.objects.filter(interpreter=interpreter, status=BookingStatus.CONFIRMED).count() == 1
+    assert (
+        InterpreterBooking.objects.filter(interpreter=interpreter, status=BookingStatus.CONFIRMED).count()
+        == 1
+    )
 
 
 @pytest.mark.postgres
@@ -83,7 +86,11 @@ def test_twenty_concurrent_confirmations_exactly_one_succeeds(monkeypatch, servi
 def test_the_database_refuses_an_overlap_written_past_the_service(team, interpreter, place):
     start = timezone.now() + timedelta(days=2)
     BookingFactory(
-        team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED, starts_at=start, ends_at=start + timedelta(hours=1)
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.CONFIRMED,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
     )
     with pytest.raises(IntegrityError, match="booking_no_overlap"), transaction.atomic():
         BookingFactory(
@@ -118,4 +125,3 @@ def test_service_refuses_the_second_of_overlapping_confirmations(team, interpret
         booking.refresh_from_db()
         assert booking.status == BookingStatus.OFFERED
     assert InterpreterBooking.objects.filter(status=BookingStatus.CONFIRMED).count() == 1
-

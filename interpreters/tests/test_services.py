@@ -195,7 +195,10 @@ def test_unavailability_refuses_end_before_start(interpreter):
     start = timezone.now() + timedelta(days=2)
     with pytest.raises(ValidationError) as exc:
         services.unavailability_add(
-            interpreter=interpreter, actor=interpreter.user, starts_at=start, ends_at=start - timedelta(hours=1)
+            interpreter=interpreter,
+            actor=interpreter.user,
+            starts_at=start,
+            ends_at=start - timedelta(hours=1),
         )
     assert "ends_at" in exc.value.message_dict
 
@@ -204,11 +207,18 @@ def test_unavailability_refuses_end_before_start(interpreter):
 
 
 def test_confirm_refuses_an_overlap_including_the_on_site_buffer(coordinator, team, tir, interpreter, place):
-    first = request(coordinator, team, language=tir, mode=Mode.ON_SITE, location=place, starts_at=_in(hour=10))
+    first = request(
+        coordinator, team, language=tir, mode=Mode.ON_SITE, location=place, starts_at=_in(hour=10)
+    )
     services.booking_confirm(booking=first, actor=coordinator, interpreter=interpreter)
     # Starts 10 minutes after the first ends: inside the 15-minute buffer.
     second = request(
-        coordinator, team, language=tir, mode=Mode.ON_SITE, location=place, starts_at=_in(hour=11) + timedelta(minutes=10)
+        coordinator,
+        team,
+        language=tir,
+        mode=Mode.ON_SITE,
+        location=place,
+        starts_at=_in(hour=11) + timedelta(minutes=10),
     )
     with pytest.raises(services.BookingConflict):
         services.booking_confirm(booking=second, actor=coordinator, interpreter=interpreter)
@@ -250,14 +260,21 @@ def test_interpreter_records_the_actual_time(team, interpreter, case):
 
 @pytest.mark.parametrize(
     ("start_shift", "minutes", "field"),
-    [(timedelta(hours=5), 50, "actual_start"), (timedelta(days=-2), 50, "actual_start"), (timedelta(0), 0, "minutes")],
+    [
+        (timedelta(hours=5), 50, "actual_start"),
+        (timedelta(days=-2), 50, "actual_start"),
+        (timedelta(0), 0, "minutes"),
+    ],
     ids=["future", "another-day", "no-minutes"],
 )
 def test_complete_refuses_bad_time(team, interpreter, start_shift, minutes, field):
     booking = past_confirmed(team, interpreter)
     with pytest.raises(ValidationError) as exc:
         services.booking_complete(
-            booking=booking, actor=interpreter.user, actual_start=booking.starts_at + start_shift, minutes=minutes
+            booking=booking,
+            actor=interpreter.user,
+            actual_start=booking.starts_at + start_shift,
+            minutes=minutes,
         )
     assert field in exc.value.message_dict
     booking.refresh_from_db()
@@ -274,7 +291,9 @@ def test_cancellation_more_than_24_hours_ahead_is_not_billable(coordinator, team
 
 
 def test_late_cancellation_of_a_confirmed_booking_stays_billable(coordinator, team, tir, interpreter, case):
-    booking = request(coordinator, team, case=case, language=tir, starts_at=timezone.now() + timedelta(hours=20), hours=2)
+    booking = request(
+        coordinator, team, case=case, language=tir, starts_at=timezone.now() + timedelta(hours=20), hours=2
+    )
     services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
     services.booking_cancel(booking=booking, actor=coordinator, reason="Rendez-vous préfecture")
     assert booking.late_cancellation
@@ -286,7 +305,9 @@ def test_late_cancellation_of_a_confirmed_booking_stays_billable(coordinator, te
 def test_late_cancellation_by_the_interpreter_is_not_billable(coordinator, team, tir, interpreter):
     booking = request(coordinator, team, language=tir, starts_at=timezone.now() + timedelta(hours=5))
     services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
-    services.booking_cancel(booking=booking, actor=interpreter.user, reason="Malade", by=CancelledBy.INTERPRETER)
+    services.booking_cancel(
+        booking=booking, actor=interpreter.user, reason="Malade", by=CancelledBy.INTERPRETER
+    )
     assert booking.late_cancellation and booking.billable_minutes is None
 
 
@@ -345,7 +366,9 @@ def test_forbidden_transitions(coordinator, team, interpreter, status, step):
     )
     calls = {
         "offer": lambda: services.booking_offer(booking=booking, interpreter=interpreter, actor=coordinator),
-        "confirm": lambda: services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter),
+        "confirm": lambda: services.booking_confirm(
+            booking=booking, actor=coordinator, interpreter=interpreter
+        ),
         "decline": lambda: services.booking_decline(booking=booking, actor=interpreter.user),
         "complete": lambda: services.booking_complete(
             booking=booking, actor=coordinator, actual_start=start, minutes=30

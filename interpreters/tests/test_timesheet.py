@@ -49,8 +49,12 @@ def month_of_work(team, interpreter):
     # Another month, another team: not on this sheet.
     start = timezone.now() - timedelta(days=80)
     BookingFactory(
-        team=team, interpreter=interpreter, status=BookingStatus.COMPLETED, billable_minutes=30,
-        starts_at=start, ends_at=start + timedelta(hours=1),
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.COMPLETED,
+        billable_minutes=30,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
     )
     _done(TeamFactory(name="Autre"), interpreter, 5, 45)
     return other

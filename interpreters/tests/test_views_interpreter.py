@@ -45,7 +45,9 @@ def test_another_interpreters_booking_answers_404(client, offered):
     assert offered.status == BookingStatus.OFFERED
 
 
-def test_accept_confirms_and_mails_the_invitation(client, interpreter, offered, django_capture_on_commit_callbacks):
+def test_accept_confirms_and_mails_the_invitation(
+    client, interpreter, offered, django_capture_on_commit_callbacks
+):
     client.force_login(interpreter.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("interpreters:my_booking_accept", args=[offered.code]))
@@ -67,7 +69,9 @@ def test_accept_when_already_booked_then_says_so(client, coordinator, team, inte
 
 def test_decline(client, interpreter, offered):
     client.force_login(interpreter.user)
-    response = client.post(reverse("interpreters:my_booking_decline", args=[offered.code]), {"reason": "Pas libre"})
+    response = client.post(
+        reverse("interpreters:my_booking_decline", args=[offered.code]), {"reason": "Pas libre"}
+    )
     assert response.status_code == 302
     offered.refresh_from_db()
     assert offered.status == BookingStatus.REQUESTED and offered.interpreter is None
@@ -76,7 +80,11 @@ def test_decline(client, interpreter, offered):
 def test_record_the_actual_time_and_bad_input(client, team, interpreter):
     start = timezone.now() - timedelta(hours=3)
     booking = BookingFactory(
-        team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED, starts_at=start, ends_at=start + timedelta(hours=1)
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.CONFIRMED,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
     )
     client.force_login(interpreter.user)
     url = reverse("interpreters:my_booking_complete", args=[booking.code])
@@ -125,7 +133,10 @@ def test_reset_the_feed_address(client, interpreter):
     client.logout()
     assert client.get(old).status_code == 404
     interpreter.refresh_from_db()
-    assert client.get(reverse("interpreters:calendar_feed", args=[interpreter.calendar_token])).status_code == 200
+    assert (
+        client.get(reverse("interpreters:calendar_feed", args=[interpreter.calendar_token])).status_code
+        == 200
+    )
 
 
 def test_add_an_unavailability_and_bad_input(client, interpreter):
@@ -133,7 +144,9 @@ def test_add_an_unavailability_and_bad_input(client, interpreter):
     url = reverse("interpreters:my_unavailability_add")
     start = timezone.localtime() + timedelta(days=3)
     fmt = "%Y-%m-%dT%H:%M"
-    response = client.post(url, {"starts_at": start.strftime(fmt), "ends_at": (start - timedelta(hours=2)).strftime(fmt)})
+    response = client.post(
+        url, {"starts_at": start.strftime(fmt), "ends_at": (start - timedelta(hours=2)).strftime(fmt)}
+    )
     assert response.status_code == 400
     assert "ends_at" in response.context["form"].errors
     assert not interpreter.unavailabilities.exists()
@@ -150,7 +163,9 @@ def _queries(client):
 
 def test_my_bookings_query_count_does_not_grow(client, team, interpreter):
     client.force_login(interpreter.user)
-    BookingFactory(team=team, case=CaseFactory(team=team), interpreter=interpreter, status=BookingStatus.OFFERED)
+    BookingFactory(
+        team=team, case=CaseFactory(team=team), interpreter=interpreter, status=BookingStatus.OFFERED
+    )
     one = _queries(client)
     for i in range(29):
         status = BookingStatus.OFFERED if i % 2 else BookingStatus.CANCELLED

@@ -41,17 +41,15 @@ def test_request_from_the_case_page(client, psychologist, case, tir, place):
     response = client.get(url)
     assert response.status_code == 200
     assert response.context["form"].initial["case"] == case.reference
-    response = client.post(
-        url, _form(case, language=tir.pk, mode=Mode.ON_SITE, location=place.pk)
-    )
+    response = client.post(url, _form(case, language=tir.pk, mode=Mode.ON_SITE, location=place.pk))
     booking = InterpreterBooking.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("interpreters:booking_detail", args=[booking.code])
     assert booking.case == case and booking.location == place and booking.requested_by == psychologist
     assert booking.starts_at == timezone.make_aware(
-        timezone.datetime.combine(timezone.localdate() + timedelta(days=7), timezone.datetime.min.time()).replace(
-            hour=10
-        )
+        timezone.datetime.combine(
+            timezone.localdate() + timedelta(days=7), timezone.datetime.min.time()
+        ).replace(hour=10)
     )
 
 
@@ -145,7 +143,9 @@ def test_offer_to_an_interpreter_without_the_language_is_refused(client, coordin
     dari = InterpreterFactory(username="dari", languages=[LanguageFactory(code="prs")])
     booking = BookingFactory(team=team)
     client.force_login(coordinator)
-    response = client.post(reverse("interpreters:booking_offer", args=[booking.code]), {"interpreter": str(dari.code)})
+    response = client.post(
+        reverse("interpreters:booking_offer", args=[booking.code]), {"interpreter": str(dari.code)}
+    )
     assert response.status_code == 400
     booking.refresh_from_db()
     assert booking.status == BookingStatus.REQUESTED
@@ -167,11 +167,17 @@ def test_cancel_late_shows_the_warning_and_records_it(client, coordinator, team,
 def test_coordinator_records_the_time_for_the_interpreter(client, coordinator, team, interpreter):
     start = timezone.now() - timedelta(hours=2)
     booking = BookingFactory(
-        team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED, starts_at=start, ends_at=start + timedelta(hours=1)
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.CONFIRMED,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
     )
     client.force_login(coordinator)
     url = reverse("interpreters:booking_complete", args=[booking.code])
-    response = client.post(url, {"actual_start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"), "minutes": "45"})
+    response = client.post(
+        url, {"actual_start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"), "minutes": "45"}
+    )
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.COMPLETED and booking.billable_minutes == 45
@@ -180,7 +186,11 @@ def test_coordinator_records_the_time_for_the_interpreter(client, coordinator, t
 def test_no_show(client, coordinator, team, interpreter):
     start = timezone.now() - timedelta(hours=2)
     booking = BookingFactory(
-        team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED, starts_at=start, ends_at=start + timedelta(hours=1)
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.CONFIRMED,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
     )
     client.force_login(coordinator)
     client.post(reverse("interpreters:booking_no_show", args=[booking.code]), {"party": "person"})
@@ -206,11 +216,15 @@ def _list_queries(client):
 
 def test_booking_list_query_count_does_not_grow(client, coordinator, team, interpreter):
     client.force_login(coordinator)
-    BookingFactory(team=team, case=CaseFactory(team=team), interpreter=interpreter, status=BookingStatus.OFFERED)
+    BookingFactory(
+        team=team, case=CaseFactory(team=team), interpreter=interpreter, status=BookingStatus.OFFERED
+    )
     one, rows = _list_queries(client)
     assert rows == 1
     for _ in range(24):
-        BookingFactory(team=team, case=CaseFactory(team=team), interpreter=interpreter, status=BookingStatus.OFFERED)
+        BookingFactory(
+            team=team, case=CaseFactory(team=team), interpreter=interpreter, status=BookingStatus.OFFERED
+        )
     for _ in range(5):
         BookingFactory(team=team)
     many, rows = _list_queries(client)
