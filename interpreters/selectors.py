@@ -326,12 +326,11 @@ def my_bookings(*, user: User) -> dict:
                 "starts_at"
             )[:50]
         ),
+        # Everything else: done, cancelled (even ahead), no-shows and offers that expired.
         "past": list(
-            qs.filter(
-                Q(starts_at__lt=now)
-                & ~Q(status=BookingStatus.OFFERED)
-                & ~Q(status=BookingStatus.CONFIRMED, ends_at__gte=now - timedelta(hours=12))
-            ).order_by("-starts_at")[:30]
+            qs.exclude(status=BookingStatus.OFFERED, starts_at__gte=now)
+            .exclude(status=BookingStatus.CONFIRMED, ends_at__gte=now - timedelta(hours=12))
+            .order_by("-starts_at")[:30]
         ),
     }
 
