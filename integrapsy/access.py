@@ -33,7 +33,14 @@ class Capability(StrEnum):
     BOOK_SLOTS = "book_slots"
     RECORD_ATTENDANCE = "record_attendance"
     LOG_CONSULTATIONS = "log_consultations"
+    VIEW_BOOKINGS = "view_bookings"
+    REQUEST_BOOKINGS = "request_bookings"
+    MANAGE_BOOKINGS = "manage_bookings"
+    INTERPRET = "interpret"
+    VIEW_TIMESHEET = "view_timesheet"
 
+
+BOOKING_REQUEST_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST})
 
 # Which roles hold which capability. Later features add their capabilities here.
 CAPABILITIES: dict[Capability, frozenset[str]] = {
@@ -53,6 +60,13 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.BOOK_SLOTS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
     Capability.RECORD_ATTENDANCE: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
     Capability.LOG_CONSULTATIONS: frozenset({Role.PSYCHOLOGIST}),
+    # Interpreter bookings: the team asks, the coordinator matches and confirms, the
+    # interpreter sees only their own bookings.
+    Capability.VIEW_BOOKINGS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.REQUEST_BOOKINGS: BOOKING_REQUEST_ROLES,
+    Capability.MANAGE_BOOKINGS: frozenset({Role.COORDINATOR}),
+    Capability.INTERPRET: frozenset({Role.INTERPRETER}),
+    Capability.VIEW_TIMESHEET: frozenset({Role.COORDINATOR, Role.INTERPRETER}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -271,3 +285,40 @@ def holds_role(user, role: str, team_id: int | None = None) -> bool:
 def risk_alert_team_ids(user) -> frozenset[int]:
     """Teams whose open risk flags the user sees on their home page: psychologists and coordinators."""
     return profile(user).team_ids(Role.COORDINATOR, *CLINICAL_ROLES)
+
+
+# --- Interpreter bookings ---------------------------------------------------------------
+
+
+def scope_bookings_for_team(user, queryset):
+    """Bookings requested by the user's teams (staff view)."""
+    return queryset.filter(team_id__in=staff_team_ids(user))
+
+
+def scope_bookings_for_interpreter(user, queryset):
+    """An interpreter's own bookings, and nothing else."""
+    if not has_role(user, Role.INTERPRETER):
+        return queryset.none()
+    return queryset.filter(interpreter__user=user)
+
+
+@dataclass(frozen=True)
+class BookingAccess:
+    """What a staff member may do on one booking of their team."""
+
+    manage: bool  # match, offer, confirm on the interpreter's behalf, record the time, no-show
+    cancel: bool
+
+
+def booking_access(user, booking) -> BookingAccess:
+    """Flags for a booking the user may see (scope it first with ``scope_bookings_for_team``)."""
+    prof = profile(user)
+    return BookingAccess(
+        manage=booking.team_id in prof.team_ids(Role.COORDINATOR),
+        cancel=booking.team_id in prof.team_ids(*BOOKING_REQUEST_ROLES),
+    )
+
+
+def timesheet_teams(user) -> frozenset[int]:
+    """Teams whose interpreter timesheets the user may read (coordinators, for invoicing)."""
+    return profile(user).team_ids(Role.COORDINATOR)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("integrapsy.audit.urls")),
     path("", include("cases.urls")),
+    path("", include("interpreters.urls")),
 ]

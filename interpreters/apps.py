@@ -5,3 +5,56 @@ from django.utils.translation import gettext_lazy as _
 class InterpretersConfig(AppConfig):
     name = "interpreters"
     verbose_name = _("Interpreters")
+
+    def ready(self) -> None:
+        from cases.panels import CasePanel, register_case_panel
+        from cases.timeline import EventKind, register, register_families
+        from integrapsy.access import Capability
+        from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
+        from interpreters import panels
+
+        register(
+            {
+                "booking.requested": EventKind(_("Interpreter requested")),
+                "booking.offered": EventKind(_("Booking offered to an interpreter")),
+                "booking.declined": EventKind(_("The interpreter declined the booking")),
+                "booking.confirmed": EventKind(_("Interpreter booking confirmed")),
+                "booking.completed": EventKind(_("Interpreting done")),
+                "booking.cancelled": EventKind(_("Interpreter booking cancelled")),
+                "booking.no_show": EventKind(_("Interpreter booking: no-show")),
+            }
+        )
+        register_families({"booking": _("Interpreters")})
+        register_nav(
+            NavItem(
+                _("Interpreters"),
+                "interpreters:booking_list",
+                Capability.VIEW_BOOKINGS,
+                order=30,
+                active_prefix="interpreters:booking_",
+            ),
+            NavItem(
+                _("My bookings"),
+                "interpreters:my_bookings",
+                Capability.INTERPRET,
+                order=10,
+                active_prefix="interpreters:my_booking",
+            ),
+            NavItem(_("My calendar"), "interpreters:my_calendar", Capability.INTERPRET, order=11),
+            NavItem(_("Timesheet"), "interpreters:timesheet", Capability.VIEW_TIMESHEET, order=40),
+        )
+        register_home_panel(
+            HomePanel(
+                "interpreters/_home_coordinator.html",
+                Capability.MANAGE_BOOKINGS,
+                panels.coordinator_home,
+                order=20,
+            ),
+            HomePanel(
+                "interpreters/_home_interpreter.html",
+                Capability.INTERPRET,
+                panels.interpreter_home,
+                order=5,
+            ),
+        )
+        register_case_panel(CasePanel("interpreters/_case_bookings.html", panels.case_bookings, order=20))

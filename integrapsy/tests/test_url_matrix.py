@@ -47,6 +47,10 @@ def SLOT(w):  # noqa: N802
     return {"code": w["session"].slots.order_by("start_time").last().code}
 
 
+def SLOT_BOOKING(w):  # noqa: N802
+    return {"code": w["slot_booking"].code}
+
+
 def BOOKING(w):  # noqa: N802
     return {"code": w["booking"].code}
 
@@ -60,6 +64,14 @@ def ASSESSMENT(w):  # noqa: N802
 
 
 PLANNERS_200 = {"coordinator": 200, "psychologist": 200}
+
+
+def MY_BOOKING(w):  # noqa: N802
+    return {"code": w["my_booking"].code}
+
+
+def FEED(w):  # noqa: N802
+    return {"token": w["interpreter"].calendar_token}
 
 
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
@@ -112,7 +124,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:permanence_cancel": (SESSION, expect(404, coordinator=200)),
     "cases:permanence_walk_in": (SESSION, expect(404, **PLANNERS_200)),
     "cases:slot_book": (SLOT, expect(404, **STAFF_200)),
-    "cases:booking_attendance": (BOOKING, expect(404, **STAFF_200)),
+    "cases:booking_attendance": (SLOT_BOOKING, expect(404, **STAFF_200)),
     "cases:case_book": (CASE, expect(404, **STAFF_200)),
     # Consultations and risk: psychologists of the case's team only
     "cases:consultation_list": (CASE, expect(404, psychologist=200)),
@@ -123,6 +135,30 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:consultation_addendum": (CONSULTATION, expect(405)),
     "cases:risk_assess": (CASE, expect(404, psychologist=200)),
     "cases:risk_assessment_detail": (ASSESSMENT, expect(404, psychologist=200)),
+    # Interpreter bookings: the team's side
+    "interpreters:booking_list": (None, expect(404, **STAFF_200)),
+    "interpreters:booking_new": (None, expect(404, coordinator=200, psychologist=200)),
+    "interpreters:booking_detail": (BOOKING, expect(404, **STAFF_200)),
+    "interpreters:booking_match": (BOOKING, expect(404, coordinator=200)),
+    "interpreters:booking_offer": (BOOKING, expect(405)),
+    "interpreters:booking_confirm": (BOOKING, expect(405)),
+    "interpreters:booking_complete": (MY_BOOKING, expect(404, coordinator=200)),
+    "interpreters:booking_cancel": (BOOKING, expect(404, coordinator=200, psychologist=200)),
+    "interpreters:booking_no_show": (BOOKING, expect(405)),
+    # The interpreter's own pages
+    "interpreters:my_bookings": (None, expect(404, interpreter=200)),
+    "interpreters:my_booking_detail": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_booking_accept": (MY_BOOKING, expect(405)),
+    "interpreters:my_booking_decline": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_booking_complete": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_booking_ics": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_calendar": (None, expect(404, interpreter=200)),
+    "interpreters:my_calendar_reset": (None, expect(405)),
+    "interpreters:my_unavailability_add": (None, expect(405)),
+    # Fetched by a phone calendar without signing in: the secret token is the key.
+    "interpreters:calendar_feed": (FEED, expect(200, anonymous=200)),
+    "interpreters:timesheet": (None, expect(404, coordinator=200, interpreter=200)),
+    "interpreters:timesheet_export": (None, expect(404, coordinator=200, interpreter=200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -142,6 +178,12 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:consultation_detail": lambda w: {"code": w["other_consultation"].code},
     "cases:consultation_edit": lambda w: {"code": w["other_consultation"].code},
     "cases:risk_assess": lambda w: {"reference": w["other_case"].reference},
+    "interpreters:booking_detail": lambda w: {"code": w["other_booking"].code},
+    "interpreters:booking_match": lambda w: {"code": w["other_booking"].code},
+    "interpreters:booking_cancel": lambda w: {"code": w["other_booking"].code},
+    "interpreters:my_booking_detail": lambda w: {"code": w["other_interpreter_booking"].code},
+    "interpreters:my_booking_ics": lambda w: {"code": w["other_interpreter_booking"].code},
+    "interpreters:calendar_feed": lambda w: {"token": "wrong-token"},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -172,6 +214,10 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def world(role_users):
     """Objects the parametrised URLs point at; features add theirs here."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from cases.tests.factories import CaseFactory, ReferralFactory
     from cases.tests.factories_clinical import (
         ConsultationFactory,
@@ -181,6 +227,8 @@ def world(role_users):
     )
     from integrapsy.accounts.models import Role
     from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
+    from interpreters.models import BookingStatus
+    from interpreters.tests.factories import BookingFactory, InterpreterFactory
 
     team = role_users["coordinator"].memberships.get().team
     referrer_org = role_users["referrer"].organisation
@@ -190,12 +238,28 @@ def world(role_users):
     make_user_with_role(Role.PSYCHOLOGIST, team=other_team)
     session = PermanenceSessionFactory(team=team, psychologist=role_users["psychologist"])
     other_session = PermanenceSessionFactory(team=other_team)
+    interpreter = InterpreterFactory(user=role_users["interpreter"], service=role_users["interpreter"].organisation)
+    other_interpreter = InterpreterFactory(username="autre-interprete")
+    started = timezone.now() - timedelta(hours=1)
     return {
+        "interpreter": interpreter,
+        "booking": BookingFactory(team=team),
+        "my_booking": BookingFactory(
+            team=team,
+            interpreter=interpreter,
+            status=BookingStatus.CONFIRMED,
+            starts_at=started,
+            ends_at=started + timedelta(hours=1),
+        ),
+        "other_booking": BookingFactory(team=other_team),
+        "other_interpreter_booking": BookingFactory(
+            team=team, interpreter=other_interpreter, status=BookingStatus.CONFIRMED
+        ),
         "users": role_users,
         "case": case,
         "session": session,
         "other_session": other_session,
-        "booking": PermanenceBookingFactory(session=session, case=case),
+        "slot_booking": PermanenceBookingFactory(session=session, case=case),
         "consultation": ConsultationFactory(case=case, psychologist=role_users["psychologist"]),
         "other_consultation": ConsultationFactory(case=other_case),
         "assessment": RiskAssessmentFactory(case=case, assessed_by=role_users["psychologist"]),

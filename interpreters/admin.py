@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from interpreters.models import Interpreter, InterpreterBooking, InterpreterLanguage, Unavailability
+
+
+class InterpreterLanguageInline(admin.TabularInline):
+    model = InterpreterLanguage
+    extra = 1
+    autocomplete_fields = ["language"]
+
+
+class UnavailabilityInline(admin.TabularInline):
+    model = Unavailability
+    extra = 0
+
+
+@admin.register(Interpreter)
+class InterpreterAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "service",
+        "gender",
+        "offers_on_site",
+        "offers_phone",
+        "offers_video",
+        "is_active",
+    ]
+    list_filter = ["service", "is_active", "gender"]
+    search_fields = ["user__first_name", "user__last_name", "user__username"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["territories"]
+    inlines = [InterpreterLanguageInline, UnavailabilityInline]
+
+
+@admin.register(InterpreterBooking)
+class InterpreterBookingAdmin(admin.ModelAdmin):
+    """Read-only: bookings change through the app, so every step reaches the timeline."""
+
+    list_display = ["starts_at", "language", "mode", "status", "interpreter", "team"]
+    list_filter = ["status", "mode", "team"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,439 @@
+"""Reads of interpreters and bookings, each scoped by the access policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from integrapsy import access
+from integrapsy.accounts.models import User
+from interpreters.models import (
+    HOLDING_STATUSES,
+    BookingStatus,
+    Interpreter,
+    InterpreterBooking,
+    InterpreterLanguage,
+    Mode,
+    Unavailability,
+)
+
+LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "team")
+
+
+# --- The team's bookings ----------------------------------------------------------------
+
+
+def booking_list(*, user: User, status: str = "", when: str = "") -> QuerySet[InterpreterBooking]:
+    """Bookings of the user's teams; rows carry what the list shows (no query per row)."""
+    qs = access.scope_bookings_for_team(user, InterpreterBooking.objects.all()).select_related(*LIST_RELATED)
+    if status:
+        qs = qs.filter(status=status)
+    now = timezone.now()
+    if when == "upcoming":
+        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "id")
+    elif when == "past":
+        qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-id")
+    else:
+        qs = qs.order_by("-starts_at", "-id")
+    return qs
+
+
+def booking_get(*, user: User, code) -> InterpreterBooking:
+    """One booking of the user's teams, or 404."""
+    try:
+        return (
+            access.scope_bookings_for_team(user, InterpreterBooking.objects.all())
+            .select_related(*LIST_RELATED, "requested_by", "confirmed_by", "cancelled_by", "interpreter__service")
+            .get(code=code)
+        )
+    except (InterpreterBooking.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def booking_excluded(*, booking: InterpreterBooking) -> list[Interpreter]:
+    return list(booking.excluded_interpreters.select_related("user"))
+
+
+def case_bookings(*, user: User, case: Case) -> list[InterpreterBooking]:
+    """The bookings serving a case, for the case page (the case is already in the user's scope)."""
+    return list(
+        InterpreterBooking.objects.filter(case=case)
+        .select_related("language", "interpreter__user")
+        .order_by("-starts_at", "-id")[:20]
+    )
+
+
+def open_bookings_for_coordinator(*, user: User, limit: int = 5) -> dict:
+    """Requests still waiting for an interpreter, for the coordinator's home page."""
+    qs = (
+        InterpreterBooking.objects.filter(
+            team_id__in=access.timesheet_teams(user),
+            status__in=[BookingStatus.REQUESTED, BookingStatus.OFFERED],
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("language", "interpreter__user")
+        .order_by("starts_at")
+    )
+    return {"waiting_bookings": list(qs[:limit]), "waiting_count": qs.count()}
+
+
+# --- Matching ---------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    """One interpreter for a booking, how well they fit and why."""
+
+    interpreter: Interpreter
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+    # Why the interpreter cannot take it now (busy, unavailable, not wanted, other mode).
+    blockers: list[str] = field(default_factory=list)
+    times_before: int = 0
+
+    @property
+    def available(self) -> bool:
+        return not self.blockers
+
+
+def _short_time(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "TIME_FORMAT")
+
+
+def _language_fit(booking: InterpreterBooking, languages) -> tuple[int, str]:
+    """Points and reason for the interpreter's best language for the booking."""
+    wanted = booking.language
+    same_code = [lang for lang in languages if lang.code == wanted.code]
+    if any(lang.pk == wanted.pk for lang in same_code):
+        return 40, _("Interprets %(language)s") % {"language": wanted.name}
+    if not wanted.variety:
+        variety = same_code[0]
+        return 30, _("Interprets %(language)s") % {"language": variety.name}
+    generic = [lang for lang in same_code if not lang.variety]
+    if generic:
+        return 15, _("Interprets %(language)s, not specifically %(dialect)s") % {
+            "language": generic[0].name,
+            "dialect": wanted.name,
+        }
+    return 5, _("Interprets %(language)s, another dialect than %(dialect)s") % {
+        "language": same_code[0].name,
+        "dialect": wanted.name,
+    }
+
+
+def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
+    """Interpreters of the booking's language, best first, each with the reasons of its rank.
+
+    Available interpreters come first. A fixed number of queries, whatever the number of
+    interpreters.
+    """
+    interpreters = list(
+        Interpreter.objects.filter(is_active=True, interpreter_languages__language__code=booking.language.code)
+        .distinct()
+        .select_related("user", "service")
+        .prefetch_related(
+            Prefetch("interpreter_languages", queryset=InterpreterLanguage.objects.select_related("language")),
+            "territories",
+        )
+    )
+    ids = [i.pk for i in interpreters]
+    person_id = booking.case.person_id if booking.case_id else None
+
+    history: dict[int, tuple[int, datetime]] = {}
+    excluded = set(booking.excluded_interpreters.values_list("pk", flat=True))
+    if person_id is not None:
+        earlier = (
+            InterpreterBooking.objects.filter(
+                case__person_id=person_id, status=BookingStatus.COMPLETED, interpreter_id__in=ids
+            )
+            .exclude(pk=booking.pk)
+            .values("interpreter_id")
+            .annotate(n=Count("id"), last=Max("starts_at"))
+        )
+        history = {row["interpreter_id"]: (row["n"], row["last"]) for row in earlier}
+        # The person's wish not to have someone holds for every booking of theirs.
+        excluded |= set(
+            InterpreterBooking.excluded_interpreters.through.objects.filter(
+                interpreterbooking__case__person_id=person_id
+            ).values_list("interpreter_id", flat=True)
+        )
+    declined = set(booking.declined_by.values_list("pk", flat=True))
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    for interpreter_id, start, end in (
+        InterpreterBooking.objects.filter(
+            interpreter_id__in=ids,
+            status__in=HOLDING_STATUSES,
+            blocked_from__lt=booking.blocked_until,
+            blocked_until__gt=booking.blocked_from,
+        )
+        .exclude(pk=booking.pk)
+        .values_list("interpreter_id", "starts_at", "ends_at")
+    ):
+        busy.setdefault(interpreter_id, []).append((start, end))
+    away: dict[int, datetime] = {}
+    for interpreter_id, end in Unavailability.objects.filter(
+        interpreter_id__in=ids, starts_at__lt=booking.blocked_until, ends_at__gt=booking.blocked_from
+    ).values_list("interpreter_id", "ends_at"):
+        away[interpreter_id] = max(end, away.get(interpreter_id, end))
+
+    suggestions = []
+    for interpreter in interpreters:
+        s = Suggestion(interpreter=interpreter)
+        points, reason = _language_fit(booking, [il.language for il in interpreter.interpreter_languages.all()])
+        s.score += points
+        s.reasons.append(reason)
+        n, last = history.get(interpreter.pk, (0, None))
+        s.times_before = n
+        if n:
+            s.score += 20 + 5 * min(n, 6)
+            s.reasons.append(
+                _("Has interpreted for this person %(n)s time(s), last on %(day)s")
+                % {"n": n, "day": date_format(timezone.localtime(last), "SHORT_DATE_FORMAT")}
+            )
+            if booking.same_as_before:
+                s.score += 50
+                s.reasons.append(_("The same interpreter as before was asked for"))
+        if booking.gender_preference:
+            if interpreter.gender == booking.gender_preference:
+                s.score += 20
+                s.reasons.append(_("Gender as requested"))
+            else:
+                s.score -= 40
+                s.reasons.append(_("Not the gender requested"))
+        if booking.mode == Mode.ON_SITE and booking.location_id:
+            if any(t.pk == booking.location.team_id for t in interpreter.territories.all()):
+                s.score += 10
+                s.reasons.append(_("Comes on site in this area"))
+            else:
+                s.score -= 15
+                s.reasons.append(_("Does not usually come on site in this area"))
+        if interpreter.pk in declined:
+            s.score -= 30
+            s.reasons.append(_("Declined this request earlier"))
+        if not interpreter.offers(booking.mode):
+            s.blockers.append(_("Does not work %(mode)s") % {"mode": str(booking.get_mode_display()).lower()})
+        if interpreter.pk in excluded:
+            s.blockers.append(_("The person does not want this interpreter"))
+        for start, end in busy.get(interpreter.pk, []):
+            s.blockers.append(
+                _("Already booked %(start)s–%(end)s") % {"start": _short_time(start), "end": _short_time(end)}
+            )
+        if interpreter.pk in away:
+            s.blockers.append(
+                _("Unavailable until %(day)s")
+                % {"day": date_format(timezone.localtime(away[interpreter.pk]), "SHORT_DATETIME_FORMAT")}
+            )
+        suggestions.append(s)
+    suggestions.sort(
+        key=lambda s: (not s.available, -s.score, s.interpreter.user.last_name, s.interpreter.user.first_name)
+    )
+    return suggestions
+
+
+def interpreter_for_offer(*, code) -> Interpreter:
+    """The interpreter a coordinator picked from the list, or 404."""
+    try:
+        return Interpreter.objects.select_related("user").get(code=code, is_active=True)
+    except (Interpreter.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+# --- The interpreter's own pages --------------------------------------------------------
+
+# What an interpreter sees of a booking: never the case file, never the person's surname.
+INTERPRETER_FIELDS = (
+    "code",
+    "status",
+    "mode",
+    "starts_at",
+    "ends_at",
+    "blocked_from",
+    "blocked_until",
+    "briefing",
+    "location_detail",
+    "serves_kind",
+    "actual_start",
+    "billable_minutes",
+    "late_cancellation",
+    "short_notice",
+    "cancel_reason",
+    "interpreter",
+    "language",
+    "location",
+    "team",
+    "case",
+    "language__code",
+    "language__variety",
+    "language__name_fr",
+    "language__name_nl",
+    "language__name_en",
+    "location__name",
+    "location__address",
+    "location__postcode",
+    "location__city",
+    "team__name",
+    "team__contact_email",
+    "case__person",
+    "case__person__first_name",
+    "interpreter__user",
+    "interpreter__user__first_name",
+    "interpreter__user__last_name",
+    "interpreter__user__email",
+)
+
+
+def _interpreter_bookings(user: User) -> QuerySet[InterpreterBooking]:
+    return (
+        access.scope_bookings_for_interpreter(user, InterpreterBooking.objects.all())
+        .select_related("language", "location", "team", "case__person", "interpreter__user")
+        .only(*INTERPRETER_FIELDS)
+    )
+
+
+def interpreter_of(*, user: User) -> Interpreter:
+    """The signed-in interpreter's profile, or 404."""
+    if not access.can(user, access.Capability.INTERPRET):
+        raise Http404
+    try:
+        return Interpreter.objects.select_related("service").get(user=user)
+    except Interpreter.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def my_bookings(*, user: User) -> dict:
+    """The interpreter's offers, upcoming and past bookings."""
+    now = timezone.now()
+    qs = _interpreter_bookings(user)
+    return {
+        "offers": list(qs.filter(status=BookingStatus.OFFERED, starts_at__gte=now).order_by("starts_at")),
+        "upcoming": list(
+            qs.filter(status=BookingStatus.CONFIRMED, ends_at__gte=now - timedelta(hours=12)).order_by("starts_at")[:50]
+        ),
+        # Everything else: done, cancelled (even ahead), no-shows and offers that expired.
+        "past": list(
+            qs.exclude(status=BookingStatus.OFFERED, starts_at__gte=now)
+            .exclude(status=BookingStatus.CONFIRMED, ends_at__gte=now - timedelta(hours=12))
+            .order_by("-starts_at")[:30]
+        ),
+    }
+
+
+def my_booking_get(*, user: User, code) -> InterpreterBooking:
+    try:
+        return _interpreter_bookings(user).get(code=code)
+    except (InterpreterBooking.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def my_unavailabilities(*, interpreter: Interpreter) -> list[Unavailability]:
+    return list(interpreter.unavailabilities.filter(ends_at__gte=timezone.now()).order_by("starts_at"))
+
+
+def interpreter_by_token(*, token: str) -> Interpreter:
+    """The interpreter whose private feed this is; 404 for any other token, with no hint."""
+    if not token or len(token) > 64:
+        raise Http404
+    try:
+        return Interpreter.objects.select_related("user").get(calendar_token=token, is_active=True)
+    except Interpreter.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def feed_bookings(*, interpreter: Interpreter) -> list[InterpreterBooking]:
+    """What the phone calendar shows: confirmed bookings and the recent past."""
+    since = timezone.now() - timedelta(days=60)
+    return list(
+        InterpreterBooking.objects.filter(
+            interpreter=interpreter,
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.CANCELLED],
+            starts_at__gte=since,
+        )
+        .exclude(status=BookingStatus.CANCELLED, confirmed_at__isnull=True)
+        .select_related("language", "location", "team", "case__person", "interpreter__user")
+        .only(*INTERPRETER_FIELDS, "confirmed_at")
+        .order_by("starts_at")
+    )
+
+
+# --- Timesheet --------------------------------------------------------------------------
+
+
+@dataclass
+class TimesheetTotal:
+    label: str
+    bookings: int = 0
+    minutes: int = 0
+
+    @property
+    def hours(self) -> str:
+        return f"{self.minutes // 60}:{self.minutes % 60:02d}"
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(first, time.min, tzinfo=tz),
+        datetime.combine(following, time.min, tzinfo=tz),
+    )
+
+
+def timesheet_scope(*, user: User) -> QuerySet[InterpreterBooking]:
+    """Coordinators read their teams' bookings; an interpreter reads their own."""
+    scope = Q(team_id__in=access.timesheet_teams(user))
+    if access.can(user, access.Capability.INTERPRET):
+        scope |= Q(interpreter__user=user)
+    return InterpreterBooking.objects.filter(scope)
+
+
+def timesheet(*, user: User, month: date, interpreter=None, service=None) -> dict:
+    """The month's completed and late-cancelled (billable) bookings, with totals."""
+    start, end = month_bounds(month)
+    qs = (
+        timesheet_scope(user=user)
+        .filter(starts_at__gte=start, starts_at__lt=end, interpreter__isnull=False)
+        .filter(
+            Q(status=BookingStatus.COMPLETED)
+            | Q(status=BookingStatus.CANCELLED, late_cancellation=True, billable_minutes__isnull=False)
+        )
+        .select_related("interpreter__user", "interpreter__service", "language", "team", "location")
+        .order_by("interpreter__service__name", "interpreter__user__last_name", "starts_at", "id")
+    )
+    if interpreter is not None:
+        qs = qs.filter(interpreter=interpreter)
+    if service is not None:
+        qs = qs.filter(interpreter__service=service)
+    rows = list(qs)
+    by_interpreter: dict[int, TimesheetTotal] = {}
+    by_service: dict[int, TimesheetTotal] = {}
+    total = TimesheetTotal(_("Total"))
+    for b in rows:
+        for bucket, key, label in (
+            (by_interpreter, b.interpreter_id, str(b.interpreter)),
+            (by_service, b.interpreter.service_id, b.interpreter.service.name),
+        ):
+            t = bucket.setdefault(key, TimesheetTotal(label))
+            t.bookings += 1
+            t.minutes += b.billable_minutes or 0
+        total.bookings += 1
+        total.minutes += b.billable_minutes or 0
+    return {
+        "rows": rows,
+        "by_interpreter": list(by_interpreter.values()),
+        "by_service": list(by_service.values()),
+        "total": total,
+    }
+
+
+def timesheet_interpreters(*, user: User) -> QuerySet[Interpreter]:
+    """Interpreters the timesheet filter offers."""
+    ids = timesheet_scope(user=user).exclude(interpreter__isnull=True).values("interpreter_id")
+    return Interpreter.objects.filter(pk__in=ids).select_related("user").order_by("user__last_name")

@@ -1,0 +1,580 @@
+"""Every write on interpreters and their bookings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cases.models import Case
+from cases.services import timeline_record
+from integrapsy.accounts.models import Organisation, Team, User
+from integrapsy.audit.services import audit_record
+from integrapsy.directory.models import Language, Location
+from interpreters import ics
+from interpreters.models import (
+    ON_SITE_BUFFER,
+    BookingStatus,
+    CancelledBy,
+    Interpreter,
+    InterpreterBooking,
+    InterpreterLanguage,
+    Mode,
+    NoShowParty,
+    ServesKind,
+    Unavailability,
+    new_calendar_token,
+)
+
+# A request for a rare language less than this many working days ahead is warned.
+RARE_LANGUAGE_NOTICE_DAYS = 2
+# A language fewer active interpreters than this speak is rare.
+RARE_LANGUAGE_INTERPRETERS = 3
+LATE_CANCELLATION = timedelta(hours=24)
+MAX_BOOKING = timedelta(hours=8)
+MAX_MINUTES = 12 * 60
+NO_OVERLAP_CONSTRAINT = "booking_no_overlap"
+
+
+class BookingConflict(ValidationError):
+    """The interpreter already holds a booking at that time (someone else was quicker)."""
+
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+def blocked_range(*, mode: str, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """The time the interpreter is held: on site, with the travel and briefing buffer."""
+    buffer = ON_SITE_BUFFER if mode == Mode.ON_SITE else timedelta(0)
+    return starts_at - buffer, ends_at + buffer
+
+
+def add_working_days(moment: datetime, days: int) -> datetime:
+    """``moment`` moved ``days`` working days (Monday to Friday) later."""
+    current = timezone.localtime(moment)
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def is_rare_language(language: Language) -> bool:
+    speakers = (
+        Interpreter.objects.filter(is_active=True, interpreter_languages__language__code=language.code)
+        .distinct()
+        .count()
+    )
+    return speakers < RARE_LANGUAGE_INTERPRETERS
+
+
+def is_short_notice(*, language: Language, starts_at: datetime, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return starts_at < add_working_days(now, RARE_LANGUAGE_NOTICE_DAYS) and is_rare_language(language)
+
+
+def booking_summary(booking: InterpreterBooking) -> str:
+    """Short, non-clinical text for the timeline: language, mode, time, interpreter."""
+    parts = [
+        booking.language.name,
+        booking.get_mode_display(),
+        date_format(timezone.localtime(booking.starts_at), "SHORT_DATETIME_FORMAT"),
+    ]
+    if booking.interpreter_id:
+        parts.append(str(booking.interpreter))
+    return " — ".join(str(p) for p in parts)
+
+
+def _record(booking: InterpreterBooking, *, kind: str, actor: User | None, request, extra: str = "") -> None:
+    """The timeline event (when the booking serves a case) and the audit event of one step."""
+    if booking.case_id:
+        summary = booking_summary(booking) + (f" — {extra}" if extra else "")
+        timeline_record(
+            case=booking.case,
+            kind=kind,
+            actor=actor,
+            summary=summary,
+            source=booking,
+            data={"booking": str(booking.code), "status": booking.status},
+        )
+    audit_record(
+        action=kind,
+        actor=actor,
+        request=request,
+        obj=booking,
+        case_ref=booking.case.reference if booking.case_id else "",
+        detail=extra,
+    )
+
+
+def interpreter_conflicts(*, interpreter: Interpreter, blocked_from: datetime, blocked_until: datetime, exclude=None):
+    """The interpreter's held bookings overlapping the time given."""
+    qs = InterpreterBooking.objects.filter(
+        interpreter=interpreter,
+        status__in=[BookingStatus.CONFIRMED, BookingStatus.COMPLETED],
+        blocked_from__lt=blocked_until,
+        blocked_until__gt=blocked_from,
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs
+
+
+def _unavailable(interpreter: Interpreter, booking: InterpreterBooking) -> bool:
+    return interpreter.unavailabilities.filter(
+        starts_at__lt=booking.blocked_until, ends_at__gt=booking.blocked_from
+    ).exists()
+
+
+def _check_fits(booking: InterpreterBooking, interpreter: Interpreter) -> None:
+    """The interpreter can take this booking: language, mode, the person's wish, free."""
+    if not interpreter.is_active:
+        raise ValidationError({"interpreter": _("This interpreter is not active.")})
+    if not interpreter.interpreter_languages.filter(language__code=booking.language.code).exists():
+        raise ValidationError(
+            {
+                "interpreter": _("%(name)s does not interpret %(language)s.")
+                % {"name": interpreter, "language": booking.language.name}
+            }
+        )
+    if not interpreter.offers(booking.mode):
+        raise ValidationError(
+            {
+                "interpreter": _("%(name)s does not work %(mode)s.")
+                % {"name": interpreter, "mode": booking.get_mode_display().lower()}
+            }
+        )
+    if booking.excluded_interpreters.filter(pk=interpreter.pk).exists():
+        raise ValidationError({"interpreter": _("The person does not want this interpreter.")})
+    if _unavailable(interpreter, booking):
+        raise ValidationError({"interpreter": _("This interpreter is unavailable at that time.")})
+
+
+def _check_not_past(booking: InterpreterBooking) -> None:
+    if booking.starts_at <= timezone.now():
+        raise ValidationError(_("This booking has already started."))
+
+
+def _conflict_error(interpreter: Interpreter) -> BookingConflict:
+    return BookingConflict(
+        _(
+            "%(name)s was just booked at that time by someone else, or already holds a booking "
+            "then. Choose another interpreter below."
+        )
+        % {"name": interpreter}
+    )
+
+
+def _notify_interpreter(booking: InterpreterBooking, *, subject: str, body: str, attach_ics: bool) -> None:
+    """Mail the interpreter after the commit; never clinical content, never a surname."""
+    user = booking.interpreter.user
+    if not user.email:
+        return
+    method = "CANCEL" if booking.status == BookingStatus.CANCELLED else "REQUEST"
+    attachment = booking_ics(booking, method=method) if attach_ics else None
+
+    def send():
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        if attachment is not None:
+            message.attach("booking.ics", attachment, f"text/calendar; method={method}; charset=utf-8")
+        message.send(fail_silently=True)
+
+    transaction.on_commit(send)
+
+
+# --- Calendar ---------------------------------------------------------------------------
+
+
+def booking_calendar_event(booking: InterpreterBooking, *, url: str = "") -> ics.CalendarEvent:
+    """What a calendar shows of a booking: first name only, no clinical detail, no briefing."""
+    first_name = booking.case.person.first_name if booking.case_id else ""
+    summary = _("Interpreting %(language)s") % {"language": booking.language.name}
+    if first_name:
+        summary = f"{summary} — {first_name}"
+    if booking.mode == Mode.ON_SITE and booking.location_id:
+        place = booking.location
+        location = ", ".join(p for p in (place.name, place.address, f"{place.postcode} {place.city}".strip()) if p)
+        if booking.location_detail:
+            location = f"{location} ({booking.location_detail})"
+    else:
+        location = str(booking.get_mode_display())
+    description = "\n".join(
+        [
+            f"{_('Mode')}: {booking.get_mode_display()}",
+            f"{_('Team')}: {booking.team.name}",
+            _("The briefing and the details are in IntegraPsy."),
+        ]
+    )
+    return ics.CalendarEvent(
+        uid=f"booking-{booking.code}@integrapsy",
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        summary=summary,
+        location=location,
+        description=description,
+        url=url,
+        sequence=1 if booking.status == BookingStatus.CANCELLED else 0,
+        cancelled=booking.status == BookingStatus.CANCELLED,
+        organizer_email=booking.team.contact_email,
+        attendee_email=booking.interpreter.user.email if booking.interpreter_id else "",
+        attendee_name=booking.interpreter.user.get_full_name() if booking.interpreter_id else "",
+    )
+
+
+def booking_ics(booking: InterpreterBooking, *, method: str = "PUBLISH", url: str = "") -> str:
+    return ics.calendar([booking_calendar_event(booking, url=url)], now=timezone.now(), method=method)
+
+
+# --- Interpreters -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def interpreter_register(
+    *,
+    user: User,
+    service: Organisation,
+    actor: User | None,
+    gender: str,
+    languages: list[Language],
+    offers_on_site: bool = True,
+    offers_phone: bool = True,
+    offers_video: bool = False,
+    territories: list[Team] = (),
+    request=None,
+) -> Interpreter:
+    """Give a user with the interpreter role their interpreter profile."""
+    if service.kind != Organisation.Kind.INTERPRETING_SERVICE:
+        raise ValidationError({"service": _("Choose an interpreting service.")})
+    interpreter = Interpreter(
+        user=user,
+        service=service,
+        gender=gender,
+        offers_on_site=offers_on_site,
+        offers_phone=offers_phone,
+        offers_video=offers_video,
+    )
+    interpreter.full_clean()
+    interpreter.save()
+    InterpreterLanguage.objects.bulk_create(
+        [InterpreterLanguage(interpreter=interpreter, language=lang) for lang in languages]
+    )
+    interpreter.territories.set(territories)
+    audit_record(action="interpreter.registered", actor=actor, request=request, obj=interpreter)
+    return interpreter
+
+
+@transaction.atomic
+def calendar_token_reset(*, interpreter: Interpreter, actor: User, request=None) -> Interpreter:
+    """A new secret feed address; the old one stops working at once."""
+    interpreter.calendar_token = new_calendar_token()
+    interpreter.save(update_fields=["calendar_token"])
+    audit_record(action="interpreter.calendar_reset", actor=actor, request=request, obj=interpreter)
+    return interpreter
+
+
+@transaction.atomic
+def unavailability_add(
+    *,
+    interpreter: Interpreter,
+    actor: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str = "",
+    request=None,
+) -> Unavailability:
+    """A period when the interpreter takes no booking."""
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if ends_at <= timezone.now():
+        raise ValidationError({"ends_at": _("This period is already over.")})
+    period = Unavailability(interpreter=interpreter, starts_at=starts_at, ends_at=ends_at, reason=reason)
+    period.full_clean()
+    period.save()
+    audit_record(action="interpreter.unavailability_added", actor=actor, request=request, obj=interpreter)
+    return period
+
+
+# --- Bookings ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booking_request(
+    *,
+    actor: User,
+    team: Team,
+    language: Language,
+    mode: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    case: Case | None = None,
+    serves_kind: str = ServesKind.CONSULTATION,
+    serves: Model | None = None,
+    location: Location | None = None,
+    location_detail: str = "",
+    gender_preference: str = "",
+    same_as_before: bool = False,
+    excluded_interpreters: list[Interpreter] = (),
+    briefing: str = "",
+    request=None,
+) -> InterpreterBooking:
+    """Ask for an interpreter; ``short_notice`` is set when a rare language is asked too late."""
+    now = timezone.now()
+    errors: dict[str, str] = {}
+    if starts_at <= now:
+        errors["starts_at"] = _("A booking cannot start in the past.")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The end must be after the start.")
+    elif ends_at - starts_at > MAX_BOOKING:
+        errors["ends_at"] = _("A booking lasts at most 8 hours.")
+    if mode == Mode.ON_SITE and location is None:
+        errors["location"] = _("An on-site booking needs a place.")
+    if case is not None and case.is_closed:
+        errors["case"] = _("This case is closed.")
+    if errors:
+        raise ValidationError(errors)
+    blocked_from, blocked_until = blocked_range(mode=mode, starts_at=starts_at, ends_at=ends_at)
+    booking = InterpreterBooking(
+        team=team,
+        case=case,
+        serves_kind=serves_kind,
+        serves_type=ContentType.objects.get_for_model(serves) if serves is not None else None,
+        serves_id=str(serves.pk) if serves is not None else "",
+        language=language,
+        mode=mode,
+        location=location,
+        location_detail=location_detail,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_from=blocked_from,
+        blocked_until=blocked_until,
+        gender_preference=gender_preference,
+        same_as_before=same_as_before,
+        briefing=briefing,
+        short_notice=is_short_notice(language=language, starts_at=starts_at, now=now),
+        requested_by=actor,
+        requested_at=now,
+    )
+    booking.full_clean()
+    booking.save()
+    booking.excluded_interpreters.set(excluded_interpreters)
+    _record(booking, kind="booking.requested", actor=actor, request=request)
+    return booking
+
+
+@transaction.atomic
+def booking_offer(
+    *, booking: InterpreterBooking, interpreter: Interpreter, actor: User, request=None
+) -> InterpreterBooking:
+    """Offer the booking to one interpreter, who accepts or declines it in the app."""
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.OFFERED):
+        raise ValidationError(_("Only a booking waiting for an interpreter can be offered."))
+    _check_not_past(booking)
+    _check_fits(booking, interpreter)
+    if interpreter_conflicts(
+        interpreter=interpreter, blocked_from=booking.blocked_from, blocked_until=booking.blocked_until
+    ).exists():
+        raise _conflict_error(interpreter)
+    booking.interpreter = interpreter
+    booking.status = BookingStatus.OFFERED
+    booking.offered_at = timezone.now()
+    booking.save(update_fields=["interpreter", "status", "offered_at"])
+    _record(booking, kind="booking.offered", actor=actor, request=request)
+    with override(interpreter.user.language or settings.LANGUAGE_CODE):
+        _notify_interpreter(
+            booking,
+            subject=_("IntegraPsy: a booking is offered to you"),
+            body=_("A booking is offered to you: %(what)s.\nSign in to IntegraPsy to accept or decline it.")
+            % {"what": booking_summary(booking)},
+            attach_ics=False,
+        )
+    return booking
+
+
+@transaction.atomic
+def booking_decline(*, booking: InterpreterBooking, actor: User, reason: str = "", request=None) -> InterpreterBooking:
+    """The interpreter declines an offer: the booking waits for another interpreter."""
+    if booking.status != BookingStatus.OFFERED or booking.interpreter.user_id != actor.pk:
+        raise ValidationError(_("Only an offer made to you can be declined."))
+    interpreter = booking.interpreter
+    booking.declined_by.add(interpreter)
+    _record(booking, kind="booking.declined", actor=actor, request=request, extra=reason.strip()[:120])
+    booking.interpreter = None
+    booking.status = BookingStatus.REQUESTED
+    booking.offered_at = None
+    booking.save(update_fields=["interpreter", "status", "offered_at"])
+    return booking
+
+
+@transaction.atomic
+def booking_confirm(
+    *,
+    booking: InterpreterBooking,
+    actor: User,
+    interpreter: Interpreter | None = None,
+    request=None,
+) -> InterpreterBooking:
+    """Confirm the booking: the interpreter accepts their offer, or the coordinator confirms for them.
+
+    Raises ``BookingConflict`` when the interpreter already holds a booking at that time, even
+    one confirmed a moment ago by a concurrent request (the database refuses the overlap).
+    """
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.OFFERED):
+        raise ValidationError(_("Only a requested or offered booking can be confirmed."))
+    interpreter = interpreter or booking.interpreter
+    if interpreter is None:
+        raise ValidationError({"interpreter": _("Choose the interpreter.")})
+    is_interpreter = interpreter.user_id == actor.pk
+    if is_interpreter and (booking.status != BookingStatus.OFFERED or booking.interpreter_id != interpreter.pk):
+        raise ValidationError(_("Only an offer made to you can be accepted."))
+    _check_not_past(booking)
+    _check_fits(booking, interpreter)
+    # Under SQLite's IMMEDIATE transaction this check and the write below are serialised;
+    # on PostgreSQL concurrent confirmations can both pass it, and the exclusion constraint
+    # then refuses the second write.
+    if interpreter_conflicts(
+        interpreter=interpreter,
+        blocked_from=booking.blocked_from,
+        blocked_until=booking.blocked_until,
+        exclude=booking,
+    ).exists():
+        raise _conflict_error(interpreter)
+    booking.interpreter = interpreter
+    booking.status = BookingStatus.CONFIRMED
+    booking.confirmed_at = timezone.now()
+    booking.confirmed_by = actor
+    booking.offered_at = booking.offered_at or booking.confirmed_at
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=["interpreter", "status", "confirmed_at", "confirmed_by", "offered_at"])
+    except IntegrityError as exc:
+        if NO_OVERLAP_CONSTRAINT in str(exc):
+            raise _conflict_error(interpreter) from exc
+        raise
+    extra = "" if is_interpreter else _("confirmed on the interpreter's behalf")
+    _record(booking, kind="booking.confirmed", actor=actor, request=request, extra=str(extra))
+    with override(interpreter.user.language or settings.LANGUAGE_CODE):
+        _notify_interpreter(
+            booking,
+            subject=_("IntegraPsy: booking confirmed — %(what)s") % {"what": booking_summary(booking)},
+            body=_("Your booking is confirmed: %(what)s.\nThe invitation is attached; the briefing is in IntegraPsy.")
+            % {"what": booking_summary(booking)},
+            attach_ics=True,
+        )
+    return booking
+
+
+@transaction.atomic
+def booking_complete(
+    *, booking: InterpreterBooking, actor: User, actual_start: datetime, minutes: int, request=None
+) -> InterpreterBooking:
+    """Record the actual time of a confirmed booking (by the interpreter or the coordinator)."""
+    if booking.status != BookingStatus.CONFIRMED:
+        raise ValidationError(_("Only a confirmed booking can be completed."))
+    errors = {}
+    if actual_start > timezone.now():
+        errors["actual_start"] = _("The actual start cannot be in the future.")
+    elif abs(actual_start - booking.starts_at) > timedelta(hours=12):
+        errors["actual_start"] = _("The actual start must be on the day of the booking.")
+    if not 1 <= minutes <= MAX_MINUTES:
+        errors["minutes"] = _("Enter between 1 and 720 minutes.")
+    if errors:
+        raise ValidationError(errors)
+    booking.actual_start = actual_start
+    booking.actual_end = actual_start + timedelta(minutes=minutes)
+    booking.billable_minutes = minutes
+    booking.status = BookingStatus.COMPLETED
+    booking.completed_at = timezone.now()
+    booking.completed_by = actor
+    booking.save(
+        update_fields=[
+            "actual_start",
+            "actual_end",
+            "billable_minutes",
+            "status",
+            "completed_at",
+            "completed_by",
+        ]
+    )
+    _record(
+        booking,
+        kind="booking.completed",
+        actor=actor,
+        request=request,
+        extra=_("%(minutes)s min") % {"minutes": minutes},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(
+    *, booking: InterpreterBooking, actor: User, reason: str, by: str = CancelledBy.TEAM, request=None
+) -> InterpreterBooking:
+    """Cancel a booking; less than 24 hours before the start it is late, and billable if it was confirmed.
+
+    A late cancellation by the interpreter is not billable.
+    """
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.OFFERED, BookingStatus.CONFIRMED):
+        raise ValidationError(_("This booking can no longer be cancelled."))
+    if by == CancelledBy.INTERPRETER and (booking.interpreter_id is None or booking.interpreter.user_id != actor.pk):
+        raise ValidationError(_("Only your own bookings can be cancelled."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the cancellation.")})
+    now = timezone.now()
+    was_confirmed = booking.status == BookingStatus.CONFIRMED
+    booking.late_cancellation = booking.starts_at - now < LATE_CANCELLATION
+    if booking.late_cancellation and was_confirmed and by == CancelledBy.TEAM:
+        booking.billable_minutes = booking.planned_minutes
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = actor
+    booking.cancelled_by_party = by
+    booking.cancel_reason = reason.strip()
+    booking.save(
+        update_fields=[
+            "late_cancellation",
+            "billable_minutes",
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "cancelled_by_party",
+            "cancel_reason",
+        ]
+    )
+    extra = CancelledBy(by).label + " — " + booking.cancel_reason[:120]
+    if booking.late_cancellation:
+        extra = f"{_('late cancellation')} — {extra}"
+    _record(booking, kind="booking.cancelled", actor=actor, request=request, extra=extra)
+    if was_confirmed and by == CancelledBy.TEAM:
+        with override(booking.interpreter.user.language or settings.LANGUAGE_CODE):
+            _notify_interpreter(
+                booking,
+                subject=_("IntegraPsy: booking cancelled — %(what)s") % {"what": booking_summary(booking)},
+                body=_("This booking is cancelled: %(what)s.") % {"what": booking_summary(booking)},
+                attach_ics=True,
+            )
+    return booking
+
+
+@transaction.atomic
+def booking_no_show(*, booking: InterpreterBooking, actor: User, party: str, request=None) -> InterpreterBooking:
+    """Record that the interpreter or the person did not come to a confirmed booking."""
+    if booking.status != BookingStatus.CONFIRMED:
+        raise ValidationError(_("Only a confirmed booking can be marked as a no-show."))
+    if booking.starts_at > timezone.now():
+        raise ValidationError(_("This booking has not started yet."))
+    if party not in NoShowParty.values:
+        raise ValidationError({"party": _("Say who did not come.")})
+    booking.status = BookingStatus.NO_SHOW
+    booking.no_show_party = party
+    booking.save(update_fields=["status", "no_show_party"])
+    _record(booking, kind="booking.no_show", actor=actor, request=request, extra=str(NoShowParty(party).label))
+    return booking

@@ -1,0 +1,116 @@
+"""The booking journey in headless Chromium: request, match, accept, record, timesheet."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from cases.tests.factories import CaseFactory
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.tests.axe import assert_accessible
+from integrapsy.tests.test_browser import login
+from interpreters.models import BookingStatus, InterpreterBooking
+from interpreters.services import blocked_range
+from interpreters.tests.factories import BookingFactory, InterpreterFactory, LocationFactory, tigrinya
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _switch_user(page: Page, base_url: str, username: str) -> None:
+    page.context.clear_cookies()
+    login(page, base_url, username)
+
+
+def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_records(page: Page, live_server):
+    base = live_server.url
+    team = TeamFactory(name="IntegraPsy Hauts-de-France")
+    make_user_with_role(Role.COORDINATOR, team=team, username="coordinator", first_name="Claire")
+    make_user_with_role(Role.PSYCHOLOGIST, team=team, username="psychologist", first_name="Nadia")
+    place = LocationFactory(team=team, name="CAES Croisilles")
+    tir = tigrinya()
+    yonas = InterpreterFactory(username="interpreter", first_name="Yonas", last_name="Haile", territories=[team])
+    InterpreterFactory(username="abel", first_name="Abel", last_name="Tesfaye", territories=[team])
+    case = CaseFactory(team=team, person__first_name="Hewan", person__last_name="Tesfalem", main_language=tir)
+    case.person.location = place
+    case.person.save()
+    # Yonas came last time.
+    before = timezone.now() - timedelta(days=30)
+    BookingFactory(
+        team=team,
+        case=case,
+        interpreter=yonas,
+        status=BookingStatus.COMPLETED,
+        billable_minutes=55,
+        starts_at=before,
+        ends_at=before + timedelta(hours=1),
+    )
+
+    # The psychologist, on a phone, asks for a Tigrinya interpreter from the case page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "psychologist")
+    page.goto(f"{base}/cases/{case.reference}/")
+    assert_accessible(page)
+    page.locator("#case-request-interpreter").click()
+    expect(page.locator("#booking-form")).to_be_visible()
+    assert_accessible(page)
+    expect(page.locator("#booking-form select[name=language]")).to_have_value(str(tir.pk))
+    expect(page.locator("#booking-form select[name=location]")).to_have_value(str(place.pk))
+    day = timezone.localdate() + timedelta(days=4)
+    page.locator("input[name=day]").fill(day.isoformat())
+    page.locator("input[name=starts_at]").fill("10:00")
+    page.locator("input[name=ends_at]").fill("11:00")
+    page.locator("textarea[name=briefing]").fill("Suivi psychologique ; arriver 10 minutes avant.")
+    page.locator("#booking-submit").click()
+    expect(page.locator("[data-status]").first).to_have_attribute("data-status", "requested")
+    assert_accessible(page)
+    booking = InterpreterBooking.objects.exclude(status=BookingStatus.COMPLETED).get()
+    assert booking.case == case and booking.requested_by.username == "psychologist"
+
+    # The coordinator picks the first suggestion: the interpreter who came last time.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _switch_user(page, base, "coordinator")
+    page.goto(f"{base}/bookings/{booking.code}/")
+    page.locator("#booking-match").click()
+    first = page.locator("#suggestion-1")
+    expect(first).to_have_attribute("data-interpreter", str(yonas.code))
+    assert_accessible(page)
+    first.locator("button[data-action=offer]").click()
+    expect(page.locator("[data-status]").first).to_have_attribute("data-status", "offered")
+    expect(page.locator("#booking-interpreter")).to_contain_text("Yonas Haile")
+
+    # The interpreter signs in on their phone and accepts.
+    page.set_viewport_size({"width": 390, "height": 844})
+    _switch_user(page, base, "interpreter")
+    assert_accessible(page)
+    page.goto(f"{base}/my-bookings/")
+    page.locator(f"#my-offers [data-booking='{booking.code}'] a").click()
+    expect(page.locator("#booking-person")).to_have_text("Hewan")
+    expect(page.locator("body")).not_to_contain_text("Tesfalem")
+    assert_accessible(page)
+    page.locator("#booking-accept").click()
+    expect(page.locator("[data-status]").first).to_have_attribute("data-status", "confirmed")
+
+    # Later: the consultation took place (the clock moves past it).
+    start = timezone.now() - timedelta(hours=2)
+    end = start + timedelta(hours=1)
+    blocked_from, blocked_until = blocked_range(mode=booking.mode, starts_at=start, ends_at=end)
+    InterpreterBooking.objects.filter(pk=booking.pk).update(
+        starts_at=start, ends_at=end, blocked_from=blocked_from, blocked_until=blocked_until
+    )
+    page.goto(f"{base}/my-bookings/{booking.code}/")
+    page.locator("#booking-complete").click()
+    assert_accessible(page)
+    page.locator("input[name=minutes]").fill("50")
+    page.locator("#booking-step-submit").click()
+    expect(page.locator("[data-status]").first).to_have_attribute("data-status", "completed")
+    expect(page.locator("#booking-minutes")).to_contain_text("50")
+
+    # The coordinator's timesheet of the month shows the 50 minutes.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _switch_user(page, base, "coordinator")
+    month = timezone.localtime(start).strftime("%Y-%m")
+    page.goto(f"{base}/timesheet/?month={month}")
+    expect(page.locator(f"#timesheet-rows tr[data-booking='{booking.code}'] td[data-minutes]")).to_have_text("50")
+    assert_accessible(page)

@@ -1,0 +1,43 @@
+from datetime import UTC, datetime
+
+from interpreters import ics
+
+
+def _event(**kw):
+    base = {
+        "uid": "booking-1@integrapsy",
+        "starts_at": datetime(2026, 3, 10, 9, 0, tzinfo=UTC),
+        "ends_at": datetime(2026, 3, 10, 10, 0, tzinfo=UTC),
+        "summary": "Interprétariat tigrinya — Hewan",
+    }
+    return ics.CalendarEvent(**{**base, **kw})
+
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def test_a_calendar_is_rfc5545_shaped():
+    text = ics.calendar([_event(location="CAES, 1 rue; Arras")], now=NOW, method="REQUEST")
+    lines = text.split("\r\n")
+    assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"]
+    assert "METHOD:REQUEST" in lines
+    assert "DTSTART:20260310T090000Z" in lines and "DTEND:20260310T100000Z" in lines
+    assert "DTSTAMP:20260301T120000Z" in lines
+    assert "LOCATION:CAES\\, 1 rue\\; Arras" in lines
+    assert "STATUS:CONFIRMED" in lines
+    assert text.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in text.replace("\r\n", "")
+
+
+def test_long_lines_are_folded_at_75_octets_without_breaking_characters():
+    text = ics.calendar([_event(description="é" * 200)], now=NOW)
+    for line in text.split("\r\n"):
+        assert len(line.encode("utf-8")) <= 75
+    unfolded = text.replace("\r\n ", "")
+    assert "DESCRIPTION:" + "é" * 200 in unfolded
+
+
+def test_newlines_are_escaped_and_cancelled_events_say_so():
+    text = ics.calendar([_event(description="a\nb", cancelled=True, sequence=1)], now=NOW, method="CANCEL")
+    assert "DESCRIPTION:a\\nb" in text
+    assert "STATUS:CANCELLED" in text and "SEQUENCE:1" in text

@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from interpreters import services
+from interpreters.models import BookingStatus, Gender, Mode
+from interpreters.selectors import match_interpreters
+from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(suggestions):
+    return [s.interpreter.user.first_name for s in suggestions]
+
+
+def _booking(team, case=None, **kw):
+    return BookingFactory(team=team, case=case, **kw)
+
+
+def _history(team, case, interpreter, times):
+    for i in range(times):
+        start = timezone.now() - timedelta(days=30 * (i + 1))
+        BookingFactory(
+            team=team,
+            case=case,
+            interpreter=interpreter,
+            status=BookingStatus.COMPLETED,
+            billable_minutes=60,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+
+
+def test_continuity_puts_the_interpreter_who_came_before_first(team, case, tir):
+    InterpreterFactory(first_name="Abel", username="abel")
+    came = InterpreterFactory(first_name="Yonas", username="yonas")
+    _history(team, case, came, 3)
+    suggestions = match_interpreters(booking=_booking(team, case, language=tir, same_as_before=True))
+    assert _names(suggestions) == ["Yonas", "Abel"]
+    assert suggestions[0].times_before == 3
+    assert any("3" in r for r in suggestions[0].reasons)
+
+
+def test_more_history_ranks_higher(team, case, tir):
+    once = InterpreterFactory(first_name="Once", username="once")
+    often = InterpreterFactory(first_name="Often", username="often")
+    _history(team, case, once, 1)
+    _history(team, case, often, 4)
+    assert _names(match_interpreters(booking=_booking(team, case, language=tir)))[:2] == ["Often", "Once"]
+
+
+def test_excluded_interpreter_is_last_and_not_available_even_on_a_later_booking(team, case, tir):
+    unwanted = InterpreterFactory(first_name="Dawit", username="dawit")
+    InterpreterFactory(first_name="Selam", username="selam")
+    _history(team, case, unwanted, 5)
+    earlier = _booking(team, case, language=tir)
+    earlier.excluded_interpreters.add(unwanted)
+    suggestions = match_interpreters(booking=_booking(team, case, language=tir))
+    assert _names(suggestions) == ["Selam", "Dawit"]
+    assert not suggestions[-1].available
+    assert suggestions[-1].blockers
+
+
+def test_gender_preference(team, tir):
+    InterpreterFactory(first_name="Man", gender=Gender.MALE, username="man")
+    InterpreterFactory(first_name="Woman", gender=Gender.FEMALE, username="woman")
+    suggestions = match_interpreters(booking=_booking(team, language=tir, gender_preference=Gender.FEMALE))
+    assert _names(suggestions) == ["Woman", "Man"]
+    assert all(s.available for s in suggestions)
+
+
+def test_dialect_match_beats_the_language_alone(team):
+    arabic = LanguageFactory(code="ara")
+    sudanese = LanguageFactory(code="ara", variety="Sudanese")
+    moroccan = LanguageFactory(code="ara", variety="Moroccan")
+    InterpreterFactory(first_name="Generic", languages=[arabic], username="generic")
+    InterpreterFactory(first_name="Sudan", languages=[sudanese], username="sudan")
+    InterpreterFactory(first_name="Maroc", languages=[moroccan], username="maroc")
+    InterpreterFactory(first_name="Dari", languages=[LanguageFactory(code="prs")], username="dari")
+    suggestions = match_interpreters(booking=_booking(team, language=sudanese))
+    assert _names(suggestions) == ["Sudan", "Generic", "Maroc"]
+
+
+def test_busy_interpreter_is_not_available_and_says_why(team, tir, coordinator):
+    busy = InterpreterFactory(first_name="Busy", username="busy")
+    InterpreterFactory(first_name="Free", username="free")
+    booking = _booking(team, language=tir)
+    BookingFactory(
+        team=team,
+        interpreter=busy,
+        status=BookingStatus.CONFIRMED,
+        starts_at=booking.starts_at + timedelta(minutes=30),
+        ends_at=booking.ends_at + timedelta(minutes=30),
+    )
+    suggestions = match_interpreters(booking=booking)
+    assert _names(suggestions) == ["Free", "Busy"]
+    assert not suggestions[1].available
+
+
+def test_mode_and_territory(team, place, tir):
+    from integrapsy.accounts.tests.factories import TeamFactory
+
+    InterpreterFactory(first_name="Far", territories=[TeamFactory(name="Ailleurs")], username="far")
+    InterpreterFactory(first_name="Near", territories=[team], username="near")
+    InterpreterFactory(first_name="PhoneOnly", offers_on_site=False, territories=[team], username="phoneonly")
+    booking = _booking(team, language=tir, mode=Mode.ON_SITE, location=place)
+    suggestions = match_interpreters(booking=booking)
+    assert _names(suggestions) == ["Near", "Far", "PhoneOnly"]
+    assert not suggestions[-1].available
+
+
+def test_declined_earlier_ranks_lower(team, tir, coordinator):
+    first = InterpreterFactory(first_name="Aaron", username="aaron")
+    InterpreterFactory(first_name="Zoe", username="zoe")
+    booking = _booking(team, language=tir)
+    services.booking_offer(booking=booking, interpreter=first, actor=coordinator)
+    services.booking_decline(booking=booking, actor=first.user)
+    assert _names(match_interpreters(booking=booking)) == ["Zoe", "Aaron"]
+
+
+def _count_queries(booking):
+    with CaptureQueriesContext(connection) as ctx:
+        match_interpreters(booking=booking)
+    return len(ctx.captured_queries)
+
+
+def test_match_list_query_count_does_not_grow(team, case, tir, place):
+    booking = _booking(team, case, language=tir, mode=Mode.ON_SITE, location=place)
+    InterpreterFactory(username="first", territories=[team])
+    one = _count_queries(booking)
+    for i in range(29):
+        interpreter = InterpreterFactory(username=f"many{i}", territories=[team])
+        _history(team, case, interpreter, 1)
+    assert _count_queries(booking) == one

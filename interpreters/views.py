@@ -1,0 +1,458 @@
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import selectors as case_selectors
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.audit.services import audit_record
+from integrapsy.directory.models import Location
+from integrapsy.forms import add_service_errors
+from interpreters import exports, selectors, services
+from interpreters.forms import (
+    BookingFilterForm,
+    BookingRequestForm,
+    CancelForm,
+    ChooseInterpreterForm,
+    CompleteForm,
+    DeclineForm,
+    NoShowForm,
+    TimesheetForm,
+    UnavailabilityForm,
+    default_booking_initial,
+)
+from interpreters.models import BookingStatus
+
+BOOKINGS_PER_PAGE = 25
+
+
+# --- The team's side --------------------------------------------------------------------
+
+
+def _booking_for(request: HttpRequest, code, capability=Capability.VIEW_BOOKINGS):
+    """The booking if the user's team asked for it (404 otherwise), with what they may do on it."""
+    access.require(request.user, capability)
+    booking = selectors.booking_get(user=request.user, code=code)
+    return booking, access.booking_access(request.user, booking)
+
+
+def _managed_booking(request: HttpRequest, code):
+    booking, rights = _booking_for(request, code, Capability.MANAGE_BOOKINGS)
+    if not rights.manage:
+        raise Http404
+    return booking
+
+
+@require_GET
+def booking_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_BOOKINGS)
+    form = BookingFilterForm(request.GET or {"when": "upcoming"})
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.booking_list(
+        user=request.user, status=filters.get("status", ""), when=filters.get("when") or "upcoming"
+    )
+    page = Paginator(qs, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "interpreters/booking_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_request": access.can(request.user, Capability.REQUEST_BOOKINGS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def booking_new(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.REQUEST_BOOKINGS)
+    teams = case_selectors.user_teams(user=request.user, roles=access.BOOKING_REQUEST_ROLES)
+    case = None
+    reference = (request.POST.get("case") or request.GET.get("case") or "").strip()
+    locations = Location.objects.filter(is_active=True, team__in=teams).order_by("name")
+    initial = default_booking_initial()
+    if reference:
+        case = case_selectors.case_get(user=request.user, reference=reference)
+        initial.update(case=case.reference, language=case.main_language)
+        if teams.filter(pk=case.team_id).exists():
+            initial["team"] = case.team
+        if case.person.location_id:
+            initial["location"] = case.person.location_id
+    form = BookingRequestForm(request.POST or None, teams=teams, locations=locations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("day")
+        data.pop("case")
+        try:
+            booking = services.booking_request(
+                actor=request.user,
+                case=case,
+                excluded_interpreters=list(data.pop("excluded_interpreters")),
+                request=request,
+                **data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Interpreter requested."))
+            if booking.short_notice:
+                messages.warning(
+                    request,
+                    _(
+                        "This is a rare language and the booking is less than two working days "
+                        "away: the interpreting service may not find someone in time."
+                    ),
+                )
+            return redirect("interpreters:booking_detail", code=booking.code)
+    return render(request, "interpreters/booking_form.html", {"form": form, "case": case})
+
+
+@require_GET
+def booking_detail(request: HttpRequest, code) -> HttpResponse:
+    booking, rights = _booking_for(request, code)
+    now = timezone.now()
+    return render(
+        request,
+        "interpreters/booking_detail.html",
+        {
+            "booking": booking,
+            "rights": rights,
+            "excluded": selectors.booking_excluded(booking=booking),
+            "started": booking.starts_at <= now,
+            "may_match": rights.manage and booking.is_open and booking.starts_at > now,
+            "may_cancel": rights.cancel
+            and booking.status in (BookingStatus.REQUESTED, BookingStatus.OFFERED, BookingStatus.CONFIRMED),
+            "may_complete": rights.manage and booking.status == BookingStatus.CONFIRMED and booking.starts_at <= now,
+            "no_show_form": NoShowForm(),
+        },
+    )
+
+
+def _match_page(request, booking, *, error: str = "", status: int = 200):
+    return render(
+        request,
+        "interpreters/booking_match.html",
+        {"booking": booking, "suggestions": selectors.match_interpreters(booking=booking), "error": error},
+        status=status,
+    )
+
+
+@require_GET
+def booking_match(request: HttpRequest, code) -> HttpResponse:
+    booking = _managed_booking(request, code)
+    if not booking.is_open:
+        messages.info(request, _("This booking no longer waits for an interpreter."))
+        return redirect("interpreters:booking_detail", code=booking.code)
+    return _match_page(request, booking)
+
+
+def _choose(request: HttpRequest, code, service_call, success: str) -> HttpResponse:
+    booking = _managed_booking(request, code)
+    form = ChooseInterpreterForm(request.POST)
+    if not form.is_valid():
+        return _match_page(request, booking, error=_("Choose an interpreter in the list."), status=400)
+    interpreter = selectors.interpreter_for_offer(code=form.cleaned_data["interpreter"])
+    try:
+        service_call(booking=booking, interpreter=interpreter, actor=request.user, request=request)
+    except services.BookingConflict as exc:
+        # Someone was quicker: the same list again, recomputed, with the reason on top.
+        booking.refresh_from_db()
+        return _match_page(request, booking, error=" ".join(exc.messages), status=409)
+    except ValidationError as exc:
+        booking.refresh_from_db()
+        return _match_page(request, booking, error=" ".join(exc.messages), status=400)
+    messages.success(request, success)
+    return redirect("interpreters:booking_detail", code=booking.code)
+
+
+@require_POST
+def booking_offer(request: HttpRequest, code) -> HttpResponse:
+    return _choose(request, code, services.booking_offer, _("Offered to the interpreter."))
+
+
+@require_POST
+def booking_confirm(request: HttpRequest, code) -> HttpResponse:
+    return _choose(request, code, services.booking_confirm, _("Booking confirmed on the interpreter's behalf."))
+
+
+@require_http_methods(["GET", "POST"])
+def booking_complete(request: HttpRequest, code) -> HttpResponse:
+    booking = _managed_booking(request, code)
+    return _complete(request, booking, back=reverse("interpreters:booking_detail", args=[booking.code]))
+
+
+def _complete(request, booking, *, back: str) -> HttpResponse:
+    form = CompleteForm(request.POST or None, booking=booking)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_complete(booking=booking, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Time recorded."))
+            return redirect(back)
+    return render(
+        request,
+        "interpreters/form_page.html",
+        {"booking": booking, "form": form, "title": _("Record the actual time"), "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request: HttpRequest, code) -> HttpResponse:
+    booking, rights = _booking_for(request, code, Capability.REQUEST_BOOKINGS)
+    if not rights.cancel:
+        raise Http404
+    back = reverse("interpreters:booking_detail", args=[booking.code])
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_cancel(booking=booking, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Booking cancelled."))
+            return redirect(back)
+    late = booking.starts_at - timezone.now() < services.LATE_CANCELLATION
+    return render(
+        request,
+        "interpreters/form_page.html",
+        {
+            "booking": booking,
+            "form": form,
+            "title": _("Cancel the booking"),
+            "back": back,
+            "intro": _("Less than 24 hours before the start: this is a late cancellation, which stays billable.")
+            if late and booking.status == BookingStatus.CONFIRMED
+            else "",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def booking_no_show(request: HttpRequest, code) -> HttpResponse:
+    booking = _managed_booking(request, code)
+    form = NoShowForm(request.POST)
+    if form.is_valid():
+        try:
+            services.booking_no_show(
+                booking=booking, actor=request.user, party=form.cleaned_data["party"], request=request
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("No-show recorded."))
+    else:
+        messages.error(request, _("Say who did not come."))
+    return redirect("interpreters:booking_detail", code=booking.code)
+
+
+# --- The interpreter's own pages --------------------------------------------------------
+
+
+@require_GET
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    interpreter = selectors.interpreter_of(user=request.user)
+    return render(
+        request,
+        "interpreters/my_bookings.html",
+        {"interpreter": interpreter, **selectors.my_bookings(user=request.user)},
+    )
+
+
+def _my_booking(request: HttpRequest, code):
+    selectors.interpreter_of(user=request.user)
+    return selectors.my_booking_get(user=request.user, code=code)
+
+
+@require_GET
+def my_booking_detail(request: HttpRequest, code) -> HttpResponse:
+    booking = _my_booking(request, code)
+    now = timezone.now()
+    return render(
+        request,
+        "interpreters/my_booking_detail.html",
+        {
+            "booking": booking,
+            "may_answer": booking.status == BookingStatus.OFFERED and booking.starts_at > now,
+            "may_complete": booking.status == BookingStatus.CONFIRMED and booking.starts_at <= now,
+        },
+    )
+
+
+@require_POST
+def my_booking_accept(request: HttpRequest, code) -> HttpResponse:
+    booking = _my_booking(request, code)
+    try:
+        services.booking_confirm(booking=booking, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Booking accepted. The invitation is in your mailbox."))
+    return redirect("interpreters:my_booking_detail", code=booking.code)
+
+
+@require_http_methods(["GET", "POST"])
+def my_booking_decline(request: HttpRequest, code) -> HttpResponse:
+    booking = _my_booking(request, code)
+    back = reverse("interpreters:my_booking_detail", args=[booking.code])
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_decline(
+                booking=booking, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Offer declined."))
+            return redirect("interpreters:my_bookings")
+    return render(
+        request,
+        "interpreters/form_page.html",
+        {"booking": booking, "form": form, "title": _("Decline the offer"), "back": back, "mine": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def my_booking_complete(request: HttpRequest, code) -> HttpResponse:
+    booking = _my_booking(request, code)
+    return _complete(request, booking, back=reverse("interpreters:my_booking_detail", args=[booking.code]))
+
+
+def _ics_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def my_booking_ics(request: HttpRequest, code) -> HttpResponse:
+    booking = _my_booking(request, code)
+    url = request.build_absolute_uri(reverse("interpreters:my_booking_detail", args=[booking.code]))
+    return _ics_response(services.booking_ics(booking, url=url), "booking.ics")
+
+
+@require_GET
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    interpreter = selectors.interpreter_of(user=request.user)
+    return _calendar_page(request, interpreter, UnavailabilityForm())
+
+
+def _calendar_page(request, interpreter, form, status=200):
+    feed_url = request.build_absolute_uri(reverse("interpreters:calendar_feed", args=[interpreter.calendar_token]))
+    return render(
+        request,
+        "interpreters/my_calendar.html",
+        {
+            "interpreter": interpreter,
+            "feed_url": feed_url,
+            "unavailabilities": selectors.my_unavailabilities(interpreter=interpreter),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def my_calendar_reset(request: HttpRequest) -> HttpResponse:
+    interpreter = selectors.interpreter_of(user=request.user)
+    services.calendar_token_reset(interpreter=interpreter, actor=request.user, request=request)
+    messages.success(request, _("New calendar address made: the old one no longer works."))
+    return redirect("interpreters:my_calendar")
+
+
+@require_POST
+def my_unavailability_add(request: HttpRequest) -> HttpResponse:
+    interpreter = selectors.interpreter_of(user=request.user)
+    form = UnavailabilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.unavailability_add(
+                interpreter=interpreter, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Unavailability recorded."))
+            return redirect("interpreters:my_calendar")
+    return _calendar_page(request, interpreter, form, status=400)
+
+
+@require_GET
+@never_cache
+@login_not_required
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The interpreter's private feed, fetched by their phone's calendar without signing in."""
+    interpreter = selectors.interpreter_by_token(token=token)
+    text = services.ics.calendar(
+        [services.booking_calendar_event(b) for b in selectors.feed_bookings(interpreter=interpreter)],
+        now=timezone.now(),
+        name=_("IntegraPsy — interpreting"),
+    )
+    return HttpResponse(text, content_type="text/calendar; charset=utf-8")
+
+
+# --- Timesheet --------------------------------------------------------------------------
+
+
+def _timesheet(request: HttpRequest):
+    access.require(request.user, Capability.VIEW_TIMESHEET)
+    form = TimesheetForm(request.GET or None, interpreters=selectors.timesheet_interpreters(user=request.user))
+    month = form.month_or_current()
+    interpreter = form.cleaned_data.get("interpreter") if form.is_valid() else None
+    return form, month, selectors.timesheet(user=request.user, month=month, interpreter=interpreter)
+
+
+@require_GET
+def timesheet(request: HttpRequest) -> HttpResponse:
+    form, month, sheet = _timesheet(request)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "interpreters/timesheet.html",
+        {
+            "form": form,
+            "month": month,
+            "query": query.urlencode(),
+            "xlsx_available": exports.xlsx_available(),
+            **sheet,
+        },
+    )
+
+
+@require_GET
+def timesheet_export(request: HttpRequest) -> HttpResponse:
+    form, month, sheet = _timesheet(request)
+    fmt = request.GET.get("format", "csv")
+    audit_record(action="timesheet.exported", request=request, object_type="timesheet", detail=f"{month:%Y-%m} {fmt}")
+    filename = f"interpretes-{month:%Y-%m}"
+    if fmt == "xlsx" and exports.xlsx_available():
+        response = HttpResponse(
+            exports.timesheet_xlsx(sheet["rows"]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    buffer = io.StringIO()
+    exports.timesheet_csv(sheet["rows"], csv.writer(buffer))
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
