@@ -22,4 +22,5 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
+    path("", include("ambassadors.urls")),
 ]
