@@ -430,8 +430,9 @@ def planner_rules(request: HttpRequest) -> HttpResponse:
             initial={"requirement": decision.requirement, "explanation": decision.explanation},
         )
         rows.append({"decision": decision, "form": form})
-    # Every row is validated (a list, not a generator) so that each shows its own errors.
-    if request.method == "POST" and all([row["form"].is_valid() for row in rows]):
+    # Every row is validated (not stopping at the first invalid one) so that each shows its errors.
+    valid = [row["form"].is_valid() for row in rows]
+    if request.method == "POST" and all(valid):
         # All the rules or none: a refused row leaves the others as they were.
         with transaction.atomic():
             for row in rows:
