@@ -39,6 +39,18 @@ def REFERRAL(w):  # noqa: N802
     return {"code": w["referral"].code}
 
 
+def AMBASSADOR(w):  # noqa: N802
+    return {"code": w["ambassador"].code}
+
+
+def ASSIGNMENT(w):  # noqa: N802
+    return {"code": w["assignment"].code}
+
+
+def SESSION(w):  # noqa: N802
+    return {"code": w["training_session"].code}
+
+
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
@@ -73,6 +85,26 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:referral_ask": (REFERRAL, expect(405)),
     "cases:referral_take": (REFERRAL, expect(405)),
     "cases:referral_first_contact": (REFERRAL, expect(405)),
+    # Ambassadors: colleagues see the team's ambassadors; coordinators manage and plan;
+    # the ambassador reaches only their own assignments through a reduced page.
+    "ambassadors:ambassador_list": (None, expect(404, **STAFF_200)),
+    "ambassadors:ambassador_new": (None, expect(404, coordinator=200)),
+    "ambassadors:ambassador_detail": (AMBASSADOR, expect(404, **STAFF_200)),
+    "ambassadors:ambassador_edit": (AMBASSADOR, expect(404, coordinator=200)),
+    "ambassadors:ambassador_training": (AMBASSADOR, expect(404, **STAFF_200)),
+    "ambassadors:case_assign": (CASE, expect(404, coordinator=200)),
+    "ambassadors:assignment_end": (ASSIGNMENT, expect(404, coordinator=200)),
+    "ambassadors:training": (None, expect(404, **STAFF_200)),
+    "ambassadors:training_session_new": (None, expect(404, coordinator=200)),
+    "ambassadors:training_session": (SESSION, expect(404, **STAFF_200)),
+    "ambassadors:planner": (None, expect(404, coordinator=200)),
+    "ambassadors:planner_rules": (None, expect(404, coordinator=200)),
+    "ambassadors:mine": (None, expect(404, ambassador=200)),
+    "ambassadors:mine_detail": (ASSIGNMENT, expect(404, ambassador=200)),
+    "ambassadors:mine_accept": (ASSIGNMENT, expect(405)),
+    "ambassadors:mine_decline": (ASSIGNMENT, expect(405)),
+    "ambassadors:mine_contact": (ASSIGNMENT, expect(405)),
+    "ambassadors:my_training": (None, expect(404, ambassador=200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -82,6 +114,14 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:person_detail": lambda w: {"code": w["other_case"].person.code},
     "cases:referral_detail": lambda w: {"code": w["other_referral"].code},
     "cases:referral_status": lambda w: {"code": w["other_referral"].code},
+    "ambassadors:ambassador_detail": lambda w: {"code": w["other_ambassador"].code},
+    "ambassadors:ambassador_edit": lambda w: {"code": w["other_ambassador"].code},
+    "ambassadors:ambassador_training": lambda w: {"code": w["other_ambassador"].code},
+    "ambassadors:case_assign": lambda w: {"reference": w["other_case"].reference},
+    "ambassadors:assignment_end": lambda w: {"code": w["other_assignment"].code},
+    "ambassadors:training_session": lambda w: {"code": w["other_session"].code},
+    # Another ambassador's assignment, on a case of the same team: 404 for the ambassador too.
+    "ambassadors:mine_detail": lambda w: {"code": w["colleague_assignment"].code},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -112,18 +152,30 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def world(role_users):
     """Objects the parametrised URLs point at; features add theirs here."""
+    from ambassadors.tests.factories import AmbassadorFactory, AssignmentFactory, TrainingSessionFactory
     from cases.tests.factories import CaseFactory, ReferralFactory
     from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
 
     team = role_users["coordinator"].memberships.get().team
     referrer_org = role_users["referrer"].organisation
     other_team = TeamFactory(name="Autre équipe")
+    case = CaseFactory(team=team)
+    other_case = CaseFactory(team=other_team)
+    ambassador = AmbassadorFactory(team=team, user=role_users["ambassador"])
+    other_ambassador = AmbassadorFactory(team=other_team)
     return {
         "users": role_users,
-        "case": CaseFactory(team=team),
+        "case": case,
         "referral": ReferralFactory(team=team, organisation=referrer_org, submitted_by=role_users["referrer"]),
-        "other_case": CaseFactory(team=other_team),
+        "other_case": other_case,
         "other_referral": ReferralFactory(team=other_team, organisation=OrganisationFactory(name="Autre centre")),
+        "ambassador": ambassador,
+        "assignment": AssignmentFactory(ambassador=ambassador, case=case),
+        "colleague_assignment": AssignmentFactory(ambassador=AmbassadorFactory(team=team), case=case),
+        "other_ambassador": other_ambassador,
+        "other_assignment": AssignmentFactory(ambassador=other_ambassador, case=other_case),
+        "training_session": TrainingSessionFactory(team=team),
+        "other_session": TrainingSessionFactory(team=other_team),
     }
 
 
