@@ -86,10 +86,10 @@ def test_territory_gender_availability_earlier_work_and_load_each_count_with_a_r
             **kw,
         )
 
-    plain = amb("plain", gender="M", availability=[])
+    amb("plain", gender="M", availability=[])
     local = amb("local", gender="M", availability=[])
     local.territories.add(place)
-    woman = amb("woman", gender="F", availability=[])
+    amb("woman", gender="F", availability=[])
     known = amb("known", gender="M", availability=[])
     AssignmentFactory(
         ambassador=known,

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ambassadors import services
 from ambassadors.models import Assignment, Contact
-from ambassadors.tests.factories import AmbassadorFactory, AssignmentFactory, language
+from ambassadors.tests.factories import AmbassadorFactory, language
 from cases.models import CaseShare, TimelineEvent
 from cases.tests.factories import CaseFactory
 from integrapsy.accounts.models import Role
