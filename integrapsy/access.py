@@ -38,6 +38,10 @@ class Capability(StrEnum):
     MANAGE_BOOKINGS = "manage_bookings"
     INTERPRET = "interpret"
     VIEW_TIMESHEET = "view_timesheet"
+    VIEW_AMBASSADORS = "view_ambassadors"
+    MANAGE_AMBASSADORS = "manage_ambassadors"
+    PLAN_LANGUAGE_SUPPORT = "plan_language_support"
+    WORK_AS_AMBASSADOR = "work_as_ambassador"
 
 
 BOOKING_REQUEST_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST})
@@ -67,6 +71,10 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_BOOKINGS: frozenset({Role.COORDINATOR}),
     Capability.INTERPRET: frozenset({Role.INTERPRETER}),
     Capability.VIEW_TIMESHEET: frozenset({Role.COORDINATOR, Role.INTERPRETER}),
+    Capability.VIEW_AMBASSADORS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.MANAGE_AMBASSADORS: frozenset({Role.COORDINATOR}),
+    Capability.PLAN_LANGUAGE_SUPPORT: frozenset({Role.COORDINATOR}),
+    Capability.WORK_AS_AMBASSADOR: frozenset({Role.AMBASSADOR}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -322,3 +330,62 @@ def booking_access(user, booking) -> BookingAccess:
 def timesheet_teams(user) -> frozenset[int]:
     """Teams whose interpreter timesheets the user may read (coordinators, for invoicing)."""
     return profile(user).team_ids(Role.COORDINATOR)
+
+
+# --- Ambassadors --------------------------------------------------------------------------
+# An ambassador never reaches a case through ``scope_cases``: only their own assignments,
+# through the reduced page of the ambassadors app.
+
+
+def coordinator_team_ids(user) -> frozenset[int]:
+    return profile(user).team_ids(Role.COORDINATOR)
+
+
+def scope_ambassadors(user, queryset):
+    """Ambassadors of the teams the user works in as staff."""
+    return queryset.filter(team_id__in=staff_team_ids(user))
+
+
+def scope_ambassadors_to_manage(user, queryset):
+    """Ambassadors of the teams the user coordinates."""
+    return queryset.filter(team_id__in=coordinator_team_ids(user))
+
+
+def scope_assignments_for_staff(user, queryset):
+    """Assignments on the cases the user may open."""
+    case_model = queryset.model._meta.get_field("case").related_model
+    return queryset.filter(case__in=scope_cases(user, case_model.objects.all()).values("pk"))
+
+
+def scope_assignments_to_manage(user, queryset):
+    """Assignments on cases of the teams the user coordinates."""
+    return queryset.filter(case__team_id__in=coordinator_team_ids(user))
+
+
+def scope_assignments_for_ambassador(user, queryset, *, open_only: bool = False):
+    """The ambassador's own assignments, and nothing else.
+
+    With ``open_only``, those still proposed, accepted or in progress: once an assignment
+    ends, its reduced case page closes to the ambassador (their hours stay listed).
+    """
+    if not has_role(user, Role.AMBASSADOR):
+        return queryset.none()
+    qs = queryset.filter(ambassador__user=user, ambassador__team_id__in=profile(user).team_ids(Role.AMBASSADOR))
+    return qs.exclude(status="ended") if open_only else qs
+
+
+def scope_contacts_for_ambassador(user, queryset):
+    """Contacts on the ambassador's own assignments: never another ambassador's."""
+    if not has_role(user, Role.AMBASSADOR):
+        return queryset.none()
+    return queryset.filter(assignment__ambassador__user=user)
+
+
+def may_manage_case_assignments(user, case) -> bool:
+    """Coordinators of the case's team propose and end ambassadors' assignments."""
+    return case.team_id in coordinator_team_ids(user)
+
+
+def scope_training_sessions(user, queryset):
+    """Sessions of the teams the user works in (as staff or as ambassador)."""
+    return queryset.filter(team_id__in=profile(user).team_ids(*STAFF_ROLES, Role.AMBASSADOR))

@@ -26,4 +26,5 @@ urlpatterns = [
     path("audit/", include("integrapsy.audit.urls")),
     path("", include("cases.urls")),
     path("", include("interpreters.urls")),
+    path("", include("ambassadors.urls")),
 ]

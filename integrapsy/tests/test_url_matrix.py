@@ -74,6 +74,18 @@ def FEED(w):  # noqa: N802
     return {"token": w["interpreter"].calendar_token}
 
 
+def AMBASSADOR(w):  # noqa: N802
+    return {"code": w["ambassador"].code}
+
+
+def ASSIGNMENT(w):  # noqa: N802
+    return {"code": w["assignment"].code}
+
+
+def TRAINING_SESSION(w):  # noqa: N802
+    return {"code": w["training_session"].code}
+
+
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
@@ -159,6 +171,26 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "interpreters:calendar_feed": (FEED, expect(200, anonymous=200)),
     "interpreters:timesheet": (None, expect(404, coordinator=200, interpreter=200)),
     "interpreters:timesheet_export": (None, expect(404, coordinator=200, interpreter=200)),
+    # Ambassadors: colleagues see the team's ambassadors; coordinators manage and plan;
+    # the ambassador reaches only their own assignments through a reduced page.
+    "ambassadors:ambassador_list": (None, expect(404, **STAFF_200)),
+    "ambassadors:ambassador_new": (None, expect(404, coordinator=200)),
+    "ambassadors:ambassador_detail": (AMBASSADOR, expect(404, **STAFF_200)),
+    "ambassadors:ambassador_edit": (AMBASSADOR, expect(404, coordinator=200)),
+    "ambassadors:ambassador_training": (AMBASSADOR, expect(404, **STAFF_200)),
+    "ambassadors:case_assign": (CASE, expect(404, coordinator=200)),
+    "ambassadors:assignment_end": (ASSIGNMENT, expect(404, coordinator=200)),
+    "ambassadors:training": (None, expect(404, **STAFF_200)),
+    "ambassadors:training_session_new": (None, expect(404, coordinator=200)),
+    "ambassadors:training_session": (TRAINING_SESSION, expect(404, **STAFF_200)),
+    "ambassadors:planner": (None, expect(404, coordinator=200)),
+    "ambassadors:planner_rules": (None, expect(404, coordinator=200)),
+    "ambassadors:mine": (None, expect(404, ambassador=200)),
+    "ambassadors:mine_detail": (ASSIGNMENT, expect(404, ambassador=200)),
+    "ambassadors:mine_accept": (ASSIGNMENT, expect(405)),
+    "ambassadors:mine_decline": (ASSIGNMENT, expect(405)),
+    "ambassadors:mine_contact": (ASSIGNMENT, expect(405)),
+    "ambassadors:my_training": (None, expect(404, ambassador=200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -184,6 +216,14 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "interpreters:my_booking_detail": lambda w: {"code": w["other_interpreter_booking"].code},
     "interpreters:my_booking_ics": lambda w: {"code": w["other_interpreter_booking"].code},
     "interpreters:calendar_feed": lambda w: {"token": "wrong-token"},
+    "ambassadors:ambassador_detail": lambda w: {"code": w["other_ambassador"].code},
+    "ambassadors:ambassador_edit": lambda w: {"code": w["other_ambassador"].code},
+    "ambassadors:ambassador_training": lambda w: {"code": w["other_ambassador"].code},
+    "ambassadors:case_assign": lambda w: {"reference": w["other_case"].reference},
+    "ambassadors:assignment_end": lambda w: {"code": w["other_assignment"].code},
+    "ambassadors:training_session": lambda w: {"code": w["other_training_session"].code},
+    # Another ambassador's assignment, on a case of the same team: 404 for the ambassador too.
+    "ambassadors:mine_detail": lambda w: {"code": w["colleague_assignment"].code},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -218,6 +258,7 @@ def world(role_users):
 
     from django.utils import timezone
 
+    from ambassadors.tests.factories import AmbassadorFactory, AssignmentFactory, TrainingSessionFactory
     from cases.tests.factories import CaseFactory, ReferralFactory
     from cases.tests.factories_clinical import (
         ConsultationFactory,
@@ -241,6 +282,8 @@ def world(role_users):
     interpreter = InterpreterFactory(user=role_users["interpreter"], service=role_users["interpreter"].organisation)
     other_interpreter = InterpreterFactory(username="autre-interprete")
     started = timezone.now() - timedelta(hours=1)
+    ambassador = AmbassadorFactory(team=team, user=role_users["ambassador"])
+    other_ambassador = AmbassadorFactory(team=other_team)
     return {
         "interpreter": interpreter,
         "booking": BookingFactory(team=team),
@@ -266,6 +309,13 @@ def world(role_users):
         "referral": ReferralFactory(team=team, organisation=referrer_org, submitted_by=role_users["referrer"]),
         "other_case": other_case,
         "other_referral": ReferralFactory(team=other_team, organisation=OrganisationFactory(name="Autre centre")),
+        "ambassador": ambassador,
+        "assignment": AssignmentFactory(ambassador=ambassador, case=case),
+        "colleague_assignment": AssignmentFactory(ambassador=AmbassadorFactory(team=team), case=case),
+        "other_ambassador": other_ambassador,
+        "other_assignment": AssignmentFactory(ambassador=other_ambassador, case=other_case),
+        "training_session": TrainingSessionFactory(team=team),
+        "other_training_session": TrainingSessionFactory(team=other_team),
     }
 
 

@@ -1,0 +1,536 @@
+"""Reads of ambassadors, assignments, contacts and training, each scoped by the access policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from ambassadors import matching, planner
+from ambassadors.models import (
+    Ambassador,
+    AmbassadorLanguage,
+    Assignment,
+    Contact,
+    ModuleCompletion,
+    TrainingAttendance,
+    TrainingModule,
+    TrainingSession,
+)
+from cases.models import Case, PersonLanguage
+from integrapsy import access
+from integrapsy.accounts.models import Role, Team, User
+
+
+def _open_load():
+    return Coalesce(
+        Subquery(
+            Assignment.objects.filter(ambassador=OuterRef("pk"), status__in=Assignment.OPEN_STATUSES)
+            .order_by()
+            .values("ambassador")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _minutes_of_assignment():
+    return Coalesce(
+        Subquery(
+            Contact.objects.filter(assignment=OuterRef("pk"))
+            .order_by()
+            .values("assignment")
+            .annotate(m=Sum("duration_minutes"))
+            .values("m")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _minutes_of_ambassador():
+    return Coalesce(
+        Subquery(
+            Contact.objects.filter(assignment__ambassador=OuterRef("pk"))
+            .order_by()
+            .values("assignment__ambassador")
+            .annotate(m=Sum("duration_minutes"))
+            .values("m")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _with_profile(qs: QuerySet[Ambassador]) -> QuerySet[Ambassador]:
+    return (
+        qs.select_related("user", "team")
+        .prefetch_related(
+            Prefetch("ambassador_languages", queryset=AmbassadorLanguage.objects.select_related("language")),
+            "territories",
+        )
+        .annotate(load=_open_load())
+    )
+
+
+# --- Profiles ---------------------------------------------------------------------------
+
+
+def ambassador_list(*, user: User, active_only: bool = False) -> QuerySet[Ambassador]:
+    """Ambassadors of the user's teams with their languages, territories, load and hours."""
+    qs = access.scope_ambassadors(user, Ambassador.objects.all())
+    if active_only:
+        qs = qs.filter(is_active=True, user__is_active=True)
+    return _with_profile(qs).annotate(minutes=_minutes_of_ambassador()).order_by("user__last_name", "user__first_name")
+
+
+def ambassador_get(*, user: User, code) -> Ambassador:
+    try:
+        return ambassador_list(user=user).get(code=code)
+    except (Ambassador.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def ambassador_get_to_manage(*, user: User, code) -> Ambassador:
+    try:
+        return _with_profile(access.scope_ambassadors_to_manage(user, Ambassador.objects.all())).get(code=code)
+    except (Ambassador.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def ambassador_of(*, user: User) -> Ambassador | None:
+    """The signed-in ambassador's own profile."""
+    if not access.can(user, access.Capability.WORK_AS_AMBASSADOR):
+        return None
+    return _with_profile(Ambassador.objects.filter(user=user)).annotate(minutes=_minutes_of_ambassador()).first()
+
+
+def ambassador_assignments(*, user: User, ambassador: Ambassador) -> list[Assignment]:
+    """An ambassador's assignments on cases the user may open (their profile page)."""
+    return list(
+        access.scope_assignments_for_staff(user, ambassador.assignments.all())
+        .select_related("case__person")
+        .annotate(minutes=_minutes_of_assignment())
+        .order_by("status", "-starts_on")
+    )
+
+
+def users_without_profile(*, user: User) -> QuerySet[User]:
+    """Users holding the ambassador role in a team the user coordinates, without a profile yet."""
+    return (
+        User.objects.filter(
+            memberships__role=Role.AMBASSADOR,
+            memberships__team_id__in=access.coordinator_team_ids(user),
+            ambassador_profile__isnull=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def coordinator_teams(*, user: User) -> QuerySet[Team]:
+    return Team.objects.filter(pk__in=access.coordinator_team_ids(user)).order_by("name")
+
+
+# --- The ambassador's own pages ---------------------------------------------------------
+
+
+def my_assignments(*, user: User) -> list[Assignment]:
+    """The ambassador's assignments: first name, place, role, status and their hours; nothing else."""
+    return list(
+        access.scope_assignments_for_ambassador(user, Assignment.objects.all())
+        .select_related("case__person__location")
+        .only(
+            "code",
+            "role",
+            "status",
+            "starts_on",
+            "planned_end_on",
+            "ended_on",
+            "end_reason",
+            "case__id",
+            "case__person__id",
+            "case__person__first_name",
+            "case__person__location__name",
+            "case__person__location__city",
+        )
+        .annotate(minutes=_minutes_of_assignment())
+        .order_by("ended_on", "-starts_on", "-id")
+    )
+
+
+def my_assignment_get(*, user: User, code) -> Assignment:
+    """One of the ambassador's assignments still in progress, or 404."""
+    try:
+        return (
+            access.scope_assignments_for_ambassador(user, Assignment.objects.all(), open_only=True)
+            .select_related("ambassador__user", "case__person__location", "case__team")
+            .get(code=code)
+        )
+    except (Assignment.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class ReducedCase:
+    """What an ambassador may know of the person they support."""
+
+    first_name: str
+    languages: list[str]
+    location: str
+
+
+def reduced_case(*, user: User, assignment: Assignment) -> dict:
+    """The ambassador's reduced view: first name, languages, place, their assignment and own contacts."""
+    person = assignment.case.person
+    languages = [
+        pl.language.name
+        for pl in PersonLanguage.objects.filter(person_id=person.pk)
+        .select_related("language")
+        .order_by("-is_main", "language__name_en")
+    ]
+    location = person.location
+    contacts = list(
+        access.scope_contacts_for_ambassador(user, Contact.objects.filter(assignment=assignment)).order_by(
+            "-occurred_on", "-id"
+        )
+    )
+    return {
+        "person": ReducedCase(
+            first_name=person.first_name,
+            languages=languages,
+            location=f"{location.name} ({location.city})" if location else "",
+        ),
+        "assignment": assignment,
+        "contacts": contacts,
+        "minutes": sum(c.duration_minutes for c in contacts),
+    }
+
+
+# --- Case page panel --------------------------------------------------------------------
+
+
+def case_assignments(*, user: User, case: Case) -> list[Assignment]:
+    """The ambassadors on a case the user may open, with their hours."""
+    return list(
+        access.scope_assignments_for_staff(user, Assignment.objects.filter(case=case))
+        .select_related("ambassador__user")
+        .annotate(minutes=_minutes_of_assignment(), contact_count=_contacts_count())
+        .order_by("ended_on", "-starts_on")
+    )
+
+
+def _contacts_count():
+    return Coalesce(
+        Subquery(
+            Contact.objects.filter(assignment=OuterRef("pk"))
+            .order_by()
+            .values("assignment")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def case_to_manage(*, user: User, reference: str) -> Case:
+    """A case of a team the user coordinates, or 404."""
+    try:
+        return (
+            access.scope_cases(user, Case.objects.all())
+            .filter(team_id__in=access.coordinator_team_ids(user))
+            .select_related("person__location", "team", "main_language")
+            .get(reference=reference)
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def assignment_to_manage(*, user: User, code) -> Assignment:
+    try:
+        return (
+            access.scope_assignments_to_manage(user, Assignment.objects.all())
+            .select_related("ambassador__user", "case__person")
+            .get(code=code)
+        )
+    except (Assignment.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+# --- Suggestions ------------------------------------------------------------------------
+
+
+def _need_for(*, case: Case | None, language=None, location=None, gender_preference="", slot="") -> matching.Need:
+    main, others = language, ()
+    person_id = None
+    if case is not None:
+        person_id = case.person_id
+        person_langs = list(
+            PersonLanguage.objects.filter(person_id=case.person_id)
+            .select_related("language")
+            .order_by("-is_main", "pk")
+        )
+        langs = [pl.language for pl in person_langs]
+        main = language or case.main_language or (langs[0] if langs else None)
+        others = tuple(lang for lang in langs if main is None or lang.pk != main.pk)
+        location = location or case.person.location
+    return matching.Need(
+        main_language=main,
+        other_languages=others,
+        location_id=location.pk if location else None,
+        location_name=location.name if location else "",
+        gender_preference=gender_preference,
+        slot=slot,
+        person_id=person_id,
+    )
+
+
+def ambassador_suggestions(
+    *,
+    user: User,
+    team: Team,
+    case: Case | None = None,
+    language=None,
+    location=None,
+    gender_preference: str = "",
+    slot: str = "",
+) -> list[matching.Suggestion]:
+    """Active ambassadors of the team ranked for the case's person (or a language), with reasons."""
+    need = _need_for(case=case, language=language, location=location, gender_preference=gender_preference, slot=slot)
+    teams = {team.pk}
+    candidates = _with_profile(
+        access.scope_ambassadors(
+            user, Ambassador.objects.filter(team_id__in=teams, is_active=True, user__is_active=True)
+        )
+    )
+    worked_with: set[int] = set()
+    if need.person_id is not None:
+        worked_with = set(
+            Assignment.objects.filter(case__person_id=need.person_id, ambassador__team_id__in=teams).values_list(
+                "ambassador_id", flat=True
+            )
+        )
+    return matching.rank(candidates, need, worked_with=worked_with)
+
+
+def case_suggestions(*, user: User, case: Case, gender_preference: str = "", slot: str = ""):
+    """Suggestions for a case, leaving out ambassadors already on it."""
+    on_case = set(
+        Assignment.objects.filter(case=case, status__in=Assignment.OPEN_STATUSES).values_list(
+            "ambassador_id", flat=True
+        )
+    )
+    return [
+        s
+        for s in ambassador_suggestions(
+            user=user, team=case.team, case=case, gender_preference=gender_preference, slot=slot
+        )
+        if s.ambassador.pk not in on_case
+    ]
+
+
+@dataclass
+class PlannerResult:
+    request: planner.SupportRequest
+    rule: planner.RuleDecision
+    interpreters: planner.InterpreterSide
+    ambassadors: list[matching.Suggestion]
+
+
+def plan_support(*, user: User, request: planner.SupportRequest) -> PlannerResult:
+    """Everything the planner shows for one request: the rule, then both sides."""
+    ambassadors = ambassador_suggestions(
+        user=user,
+        team=request.team,
+        case=request.case,
+        language=request.language,
+        location=request.location,
+        gender_preference=request.gender_preference,
+        slot=request.slot,
+    )
+    if request.case is not None:
+        on_case = set(
+            Assignment.objects.filter(case=request.case, status__in=Assignment.OPEN_STATUSES).values_list(
+                "ambassador_id", flat=True
+            )
+        )
+        for s in ambassadors:
+            s.on_case = s.ambassador.pk in on_case
+    return PlannerResult(
+        request=request,
+        rule=planner.rule_for(team=request.team, activity=request.activity),
+        interpreters=planner.interpreter_suggestions(request, user=user),
+        ambassadors=ambassadors,
+    )
+
+
+def planner_cases(*, user: User) -> QuerySet[Case]:
+    """Open cases of the teams the user coordinates, for the planner's case list."""
+    return (
+        access.scope_cases(user, Case.objects.exclude(status=Case.Status.CLOSED))
+        .filter(team_id__in=access.coordinator_team_ids(user))
+        .select_related("person")
+        .order_by("person__first_name", "reference")
+    )
+
+
+# --- Training ---------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    ambassador: Ambassador
+    minutes: int
+    completed: int
+    required: int
+    completed_module_ids: set
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.required) if self.required else 100
+
+    @property
+    def certified(self) -> bool:
+        return self.required > 0 and self.completed >= self.required
+
+
+def _training_minutes():
+    return Coalesce(
+        Subquery(
+            TrainingAttendance.objects.filter(ambassador=OuterRef("pk"))
+            .order_by()
+            .values("ambassador")
+            .annotate(m=Sum("session__duration_minutes"))
+            .values("m")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def training_progress(*, ambassadors: QuerySet[Ambassador]) -> list[Progress]:
+    """Each ambassador's hours of training and required modules completed, towards the certificate."""
+    required_ids = set(TrainingModule.objects.filter(required_for_certificate=True).values_list("pk", flat=True))
+    rows = list(
+        ambassadors.select_related("user")
+        .annotate(training_minutes=_training_minutes())
+        .prefetch_related(
+            Prefetch("module_completions", queryset=ModuleCompletion.objects.only("ambassador", "module"))
+        )
+        .order_by("user__last_name", "user__first_name")
+    )
+    out = []
+    for amb in rows:
+        done = {c.module_id for c in amb.module_completions.all()}
+        out.append(
+            Progress(
+                ambassador=amb,
+                minutes=amb.training_minutes,
+                completed=len(done & required_ids),
+                required=len(required_ids),
+                completed_module_ids=done,
+            )
+        )
+    return out
+
+
+def training_overview(*, user: User) -> dict:
+    """The programme: modules, the teams' sessions, and each ambassador's progress."""
+    sessions = (
+        access.scope_training_sessions(user, TrainingSession.objects.all())
+        .select_related("module", "team")
+        .annotate(present=Count("attendances"))
+        .order_by("-starts_at")
+    )
+    return {
+        "modules": list(TrainingModule.objects.order_by("order", "title")),
+        "sessions": sessions,
+        "progress": training_progress(ambassadors=access.scope_ambassadors(user, Ambassador.objects.all())),
+    }
+
+
+def my_training(*, user: User, ambassador: Ambassador) -> dict:
+    modules = list(TrainingModule.objects.order_by("order", "title"))
+    progress = training_progress(ambassadors=Ambassador.objects.filter(pk=ambassador.pk))[0]
+    attended = list(
+        TrainingAttendance.objects.filter(ambassador=ambassador)
+        .select_related("session__module")
+        .order_by("-session__starts_at")
+    )
+    upcoming = list(
+        access.scope_training_sessions(user, TrainingSession.objects.all())
+        .filter(starts_at__gte=_now())
+        .select_related("module")
+        .order_by("starts_at")[:10]
+    )
+    return {"modules": modules, "progress": progress, "attended": attended, "upcoming": upcoming}
+
+
+def _now():
+    return timezone.now()
+
+
+def training_session_get(*, user: User, code) -> TrainingSession:
+    try:
+        return (
+            access.scope_training_sessions(user, TrainingSession.objects.all())
+            .select_related("module", "team")
+            .get(code=code)
+        )
+    except (TrainingSession.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def session_attendees(*, session: TrainingSession) -> set[int]:
+    return set(session.attendances.values_list("ambassador_id", flat=True))
+
+
+def team_ambassadors(*, team: Team) -> QuerySet[Ambassador]:
+    return Ambassador.objects.filter(team=team, is_active=True).select_related("user").order_by("user__last_name")
+
+
+# --- Home panels ------------------------------------------------------------------------
+
+
+def home_for_ambassador(*, user: User) -> dict:
+    """Proposals waiting for the ambassador's answer, and their hours this month."""
+    today = timezone.localdate()
+    mine = access.scope_assignments_for_ambassador(user, Assignment.objects.all(), open_only=True)
+    minutes = access.scope_contacts_for_ambassador(
+        user, Contact.objects.filter(occurred_on__year=today.year, occurred_on__month=today.month)
+    ).aggregate(m=Sum("duration_minutes"))["m"]
+    return {
+        "waiting": list(
+            mine.filter(status=Assignment.Status.PROPOSED)
+            .select_related("case__person__location")
+            .only("code", "role", "starts_on", "case__person__first_name", "case__person__location__name")
+            .order_by("starts_on")[:10]
+        ),
+        "open_count": mine.count(),
+        "month_minutes": minutes or 0,
+    }
+
+
+def home_for_coordinator(*, user: User) -> dict:
+    """Proposals the ambassadors have not answered yet, and ambassadors at their maximum."""
+    waiting = (
+        access.scope_assignments_to_manage(user, Assignment.objects.filter(status=Assignment.Status.PROPOSED))
+        .select_related("ambassador__user", "case")
+        .order_by("proposed_at")
+    )
+    full = [
+        a
+        for a in _with_profile(access.scope_ambassadors_to_manage(user, Ambassador.objects.filter(is_active=True)))
+        if a.load >= a.max_active_assignments
+    ]
+    return {"waiting_answers": list(waiting[:10]), "full_ambassadors": full}

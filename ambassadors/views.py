@@ -1,0 +1,455 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ambassadors import planner as planner_rules_module
+from ambassadors import selectors, services
+from ambassadors.forms import (
+    AmbassadorForm,
+    AmbassadorNewForm,
+    AssignmentEndForm,
+    AssignmentForm,
+    AttendanceForm,
+    ContactForm,
+    DeclineForm,
+    ModuleCompletionForm,
+    PlannerForm,
+    SupportRuleForm,
+    TrainingSessionForm,
+)
+from ambassadors.models import Ambassador, Assignment, SupportActivity, TrainingModule
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.audit.services import audit_record
+from integrapsy.directory.models import Location
+from integrapsy.forms import add_service_errors
+
+# --- Profiles ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def ambassador_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_AMBASSADORS)
+    return render(
+        request,
+        "ambassadors/ambassador_list.html",
+        {
+            "ambassadors": selectors.ambassador_list(user=request.user),
+            "may_manage": access.can(request.user, Capability.MANAGE_AMBASSADORS),
+        },
+    )
+
+
+def _locations(user):
+    return Location.objects.filter(team__in=selectors.coordinator_teams(user=user), is_active=True).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+def ambassador_new(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.MANAGE_AMBASSADORS)
+    form = AmbassadorNewForm(
+        request.POST or None,
+        users=selectors.users_without_profile(user=request.user),
+        teams=selectors.coordinator_teams(user=request.user),
+        locations=_locations(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ambassador = services.ambassador_create(
+                actor=request.user,
+                user=form.cleaned_data["user"],
+                team=form.cleaned_data["team"],
+                languages=form.languages(),
+                territories=list(form.cleaned_data["territories"]),
+                request=request,
+                **form.profile_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Ambassador profile created."))
+            return redirect("ambassadors:ambassador_detail", code=ambassador.code)
+    return render(request, "ambassadors/form_page.html", {"form": form, "title": _("New ambassador profile")})
+
+
+@require_http_methods(["GET"])
+def ambassador_detail(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_AMBASSADORS)
+    ambassador = selectors.ambassador_get(user=request.user, code=code)
+    return render(
+        request,
+        "ambassadors/ambassador_detail.html",
+        {
+            "ambassador": ambassador,
+            "assignments": selectors.ambassador_assignments(user=request.user, ambassador=ambassador),
+            "progress": selectors.training_progress(ambassadors=Ambassador.objects.filter(pk=ambassador.pk))[0],
+            "may_manage": ambassador.team_id in access.coordinator_team_ids(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ambassador_edit(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.MANAGE_AMBASSADORS)
+    ambassador = selectors.ambassador_get_to_manage(user=request.user, code=code)
+    locations = _locations(request.user)
+    if request.method == "POST":
+        form = AmbassadorForm(request.POST, locations=locations)
+        if form.is_valid():
+            try:
+                services.ambassador_update(
+                    ambassador=ambassador,
+                    actor=request.user,
+                    languages=form.languages(),
+                    territories=list(form.cleaned_data["territories"]),
+                    request=request,
+                    **form.profile_fields(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Ambassador profile updated."))
+                return redirect("ambassadors:ambassador_detail", code=ambassador.code)
+    else:
+        form = AmbassadorForm(initial=AmbassadorForm.initial_for(ambassador), locations=locations)
+    return render(
+        request,
+        "ambassadors/form_page.html",
+        {"form": form, "title": _("Edit the profile of %(name)s") % {"name": ambassador.name}},
+    )
+
+
+# --- Assignments (coordinators) ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    """Suggestions for the case, ranked with their reasons, and the form to assign one."""
+    access.require(request.user, Capability.MANAGE_AMBASSADORS)
+    case = selectors.case_to_manage(user=request.user, reference=reference)
+    candidates = selectors.ambassador_list(user=request.user).filter(team=case.team)
+    initial = {"role": request.GET.get("role") or Assignment.Role.PEER_SUPPORT}
+    if request.GET.get("ambassador"):
+        initial["ambassador"] = request.GET["ambassador"]
+    form = AssignmentForm(request.POST or None, ambassadors=candidates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_propose(case=case, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Assignment proposed: the ambassador will answer."))
+            return redirect("cases:detail", reference=case.reference)
+    gender = request.GET.get("gender", "")
+    return render(
+        request,
+        "ambassadors/case_assign.html",
+        {
+            "case": case,
+            "form": form,
+            "suggestions": selectors.case_suggestions(
+                user=request.user, case=case, gender_preference=gender if gender in ("F", "M") else ""
+            ),
+            "gender": gender,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_end(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.MANAGE_AMBASSADORS)
+    assignment = selectors.assignment_to_manage(user=request.user, code=code)
+    form = AssignmentEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_end(assignment=assignment, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Assignment ended."))
+            return redirect("cases:detail", reference=assignment.case.reference)
+    return render(
+        request,
+        "ambassadors/form_page.html",
+        {
+            "form": form,
+            "title": _("End the assignment of %(name)s") % {"name": assignment.ambassador.name},
+            "back": assignment.case,
+        },
+    )
+
+
+# --- The ambassador's own pages ---------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def mine(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
+    assignments = selectors.my_assignments(user=request.user)
+    return render(
+        request,
+        "ambassadors/mine.html",
+        {
+            "open_assignments": [a for a in assignments if a.status != Assignment.Status.ENDED],
+            "past_assignments": [a for a in assignments if a.status == Assignment.Status.ENDED],
+            "minutes": sum(a.minutes for a in assignments),
+        },
+    )
+
+
+def _mine_page(request, assignment, *, contact_form=None, decline_form=None, status=200):
+    ctx = selectors.reduced_case(user=request.user, assignment=assignment)
+    ctx["contact_form"] = contact_form or ContactForm()
+    ctx["decline_form"] = decline_form or DeclineForm()
+    return render(request, "ambassadors/mine_detail.html", ctx, status=status)
+
+
+@require_http_methods(["GET"])
+def mine_detail(request: HttpRequest, code) -> HttpResponse:
+    """The reduced case page: first name, languages, place, the assignment and own contacts."""
+    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
+    assignment = selectors.my_assignment_get(user=request.user, code=code)
+    audit_record(action="assignment.viewed", request=request, obj=assignment, case_ref=assignment.case.reference)
+    return _mine_page(request, assignment)
+
+
+@require_POST
+def mine_accept(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
+    assignment = selectors.my_assignment_get(user=request.user, code=code)
+    try:
+        services.assignment_accept(assignment=assignment, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you: the assignment is accepted."))
+    return redirect("ambassadors:mine_detail", code=assignment.code)
+
+
+@require_POST
+def mine_decline(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
+    assignment = selectors.my_assignment_get(user=request.user, code=code)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_decline(
+                assignment=assignment, actor=request.user, note=form.cleaned_data["note"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("You declined the assignment; the coordinator is told."))
+            return redirect("ambassadors:mine")
+    return _mine_page(request, assignment, decline_form=form, status=400)
+
+
+@require_POST
+def mine_contact(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
+    assignment = selectors.my_assignment_get(user=request.user, code=code)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_log(assignment=assignment, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Contact logged."))
+            return redirect("ambassadors:mine_detail", code=assignment.code)
+    return _mine_page(request, assignment, contact_form=form, status=400)
+
+
+@require_http_methods(["GET"])
+def my_training(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
+    ambassador = selectors.ambassador_of(user=request.user)
+    ctx = {"ambassador": ambassador}
+    if ambassador is not None:
+        ctx.update(selectors.my_training(user=request.user, ambassador=ambassador))
+    return render(request, "ambassadors/my_training.html", ctx)
+
+
+# --- Training (colleagues) --------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def training(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_AMBASSADORS)
+    return render(
+        request,
+        "ambassadors/training.html",
+        {
+            **selectors.training_overview(user=request.user),
+            "may_manage": access.can(request.user, Capability.MANAGE_AMBASSADORS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def training_session_new(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.MANAGE_AMBASSADORS)
+    form = TrainingSessionForm(request.POST or None, teams=selectors.coordinator_teams(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.training_session_create(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Session planned."))
+            return redirect("ambassadors:training_session", code=session.code)
+    return render(request, "ambassadors/form_page.html", {"form": form, "title": _("Plan a training session")})
+
+
+@require_http_methods(["GET", "POST"])
+def training_session(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_AMBASSADORS)
+    session = selectors.training_session_get(user=request.user, code=code)
+    may_manage = session.team_id in access.coordinator_team_ids(request.user)
+    ambassadors = selectors.team_ambassadors(team=session.team)
+    form = AttendanceForm(
+        request.POST or None,
+        ambassadors=ambassadors,
+        initial={"ambassadors": list(selectors.session_attendees(session=session))},
+    )
+    if request.method == "POST":
+        access.require(request.user, Capability.MANAGE_AMBASSADORS)
+        if form.is_valid():
+            try:
+                services.training_attendance_set(
+                    session=session,
+                    actor=request.user,
+                    ambassadors=list(form.cleaned_data["ambassadors"]),
+                    request=request,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Attendance recorded."))
+                return redirect("ambassadors:training_session", code=session.code)
+    attendees = selectors.session_attendees(session=session)
+    return render(
+        request,
+        "ambassadors/training_session.html",
+        {
+            "session": session,
+            "form": form,
+            "may_manage": may_manage,
+            "attendees": [a for a in ambassadors if a.pk in attendees],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ambassador_training(request: HttpRequest, code) -> HttpResponse:
+    """One ambassador's progress towards the certificate; coordinators record completed modules."""
+    access.require(request.user, Capability.VIEW_AMBASSADORS)
+    ambassador = selectors.ambassador_get(user=request.user, code=code)
+    ctx = selectors.my_training(user=request.user, ambassador=ambassador)
+    may_manage = ambassador.team_id in access.coordinator_team_ids(request.user)
+    remaining = TrainingModule.objects.exclude(pk__in=ctx["progress"].completed_module_ids).order_by("order")
+    form = ModuleCompletionForm(request.POST or None, modules=remaining)
+    if request.method == "POST":
+        access.require(request.user, Capability.MANAGE_AMBASSADORS)
+        if form.is_valid():
+            try:
+                services.module_complete(
+                    ambassador=ambassador, actor=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Module recorded as completed."))
+                return redirect("ambassadors:ambassador_training", code=ambassador.code)
+    return render(
+        request,
+        "ambassadors/ambassador_training.html",
+        {**ctx, "ambassador": ambassador, "form": form, "may_complete": may_manage and remaining.exists()},
+    )
+
+
+# --- The language-support planner -------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def planner(request: HttpRequest) -> HttpResponse:
+    """For an activity, who may support it in the person's language: interpreters and ambassadors."""
+    access.require(request.user, Capability.PLAN_LANGUAGE_SUPPORT)
+    cases = list(selectors.planner_cases(user=request.user))
+    form = PlannerForm(request.GET or None, cases=cases)
+    result, assign_role = None, ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        case = selectors.case_to_manage(user=request.user, reference=data["case"]) if data["case"] else None
+        teams = selectors.coordinator_teams(user=request.user)
+        support_request = planner_rules_module.SupportRequest(
+            team=case.team if case else teams.first(),
+            activity=data["activity"],
+            language=data["language"],
+            case=case,
+            day=data["day"],
+            part_of_day=data["part_of_day"],
+            location=case.person.location if case else None,
+            gender_preference=data["gender_preference"],
+        )
+        result = selectors.plan_support(user=request.user, request=support_request)
+        assign_role = _ACTIVITY_ROLE[data["activity"]]
+    return render(request, "ambassadors/planner.html", {"form": form, "result": result, "assign_role": assign_role})
+
+
+# The assignment role the planner proposes for each activity.
+_ACTIVITY_ROLE = {
+    SupportActivity.FIRST_ASSESSMENT: Assignment.Role.LANGUAGE_SUPPORT,
+    SupportActivity.RISK_ASSESSMENT: Assignment.Role.LANGUAGE_SUPPORT,
+    SupportActivity.CONSULTATION: Assignment.Role.LANGUAGE_SUPPORT,
+    SupportActivity.PERMANENCE: Assignment.Role.PEER_SUPPORT,
+    SupportActivity.GROUP: Assignment.Role.LANGUAGE_SUPPORT,
+    SupportActivity.ACCOMPANIMENT: Assignment.Role.ACCOMPANIMENT,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def planner_rules(request: HttpRequest) -> HttpResponse:
+    """The team's rules: when a professional interpreter is required, when an ambassador may suffice."""
+    access.require(request.user, Capability.MANAGE_AMBASSADORS)
+    teams = list(selectors.coordinator_teams(user=request.user))
+    team = next((t for t in teams if str(t.code) == request.GET.get("team")), teams[0] if teams else None)
+    if team is None:
+        return render(request, "ambassadors/planner_rules.html", {"rows": [], "teams": teams})
+    rows = []
+    errors = False
+    for decision in planner_rules_module.all_rules(team=team):
+        prefix = decision.activity
+        form = SupportRuleForm(
+            request.POST or None,
+            prefix=prefix,
+            initial={"requirement": decision.requirement, "explanation": decision.explanation},
+        )
+        rows.append({"decision": decision, "form": form})
+    # Every row is validated (not stopping at the first invalid one) so that each shows its errors.
+    valid = [row["form"].is_valid() for row in rows]
+    if request.method == "POST" and all(valid):
+        # All the rules or none: a refused row leaves the others as they were.
+        with transaction.atomic():
+            for row in rows:
+                try:
+                    services.language_support_rule_set(
+                        team=team,
+                        activity=row["decision"].activity,
+                        actor=request.user,
+                        request=request,
+                        **row["form"].cleaned_data,
+                    )
+                except ValidationError as exc:
+                    add_service_errors(row["form"], exc)
+                    errors = True
+            if errors:
+                transaction.set_rollback(True)
+        if not errors:
+            messages.success(request, _("Rules saved."))
+            return redirect(f"{request.path}?team={team.code}")
+    return render(request, "ambassadors/planner_rules.html", {"rows": rows, "teams": teams, "team": team}, status=200)
