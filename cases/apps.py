@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import selectors
+        from cases.panels_screenings import register as register_screenings_orientations_activities
         from integrapsy.access import Capability
         from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 
@@ -43,3 +44,4 @@ class CasesConfig(AppConfig):
                 order=10,
             ),
         )
+        register_screenings_orientations_activities()
