@@ -39,6 +39,8 @@ class ResourceFilterForm(forms.Form):
 
 
 class ResourceForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
+
     class Meta:
         model = Resource
         fields = [

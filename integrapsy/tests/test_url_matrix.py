@@ -39,6 +39,18 @@ def REFERRAL(w):  # noqa: N802
     return {"code": w["referral"].code}
 
 
+def SCREENING(w):  # noqa: N802
+    return {"reference": w["case"].reference, "code": w["screening"].code}
+
+
+def CODE(key):  # noqa: N802
+    return lambda w: {"code": w[key].code}
+
+
+PSYCHOLOGIST_200 = {"psychologist": 200}
+ACTIVITY_MANAGERS_200 = {"coordinator": 200, "psychologist": 200}
+
+
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
@@ -72,6 +84,33 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:referral_ask": (REFERRAL, expect(405)),
     "cases:referral_take": (REFERRAL, expect(405)),
     "cases:referral_first_contact": (REFERRAL, expect(405)),
+    # Screening questionnaires: clinical, for the psychologists of the case's team only
+    "cases:screening_list": (CASE, expect(404, **PSYCHOLOGIST_200)),
+    "cases:screening_new": (
+        lambda w: {"reference": w["case"].reference, "instrument": "phq9"},
+        expect(404, **PSYCHOLOGIST_200),
+    ),
+    "cases:screening_detail": (SCREENING, expect(404, **PSYCHOLOGIST_200)),
+    "cases:screening_edit": (
+        lambda w: {"reference": w["case"].reference, "code": w["draft_screening"].code},
+        expect(404, **PSYCHOLOGIST_200),
+    ),
+    # Orientations and the directory of resources
+    "cases:orientation_new": (CASE, expect(404, **STAFF_200)),
+    "cases:orientation_todo": (None, expect(404, coordinator=200)),
+    "cases:orientation_detail": (CODE("orientation"), expect(404, **STAFF_200)),
+    "cases:orientation_outcome": (CODE("orientation"), expect(404, **STAFF_200)),
+    "cases:resource_list": (None, expect(404, **STAFF_200)),
+    "cases:resource_new": (None, expect(404, coordinator=200)),
+    "cases:resource_edit": (CODE("resource"), expect(404, coordinator=200)),
+    # Collective therapeutic activities
+    "cases:activity_list": (None, expect(404, **STAFF_200)),
+    "cases:activity_new": (None, expect(404, **ACTIVITY_MANAGERS_200)),
+    "cases:activity_detail": (CODE("activity"), expect(404, **STAFF_200)),
+    "cases:activity_enrol": (CODE("activity"), expect(404, **STAFF_200)),
+    "cases:activity_session_add": (CODE("activity"), expect(404, **ACTIVITY_MANAGERS_200)),
+    "cases:activity_withdraw": (CODE("enrolment"), expect(405)),
+    "cases:activity_attendance": (CODE("session"), expect(404, **STAFF_200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -81,6 +120,24 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:person_detail": lambda w: {"code": w["other_case"].person.code},
     "cases:referral_detail": lambda w: {"code": w["other_referral"].code},
     "cases:referral_status": lambda w: {"code": w["other_referral"].code},
+    "cases:screening_list": lambda w: {"reference": w["other_case"].reference},
+    "cases:screening_new": lambda w: {"reference": w["other_case"].reference, "instrument": "phq9"},
+    "cases:screening_detail": lambda w: {
+        "reference": w["other_case"].reference,
+        "code": w["other_screening"].code,
+    },
+    # A screening reached through another case's reference is not found either.
+    "cases:screening_edit": lambda w: {
+        "reference": w["other_case"].reference,
+        "code": w["draft_screening"].code,
+    },
+    "cases:orientation_new": lambda w: {"reference": w["other_case"].reference},
+    "cases:orientation_detail": lambda w: {"code": w["other_orientation"].code},
+    "cases:orientation_outcome": lambda w: {"code": w["other_orientation"].code},
+    "cases:activity_detail": lambda w: {"code": w["other_activity"].code},
+    "cases:activity_enrol": lambda w: {"code": w["other_activity"].code},
+    "cases:activity_session_add": lambda w: {"code": w["other_activity"].code},
+    "cases:activity_attendance": lambda w: {"code": w["other_session"].code},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -114,16 +171,43 @@ def world(role_users):
     from cases.tests.factories import CaseFactory, ReferralFactory
     from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
 
+    from cases.models import Screening
+    from cases.tests.factories_screenings import (
+        ActivitySessionFactory,
+        EnrolmentFactory,
+        GroupActivityFactory,
+        OrientationFactory,
+        ResourceFactory,
+        ScreeningFactory,
+    )
+
     team = role_users["coordinator"].memberships.get().team
     referrer_org = role_users["referrer"].organisation
     other_team = TeamFactory(name="Autre équipe")
+    case = CaseFactory(team=team)
+    other_case = CaseFactory(team=other_team)
+    activity = GroupActivityFactory(team=team)
+    other_activity = GroupActivityFactory(team=other_team)
     return {
         "users": role_users,
-        "case": CaseFactory(team=team),
+        "case": case,
+        "screening": ScreeningFactory(case=case),
+        "draft_screening": ScreeningFactory(
+            case=case, status=Screening.Status.DRAFT, total=None, band="", completed_at=None
+        ),
+        "other_screening": ScreeningFactory(case=other_case),
+        "orientation": OrientationFactory(case=case),
+        "other_orientation": OrientationFactory(case=other_case),
+        "resource": ResourceFactory(),
+        "activity": activity,
+        "session": ActivitySessionFactory(activity=activity),
+        "enrolment": EnrolmentFactory(activity=activity, case=case),
+        "other_activity": other_activity,
+        "other_session": ActivitySessionFactory(activity=other_activity),
         "referral": ReferralFactory(
             team=team, organisation=referrer_org, submitted_by=role_users["referrer"]
         ),
-        "other_case": CaseFactory(team=other_team),
+        "other_case": other_case,
         "other_referral": ReferralFactory(
             team=other_team, organisation=OrganisationFactory(name="Autre centre")
         ),
