@@ -72,8 +72,9 @@ class ResourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["languages"].queryset = _languages()
 
-    def validate_unique(self):
-        """The service checks it and names the field."""
+    def _get_validation_exclusions(self):
+        # The service checks that the name is unique in its city, and says so beside the name.
+        return super()._get_validation_exclusions() | {"name"}
 
 
 class OrientationForm(forms.Form):

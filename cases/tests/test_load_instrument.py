@@ -56,7 +56,9 @@ def test_a_new_version_replaces_the_old_one_for_new_screenings(tmp_path):
     d = builtin_definition("phq9")
     d["version"] = "2"
     call_command("load_instrument", str(write(tmp_path, "phq9-v2.json", d)), stdout=StringIO())
-    assert list(Instrument.objects.filter(key="phq9", is_active=True).values_list("version", flat=True)) == ["2"]
+    assert list(Instrument.objects.filter(key="phq9", is_active=True).values_list("version", flat=True)) == [
+        "2"
+    ]
     assert Instrument.objects.filter(key="phq9").count() == 2
 
 

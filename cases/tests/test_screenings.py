@@ -188,7 +188,14 @@ def test_the_helper_must_be_an_interpreter_or_an_ambassador_of_the_team(
 
 def test_a_future_date_is_refused(case, phq9, psychologist, tigrinya):
     with pytest.raises(ValidationError) as exc:
-        save(case, phq9, psychologist, tigrinya, [0] * 9, administered_on=timezone.localdate() + timedelta(days=1))
+        save(
+            case,
+            phq9,
+            psychologist,
+            tigrinya,
+            [0] * 9,
+            administered_on=timezone.localdate() + timedelta(days=1),
+        )
     assert "administered_on" in exc.value.message_dict
 
 
