@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import formats
 
 from cases import scoring
 from cases.models import Case, Instrument, Screening
@@ -59,6 +60,7 @@ def _point(screening: Screening, previous: Screening | None, change: int | None)
     return {
         "code": str(screening.code),
         "date": screening.administered_on.isoformat(),
+        "label": formats.date_format(screening.administered_on, "SHORT_DATE_FORMAT"),
         "total": screening.total,
         "band": localised(scoring.band_for(screening.instrument.definition, screening.total)["label"]),
         "language": screening.language.name,

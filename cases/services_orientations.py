@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Orientation, OrientationOutcome, OrientationStatus
 from cases.services import timeline_record
+from cases.services_screenings import day_moment
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Resource
@@ -81,6 +82,7 @@ def orientation_create(
         kind="orientation.proposed",
         actor=actor,
         summary=f"{resource.name} ({resource.get_kind_display()}, {resource.city})",
+        occurred_at=day_moment(proposed_on),
         source=orientation,
         data={"resource": str(resource.code), "status": orientation.status},
     )
@@ -161,6 +163,7 @@ def orientation_record_outcome(
         kind="orientation.outcome",
         actor=actor,
         summary=summary,
+        occurred_at=day_moment(on),
         source=outcome,
         data={"orientation": str(orientation.code), "status": status},
     )

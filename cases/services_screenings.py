@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -147,14 +147,23 @@ def _complete(screening: Screening) -> None:
     screening.completed_at = timezone.now()
 
 
+def day_moment(day: date) -> datetime | None:
+    """When something dated ``day`` happened, for the timeline: now if today, else midday."""
+    if day == timezone.localdate():
+        return None
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
 def _record_completion(screening: Screening, actor: User, request=None) -> None:
     name = screening.instrument.name
+    occurred_at = day_moment(screening.administered_on)
     # The team sees that a questionnaire was given; the score is for clinicians only.
     timeline_record(
         case=screening.case,
         kind="screening.administered",
         actor=actor,
         summary=_("%(name)s administered") % {"name": name},
+        occurred_at=occurred_at,
         source=screening,
         data={"instrument": screening.instrument.key},
     )
@@ -164,6 +173,7 @@ def _record_completion(screening: Screening, actor: User, request=None) -> None:
         kind="screening.scored",
         actor=actor,
         summary=f"{name}: {screening.total} — {localised(band['label'])}",
+        occurred_at=occurred_at,
         source=screening,
         data={"instrument": screening.instrument.key, "total": screening.total, "band": screening.band},
     )

@@ -128,3 +128,25 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory, team=factory.SelfAttribute("..activity.team"))
     status = Enrolment.Status.ENROLLED
     enrolled_at = factory.LazyFunction(timezone.now)
+
+
+def screenings_world(world: dict) -> dict:
+    """The rows the role x URL matrix needs for screenings, orientations and activities."""
+    case, other_case = world["case"], world["other_case"]
+    activity = GroupActivityFactory(team=case.team)
+    other_activity = GroupActivityFactory(team=other_case.team)
+    return {
+        "screening": ScreeningFactory(case=case),
+        "draft_screening": ScreeningFactory(
+            case=case, status=Screening.Status.DRAFT, total=None, band="", completed_at=None
+        ),
+        "other_screening": ScreeningFactory(case=other_case),
+        "orientation": OrientationFactory(case=case),
+        "other_orientation": OrientationFactory(case=other_case),
+        "resource": ResourceFactory(),
+        "activity": activity,
+        "session": ActivitySessionFactory(activity=activity),
+        "enrolment": EnrolmentFactory(activity=activity, case=case),
+        "other_activity": other_activity,
+        "other_session": ActivitySessionFactory(activity=other_activity),
+    }

@@ -20,7 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_psychologist_screens_sees_the_chart_and_orients(page: Page, live_server):
     team = TeamFactory(name="IntegraPsy Hauts-de-France")
-    psychologist = make_user_with_role(Role.PSYCHOLOGIST, team=team, username="psychologist", first_name="Nadia")
+    psychologist = make_user_with_role(
+        Role.PSYCHOLOGIST, team=team, username="psychologist", first_name="Nadia"
+    )
     make_user_with_role(Role.INTERPRETER, first_name="Yonas", last_name="Haile")
     tigrinya = LanguageFactory()
     arabic = LanguageFactory(code="ara", name_fr="Arabe", name_nl="Arabisch", name_en="Arabic")
@@ -63,13 +65,19 @@ def test_psychologist_screens_sees_the_chart_and_orients(page: Page, live_server
     expect(page).to_have_url(re.compile(rf"/cases/{case.reference}/screenings/$"))
     expect(page.locator("#chart-phq9")).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-phq9'))")
-    points = page.evaluate("() => Chart.getChart(document.getElementById('chart-phq9')).data.datasets[0].data")
+    points = page.evaluate(
+        "() => Chart.getChart(document.getElementById('chart-phq9')).data.datasets[0].data"
+    )
     assert points == [18, 14, 8]
     expect(page.locator("#scores-phq9 tbody tr")).to_have_count(3)
     expect(page.locator("#scores-phq9 tbody tr[data-marked]")).to_have_count(1)
     assert_accessible(page)
     screening = Screening.objects.get(total=8)
-    assert (screening.language, screening.helper.last_name, screening.mode) == (tigrinya, "Haile", "read_aloud")
+    assert (screening.language, screening.helper.last_name, screening.mode) == (
+        tigrinya,
+        "Haile",
+        "read_aloud",
+    )
 
     # Orient the person to a psychologist in Lille who speaks Tigrinya.
     page.goto(f"{live_server.url}/cases/{case.reference}/")
@@ -97,6 +105,8 @@ def test_psychologist_screens_sees_the_chart_and_orients(page: Page, live_server
     page.locator("#id_appointment_on").fill((today + timedelta(days=7)).isoformat())
     page.locator("#save-outcome").click()
     expect(page.locator("#orientation-status")).to_have_attribute("data-status", "appointment_made")
-    expect(page.locator("#appointment-on")).to_have_attribute("datetime", (today + timedelta(days=7)).isoformat())
+    expect(page.locator("#appointment-on")).to_have_attribute(
+        "datetime", (today + timedelta(days=7)).isoformat()
+    )
     assert_accessible(page)
     assert Orientation.objects.get().resource == hagos

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in ("cases", "directory")}
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label in ("cases", "directory")
+    }
 
 
 def _seed():
@@ -31,7 +35,10 @@ def test_it_is_idempotent_and_fills_every_part(settings):
     _seed()
     assert _counts() == first
     assert "screenings:" in out
-    assert Resource.objects.filter(country="FR").count() >= 10 and Resource.objects.filter(country="BE").count() >= 10
+    assert (
+        Resource.objects.filter(country="FR").count() >= 10
+        and Resource.objects.filter(country="BE").count() >= 10
+    )
     assert Resource.objects.filter(kind="psychologist", city="Lille", languages__code="tir").exists()
     assert GroupActivity.objects.count() == 2
     assert Orientation.objects.filter(status="appointment_made").exists()

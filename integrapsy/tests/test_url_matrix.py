@@ -169,49 +169,25 @@ def test_every_url_is_in_the_matrix():
 def world(role_users):
     """Objects the parametrised URLs point at; features add theirs here."""
     from cases.tests.factories import CaseFactory, ReferralFactory
+    from cases.tests.factories_screenings import screenings_world
     from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
-
-    from cases.models import Screening
-    from cases.tests.factories_screenings import (
-        ActivitySessionFactory,
-        EnrolmentFactory,
-        GroupActivityFactory,
-        OrientationFactory,
-        ResourceFactory,
-        ScreeningFactory,
-    )
 
     team = role_users["coordinator"].memberships.get().team
     referrer_org = role_users["referrer"].organisation
     other_team = TeamFactory(name="Autre équipe")
-    case = CaseFactory(team=team)
-    other_case = CaseFactory(team=other_team)
-    activity = GroupActivityFactory(team=team)
-    other_activity = GroupActivityFactory(team=other_team)
-    return {
+    world = {
         "users": role_users,
-        "case": case,
-        "screening": ScreeningFactory(case=case),
-        "draft_screening": ScreeningFactory(
-            case=case, status=Screening.Status.DRAFT, total=None, band="", completed_at=None
-        ),
-        "other_screening": ScreeningFactory(case=other_case),
-        "orientation": OrientationFactory(case=case),
-        "other_orientation": OrientationFactory(case=other_case),
-        "resource": ResourceFactory(),
-        "activity": activity,
-        "session": ActivitySessionFactory(activity=activity),
-        "enrolment": EnrolmentFactory(activity=activity, case=case),
-        "other_activity": other_activity,
-        "other_session": ActivitySessionFactory(activity=other_activity),
+        "case": CaseFactory(team=team),
         "referral": ReferralFactory(
             team=team, organisation=referrer_org, submitted_by=role_users["referrer"]
         ),
-        "other_case": other_case,
+        "other_case": CaseFactory(team=other_team),
         "other_referral": ReferralFactory(
             team=other_team, organisation=OrganisationFactory(name="Autre centre")
         ),
     }
+    world.update(screenings_world(world))
+    return world
 
 
 CASES = [(name, role) for name in MATRIX for role in ROLES]

@@ -11,7 +11,7 @@
     var source = document.getElementById(canvas.dataset.chartSource);
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
-    var labels = data.points.map(function (p) { return p.date; });
+    var labels = data.points.map(function (p) { return p.label; });
     var datasets = [{
       label: data.name,
       data: data.points.map(function (p) { return p.total; }),
