@@ -70,7 +70,7 @@ class Screening(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft (incomplete)")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", _("Completed (scored)")
 
     class Mode(models.TextChoices):
         READ_ALOUD = "read_aloud", _("Read aloud to the person")
