@@ -110,3 +110,4 @@ def test_psychologist_screens_sees_the_chart_and_orients(page: Page, live_server
     )
     assert_accessible(page)
     assert Orientation.objects.get().resource == hagos
+    page.wait_for_load_state("networkidle")  # no request left running against the test database
