@@ -17,6 +17,7 @@ class CasesConfig(AppConfig):
             services_permanences,  # noqa: F401
         )
         from cases.panels import CasePanel, register_case_panel
+        from cases.panels_screenings import register as register_screenings_orientations_activities
         from integrapsy.access import Capability
         from integrapsy.gdpr import register_eraser, register_retention_rule, register_subject_provider
         from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
@@ -94,3 +95,4 @@ class CasesConfig(AppConfig):
         register_eraser("cases", gdpr.erase)
         for rule in gdpr.RETENTION:
             register_retention_rule(rule)
+        register_screenings_orientations_activities()

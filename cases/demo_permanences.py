@@ -5,7 +5,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from cases import services, services_consultations, services_permanences
-from cases.models import Attendance, Case, Consultation, PermanenceSession, Person
+from cases.models import Case, Consultation, PermanenceSession, Person, SlotAttendance
 from integrapsy.accounts.demo import TEAM_BE, TEAM_FR
 from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
@@ -140,7 +140,7 @@ def seed(*, stdout) -> None:
         )
         if session is None or case.permanence_bookings.filter(session=session).exists():
             continue
-        slot = session.slots.exclude(bookings__status=Attendance.BOOKED).order_by("start_time").first()
+        slot = session.slots.exclude(bookings__status=SlotAttendance.BOOKED).order_by("start_time").first()
         if slot is not None:
             services_permanences.permanence_slot_book(
                 slot=slot,

@@ -3,7 +3,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, _languages
-from cases.models import Attendance, PermanenceBooking
+from cases.models import PermanenceBooking, SlotAttendance
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
 
@@ -152,6 +152,6 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, may_record: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        statuses = [Attendance.ATTENDED, Attendance.NO_SHOW] if may_record else []
-        statuses.append(Attendance.CANCELLED)
+        statuses = [SlotAttendance.ATTENDED, SlotAttendance.NO_SHOW] if may_record else []
+        statuses.append(SlotAttendance.CANCELLED)
         self.fields["status"].choices = [(s.value, s.label) for s in statuses]

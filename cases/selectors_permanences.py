@@ -11,18 +11,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import (
-    Attendance,
     Case,
     PermanenceBooking,
     PermanenceSession,
     PermanenceSlot,
     PersonLanguage,
+    SlotAttendance,
 )
 from integrapsy import access
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
 
-ACTIVE = ~Q(status=Attendance.CANCELLED)
+ACTIVE = ~Q(status=SlotAttendance.CANCELLED)
 
 
 def _count(qs) -> Coalesce:
@@ -122,7 +122,7 @@ def booking_get(*, user: User, code) -> PermanenceBooking:
 
 def is_not_recorded(booking: PermanenceBooking, session: PermanenceSession, today: date) -> bool:
     """A booked slot of a past day with no attendance: the team forgot to mark it."""
-    return booking.status == Attendance.BOOKED and session.date < today
+    return booking.status == SlotAttendance.BOOKED and session.date < today
 
 
 @dataclass
@@ -190,7 +190,7 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
         "free_count": sum(1 for r in rows if r.booking is None),
         "booked_count": sum(1 for r in rows if r.booking is not None),
         "cancelled": list(
-            session.bookings.filter(status=Attendance.CANCELLED)
+            session.bookings.filter(status=SlotAttendance.CANCELLED)
             .select_related("person", "slot")
             .order_by("slot__start_time")
         ),
@@ -217,7 +217,7 @@ def bookings_not_recorded(*, user: User, limit: int = 20) -> list[PermanenceBook
     return list(
         PermanenceBooking.objects.filter(
             session__team_id__in=teams,
-            status=Attendance.BOOKED,
+            status=SlotAttendance.BOOKED,
             slot__isnull=False,
             session__date__lt=timezone.localdate(),
         )

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import (
-    Attendance,
     Case,
     Consultation,
     ConsultationAddendum,
@@ -22,6 +21,7 @@ from cases.models import (
     RiskFlag,
     RiskLevel,
     SafetyPlan,
+    SlotAttendance,
     Visibility,
 )
 from cases.services import risk_flag_raise, timeline_record
@@ -114,7 +114,7 @@ def consultation_create(
     if case.is_closed:
         raise ValidationError(_("This case is closed: reopen it to log a consultation."))
     if booking is not None:
-        if booking.case_id != case.pk or booking.status != Attendance.ATTENDED:
+        if booking.case_id != case.pk or booking.status != SlotAttendance.ATTENDED:
             raise ValidationError(_("This appointment is not an attended appointment of this case."))
         if Consultation.objects.filter(booking=booking).exists():
             raise ValidationError(_("A consultation was already logged for this appointment."))

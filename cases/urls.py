@@ -1,10 +1,14 @@
 from django.urls import path
 
+from cases.views import activities as activity_views
 from cases.views import cases as case_views
 from cases.views import consultations as consultation_views
+from cases.views import directory as directory_views
 from cases.views import gdpr as gdpr_views
+from cases.views import orientations as orientation_views
 from cases.views import permanences as permanence_views
 from cases.views import referrals as referral_views
+from cases.views import screenings as screening_views
 
 app_name = "cases"
 
@@ -74,5 +78,50 @@ urlpatterns = [
         "risk-assessments/<uuid:code>/",
         consultation_views.risk_assessment_detail,
         name="risk_assessment_detail",
+    ),
+    # Screening questionnaires (clinical)
+    path("cases/<str:reference>/screenings/", screening_views.screening_list, name="screening_list"),
+    path(
+        "cases/<str:reference>/screenings/new/<slug:instrument>/",
+        screening_views.screening_new,
+        name="screening_new",
+    ),
+    path(
+        "cases/<str:reference>/screenings/<uuid:code>/",
+        screening_views.screening_detail,
+        name="screening_detail",
+    ),
+    path(
+        "cases/<str:reference>/screenings/<uuid:code>/edit/",
+        screening_views.screening_edit,
+        name="screening_edit",
+    ),
+    # Orientations to specialised resources, and the directory of resources
+    path("cases/<str:reference>/orient/", orientation_views.orientation_new, name="orientation_new"),
+    path("orientations/to-follow-up/", orientation_views.orientation_todo, name="orientation_todo"),
+    path("orientations/<uuid:code>/", orientation_views.orientation_detail, name="orientation_detail"),
+    path(
+        "orientations/<uuid:code>/outcome/",
+        orientation_views.orientation_outcome,
+        name="orientation_outcome",
+    ),
+    path("directory/", directory_views.resource_list, name="resource_list"),
+    path("directory/new/", directory_views.resource_new, name="resource_new"),
+    path("directory/<uuid:code>/edit/", directory_views.resource_edit, name="resource_edit"),
+    # Collective therapeutic activities
+    path("activities/", activity_views.activity_list, name="activity_list"),
+    path("activities/new/", activity_views.activity_new, name="activity_new"),
+    path("activities/<uuid:code>/", activity_views.activity_detail, name="activity_detail"),
+    path("activities/<uuid:code>/enrol/", activity_views.activity_enrol, name="activity_enrol"),
+    path("activities/<uuid:code>/sessions/new/", activity_views.session_add, name="activity_session_add"),
+    path(
+        "activities/enrolments/<uuid:code>/withdraw/",
+        activity_views.enrolment_withdraw,
+        name="activity_withdraw",
+    ),
+    path(
+        "activities/sessions/<uuid:code>/attendance/",
+        activity_views.session_attendance,
+        name="activity_attendance",
     ),
 ]

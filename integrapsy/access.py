@@ -42,6 +42,13 @@ class Capability(StrEnum):
     MANAGE_AMBASSADORS = "manage_ambassadors"
     PLAN_LANGUAGE_SUPPORT = "plan_language_support"
     WORK_AS_AMBASSADOR = "work_as_ambassador"
+    ADMINISTER_SCREENINGS = "administer_screenings"
+    VIEW_DIRECTORY = "view_directory"
+    MANAGE_DIRECTORY = "manage_directory"
+    ORIENT = "orient"
+    FOLLOW_UP_ORIENTATIONS = "follow_up_orientations"
+    VIEW_ACTIVITIES = "view_activities"
+    MANAGE_ACTIVITIES = "manage_activities"
 
 
 BOOKING_REQUEST_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST})
@@ -75,6 +82,13 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_AMBASSADORS: frozenset({Role.COORDINATOR}),
     Capability.PLAN_LANGUAGE_SUPPORT: frozenset({Role.COORDINATOR}),
     Capability.WORK_AS_AMBASSADOR: frozenset({Role.AMBASSADOR}),
+    Capability.ADMINISTER_SCREENINGS: frozenset({Role.PSYCHOLOGIST}),
+    Capability.VIEW_DIRECTORY: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.MANAGE_DIRECTORY: frozenset({Role.COORDINATOR}),
+    Capability.ORIENT: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.FOLLOW_UP_ORIENTATIONS: frozenset({Role.COORDINATOR}),
+    Capability.VIEW_ACTIVITIES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.MANAGE_ACTIVITIES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -389,3 +403,40 @@ def may_manage_case_assignments(user, case) -> bool:
 def scope_training_sessions(user, queryset):
     """Sessions of the teams the user works in (as staff or as ambassador)."""
     return queryset.filter(team_id__in=profile(user).team_ids(*STAFF_ROLES, Role.AMBASSADOR))
+
+
+# --- Screenings, orientations and group activities --------------------------------------
+
+
+def screening_helpers(user, case, queryset):
+    """Who may be named as having helped give a questionnaire on the case.
+
+    The Integration Ambassadors of the case's team, and the professional interpreters.
+    """
+    if not is_clinician_in(user, case.team_id):
+        return queryset.none()
+    return queryset.filter(
+        Q(memberships__role=Role.AMBASSADOR, memberships__team_id=case.team_id) | Q(memberships__role=Role.INTERPRETER),
+        is_active=True,
+    ).distinct()
+
+
+def scope_orientations(user, queryset):
+    """Orientations of the cases the user may open."""
+    case_model = queryset.model._meta.get_field("case").related_model
+    return queryset.filter(case__in=scope_cases(user, case_model.objects.all()))
+
+
+def scope_orientations_to_follow_up(user, queryset):
+    """The coordinator's to-do list covers their own teams' cases."""
+    return queryset.filter(case__team_id__in=team_ids(user, Role.COORDINATOR))
+
+
+def scope_group_activities(user, queryset):
+    """Group activities of the user's teams."""
+    return queryset.filter(team_id__in=staff_team_ids(user))
+
+
+def activity_teams(user) -> frozenset[int]:
+    """Teams for which the user may create and run group activities."""
+    return profile(user).team_ids(Role.COORDINATOR, Role.PSYCHOLOGIST)

@@ -123,7 +123,7 @@ class PermanenceSlot(models.Model):
         return f"{self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
-class Attendance(models.TextChoices):
+class SlotAttendance(models.TextChoices):
     BOOKED = "booked", _("Booked")
     ATTENDED = "attended", _("Attended")
     NO_SHOW = "no_show", _("Did not come")
@@ -152,7 +152,9 @@ class PermanenceBooking(models.Model):
         related_name="permanence_bookings",
         verbose_name=_("case"),
     )
-    status = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.BOOKED)
+    status = models.CharField(
+        _("attendance"), max_length=10, choices=SlotAttendance.choices, default=SlotAttendance.BOOKED
+    )
     interpreter_needed = models.BooleanField(_("an interpreter is needed"), default=False)
     interpreter_language = models.ForeignKey(
         Language,

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from cases import selectors_permanences
 from cases.models import (
-    Attendance,
     Case,
     PermanenceBooking,
     PermanenceSession,
     PermanenceSlot,
+    SlotAttendance,
     TimelineEvent,
 )
 from cases.services_permanences import (
@@ -134,7 +134,7 @@ def test_cancelling_one_occurrence_cancels_its_appointments_only(clinic):
     statuses = list(PermanenceSession.objects.order_by("date").values_list("status", flat=True))
     assert statuses == ["scheduled", "cancelled", "scheduled"]
     booking.refresh_from_db()
-    assert booking.status == Attendance.CANCELLED
+    assert booking.status == SlotAttendance.CANCELLED
     assert booking.cancelled_by_party == PermanenceBooking.CancelledBy.TEAM
     assert TimelineEvent.objects.filter(case=clinic.case, kind="permanence.cancelled").count() == 1
     with pytest.raises(ValidationError):
@@ -166,7 +166,7 @@ def test_booking_a_free_slot_writes_the_timeline(clinic):
         interpreter_language=clinic.tigrinya,
     )
     assert booking.person == clinic.case.person
-    assert booking.status == Attendance.BOOKED
+    assert booking.status == SlotAttendance.BOOKED
     event = TimelineEvent.objects.get(case=clinic.case, kind="permanence.booked")
     assert event.visibility == "team"
     assert "CAES Croisilles" in event.summary and "09:45" in event.summary
@@ -208,7 +208,7 @@ def test_a_cancelled_booking_frees_the_slot(clinic):
         cancel_reason="Convocation à l'OFPRA",
     )
     again = permanence_slot_book(slot=slot, actor=clinic.coordinator, case=clinic.case)
-    assert again.status == Attendance.BOOKED
+    assert again.status == SlotAttendance.BOOKED
 
 
 def test_booking_a_slot_in_the_past_is_refused(clinic):
@@ -259,7 +259,7 @@ def test_attendance_is_recorded_with_who_and_when(clinic):
     booking = _booking_today(clinic)
     booking_attendance_record(booking=booking, actor=clinic.psychologist, status="attended")
     booking.refresh_from_db()
-    assert booking.status == Attendance.ATTENDED
+    assert booking.status == SlotAttendance.ATTENDED
     assert booking.marked_by == clinic.psychologist and booking.marked_at is not None
     assert TimelineEvent.objects.filter(case=clinic.case, kind="permanence.attended").exists()
 
@@ -314,7 +314,7 @@ def test_past_unmarked_slots_become_not_recorded_on_the_coordinators_list(clinic
 def test_a_walk_in_is_recorded_without_a_slot(clinic):
     session = PermanenceSessionFactory(team=clinic.team, date=timezone.localdate())
     walk_in = permanence_walk_in_record(session=session, actor=clinic.psychologist, case=clinic.case)
-    assert walk_in.slot is None and walk_in.status == Attendance.ATTENDED
+    assert walk_in.slot is None and walk_in.status == SlotAttendance.ATTENDED
     assert TimelineEvent.objects.filter(case=clinic.case, kind="permanence.walk_in").exists()
     future = PermanenceSessionFactory(team=clinic.team, date=timezone.localdate() + timedelta(days=3))
     with pytest.raises(ValidationError):

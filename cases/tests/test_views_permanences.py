@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Attendance, PermanenceBooking, PermanenceSession
+from cases.models import PermanenceBooking, PermanenceSession, SlotAttendance
 from cases.services_permanences import permanence_slot_book
 from cases.tests.factories import CaseFactory
 from cases.tests.factories_clinical import PermanenceBookingFactory, PermanenceSessionFactory
@@ -191,7 +191,7 @@ def test_a_social_worker_may_only_cancel_an_appointment(client, clinic):
     assert response.status_code == 200
     assert {"cancelled_by_party", "cancel_reason"} <= set(response.context["form"].errors)
     booking.refresh_from_db()
-    assert booking.status == Attendance.BOOKED
+    assert booking.status == SlotAttendance.BOOKED
 
 
 def test_the_day_sheet_lists_names_languages_and_interpreters(client, clinic):

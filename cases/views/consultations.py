@@ -13,7 +13,7 @@ from cases import selectors_consultations as clinical
 from cases import selectors_permanences as sel
 from cases import services_consultations
 from cases.forms_consultations import AddendumForm, ConsultationForm, RiskAssessmentForm
-from cases.models import Attendance, Consultation, SafetyPlan
+from cases.models import Consultation, SafetyPlan, SlotAttendance
 from cases.views.cases import _case_for
 from integrapsy import access
 from integrapsy.access import Capability
@@ -61,7 +61,7 @@ def _booking_initial(request: HttpRequest, case) -> tuple:
     if not code:
         return None, {}
     booking = sel.booking_get(user=request.user, code=code)
-    if booking.case_id != case.pk or booking.status != Attendance.ATTENDED:
+    if booking.case_id != case.pk or booking.status != SlotAttendance.ATTENDED:
         raise Http404
     session = booking.session
     start = booking.slot.start_time if booking.slot else session.start_time

@@ -21,7 +21,7 @@ from cases.forms_permanences import (
     WalkInForm,
     WeekFilterForm,
 )
-from cases.models import Attendance, PermanenceSlot
+from cases.models import PermanenceSlot, SlotAttendance
 from cases.views.cases import _case_for
 from integrapsy import access
 from integrapsy.access import Capability
@@ -269,7 +269,7 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, _("Attendance recorded."))
             if (
-                booking.status == Attendance.ATTENDED
+                booking.status == SlotAttendance.ATTENDED
                 and booking.case is not None
                 and access.is_clinician_in(request.user, booking.case.team_id)
             ):

@@ -86,6 +86,18 @@ def TRAINING_SESSION(w):  # noqa: N802
     return {"code": w["training_session"].code}
 
 
+def SCREENING(w):  # noqa: N802
+    return {"reference": w["case"].reference, "code": w["screening"].code}
+
+
+def CODE(key):  # noqa: N802
+    return lambda w: {"code": w[key].code}
+
+
+PSYCHOLOGIST_200 = {"psychologist": 200}
+ACTIVITY_MANAGERS_200 = {"coordinator": 200, "psychologist": 200}
+
+
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
@@ -191,6 +203,33 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "ambassadors:mine_decline": (ASSIGNMENT, expect(405)),
     "ambassadors:mine_contact": (ASSIGNMENT, expect(405)),
     "ambassadors:my_training": (None, expect(404, ambassador=200)),
+    # Screening questionnaires: clinical, for the psychologists of the case's team only
+    "cases:screening_list": (CASE, expect(404, **PSYCHOLOGIST_200)),
+    "cases:screening_new": (
+        lambda w: {"reference": w["case"].reference, "instrument": "phq9"},
+        expect(404, **PSYCHOLOGIST_200),
+    ),
+    "cases:screening_detail": (SCREENING, expect(404, **PSYCHOLOGIST_200)),
+    "cases:screening_edit": (
+        lambda w: {"reference": w["case"].reference, "code": w["draft_screening"].code},
+        expect(404, **PSYCHOLOGIST_200),
+    ),
+    # Orientations and the directory of resources
+    "cases:orientation_new": (CASE, expect(404, **STAFF_200)),
+    "cases:orientation_todo": (None, expect(404, coordinator=200)),
+    "cases:orientation_detail": (CODE("orientation"), expect(404, **STAFF_200)),
+    "cases:orientation_outcome": (CODE("orientation"), expect(404, **STAFF_200)),
+    "cases:resource_list": (None, expect(404, **STAFF_200)),
+    "cases:resource_new": (None, expect(404, coordinator=200)),
+    "cases:resource_edit": (CODE("resource"), expect(404, coordinator=200)),
+    # Collective therapeutic activities
+    "cases:activity_list": (None, expect(404, **STAFF_200)),
+    "cases:activity_new": (None, expect(404, **ACTIVITY_MANAGERS_200)),
+    "cases:activity_detail": (CODE("activity"), expect(404, **STAFF_200)),
+    "cases:activity_enrol": (CODE("activity"), expect(404, **STAFF_200)),
+    "cases:activity_session_add": (CODE("activity"), expect(404, **ACTIVITY_MANAGERS_200)),
+    "cases:activity_withdraw": (CODE("enrolment"), expect(405)),
+    "cases:activity_attendance": (CODE("session"), expect(404, **STAFF_200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -224,6 +263,24 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "ambassadors:training_session": lambda w: {"code": w["other_training_session"].code},
     # Another ambassador's assignment, on a case of the same team: 404 for the ambassador too.
     "ambassadors:mine_detail": lambda w: {"code": w["colleague_assignment"].code},
+    "cases:screening_list": lambda w: {"reference": w["other_case"].reference},
+    "cases:screening_new": lambda w: {"reference": w["other_case"].reference, "instrument": "phq9"},
+    "cases:screening_detail": lambda w: {
+        "reference": w["other_case"].reference,
+        "code": w["other_screening"].code,
+    },
+    # A screening reached through another case's reference is not found either.
+    "cases:screening_edit": lambda w: {
+        "reference": w["other_case"].reference,
+        "code": w["draft_screening"].code,
+    },
+    "cases:orientation_new": lambda w: {"reference": w["other_case"].reference},
+    "cases:orientation_detail": lambda w: {"code": w["other_orientation"].code},
+    "cases:orientation_outcome": lambda w: {"code": w["other_orientation"].code},
+    "cases:activity_detail": lambda w: {"code": w["other_activity"].code},
+    "cases:activity_enrol": lambda w: {"code": w["other_activity"].code},
+    "cases:activity_session_add": lambda w: {"code": w["other_activity"].code},
+    "cases:activity_attendance": lambda w: {"code": w["other_session"].code},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -266,6 +323,7 @@ def world(role_users):
         PermanenceSessionFactory,
         RiskAssessmentFactory,
     )
+    from cases.tests.factories_screenings import screenings_world
     from integrapsy.accounts.models import Role
     from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
     from interpreters.models import BookingStatus
@@ -284,7 +342,7 @@ def world(role_users):
     started = timezone.now() - timedelta(hours=1)
     ambassador = AmbassadorFactory(team=team, user=role_users["ambassador"])
     other_ambassador = AmbassadorFactory(team=other_team)
-    return {
+    world = {
         "interpreter": interpreter,
         "booking": BookingFactory(team=team),
         "my_booking": BookingFactory(
@@ -317,6 +375,8 @@ def world(role_users):
         "training_session": TrainingSessionFactory(team=team),
         "other_training_session": TrainingSessionFactory(team=other_team),
     }
+    world.update(screenings_world(world))
+    return world
 
 
 CASES = [(name, role) for name in MATRIX for role in ROLES]

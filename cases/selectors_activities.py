@@ -1,0 +1,139 @@
+"""Reads of group activities, scoped to the user's teams."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import ActivitySession, Case, Enrolment, GroupActivity
+from integrapsy import access
+from integrapsy.accounts.models import Role, Team, User
+from integrapsy.directory.models import Location
+
+
+def activity_list(*, user: User) -> QuerySet[GroupActivity]:
+    """The activities of the user's teams, with places taken and the next session (no query per row)."""
+    access.require(user, access.Capability.VIEW_ACTIVITIES)
+    return (
+        access.scope_group_activities(user, GroupActivity.objects.all())
+        .select_related("team", "location")
+        .annotate(
+            enrolled_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True),
+            waiting_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING), distinct=True),
+            next_session=Min("sessions__starts_at", filter=Q(sessions__starts_at__gte=timezone.now())),
+        )
+        .order_by("title")
+    )
+
+
+def activity_get(*, user: User, code) -> GroupActivity:
+    access.require(user, access.Capability.VIEW_ACTIVITIES)
+    try:
+        return (
+            access.scope_group_activities(user, GroupActivity.objects.all())
+            .select_related("team", "location")
+            .get(code=code)
+        )
+    except (GroupActivity.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def activity_page(*, user: User, activity: GroupActivity) -> dict:
+    enrolments = list(
+        activity.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("case", "case__person")
+        .order_by("enrolled_at", "id")
+    )
+    sessions = list(
+        activity.sessions.annotate(present_count=Count("attendances", filter=Q(attendances__present=True))).order_by(
+            "starts_at"
+        )
+    )
+    enrolled = [e for e in enrolments if e.status == Enrolment.Status.ENROLLED]
+    return {
+        "activity": activity,
+        "enrolled": enrolled,
+        "waiting": [e for e in enrolments if e.status == Enrolment.Status.WAITING],
+        "is_full": len(enrolled) >= activity.capacity,
+        "sessions": sessions,
+        "facilitators": list(activity.facilitators.order_by("last_name", "first_name")),
+        "languages": list(activity.languages.all()),
+        "may_manage": activity.team_id in access.activity_teams(user),
+        "now": timezone.now(),
+    }
+
+
+def session_get(*, user: User, code) -> ActivitySession:
+    access.require(user, access.Capability.VIEW_ACTIVITIES)
+    try:
+        return ActivitySession.objects.select_related("activity", "activity__team").get(
+            code=code, activity__in=access.scope_group_activities(user, GroupActivity.objects.all())
+        )
+    except (ActivitySession.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def session_attendance(*, session: ActivitySession) -> tuple[list[Enrolment], set[int]]:
+    """The enrolled persons, and who was marked present."""
+    enrolments = list(
+        session.activity.enrolments.filter(status=Enrolment.Status.ENROLLED)
+        .select_related("case", "case__person")
+        .order_by("case__person__first_name", "id")
+    )
+    present = set(session.attendances.filter(present=True).values_list("enrolment_id", flat=True))
+    return enrolments, present
+
+
+def enrolment_get(*, user: User, code) -> Enrolment:
+    access.require(user, access.Capability.VIEW_ACTIVITIES)
+    try:
+        return Enrolment.objects.select_related("activity", "case").get(
+            code=code, activity__in=access.scope_group_activities(user, GroupActivity.objects.all())
+        )
+    except (Enrolment.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def enrolable_cases(*, user: User, activity: GroupActivity) -> QuerySet[Case]:
+    """Open cases the user may open that are not already in (or waiting for) the activity."""
+    taken = activity.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).values("case_id")
+    return (
+        access.scope_cases(user, Case.objects.exclude(status=Case.Status.CLOSED))
+        .exclude(pk__in=taken)
+        .select_related("person")
+        .order_by("person__first_name", "person__last_name")
+    )
+
+
+def activity_teams(*, user: User) -> QuerySet[Team]:
+    return Team.objects.filter(pk__in=access.activity_teams(user)).order_by("name")
+
+
+def team_facilitators(*, teams) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            memberships__team__in=teams,
+            memberships__role__in=[Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER, Role.AMBASSADOR],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def team_locations(*, teams) -> QuerySet[Location]:
+    return Location.objects.filter(team__in=teams, is_active=True).order_by("name")
+
+
+def activity_panel(*, user: User, case: Case, case_access) -> dict:
+    """The case page's block of group activities the person is in or waiting for."""
+    if not case_access.write:
+        return {}
+    return {
+        "enrolments": list(
+            case.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
+            .select_related("activity")
+            .order_by("-enrolled_at")
+        )
+    }
