@@ -229,7 +229,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:activity_enrol": (CODE("activity"), expect(404, **STAFF_200)),
     "cases:activity_session_add": (CODE("activity"), expect(404, **ACTIVITY_MANAGERS_200)),
     "cases:activity_withdraw": (CODE("enrolment"), expect(405)),
-    "cases:activity_attendance": (CODE("session"), expect(404, **STAFF_200)),
+    "cases:activity_attendance": (CODE("activity_session"), expect(404, **STAFF_200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -280,7 +280,7 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:activity_detail": lambda w: {"code": w["other_activity"].code},
     "cases:activity_enrol": lambda w: {"code": w["other_activity"].code},
     "cases:activity_session_add": lambda w: {"code": w["other_activity"].code},
-    "cases:activity_attendance": lambda w: {"code": w["other_session"].code},
+    "cases:activity_attendance": lambda w: {"code": w["other_activity_session"].code},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
