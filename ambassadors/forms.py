@@ -247,8 +247,8 @@ class PlannerForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"), choices=SupportActivity.choices)
     day = forms.DateField(label=_("Day"), widget=DateInput(), required=False)
     part_of_day = forms.ChoiceField(label=_("Part of the day"), choices=PART_OF_DAY_CHOICES, required=False)
-    starts_at = forms.TimeField(label=_("From"), widget=TimeInput(), required=False)
-    ends_at = forms.TimeField(label=_("To"), widget=TimeInput(), required=False)
+    starts_at = forms.TimeField(label=_("Start time"), widget=TimeInput(), required=False)
+    ends_at = forms.TimeField(label=_("End time"), widget=TimeInput(), required=False)
     mode = forms.ChoiceField(
         label=_("Interpreting mode"), choices=planner.MODE_CHOICES, initial=planner.Mode.ON_SITE, required=False
     )

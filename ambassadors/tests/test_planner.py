@@ -254,6 +254,22 @@ class TestPlannerPage:
             "11:00:00",
         )
 
+    def test_an_interpreter_who_is_not_free_is_shown_without_a_booking_link(self, client, coordinator, case, gulalai):
+        from interpreters.models import Unavailability
+
+        Unavailability.objects.create(
+            interpreter=gulalai,
+            starts_at=timezone.make_aware(datetime(2026, 3, 3, 8)),
+            ends_at=timezone.make_aware(datetime(2026, 3, 3, 18)),
+        )
+        client.force_login(coordinator)
+        html = client.get(
+            reverse("ambassadors:planner"),
+            {"case": case.reference, "activity": "consultation", "day": "2026-03-03", "part_of_day": "am"},
+        ).content.decode()
+        assert f'data-interpreter="{gulalai.code}" data-available="no"' in html
+        assert f'id="book-{gulalai.code}"' not in html
+
     def test_an_end_before_the_start_is_explained_and_kept(self, client, coordinator, case):
         client.force_login(coordinator)
         response = client.get(
