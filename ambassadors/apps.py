@@ -7,11 +7,12 @@ class AmbassadorsConfig(AppConfig):
     verbose_name = _("Ambassadors")
 
     def ready(self) -> None:
-        from ambassadors import selectors
+        from ambassadors import gdpr, selectors
         from cases.panels import CasePanel, register_case_panel
         from cases.timeline import EventKind, register, register_families
         from integrapsy import access
         from integrapsy.access import Capability
+        from integrapsy.gdpr import register_eraser, register_subject_provider
         from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 
         register(
@@ -79,3 +80,5 @@ class AmbassadorsConfig(AppConfig):
                 order=20,
             )
         )
+        register_subject_provider("ambassadors", gdpr.subject_data)
+        register_eraser("ambassadors", gdpr.erase)

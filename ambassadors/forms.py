@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ambassadors import planner
 from ambassadors.models import (
     MAX_CONTACT_MINUTES,
     Ambassador,
@@ -23,6 +24,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -239,21 +247,39 @@ class PlannerForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"), choices=SupportActivity.choices)
     day = forms.DateField(label=_("Day"), widget=DateInput(), required=False)
     part_of_day = forms.ChoiceField(label=_("Part of the day"), choices=PART_OF_DAY_CHOICES, required=False)
+    starts_at = forms.TimeField(label=_("Start time"), widget=TimeInput(), required=False)
+    ends_at = forms.TimeField(label=_("End time"), widget=TimeInput(), required=False)
+    mode = forms.ChoiceField(
+        label=_("Interpreting mode"), choices=planner.MODE_CHOICES, initial=planner.Mode.ON_SITE, required=False
+    )
+    location = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=Location.objects.none(),
+        required=False,
+        help_text=_("Leave empty to use the person's place."),
+    )
     gender_preference = forms.ChoiceField(
         label=_("The person prefers"), choices=GENDER_PREFERENCE_CHOICES, required=False
     )
 
-    def __init__(self, *args, cases, **kwargs):
+    def __init__(self, *args, cases, locations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].choices = [("", _("No case (a drop-in or a group)"))] + [
             (c.reference, f"{c.person.first_name} {c.person.last_name} — {c.reference}".strip()) for c in cases
         ]
         self.fields["language"].queryset = _languages()
+        self.fields["location"].queryset = locations
 
     def clean(self):
         data = super().clean()
         if not data.get("case") and not data.get("language"):
             self.add_error("language", _("Choose a case or a language."))
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The end must be after the start."))
+        if (start or end) and not data.get("day"):
+            self.add_error("day", _("Choose the day too."))
+        data["mode"] = data.get("mode") or planner.Mode.ON_SITE
         return data
 
 

@@ -380,7 +380,7 @@ def planner(request: HttpRequest) -> HttpResponse:
     """For an activity, who may support it in the person's language: interpreters and ambassadors."""
     access.require(request.user, Capability.PLAN_LANGUAGE_SUPPORT)
     cases = list(selectors.planner_cases(user=request.user))
-    form = PlannerForm(request.GET or None, cases=cases)
+    form = PlannerForm(request.GET or None, cases=cases, locations=_locations(request.user))
     result, assign_role = None, ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -393,12 +393,24 @@ def planner(request: HttpRequest) -> HttpResponse:
             case=case,
             day=data["day"],
             part_of_day=data["part_of_day"],
-            location=case.person.location if case else None,
+            location=data["location"] or (case.person.location if case else None),
             gender_preference=data["gender_preference"],
+            mode=data["mode"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
         )
         result = selectors.plan_support(user=request.user, request=support_request)
         assign_role = _ACTIVITY_ROLE[data["activity"]]
-    return render(request, "ambassadors/planner.html", {"form": form, "result": result, "assign_role": assign_role})
+    return render(
+        request,
+        "ambassadors/planner.html",
+        {
+            "form": form,
+            "result": result,
+            "assign_role": assign_role,
+            "may_book_interpreter": access.can(request.user, Capability.REQUEST_BOOKINGS),
+        },
+    )
 
 
 # The assignment role the planner proposes for each activity.

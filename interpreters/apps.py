@@ -10,8 +10,9 @@ class InterpretersConfig(AppConfig):
         from cases.panels import CasePanel, register_case_panel
         from cases.timeline import EventKind, register, register_families
         from integrapsy.access import Capability
+        from integrapsy.gdpr import register_eraser, register_subject_provider
         from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
-        from interpreters import panels
+        from interpreters import gdpr, panels
 
         register(
             {
@@ -58,3 +59,5 @@ class InterpretersConfig(AppConfig):
             ),
         )
         register_case_panel(CasePanel("interpreters/_case_bookings.html", panels.case_bookings, order=20))
+        register_subject_provider("interpreters", gdpr.subject_data)
+        register_eraser("interpreters", gdpr.erase)

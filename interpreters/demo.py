@@ -7,10 +7,10 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import Case, Person
+from cases.models import Case
 from integrapsy.accounts.demo import SETIS, TEAM_BE, TEAM_FR
 from integrapsy.accounts.models import Country, Membership, Organisation, Role, Team, User
-from integrapsy.directory.models import Language, Location
+from integrapsy.directory.models import Language
 from interpreters import services
 from interpreters.models import (
     BookingStatus,
@@ -105,13 +105,14 @@ INTERPRETERS = [
     ("int_ilir", "Ilir", "Krasniqi", Gender.MALE, OTHER_SERVICE, [("sqi", "")], "sp", [TEAM_FR]),
 ]
 
-# first name, last name, sex, main language (code, variety), place
-PERSONS = [
-    ("Hewan", "Tesfalem", "F", ("tir", ""), "CAES Croisilles"),
-    ("Abakar", "Mahamat", "M", ("ara", "Sudanese"), "CADA Arras"),
-    ("Zarmina", "Nazari", "F", ("prs", ""), "HUDA Lille — Fives"),
-    ("Karwan", "Rasul", "M", ("ckb", ""), "Espace d'accueil citoyen Calais"),
-]
+# The persons come from cases/demo.py (which runs first): each key names one person's open case
+# in Hauts-de-France, found by the person's name.
+PERSONS = {
+    "hewan": ("Hewan", "Kidane"),  # Tigrinya: the long continuity history with Yonas Haile
+    "ahmad": ("Ahmad Shah", "Noori"),  # Dari
+    "yonas": ("Yonas", "Tesfamariam"),  # Tigrinya
+    "rebwar": ("Rebwar", "Aziz"),  # Kurdish Sorani
+}
 
 
 def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:
@@ -172,35 +173,37 @@ def _interpreters(stdout) -> dict[str, Interpreter]:
     return out
 
 
-def _cases(coordinator: User) -> dict[str, Case]:
+def _cases(stdout) -> dict[str, Case]:
+    """The open cases of the demo persons of cases/demo.py, by key; missing ones are left out."""
     team = Team.objects.get(name=TEAM_FR)
-    languages = {(lang.code, lang.variety): lang for lang in Language.objects.all()}
-    places = {p.name: p for p in Location.objects.filter(team=team)}
     out = {}
-    for first, last, sex, lang, place in PERSONS:
-        person = Person.objects.filter(first_name=first, last_name=last).first()
-        if person is None:
-            person = case_services.person_create(
-                actor=coordinator,
-                first_name=first,
-                last_name=last,
-                sex=sex,
-                nationality="",
-                location=places.get(place),
-                languages=[languages[lang]],
-                main_language=languages[lang],
-            )
-        case = person.cases.exclude(status=Case.Status.CLOSED).filter(team=team).first()
+    for key, (first, last) in PERSONS.items():
+        case = (
+            Case.objects.filter(team=team, person__first_name=first, person__last_name=last)
+            .exclude(status=Case.Status.CLOSED)
+            .select_related("person__location", "team")
+            .order_by("opened_on", "id")
+            .first()
+        )
         if case is None:
-            case = case_services.case_open(
-                person=person,
-                team=team,
-                actor=coordinator,
-                opened_on=timezone.localdate() - timedelta(days=200),
-                main_language=languages[lang],
-            )
-        out[first] = case
+            stdout.write(f"  interpreters: no open case for {first} {last} (run the cases demo first)")
+            continue
+        out[key] = case
     return out
+
+
+def _during(case: Case, count: int, hour: int) -> list[datetime]:
+    """``count`` weekdays spread between the case's opening and yesterday, at ``hour``."""
+    today = timezone.localdate()
+    span = max((today - case.opened_on).days, count + 1)
+    step = max(span // (count + 1), 1)
+    days: list = []
+    for i in range(1, count + 1):
+        day = case.opened_on + timedelta(days=step * i)
+        while day.weekday() >= 5 or (days and day <= days[-1]):
+            day += timedelta(days=1)
+        days.append(day)
+    return [timezone.make_aware(datetime.combine(min(day, today - timedelta(days=1)), time(hour))) for day in days]
 
 
 def _past_booking(*, case, interpreter, language, start, minutes, actor, status=BookingStatus.COMPLETED, **extra):
@@ -248,7 +251,9 @@ def _past_booking(*, case, interpreter, language, start, minutes, actor, status=
 
 
 def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Case]) -> None:
-    hewan = cases["Hewan"]
+    if len(cases) < len(PERSONS):
+        return
+    hewan, ahmad, yonas_t, rebwar = cases["hewan"], cases["ahmad"], cases["yonas"], cases["rebwar"]
     if InterpreterBooking.objects.filter(case=hewan).exists():
         stdout.write("  interpreters: demo bookings already there")
         return
@@ -256,14 +261,17 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
     psychologist = User.objects.get(username="psychologist")
     lang = {(x.code, x.variety): x for x in Language.objects.all()}
     yonas, selam, dawit = interpreters["interpreter"], interpreters["int_selam"], interpreters["int_dawit"]
+    parwin = interpreters["int_parwin"]
 
-    # Hewan's long history with Yonas: the matching puts him first next time.
-    for months_ago, minutes in ((6, 55), (5, 60), (4, 50), (3, 45), (2, 60), (1, 50)):
+    # Hewan's long history with Yonas (six consultations since her case opened, and once with
+    # Selam): the matching puts him first next time.
+    visits = _during(hewan, 7, 10)
+    for start, minutes in zip(visits[1:], (55, 60, 50, 45, 60, 50), strict=True):
         _past_booking(
             case=hewan,
             interpreter=yonas,
             language=lang[("tir", "")],
-            start=_at(-30 * months_ago, 10),
+            start=start,
             minutes=minutes,
             actor=psychologist,
         )
@@ -271,28 +279,23 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
         case=hewan,
         interpreter=selam,
         language=lang[("tir", "")],
-        start=_at(-75, 14),
+        start=visits[0].replace(hour=14),
         minutes=40,
         actor=psychologist,
     )
+    # Ahmad Shah did not come once, then came.
+    missed, came = _during(ahmad, 2, 9)
     _past_booking(
-        case=cases["Abakar"],
-        interpreter=interpreters["int_abdel"],
-        language=lang[("ara", "Sudanese")],
-        start=_at(-12, 9),
+        case=ahmad,
+        interpreter=parwin,
+        language=lang[("prs", "")],
+        start=missed,
         minutes=0,
         actor=coordinator,
         status=BookingStatus.NO_SHOW,
         no_show_party=NoShowParty.PERSON,
     )
-    _past_booking(
-        case=cases["Abakar"],
-        interpreter=interpreters["int_abdel"],
-        language=lang[("ara", "Sudanese")],
-        start=_at(-5, 9),
-        minutes=65,
-        actor=coordinator,
-    )
+    _past_booking(case=ahmad, interpreter=parwin, language=lang[("prs", "")], start=came, minutes=65, actor=coordinator)
 
     # Confirmed: Hewan, Tigrinya, in two days, with Yonas (who accepted in the app).
     booking = services.booking_request(
@@ -326,12 +329,12 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
     )
     services.booking_offer(booking=booking, interpreter=yonas, actor=coordinator)
 
-    # Requested, not yet matched: Sudanese Arabic, by phone.
+    # Requested, not yet matched: Dari, by phone, a man.
     services.booking_request(
         actor=coordinator,
-        team=cases["Abakar"].team,
-        case=cases["Abakar"],
-        language=lang[("ara", "Sudanese")],
+        team=ahmad.team,
+        case=ahmad,
+        language=lang[("prs", "")],
         mode=Mode.PHONE,
         starts_at=_at(4, 14),
         ends_at=_at(4, 15),
@@ -341,31 +344,31 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
     # Requested at short notice for a rare language (Kurdish Sorani).
     services.booking_request(
         actor=coordinator,
-        team=cases["Karwan"].team,
-        case=cases["Karwan"],
+        team=rebwar.team,
+        case=rebwar,
         serves_kind=ServesKind.PERMANENCE,
         language=lang[("ckb", "")],
         mode=Mode.ON_SITE,
-        location=cases["Karwan"].person.location,
+        location=rebwar.person.location,
         starts_at=_at(1, 15),
         ends_at=_at(1, 16),
         briefing="Permanence à l'espace d'accueil.",
     )
     # Cancelled in time, and cancelled late (billable).
     soon = (timezone.now() + timedelta(hours=20)).replace(minute=0, second=0, microsecond=0)
-    for start, late in ((_at(6, 11), False), (soon, True)):
+    for start, late in ((_at(3, 11), False), (soon, True)):
         booking = services.booking_request(
             actor=psychologist,
-            team=cases["Zarmina"].team,
-            case=cases["Zarmina"],
-            language=lang[("prs", "")],
+            team=yonas_t.team,
+            case=yonas_t,
+            language=lang[("tir", "")],
             mode=Mode.VIDEO,
             starts_at=start,
             ends_at=start + timedelta(hours=1),
             gender_preference="F",
             briefing="Entretien par visio.",
         )
-        services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreters["int_parwin"])
+        services.booking_confirm(booking=booking, actor=coordinator, interpreter=selam)
         services.booking_cancel(
             booking=booking,
             actor=psychologist,
@@ -377,6 +380,4 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
 
 def seed(*, stdout) -> None:
     interpreters = _interpreters(stdout)
-    coordinator = User.objects.get(username="coordinator")
-    cases = _cases(coordinator)
-    _bookings(stdout, interpreters, cases)
+    _bookings(stdout, interpreters, _cases(stdout))

@@ -186,3 +186,28 @@ class TimesheetForm(forms.Form):
 def default_booking_initial() -> dict:
     tomorrow = timezone.localdate() + timedelta(days=3)
     return {"day": tomorrow, "same_as_before": True, "mode": Mode.ON_SITE}
+
+
+class BookingPrefillForm(forms.Form):
+    """What another page (the language-support planner) may fill in through the request form's address."""
+
+    language = forms.ModelChoiceField(queryset=Language.objects.none(), required=False)
+    serves_kind = forms.ChoiceField(choices=ServesKind.choices, required=False)
+    mode = forms.ChoiceField(choices=Mode.choices, required=False)
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), required=False)
+    day = forms.DateField(required=False)
+    starts_at = forms.TimeField(required=False)
+    ends_at = forms.TimeField(required=False)
+    gender_preference = forms.ChoiceField(choices=GenderPreference.choices, required=False)
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].queryset = Language.objects.filter(is_active=True)
+        self.fields["location"].queryset = locations
+
+
+def booking_prefill(query, *, locations) -> dict:
+    """The values of ``query`` that are valid for the request form; anything else is left out."""
+    form = BookingPrefillForm(query, locations=locations)
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from integrapsy import access
 from integrapsy.accounts.models import User
+from integrapsy.directory.models import Language, Location
 from interpreters.models import (
     HOLDING_STATUSES,
     BookingStatus,
@@ -23,6 +24,7 @@ from interpreters.models import (
     Mode,
     Unavailability,
 )
+from interpreters.services import blocked_range
 
 LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "team")
 
@@ -97,6 +99,8 @@ class Suggestion:
     # Why the interpreter cannot take it now (busy, unavailable, not wanted, other mode).
     blockers: list[str] = field(default_factory=list)
     times_before: int = 0
+    # Bookings the interpreter already holds in the week of the time wanted.
+    load: int = 0
 
     @property
     def available(self) -> bool:
@@ -107,9 +111,8 @@ def _short_time(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "TIME_FORMAT")
 
 
-def _language_fit(booking: InterpreterBooking, languages) -> tuple[int, str]:
-    """Points and reason for the interpreter's best language for the booking."""
-    wanted = booking.language
+def _language_fit(wanted: Language, languages) -> tuple[int, str]:
+    """Points and reason for the interpreter's best language for the one wanted."""
     same_code = [lang for lang in languages if lang.code == wanted.code]
     if any(lang.pk == wanted.pk for lang in same_code):
         return 40, _("Interprets %(language)s") % {"language": wanted.name}
@@ -128,14 +131,99 @@ def _language_fit(booking: InterpreterBooking, languages) -> tuple[int, str]:
     }
 
 
+@dataclass(frozen=True)
+class MatchNeed:
+    """What an interpreter is wanted for: a booking's terms, or a plan not booked yet.
+
+    Without a time (``starts_at`` is None) nobody is checked for being busy or away.
+    """
+
+    language: Language
+    mode: str
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: Location | None = None
+    gender_preference: str = ""
+    person_id: int | None = None
+    same_as_before: bool = False
+    booking_id: int | None = None  # the booking being matched: not its own history nor its own clash
+    excluded: frozenset[int] = frozenset()
+    declined: frozenset[int] = frozenset()
+
+    @property
+    def blocked(self) -> tuple[datetime, datetime] | None:
+        if self.starts_at is None or self.ends_at is None:
+            return None
+        return blocked_range(mode=self.mode, starts_at=self.starts_at, ends_at=self.ends_at)
+
+    @property
+    def week(self) -> tuple[datetime, datetime]:
+        """The week the load is counted in: the one of the time wanted, or the coming seven days."""
+        if self.starts_at is None:
+            start = timezone.now()
+            return start, start + timedelta(days=7)
+        day = timezone.localtime(self.starts_at).date()
+        monday = day - timedelta(days=day.weekday())
+        tz = timezone.get_current_timezone()
+        first = datetime.combine(monday, time.min, tzinfo=tz)
+        return first, first + timedelta(days=7)
+
+
 def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
     """Interpreters of the booking's language, best first, each with the reasons of its rank.
 
     Available interpreters come first. A fixed number of queries, whatever the number of
     interpreters.
     """
+    need = MatchNeed(
+        language=booking.language,
+        mode=booking.mode,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        location=booking.location if booking.location_id else None,
+        gender_preference=booking.gender_preference,
+        person_id=booking.case.person_id if booking.case_id else None,
+        same_as_before=booking.same_as_before,
+        booking_id=booking.pk,
+        excluded=frozenset(booking.excluded_interpreters.values_list("pk", flat=True)),
+        declined=frozenset(booking.declined_by.values_list("pk", flat=True)),
+    )
+    return rank_for_need(need)
+
+
+def rank_interpreters(
+    *,
+    user: User,
+    language: Language,
+    mode: str,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    location: Location | None = None,
+    gender_preference: str = "",
+    case: Case | None = None,
+    same_as_before: bool = True,
+) -> list[Suggestion]:
+    """Interpreters for a need not booked yet (the language-support planner), ranked as for a booking."""
+    if not access.can(user, access.Capability.VIEW_BOOKINGS):
+        return []
+    return rank_for_need(
+        MatchNeed(
+            language=language,
+            mode=mode,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=location,
+            gender_preference=gender_preference,
+            person_id=case.person_id if case is not None else None,
+            same_as_before=same_as_before,
+        )
+    )
+
+
+def rank_for_need(need: MatchNeed) -> list[Suggestion]:
+    """The one ranking of interpreters: language fit, continuity, gender, place, then who is free."""
     interpreters = list(
-        Interpreter.objects.filter(is_active=True, interpreter_languages__language__code=booking.language.code)
+        Interpreter.objects.filter(is_active=True, interpreter_languages__language__code=need.language.code)
         .distinct()
         .select_related("user", "service")
         .prefetch_related(
@@ -144,16 +232,16 @@ def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
         )
     )
     ids = [i.pk for i in interpreters]
-    person_id = booking.case.person_id if booking.case_id else None
+    person_id = need.person_id
 
     history: dict[int, tuple[int, datetime]] = {}
-    excluded = set(booking.excluded_interpreters.values_list("pk", flat=True))
+    excluded = set(need.excluded)
     if person_id is not None:
         earlier = (
             InterpreterBooking.objects.filter(
                 case__person_id=person_id, status=BookingStatus.COMPLETED, interpreter_id__in=ids
             )
-            .exclude(pk=booking.pk)
+            .exclude(pk=need.booking_id)
             .values("interpreter_id")
             .annotate(n=Count("id"), last=Max("starts_at"))
         )
@@ -164,29 +252,46 @@ def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
                 interpreterbooking__case__person_id=person_id
             ).values_list("interpreter_id", flat=True)
         )
-    declined = set(booking.declined_by.values_list("pk", flat=True))
+    declined = set(need.declined)
     busy: dict[int, list[tuple[datetime, datetime]]] = {}
-    for interpreter_id, start, end in (
+    away: dict[int, datetime] = {}
+    blocked = need.blocked
+    if blocked is not None:
+        blocked_from, blocked_until = blocked
+        for interpreter_id, start, end in (
+            InterpreterBooking.objects.filter(
+                interpreter_id__in=ids,
+                status__in=HOLDING_STATUSES,
+                blocked_from__lt=blocked_until,
+                blocked_until__gt=blocked_from,
+            )
+            .exclude(pk=need.booking_id)
+            .values_list("interpreter_id", "starts_at", "ends_at")
+        ):
+            busy.setdefault(interpreter_id, []).append((start, end))
+        for interpreter_id, end in Unavailability.objects.filter(
+            interpreter_id__in=ids, starts_at__lt=blocked_until, ends_at__gt=blocked_from
+        ).values_list("interpreter_id", "ends_at"):
+            away[interpreter_id] = max(end, away.get(interpreter_id, end))
+    week_start, week_end = need.week
+    load = dict(
         InterpreterBooking.objects.filter(
             interpreter_id__in=ids,
             status__in=HOLDING_STATUSES,
-            blocked_from__lt=booking.blocked_until,
-            blocked_until__gt=booking.blocked_from,
+            starts_at__gte=week_start,
+            starts_at__lt=week_end,
         )
-        .exclude(pk=booking.pk)
-        .values_list("interpreter_id", "starts_at", "ends_at")
-    ):
-        busy.setdefault(interpreter_id, []).append((start, end))
-    away: dict[int, datetime] = {}
-    for interpreter_id, end in Unavailability.objects.filter(
-        interpreter_id__in=ids, starts_at__lt=booking.blocked_until, ends_at__gt=booking.blocked_from
-    ).values_list("interpreter_id", "ends_at"):
-        away[interpreter_id] = max(end, away.get(interpreter_id, end))
+        .exclude(pk=need.booking_id)
+        .values("interpreter_id")
+        .annotate(n=Count("id"))
+        .values_list("interpreter_id", "n")
+    )
+    mode_label = str(Mode(need.mode).label).lower() if need.mode in Mode.values else need.mode
 
     suggestions = []
     for interpreter in interpreters:
-        s = Suggestion(interpreter=interpreter)
-        points, reason = _language_fit(booking, [il.language for il in interpreter.interpreter_languages.all()])
+        s = Suggestion(interpreter=interpreter, load=load.get(interpreter.pk, 0))
+        points, reason = _language_fit(need.language, [il.language for il in interpreter.interpreter_languages.all()])
         s.score += points
         s.reasons.append(reason)
         n, last = history.get(interpreter.pk, (0, None))
@@ -197,18 +302,18 @@ def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
                 _("Has interpreted for this person %(n)s time(s), last on %(day)s")
                 % {"n": n, "day": date_format(timezone.localtime(last), "SHORT_DATE_FORMAT")}
             )
-            if booking.same_as_before:
+            if need.same_as_before:
                 s.score += 50
                 s.reasons.append(_("The same interpreter as before was asked for"))
-        if booking.gender_preference:
-            if interpreter.gender == booking.gender_preference:
+        if need.gender_preference:
+            if interpreter.gender == need.gender_preference:
                 s.score += 20
                 s.reasons.append(_("Gender as requested"))
             else:
                 s.score -= 40
                 s.reasons.append(_("Not the gender requested"))
-        if booking.mode == Mode.ON_SITE and booking.location_id:
-            if any(t.pk == booking.location.team_id for t in interpreter.territories.all()):
+        if need.mode == Mode.ON_SITE and need.location is not None:
+            if any(t.pk == need.location.team_id for t in interpreter.territories.all()):
                 s.score += 10
                 s.reasons.append(_("Comes on site in this area"))
             else:
@@ -217,8 +322,8 @@ def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
         if interpreter.pk in declined:
             s.score -= 30
             s.reasons.append(_("Declined this request earlier"))
-        if not interpreter.offers(booking.mode):
-            s.blockers.append(_("Does not work %(mode)s") % {"mode": str(booking.get_mode_display()).lower()})
+        if not interpreter.offers(need.mode):
+            s.blockers.append(_("Does not work %(mode)s") % {"mode": mode_label})
         if interpreter.pk in excluded:
             s.blockers.append(_("The person does not want this interpreter"))
         for start, end in busy.get(interpreter.pk, []):

@@ -30,6 +30,7 @@ from interpreters.forms import (
     NoShowForm,
     TimesheetForm,
     UnavailabilityForm,
+    booking_prefill,
     default_booking_initial,
 )
 from interpreters.models import BookingStatus
@@ -92,6 +93,9 @@ def booking_new(request: HttpRequest) -> HttpResponse:
             initial["team"] = case.team
         if case.person.location_id:
             initial["location"] = case.person.location_id
+    if request.method == "GET":
+        # The planner (and any page) may fill in the rest through the address; bad values are ignored.
+        initial.update(booking_prefill(request.GET, locations=locations))
     form = BookingRequestForm(request.POST or None, teams=teams, locations=locations, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -15,6 +15,7 @@ from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.directory.models import Location
 from integrapsy.tests.axe import assert_accessible
 from integrapsy.tests.browser import PHONE, login, logout
+from interpreters.tests.factories import InterpreterFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +41,14 @@ def setting(db):
         availability=["tue_am", "thu_am"],
     )
     farid.territories.add(lens)
-    return case, farid
+    gulalai = InterpreterFactory(
+        username="gulalai", first_name="Gulalai", last_name="Wardak", gender="F", languages=[pashto], territories=[team]
+    )
+    return case, farid, gulalai
 
 
 def test_coordinator_plans_a_pashto_consultation_and_the_ambassador_logs_a_visit(page: Page, live_server, setting):
-    case, farid = setting
+    case, farid, gulalai = setting
     base = live_server.url
 
     # The coordinator opens the planner for a Pashto consultation.
@@ -57,8 +61,11 @@ def test_coordinator_plans_a_pashto_consultation_and_the_ambassador_logs_a_visit
     page.locator("#id_part_of_day").select_option("am")
     page.locator("#planner-submit").click()
     expect(page.locator("#planner-rule")).to_have_attribute("data-requirement", "either")
-    # Side by side: the interpreters' column (empty until it is connected) and the ambassadors'.
-    expect(page.locator("#planner-interpreters")).to_be_visible()
+    # Side by side: the interpreters' column and the ambassadors'.
+    interpreter = page.locator(f"#planner-interpreters [data-interpreter='{gulalai.code}']")
+    expect(interpreter).to_contain_text("Gulalai Wardak")
+    expect(interpreter).to_have_attribute("data-available", "yes")
+    expect(page.locator(f"#book-{gulalai.code}")).to_have_attribute("href", re.compile(rf"case={case.reference}"))
     ambassadors = page.locator("#planner-ambassadors")
     expect(ambassadors.locator(f"[data-ambassador='{farid.code}']")).to_contain_text("Farid Stanekzai")
     assert_accessible(page)

@@ -1,9 +1,11 @@
 """The language-support planner: its rules, its two sides, and the team's rules page."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from urllib.parse import parse_qsl
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ambassadors import planner
 from ambassadors.models import LanguageSupportRule, Requirement, SupportActivity
@@ -12,6 +14,8 @@ from cases.models import PersonLanguage
 from cases.tests.factories import CaseFactory, PersonFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.directory.models import Location
+from interpreters.tests.factories import BookingFactory, InterpreterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +52,11 @@ def farid(team, pashto):
     )
 
 
+@pytest.fixture
+def gulalai(pashto):
+    return InterpreterFactory(username="gulalai", first_name="Gulalai", gender="F", languages=[pashto])
+
+
 class TestRules:
     @pytest.mark.parametrize(
         ("activity", "required"),
@@ -82,16 +91,101 @@ class TestRules:
         assert planner.slot_of(date(2026, 3, 8), "pm") == ""  # Sunday: no availability slot
         assert planner.slot_of(None, "am") == ""
 
-    def test_the_interpreters_side_is_empty_with_a_note_until_it_is_connected(self, team, pashto):
+    def test_the_time_window(self, team, pashto):
+        def window(**kw):
+            start, end = planner.SupportRequest(team=team, activity="consultation", language=pashto, **kw).window
+            return timezone.localtime(start).strftime("%H:%M"), timezone.localtime(end).strftime("%H:%M")
+
+        day = date(2026, 3, 3)
+        assert window(day=day, part_of_day="am") == ("09:00", "12:30")
+        assert window(day=day, part_of_day="pm") == ("13:30", "17:00")
+        assert window(day=day) == ("09:00", "17:00")
+        assert window(day=day, starts_at=time(10, 15)) == ("10:15", "11:15")
+        assert window(day=day, starts_at=time(14), ends_at=time(15, 30)) == ("14:00", "15:30")
+        assert planner.SupportRequest(team=team, activity="consultation", language=pashto).window is None
+        # A start time alone places the request in the ambassadors' half-days too.
+        assert planner.SupportRequest(
+            team=team, activity="consultation", language=pashto, day=day, starts_at=time(14)
+        ).slot == ("tue_pm")
+
+
+class TestInterpreterSide:
+    def test_it_ranks_the_interpreters_with_the_interpreters_matching(self, team, coordinator, case, pashto, gulalai):
+        InterpreterFactory(username="tigrinya-only", languages=[language("tir", name="Tigrinya")])
         side = planner.interpreter_suggestions(
-            planner.SupportRequest(team=team, activity="consultation", language=pashto), user=None
+            planner.SupportRequest(
+                team=team,
+                activity="consultation",
+                language=None,
+                case=case,
+                day=date(2026, 3, 3),
+                part_of_day="am",
+                gender_preference="F",
+            ),
+            user=coordinator,
+        )
+        assert [s.interpreter for s in side.suggestions] == [gulalai]
+        best = side.suggestions[0]
+        assert best.available and best.times_before == 0
+        assert best.score == 40 + 20 and len(best.reasons) == 2  # the language, then the gender as requested
+        assert "language=" in side.booking_query and f"case={case.reference}" in side.booking_query
+        assert not side.note
+
+    def test_the_continuity_with_the_person_comes_first(self, team, coordinator, case, pashto, gulalai):
+        known = InterpreterFactory(username="known", first_name="Known", languages=[pashto])
+        start = timezone.now() - timedelta(days=20)
+        BookingFactory(
+            team=team,
+            case=case,
+            language=pashto,
+            interpreter=known,
+            status="completed",
+            billable_minutes=60,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+        side = planner.interpreter_suggestions(
+            planner.SupportRequest(team=team, activity="consultation", language=pashto, case=case), user=coordinator
+        )
+        assert [s.interpreter for s in side.suggestions] == [known, gulalai]
+        assert side.suggestions[0].times_before == 1
+        assert side.note  # no day: nobody checked for being free
+
+    def test_without_a_language_there_is_nothing_to_rank(self, team, coordinator, gulalai):
+        side = planner.interpreter_suggestions(
+            planner.SupportRequest(team=team, activity="permanence", language=None), user=coordinator
         )
         assert side.suggestions == [] and side.note
+
+    def test_the_booking_query_carries_the_request_over(self, team, case, pashto):
+        lens = Location.objects.create(name="Lens", kind="diffuse_housing", team=team, city="Lens", country="FR")
+        query = planner.SupportRequest(
+            team=team,
+            activity="permanence",
+            language=pashto,
+            case=case,
+            day=date(2026, 3, 3),
+            starts_at=time(14),
+            location=lens,
+            mode="video",
+            gender_preference="M",
+        ).booking_query()
+        assert dict(parse_qsl(query)) == {
+            "serves_kind": "permanence",
+            "mode": "video",
+            "case": case.reference,
+            "language": str(pashto.pk),
+            "location": str(lens.pk),
+            "day": "2026-03-03",
+            "starts_at": "14:00",
+            "ends_at": "15:00",
+            "gender_preference": "M",
+        }
 
 
 class TestPlannerPage:
     def test_for_a_pashto_consultation_it_shows_the_rule_both_sides_and_the_ambassador(
-        self, client, coordinator, case, farid
+        self, client, coordinator, case, farid, gulalai
     ):
         client.force_login(coordinator)
         response = client.get(
@@ -100,8 +194,19 @@ class TestPlannerPage:
         )
         html = response.content.decode()
         assert 'id="planner-rule" data-requirement="either"' in html
-        assert 'id="planner-interpreters"' in html and 'id="interpreters-note"' in html
-        side = html.split('id="planner-ambassadors"')[1]
+        interpreters, side = html.split('id="planner-interpreters"')[1].split('id="planner-ambassadors"')
+        assert f'data-interpreter="{gulalai.code}"' in interpreters and 'id="interpreters-note"' not in interpreters
+        booking_link = interpreters.split(f'id="book-{gulalai.code}" href="')[1].split('"')[0]
+        assert booking_link.startswith(reverse("interpreters:booking_new") + "?")
+        assert dict(parse_qsl(booking_link.split("?")[1].replace("&amp;", "&"))) == {
+            "serves_kind": "consultation",
+            "mode": "on_site",
+            "case": case.reference,
+            "language": str(case.main_language.pk),
+            "day": "2026-03-03",
+            "starts_at": "09:00",
+            "ends_at": "12:30",
+        }
         assert f'data-ambassador="{farid.code}"' in side
         assert f'id="assign-{farid.code}"' in side
         assert f"/cases/{case.reference}/ambassadors/?ambassador={farid.code}&amp;role=language_support" in side
@@ -134,6 +239,52 @@ class TestPlannerPage:
         response = client.get(reverse("ambassadors:planner"), {"case": other.reference, "activity": "consultation"})
         assert "case" in response.context["form"].errors
 
+    def test_the_booking_link_opens_the_prefilled_request_form(self, client, coordinator, case, gulalai):
+        client.force_login(coordinator)
+        html = client.get(
+            reverse("ambassadors:planner"),
+            {"case": case.reference, "activity": "consultation", "day": "2026-03-03", "starts_at": "10:00"},
+        ).content.decode()
+        link = html.split(f'id="book-{gulalai.code}" href="')[1].split('"')[0].replace("&amp;", "&")
+        form = client.get(link).context["form"]
+        assert form.initial["case"] == case.reference and form.initial["language"] == case.main_language
+        assert (str(form.initial["day"]), str(form.initial["starts_at"]), str(form.initial["ends_at"])) == (
+            "2026-03-03",
+            "10:00:00",
+            "11:00:00",
+        )
+
+    def test_an_interpreter_who_is_not_free_is_shown_without_a_booking_link(self, client, coordinator, case, gulalai):
+        from interpreters.models import Unavailability
+
+        Unavailability.objects.create(
+            interpreter=gulalai,
+            starts_at=timezone.make_aware(datetime(2026, 3, 3, 8)),
+            ends_at=timezone.make_aware(datetime(2026, 3, 3, 18)),
+        )
+        client.force_login(coordinator)
+        html = client.get(
+            reverse("ambassadors:planner"),
+            {"case": case.reference, "activity": "consultation", "day": "2026-03-03", "part_of_day": "am"},
+        ).content.decode()
+        assert f'data-interpreter="{gulalai.code}" data-available="no"' in html
+        assert f'id="book-{gulalai.code}"' not in html
+
+    def test_an_end_before_the_start_is_explained_and_kept(self, client, coordinator, case):
+        client.force_login(coordinator)
+        response = client.get(
+            reverse("ambassadors:planner"),
+            {
+                "case": case.reference,
+                "activity": "consultation",
+                "day": "2026-03-03",
+                "starts_at": "11:00",
+                "ends_at": "10:00",
+            },
+        )
+        assert "ends_at" in response.context["form"].errors and response.context["result"] is None
+        assert 'value="11:00"' in response.content.decode()
+
     def test_it_keeps_a_fixed_number_of_queries(self, client, team, coordinator, case, pashto):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -147,11 +298,27 @@ class TestPlannerPage:
                 assert client.get(reverse("ambassadors:planner"), params).status_code == 200
             return len(ctx.captured_queries)
 
+        InterpreterFactory(username="first-pashto", languages=[pashto], territories=[team])
         count()
         one = count()
-        for _ in range(29):
+        start = timezone.make_aware(datetime(2026, 3, 3, 10))
+        for i in range(29):
             AssignmentFactory(ambassador=AmbassadorFactory(team=team, speaks=[(pashto, "native")]))
             CaseFactory(team=team)
+            interpreter = InterpreterFactory(username=f"pashto{i}", languages=[pashto], territories=[team])
+            # Each with a history with the person, a booking that day and one that week.
+            for offset, status in ((-30 - i, "completed"), (0, "confirmed"), (2, "confirmed")):
+                moment = start + timedelta(days=offset)
+                BookingFactory(
+                    team=team,
+                    case=case,
+                    language=pashto,
+                    interpreter=interpreter,
+                    status=status,
+                    billable_minutes=60,
+                    starts_at=moment + timedelta(minutes=i),
+                    ends_at=moment + timedelta(minutes=i + 30),
+                )
         assert count() == one
 
 

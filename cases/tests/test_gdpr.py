@@ -133,3 +133,115 @@ def test_staff_categories_list_every_role(client, admin):
         Role.SOCIAL_WORKER.label,
         Role.ADMIN.label,
     }
+
+
+# --- The clinical records of the cases ----------------------------------------------------
+
+SECRETS = {
+    "consultation": "Saba raconte le passage en mer",
+    "next_steps": "Revoir Saba dans quinze jours",
+    "addendum": "Complément: Saba dort mieux",
+    "helper": "Madame Ghebremeskel voisine",
+    "orientation": "Orientation de Saba vers le CMP",
+    "sent": "Courrier pour Saba au CMP",
+    "outcome": "Saba a vu le psychiatre",
+    "flag": "Saba évoque des idées noires",
+    "factors": "Saba: facteurs de protection, sa soeur",
+    "actions": "Plan de sécurité rédigé avec Saba",
+    "plan": "Appeler la soeur de Saba",
+    "permanence": "Saba vient avec son fils",
+}
+
+
+@pytest.fixture
+def clinical(team):
+    from cases.models import ConsultationAddendum, OrientationOutcome, RiskFlag, SafetyPlan
+    from cases.tests.factories_clinical import ConsultationFactory, PermanenceBookingFactory, RiskAssessmentFactory
+    from cases.tests.factories_screenings import (
+        ActivitySessionFactory,
+        EnrolmentFactory,
+        OrientationFactory,
+        ScreeningFactory,
+    )
+
+    coordinator = make_user_with_role(Role.COORDINATOR, team=team)
+    psychologist = make_user_with_role(Role.PSYCHOLOGIST, team=team)
+    case = CaseFactory(team=team, person=PersonFactory(first_name="Saba", last_name="Ghebremeskel"))
+    consultation = ConsultationFactory(
+        case=case, psychologist=psychologist, notes=SECRETS["consultation"], next_steps=SECRETS["next_steps"]
+    )
+    ConsultationAddendum.objects.create(consultation=consultation, author=psychologist, text=SECRETS["addendum"])
+    ScreeningFactory(case=case, administered_by=psychologist, helper_kind="other", helper_name=SECRETS["helper"])
+    orientation = OrientationFactory(case=case, reason=SECRETS["orientation"], what_was_sent=SECRETS["sent"])
+    OrientationOutcome.objects.create(
+        orientation=orientation, status="appointment_set", on=timezone.localdate(), note=SECRETS["outcome"]
+    )
+    flag = RiskFlag.objects.create(case=case, source="consultation", reason=SECRETS["flag"], raised_at=timezone.now())
+    assessment = RiskAssessmentFactory(
+        case=case, flag=flag, level="moderate", factors=SECRETS["factors"], actions_taken=SECRETS["actions"]
+    )
+    SafetyPlan.objects.create(assessment=assessment, people_to_ask=SECRETS["plan"])
+    PermanenceBookingFactory(case=case, person=case.person, note=SECRETS["permanence"], session__team=team)
+    enrolment = EnrolmentFactory(
+        case=case, activity__team=team, activity__title="Atelier photo", enrolled_at=timezone.now()
+    )
+    session = ActivitySessionFactory(activity=enrolment.activity)
+    from cases.models import Attendance
+
+    Attendance.objects.create(session=session, enrolment=enrolment, present=True, recorded_by=coordinator)
+    return case, coordinator
+
+
+def _sections(client, person):
+    data = json.loads(client.get(reverse("cases:gdpr_subject_access_json", args=[person.code])).content)
+    return {s["key"]: " | ".join(f"{r['label']}: {r['value']}" for r in s["rows"]) for s in data["sections"]}
+
+
+def test_subject_access_holds_the_clinical_records(client, admin, clinical):
+    from cases.models import Screening
+
+    case, _ = clinical
+    client.force_login(admin)
+    sections = _sections(client, case.person)
+    assert SECRETS["consultation"] in sections["consultations"]
+    assert SECRETS["next_steps"] in sections["consultations"]
+    assert SECRETS["addendum"] in sections["consultations"]
+    assert Screening.objects.get(case=case).instrument.name in sections["screenings"]
+    assert "mild" in sections["screenings"] and " 8" in sections["screenings"]
+    assert "1=1" in sections["screenings"] and SECRETS["helper"] in sections["screenings"]
+    assert SECRETS["orientation"] in sections["orientations"] and SECRETS["outcome"] in sections["orientations"]
+    assert "Cabinet de psychologie" in sections["orientations"]
+    for text in ("flag", "factors", "actions", "plan"):
+        assert SECRETS[text] in sections["risk"], text
+    assert SECRETS["permanence"] in sections["permanences"] and "CAES Croisilles" in sections["permanences"]
+    assert sections["activities"].count("Atelier photo") == 2  # the enrolment and one session attended
+    html = client.get(reverse("cases:gdpr_subject_access", args=[case.person.code])).content.decode()
+    assert SECRETS["addendum"] in html and SECRETS["plan"] in html
+
+
+def test_erasure_leaves_no_clinical_free_text_but_keeps_what_is_counted(client, admin, clinical):
+    from cases.models import Consultation, Enrolment, PermanenceBooking, RiskAssessment, Screening
+    from integrapsy.tests.erasure import rows_containing
+
+    case, coordinator = clinical
+    services.case_close(case=case, actor=coordinator, reason="Saba est partie à Lyon")
+    assert len(rows_containing(*SECRETS.values())) >= len(SECRETS)  # the check sees them before
+    client.force_login(admin)
+    response = client.post(
+        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande écrite", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    sections = _sections(client, case.person)
+    exported = " ".join(sections.values())
+    for text in [*SECRETS.values(), "Saba", "Ghebremeskel"]:
+        assert text not in exported, text
+    assert rows_containing(*SECRETS.values(), "Saba", "Ghebremeskel") == []
+    # Dates, kinds, levels and scores stay for the indicators.
+    consultation = Consultation.objects.get(case=case)
+    assert consultation.presenting_problems == ["anxiety"] and consultation.duration_minutes == 45
+    screening = Screening.objects.get(case=case)
+    assert (screening.total, screening.band) == (8, "mild")
+    assert RiskAssessment.objects.get(case=case).level == "moderate"
+    assert PermanenceBooking.objects.filter(case=case).count() == 1
+    assert Enrolment.objects.get(case=case).attendances.count() == 1
+    assert sections["consultations"] and sections["risk"] and sections["activities"]

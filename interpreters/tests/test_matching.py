@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from interpreters import services
 from interpreters.models import BookingStatus, Gender, Mode
-from interpreters.selectors import match_interpreters
+from interpreters.selectors import match_interpreters, rank_interpreters
 from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,100 @@ def test_match_list_query_count_does_not_grow(team, case, tir, place):
         interpreter = InterpreterFactory(username=f"many{i}", territories=[team])
         _history(team, case, interpreter, 1)
     assert _count_queries(booking) == one
+
+
+# --- Ranking for a need not booked yet (the language-support planner) ---------------------
+
+
+def test_a_plan_is_ranked_exactly_like_the_equivalent_booking(team, case, tir, place, coordinator):
+    came = InterpreterFactory(first_name="Yonas", username="yonas", territories=[team])
+    InterpreterFactory(first_name="Abel", username="abel", gender=Gender.FEMALE)
+    InterpreterFactory(first_name="Away", username="away", territories=[team])
+    _history(team, case, came, 2)
+    booking = _booking(
+        team, case, language=tir, mode=Mode.ON_SITE, location=place, gender_preference="M", same_as_before=True
+    )
+    from interpreters.models import Unavailability
+
+    away = Unavailability.objects.create(
+        interpreter=_interpreter("Away"), starts_at=booking.starts_at, ends_at=booking.ends_at
+    )
+    planned = rank_interpreters(
+        user=coordinator,
+        language=tir,
+        mode=Mode.ON_SITE,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        location=place,
+        gender_preference="M",
+        case=case,
+    )
+    booked = match_interpreters(booking=booking)
+    assert [(s.interpreter, s.score, s.reasons, s.blockers) for s in planned] == [
+        (s.interpreter, s.score, s.reasons, s.blockers) for s in booked
+    ]
+    assert _names(planned) == ["Yonas", "Abel", "Away"]
+    assert planned[0].times_before == 2 and not planned[-1].available
+    assert away.interpreter == planned[-1].interpreter
+
+
+def _interpreter(first_name):
+    from interpreters.models import Interpreter
+
+    return Interpreter.objects.get(user__first_name=first_name)
+
+
+def test_without_a_time_nobody_is_checked_for_being_busy(team, tir, coordinator):
+    busy = InterpreterFactory(first_name="Busy", username="busy")
+    start = timezone.now() + timedelta(days=2)
+    BookingFactory(
+        team=team, interpreter=busy, status=BookingStatus.CONFIRMED, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    planned = rank_interpreters(user=coordinator, language=tir, mode=Mode.PHONE)
+    assert planned[0].available
+    assert planned[0].load == 1  # one booking in the coming seven days
+
+
+def test_the_load_counts_the_bookings_held_in_the_week_wanted(team, tir, coordinator):
+    busy = InterpreterFactory(first_name="Busy", username="busy")
+    monday = timezone.localdate() + timedelta(days=14 - timezone.localdate().weekday())
+    for day in (0, 2, 9):  # Monday and Wednesday of that week, and the week after
+        start = timezone.make_aware(timezone.datetime.combine(monday + timedelta(days=day), time(10)))
+        BookingFactory(
+            team=team,
+            interpreter=busy,
+            status=BookingStatus.CONFIRMED,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+    friday = timezone.make_aware(timezone.datetime.combine(monday + timedelta(days=4), time(14)))
+    planned = rank_interpreters(
+        user=coordinator, language=tir, mode=Mode.PHONE, starts_at=friday, ends_at=friday + timedelta(hours=1)
+    )
+    assert planned[0].load == 2 and planned[0].available
+
+
+def test_only_those_who_see_bookings_get_a_ranking(team, tir):
+    from integrapsy.accounts.models import Role
+    from integrapsy.accounts.tests.factories import make_user_with_role
+
+    InterpreterFactory(username="someone")
+    ambassador = make_user_with_role(Role.AMBASSADOR, team=team)
+    assert rank_interpreters(user=ambassador, language=tir, mode=Mode.PHONE) == []
+
+
+def test_the_interpreters_app_does_not_import_the_ambassadors_app():
+    # Sibling apps: the planner (in ambassadors) reads the interpreters' selectors, never the reverse.
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and any(
+            line.lstrip().startswith(("from ambassadors", "import ambassadors"))
+            for line in path.read_text().splitlines()
+        )
+    ]
+    assert offenders == []

@@ -10,7 +10,7 @@ from cases.tests.factories import CaseFactory
 from integrapsy.accounts.tests.factories import TeamFactory
 from interpreters import services
 from interpreters.models import BookingStatus, InterpreterBooking, Mode
-from interpreters.tests.factories import BookingFactory, InterpreterFactory
+from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,46 @@ def test_request_from_the_case_page(client, psychologist, case, tir, place):
             hour=10
         )
     )
+
+
+def test_the_request_form_is_prefilled_from_its_address(client, coordinator, case, tir, place):
+    pashto = LanguageFactory(code="pus", name_fr="Pachto")
+    client.force_login(coordinator)
+    day = (timezone.localdate() + timedelta(days=9)).isoformat()
+    query = {
+        "case": case.reference,
+        "language": pashto.pk,
+        "mode": Mode.ON_SITE,
+        "location": place.pk,
+        "serves_kind": "permanence",
+        "day": day,
+        "starts_at": "09:30",
+        "ends_at": "10:45",
+        "gender_preference": "F",
+    }
+    response = client.get(reverse("interpreters:booking_new"), query)
+    initial = response.context["form"].initial
+    assert initial["case"] == case.reference and initial["language"] == pashto
+    assert (initial["mode"], initial["location"], initial["serves_kind"]) == (Mode.ON_SITE, place, "permanence")
+    assert initial["day"].isoformat() == day
+    assert (initial["starts_at"].isoformat(), initial["ends_at"].isoformat()) == ("09:30:00", "10:45:00")
+    assert initial["gender_preference"] == "F"
+    html = response.content.decode()
+    assert 'name="starts_at" value="09:30"' in html and 'name="ends_at" value="10:45"' in html
+
+
+def test_bad_prefill_values_are_ignored(client, coordinator, case, tir):
+    other_place = LocationFactory(team=TeamFactory(name="Ailleurs"))
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("interpreters:booking_new"),
+        {"case": case.reference, "language": "999999", "mode": "telepathy", "location": other_place.pk, "day": "x"},
+    )
+    assert response.status_code == 200
+    initial = response.context["form"].initial
+    assert initial["mode"] == Mode.ON_SITE  # the default stays
+    assert initial.get("location") != other_place and initial["language"] == case.main_language
+    assert initial["day"] > timezone.localdate()
 
 
 @pytest.mark.parametrize(

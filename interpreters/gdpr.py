@@ -1,0 +1,68 @@
+"""What the interpreters app holds about a person (the bookings of their cases), and how it is erased."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.gdpr import ERASED, export_value
+from cases.models import Person
+from integrapsy.audit.models import AuditEvent
+from integrapsy.gdpr import Section
+from interpreters.models import InterpreterBooking
+
+# The steps whose audit detail carries what someone typed (a reason).
+TYPED_DETAIL_ACTIONS = ("booking.declined", "booking.cancelled")
+
+
+def _bookings(person: Person):
+    return InterpreterBooking.objects.filter(case__person=person)
+
+
+def subject_data(person: Person) -> list[Section]:
+    """The interpreter bookings of the person's cases: when, language, mode, interpreter, status, minutes."""
+    rows = []
+    for b in (
+        _bookings(person)
+        .select_related("case", "language", "interpreter__user", "location")
+        .order_by("starts_at", "id")
+    ):
+        rows.append(
+            {
+                "label": " — ".join(
+                    p
+                    for p in (
+                        f"{export_value(b.starts_at)}–{export_value(b.ends_at)[-5:]}",
+                        b.case.reference,
+                        b.language.name,
+                        str(b.get_mode_display()),
+                    )
+                    if p
+                ),
+                "value": " — ".join(
+                    str(p)
+                    for p in (
+                        b.get_status_display(),
+                        b.get_serves_kind_display(),
+                        b.interpreter.user.get_full_name() if b.interpreter_id else "",
+                        b.location.name if b.location_id else "",
+                        b.location_detail,
+                        f"{b.billable_minutes} min" if b.billable_minutes is not None else "",
+                        b.briefing,
+                        b.cancel_reason,
+                    )
+                    if p
+                ),
+            }
+        )
+    return [Section("interpreter_bookings", _("Interpreter bookings"), rows)]
+
+
+def erase(person: Person) -> int:
+    """Blank the briefings and every typed text of the person's bookings; dates, languages and minutes stay."""
+    bookings = _bookings(person)
+    codes = [str(code) for code in bookings.values_list("code", flat=True)]
+    count = bookings.update(briefing="", location_detail="", cancel_reason="")
+    count += AuditEvent.objects.filter(
+        object_type=InterpreterBooking._meta.label_lower, object_ref__in=codes, action__in=TYPED_DETAIL_ACTIONS
+    ).redact_for_erasure(detail=ERASED)
+    return count

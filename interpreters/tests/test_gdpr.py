@@ -1,0 +1,92 @@
+"""The interpreter bookings in a person's subject-access export, and their erasure."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services as case_services
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.tests.factories import make_user_with_role
+from integrapsy.audit.models import AuditEvent
+from integrapsy.tests.erasure import rows_containing
+from interpreters import services
+from interpreters.models import BookingStatus, InterpreterBooking, Mode
+from interpreters.tests.factories import BookingFactory
+
+pytestmark = pytest.mark.django_db
+
+BRIEFING = "Hewan Tesfalem vient avec son bébé"
+DETAIL = "Bureau de Hewan, deuxième étage"
+CANCEL = "Hewan hospitalisée ce jour"
+DECLINE = "Je connais la famille Tesfalem"
+
+
+@pytest.fixture
+def admin():
+    return make_user_with_role(Role.ADMIN)
+
+
+@pytest.fixture
+def bookings(team, case, interpreter, coordinator, place, tir):
+    past = timezone.now() - timedelta(days=10)
+    done = BookingFactory(
+        team=team,
+        case=case,
+        language=tir,
+        mode=Mode.ON_SITE,
+        location=place,
+        location_detail=DETAIL,
+        briefing=BRIEFING,
+        interpreter=interpreter,
+        status=BookingStatus.COMPLETED,
+        billable_minutes=75,
+        starts_at=past,
+        ends_at=past + timedelta(hours=1),
+    )
+    cancelled = BookingFactory(team=team, case=case, language=tir, briefing=BRIEFING)
+    services.booking_cancel(booking=cancelled, actor=coordinator, reason=CANCEL)
+    declined = BookingFactory(team=team, case=case, language=tir)
+    services.booking_offer(booking=declined, interpreter=interpreter, actor=coordinator)
+    services.booking_decline(booking=declined, actor=interpreter.user, reason=DECLINE)
+    return done, cancelled, declined
+
+
+def _section(client, person) -> str:
+    data = json.loads(client.get(reverse("cases:gdpr_subject_access_json", args=[person.code])).content)
+    (section,) = [s for s in data["sections"] if s["key"] == "interpreter_bookings"]
+    return " | ".join(f"{r['label']}: {r['value']}" for r in section["rows"])
+
+
+def test_the_export_lists_the_bookings_of_the_persons_cases(client, admin, case, bookings):
+    done, cancelled, declined = bookings
+    BookingFactory(team=case.team, briefing="Une autre personne")  # no case: not theirs
+    client.force_login(admin)
+    section = _section(client, case.person)
+    assert section.count(case.reference) == 3
+    assert "Yonas Haile" in section and "75 min" in section
+    assert BRIEFING in section and DETAIL in section and CANCEL in section
+    assert "Une autre personne" not in section
+    assert done.language.name in section
+
+
+def test_erasure_blanks_the_briefing_and_every_typed_text(client, admin, case, coordinator, bookings):
+    done, _cancelled, _declined = bookings
+    assert rows_containing(BRIEFING, DETAIL, CANCEL, DECLINE)  # the check sees them before
+    case_services.case_close(case=case, actor=coordinator, reason="fin du suivi")
+    client.force_login(admin)
+    response = client.post(
+        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande écrite", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    section = _section(client, case.person)
+    for text in (BRIEFING, DETAIL, CANCEL, DECLINE, "Hewan", "Tesfalem"):
+        assert text not in section, text
+    assert rows_containing(BRIEFING, DETAIL, CANCEL, DECLINE, "Hewan", "Tesfalem") == []
+    # What the timesheet and the indicators count stays.
+    done.refresh_from_db()
+    assert (done.status, done.billable_minutes, done.language_id) == (BookingStatus.COMPLETED, 75, done.language_id)
+    assert InterpreterBooking.objects.filter(case=case).count() == 3
+    assert AuditEvent.objects.filter(action="booking.cancelled").exists()
