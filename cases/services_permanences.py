@@ -355,7 +355,7 @@ def booking_attendance_record(
         if not cancel_reason.strip():
             errors["cancel_reason"] = _("Say why the appointment is cancelled.")
     elif session.date > timezone.localdate():
-        errors["status"] = _("SlotAttendance is recorded from the day of the permanence.")
+        errors["status"] = _("Attendance is recorded from the day of the permanence.")
     if errors:
         raise ValidationError(errors)
     booking.status = status
