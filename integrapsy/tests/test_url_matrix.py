@@ -96,6 +96,7 @@ def CODE(key):  # noqa: N802
 
 PSYCHOLOGIST_200 = {"psychologist": 200}
 ACTIVITY_MANAGERS_200 = {"coordinator": 200, "psychologist": 200}
+REPORTERS_200 = {"coordinator": 200, "admin": 200}
 
 
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
@@ -229,7 +230,14 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:activity_enrol": (CODE("activity"), expect(404, **STAFF_200)),
     "cases:activity_session_add": (CODE("activity"), expect(404, **ACTIVITY_MANAGERS_200)),
     "cases:activity_withdraw": (CODE("enrolment"), expect(405)),
-    "cases:activity_attendance": (CODE("session"), expect(404, **STAFF_200)),
+    "cases:activity_attendance": (CODE("activity_session"), expect(404, **STAFF_200)),
+    # Dashboards, funder indicators and exports: coordinators (their teams) and the administrator
+    "reports:dashboard": (None, expect(404, **REPORTERS_200)),
+    "reports:list": (lambda w: {"what": "referrals"}, expect(404, **REPORTERS_200)),
+    "reports:indicators": (None, expect(404, **REPORTERS_200)),
+    "reports:indicators_export": (lambda w: {"fmt": "xlsx"}, expect(404, **REPORTERS_200)),
+    "reports:exports": (None, expect(404, **REPORTERS_200)),
+    "reports:export": (lambda w: {"what": "cases", "fmt": "csv"}, expect(404, **REPORTERS_200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -280,7 +288,7 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:activity_detail": lambda w: {"code": w["other_activity"].code},
     "cases:activity_enrol": lambda w: {"code": w["other_activity"].code},
     "cases:activity_session_add": lambda w: {"code": w["other_activity"].code},
-    "cases:activity_attendance": lambda w: {"code": w["other_session"].code},
+    "cases:activity_attendance": lambda w: {"code": w["other_activity_session"].code},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -375,7 +383,11 @@ def world(role_users):
         "training_session": TrainingSessionFactory(team=team),
         "other_training_session": TrainingSessionFactory(team=other_team),
     }
-    world.update(screenings_world(world))
+    # The activities' sessions keep their own names: "session" is the permanence session.
+    activities = screenings_world(world)
+    activities["activity_session"] = activities.pop("session")
+    activities["other_activity_session"] = activities.pop("other_session")
+    world.update(activities)
     return world
 
 
