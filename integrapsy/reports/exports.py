@@ -31,7 +31,7 @@ from integrapsy.reports.indicators import Indicators
 from integrapsy.reports.periods import Period
 from interpreters.models import InterpreterBooking
 
-CHUNK_SIZE = 500
+CHUNK_SIZE = 200
 PSEUDONYM_LENGTH = 12
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")

@@ -81,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         data = selectors.dashboard(user=request.user, team=team, period=period)
         links = _links(request.user, team, period)
         ctx.update(team=team, period=period, data=data, links=links, **_charts(data, links))
-    status = 200 if form.is_valid() or not form.is_bound else 400
+    status = 200 if form.is_valid() or not teams else 400
     return render(request, "reports/dashboard.html", ctx, status=status)
 
 

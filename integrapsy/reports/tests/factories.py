@@ -22,7 +22,6 @@ from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_w
 from interpreters.models import BookingStatus
 from interpreters.tests.factories import BookingFactory, InterpreterFactory
 
-
 _batches = itertools.count()
 
 
@@ -75,5 +74,3 @@ def populate(team, n: int) -> None:
         OrientationFactory(case=case, resource=resource, proposed_on=today - timedelta(days=5))
         enrolment = EnrolmentFactory(activity=activity, case=case)
         Attendance.objects.create(session=activity_session, enrolment=enrolment, present=bool(i % 3))
-
-
