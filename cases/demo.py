@@ -112,7 +112,7 @@ REASON_SETS = [
     ["depressive_mood", "despair"],
     ["trauma", "anxiety"],
     ["addiction"],
-    ["despair", "suicidal_thoughts"],
+    ["despair", "sleep"],
 ]
 
 # How each person's story goes: referral status, case status (None: no case yet), days ago.

@@ -1,6 +1,7 @@
 """Suggestion order and reasons."""
 
 import pytest
+from django.utils import translation
 
 from ambassadors import selectors
 from ambassadors.models import Assignment
@@ -10,6 +11,14 @@ from cases.tests.factories import CaseFactory, PersonFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.directory.models import Location
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """These tests read the messages: they run in English (the interface defaults to French)."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ambassadors import services
 from ambassadors.models import Assignment, Contact
@@ -12,6 +12,14 @@ from cases.tests.factories import CaseFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """These tests read the messages: they run in English (the interface defaults to French)."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

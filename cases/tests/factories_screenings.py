@@ -143,8 +143,8 @@ def screenings_world(world: dict) -> dict:
         "other_orientation": OrientationFactory(case=other_case),
         "resource": ResourceFactory(),
         "activity": activity,
-        "session": ActivitySessionFactory(activity=activity),
+        "activity_session": ActivitySessionFactory(activity=activity),
         "enrolment": EnrolmentFactory(activity=activity, case=case),
         "other_activity": other_activity,
-        "other_session": ActivitySessionFactory(activity=other_activity),
+        "other_activity_session": ActivitySessionFactory(activity=other_activity),
     }

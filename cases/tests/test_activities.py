@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import services_activities
 from cases.models import ActivitySession, Enrolment, GroupActivity, TimelineEvent
@@ -15,6 +15,14 @@ from cases.tests.factories import CaseFactory
 from cases.tests.factories_screenings import ActivitySessionFactory, EnrolmentFactory, GroupActivityFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """These tests read the messages: they run in English (the interface defaults to French)."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

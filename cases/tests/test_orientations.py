@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import selectors_orientations, services_orientations
 from cases.models import Case, Orientation, OrientationOutcome, OrientationStatus, TimelineEvent
@@ -16,6 +16,14 @@ from cases.tests.factories_screenings import LanguageFactory, OrientationFactory
 from integrapsy.accounts.models import Country, Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.directory.models import Resource
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """These tests read the messages: they run in English (the interface defaults to French)."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

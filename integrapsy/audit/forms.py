@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DateInput(forms.DateInput):
@@ -15,8 +16,8 @@ class AuditSearchForm(forms.Form):
         help_text=_("A case reference (IP-…), a referral reference (OR-…) or a person's code."),
     )
     action = forms.CharField(label=_("Action"), required=False, max_length=60, help_text=_("e.g. case.viewed, export"))
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

@@ -383,11 +383,7 @@ def world(role_users):
         "training_session": TrainingSessionFactory(team=team),
         "other_training_session": TrainingSessionFactory(team=other_team),
     }
-    # The activities' sessions keep their own names: "session" is the permanence session.
-    activities = screenings_world(world)
-    activities["activity_session"] = activities.pop("session")
-    activities["other_activity_session"] = activities.pop("other_session")
-    world.update(activities)
+    world.update(screenings_world(world))
     return world
 
 

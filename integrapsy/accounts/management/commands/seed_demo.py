@@ -5,6 +5,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from integrapsy.accounts.demo import DEMO_USERS
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
             if importlib.util.find_spec(module_name) is None:
                 continue
             module = importlib.import_module(module_name)
-            with transaction.atomic():
+            # Demo people are fictional: notifications their services send go nowhere.
+            with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
                 module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         shown = "integrapsy" if settings.DEMO_PASSWORD == "integrapsy" else "the value of DEMO_PASSWORD"
