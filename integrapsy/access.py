@@ -49,6 +49,9 @@ class Capability(StrEnum):
     FOLLOW_UP_ORIENTATIONS = "follow_up_orientations"
     VIEW_ACTIVITIES = "view_activities"
     MANAGE_ACTIVITIES = "manage_activities"
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_INDICATORS = "view_indicators"
+    EXPORT_LISTS = "export_lists"
 
 
 BOOKING_REQUEST_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST})
@@ -89,6 +92,11 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.FOLLOW_UP_ORIENTATIONS: frozenset({Role.COORDINATOR}),
     Capability.VIEW_ACTIVITIES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
     Capability.MANAGE_ACTIVITIES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
+    # Dashboards, funder indicators and list exports: coordinators for their teams, the
+    # administrator for every team.
+    Capability.VIEW_DASHBOARD: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    Capability.VIEW_INDICATORS: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    Capability.EXPORT_LISTS: frozenset({Role.COORDINATOR, Role.ADMIN}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -440,3 +448,27 @@ def scope_group_activities(user, queryset):
 def activity_teams(user) -> frozenset[int]:
     """Teams for which the user may create and run group activities."""
     return profile(user).team_ids(Role.COORDINATOR, Role.PSYCHOLOGIST)
+
+
+# --- Dashboards, indicators and exports -------------------------------------------------
+
+
+def scope_report_teams(user, queryset):
+    """Teams whose dashboard, indicators and exports the user may see: all for the administrator,
+    the teams they coordinate for a coordinator, none for anybody else."""
+    if has_role(user, Role.ADMIN):
+        return queryset
+    ids = profile(user).team_ids(Role.COORDINATOR)
+    return queryset.filter(pk__in=ids) if ids else queryset.none()
+
+
+def may_report_on(user, team_id: int) -> bool:
+    return has_role(user, Role.ADMIN) or team_id in profile(user).team_ids(Role.COORDINATOR)
+
+
+def scope_report_rows(user, queryset, team_field: str = "team"):
+    """Rows counted or exported for the user: those whose ``team_field`` is one of their report teams."""
+    if has_role(user, Role.ADMIN):
+        return queryset
+    ids = profile(user).team_ids(Role.COORDINATOR)
+    return queryset.filter(**{f"{team_field}__in": ids}) if ids else queryset.none()

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "cases",
     "interpreters",
     "ambassadors",
+    # Dashboards and indicators count the rows of every app above: they come last.
+    "integrapsy.reports",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("audit/", include("integrapsy.audit.urls")),
+    path("reports/", include("integrapsy.reports.urls")),
     path("", include("cases.urls")),
     path("", include("interpreters.urls")),
     path("", include("ambassadors.urls")),

@@ -96,6 +96,7 @@ def CODE(key):  # noqa: N802
 
 PSYCHOLOGIST_200 = {"psychologist": 200}
 ACTIVITY_MANAGERS_200 = {"coordinator": 200, "psychologist": 200}
+REPORTERS_200 = {"coordinator": 200, "admin": 200}
 
 
 # url name -> (kwargs builder from the ``world`` fixture, or None; expected status per role)
@@ -230,6 +231,13 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:activity_session_add": (CODE("activity"), expect(404, **ACTIVITY_MANAGERS_200)),
     "cases:activity_withdraw": (CODE("enrolment"), expect(405)),
     "cases:activity_attendance": (CODE("activity_session"), expect(404, **STAFF_200)),
+    # Dashboards, funder indicators and exports: coordinators (their teams) and the administrator
+    "reports:dashboard": (None, expect(404, **REPORTERS_200)),
+    "reports:list": (lambda w: {"what": "referrals"}, expect(404, **REPORTERS_200)),
+    "reports:indicators": (None, expect(404, **REPORTERS_200)),
+    "reports:indicators_export": (lambda w: {"fmt": "xlsx"}, expect(404, **REPORTERS_200)),
+    "reports:exports": (None, expect(404, **REPORTERS_200)),
+    "reports:export": (lambda w: {"what": "cases", "fmt": "csv"}, expect(404, **REPORTERS_200)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.

@@ -1,0 +1,302 @@
+"""Funder indicators (Interreg France-Wallonie-Vlaanderen): counts only, small cells hidden.
+
+Every cell between 1 and 4 is shown as "<5", on the page and in the exports, so that no
+person can be singled out. Each block is one aggregate query: the cost does not grow with
+the number of persons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ambassadors.models import Contact
+from cases.models import (
+    Attendance,
+    Case,
+    CaseShare,
+    Consultation,
+    Orientation,
+    PermanenceBooking,
+    Person,
+    Referral,
+    Screening,
+    SlotAttendance,
+)
+from cases.models.persons import Sex
+from integrapsy import access
+from integrapsy.accounts.models import Country, Team, User
+from integrapsy.reports.periods import Period, years_before
+from interpreters.models import BookingStatus, InterpreterBooking
+
+SMALL_CELL = 5
+SMALL_CELL_LABEL = "<5"
+
+
+def mask(n: int) -> int | str:
+    """A count as it may be shown: "<5" between 1 and 4, so that nobody is singled out."""
+    return SMALL_CELL_LABEL if 0 < n < SMALL_CELL else n
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str | Promise
+    value: int | str  # already masked
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: Promise
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Indicators:
+    period: Period
+    teams: list[Team]
+    sections: list[Section]
+
+    def value(self, section: str, row: str) -> int | str:
+        """One cell, by keys (for tests and exports)."""
+        for s in self.sections:
+            if s.key == section:
+                for r in s.rows:
+                    if r.key == row:
+                        return r.value
+        raise KeyError(f"{section}.{row}")
+
+
+def _active_cases(teams: QuerySet, period: Period) -> QuerySet:
+    return Case.objects.filter(team__in=teams, opened_on__lte=period.end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=period.start)
+    )
+
+
+def participant_ids(teams: QuerySet, period: Period) -> Q:
+    """Persons supported in the period: a case active in it, or a service received in it."""
+    s, e = period.starts_at, period.ends_before
+    sources = [
+        _active_cases(teams, period).values("person_id"),
+        Consultation.objects.filter(case__team__in=teams, started_at__gte=s, started_at__lt=e).values(
+            "case__person_id"
+        ),
+        PermanenceBooking.objects.filter(
+            session__team__in=teams,
+            session__date__gte=period.start,
+            session__date__lte=period.end,
+            status=SlotAttendance.ATTENDED,
+        ).values("person_id"),
+        InterpreterBooking.objects.filter(
+            team__in=teams, starts_at__gte=s, starts_at__lt=e, status=BookingStatus.COMPLETED, case__isnull=False
+        ).values("case__person_id"),
+        Contact.objects.filter(
+            assignment__case__team__in=teams, occurred_on__gte=period.start, occurred_on__lte=period.end
+        ).values("assignment__case__person_id"),
+        Attendance.objects.filter(
+            session__activity__team__in=teams, session__starts_at__gte=s, session__starts_at__lt=e, present=True
+        ).values("enrolment__case__person_id"),
+    ]
+    q = Q(pk__in=sources[0])
+    for source in sources[1:]:
+        q |= Q(pk__in=source)
+    return q
+
+
+def age_band_filters(start) -> dict[str, Q]:
+    """Age at the start of the period, from the date of birth, else the (estimated) year of birth."""
+    t18, t30, t55 = (years_before(start, n) for n in (18, 30, 55))
+    y18, y30, y55 = (start.year - n for n in (18, 30, 55))
+    by_year = Q(birth_date__isnull=True)
+    return {
+        "under_18": Q(birth_date__gt=t18) | (by_year & Q(birth_year__gt=y18)),
+        "18_29": Q(birth_date__lte=t18, birth_date__gt=t30) | (by_year & Q(birth_year__lte=y18, birth_year__gt=y30)),
+        "30_54": Q(birth_date__lte=t30, birth_date__gt=t55) | (by_year & Q(birth_year__lte=y30, birth_year__gt=y55)),
+        "55_plus": Q(birth_date__lte=t55) | (by_year & Q(birth_year__lte=y55)),
+        "unknown": by_year & Q(birth_year__isnull=True),
+    }
+
+
+AGE_BANDS = {
+    "under_18": _("Under 18"),
+    "18_29": _("18–29"),
+    "30_54": _("30–54"),
+    "55_plus": _("55 and over"),
+    "unknown": _("Age not known"),
+}
+
+
+def indicators(*, user: User, period: Period, team: Team | None = None) -> Indicators:
+    """The funder indicators over the teams the user may report on (or one of them)."""
+    teams = access.scope_report_teams(user, Team.objects.all())
+    if team is not None:
+        teams = teams.filter(pk=team.pk)
+    team_list = list(teams.order_by("name"))
+    teams = Team.objects.filter(pk__in=[t.pk for t in team_list])
+    s, e = period.starts_at, period.ends_before
+
+    participants = Person.objects.filter(participant_ids(teams, period))
+    bands = age_band_filters(period.start)
+    cross_border = CaseShare.objects.filter(case__in=_active_cases(teams, period)).exclude(
+        team__country=F("case__team__country")
+    )
+    people = participants.aggregate(
+        total=Count("id"),
+        **{f"sex_{value}": Count("id", filter=Q(sex=value)) for value in Sex.values},
+        **{f"age_{key}": Count("id", filter=q) for key, q in bands.items()},
+        unaccompanied=Count("id", filter=Q(unaccompanied_minor=True)),
+        **{
+            f"territory_{country}": Count("id", filter=participant_ids(teams.filter(country=country), period))
+            for country in Country.values
+        },
+        cross_border=Count("id", filter=Q(pk__in=cross_border.values("case__person_id"))),
+    )
+    nationalities = list(participants.values("nationality").annotate(n=Count("id")).order_by("-n", "nationality"))
+
+    def service(qs, person_field):
+        return qs.aggregate(times=Count("id"), persons=Count(person_field, distinct=True))
+
+    services = {
+        "consultations": (
+            _("Consultations"),
+            service(
+                Consultation.objects.filter(case__team__in=teams, started_at__gte=s, started_at__lt=e), "case__person"
+            ),
+        ),
+        "screenings": (
+            _("Screenings"),
+            service(
+                Screening.objects.filter(
+                    case__team__in=teams,
+                    status=Screening.Status.COMPLETED,
+                    administered_on__gte=period.start,
+                    administered_on__lte=period.end,
+                ),
+                "case__person",
+            ),
+        ),
+        "orientations": (
+            _("Orientations to specialised services"),
+            service(
+                Orientation.objects.filter(
+                    case__team__in=teams, proposed_on__gte=period.start, proposed_on__lte=period.end
+                ),
+                "case__person",
+            ),
+        ),
+        "permanences": (
+            _("Permanence appointments attended"),
+            service(
+                PermanenceBooking.objects.filter(
+                    session__team__in=teams,
+                    session__date__gte=period.start,
+                    session__date__lte=period.end,
+                    status=SlotAttendance.ATTENDED,
+                ),
+                "person",
+            ),
+        ),
+        "interpreting": (
+            _("Interpreter bookings"),
+            service(
+                InterpreterBooking.objects.filter(
+                    team__in=teams, starts_at__gte=s, starts_at__lt=e, status=BookingStatus.COMPLETED
+                ),
+                "case__person",
+            ),
+        ),
+        "ambassadors": (
+            _("Ambassador support (contacts)"),
+            service(
+                Contact.objects.filter(
+                    assignment__case__team__in=teams, occurred_on__gte=period.start, occurred_on__lte=period.end
+                ),
+                "assignment__case__person",
+            ),
+        ),
+        "activities": (
+            _("Group activities (attendances)"),
+            service(
+                Attendance.objects.filter(
+                    session__activity__team__in=teams,
+                    session__starts_at__gte=s,
+                    session__starts_at__lt=e,
+                    present=True,
+                ),
+                "enrolment__case__person",
+            ),
+        ),
+    }
+    organisations = Referral.objects.filter(team__in=teams, received_at__gte=s, received_at__lt=e).aggregate(
+        organisations=Count("organisation", distinct=True), referrals=Count("id")
+    )
+    resources = Orientation.objects.filter(
+        case__team__in=teams, proposed_on__gte=period.start, proposed_on__lte=period.end
+    ).aggregate(n=Count("resource", distinct=True))
+
+    sections = [
+        Section("participants", _("Participants"), [Row("total", _("Persons supported"), mask(people["total"]))]),
+        Section(
+            "gender",
+            _("By gender"),
+            [Row(value, label, mask(people[f"sex_{value}"])) for value, label in Sex.choices],
+        ),
+        Section(
+            "age",
+            _("By age at the start of the period"),
+            [Row(key, label, mask(people[f"age_{key}"])) for key, label in AGE_BANDS.items()],
+        ),
+        Section(
+            "minors",
+            _("Unaccompanied minors"),
+            [Row("unaccompanied", _("Unaccompanied minors"), mask(people["unaccompanied"]))],
+        ),
+        Section(
+            "nationality",
+            _("By country of nationality"),
+            [
+                Row(row["nationality"] or "-", row["nationality"] or _("Not known"), mask(row["n"]))
+                for row in nationalities
+            ],
+        ),
+        Section(
+            "territory",
+            _("By territory"),
+            [Row(value, label, mask(people[f"territory_{value}"])) for value, label in Country.choices],
+        ),
+        Section(
+            "services",
+            _("Persons who received each service"),
+            [Row(key, label, mask(data["persons"])) for key, (label, data) in services.items()],
+        ),
+        Section(
+            "services_given",
+            _("Services given (number)"),
+            [Row(key, label, mask(data["times"])) for key, (label, data) in services.items()],
+        ),
+        Section(
+            "cross_border",
+            _("Joint cross-border actions"),
+            [
+                Row(
+                    "persons",
+                    _("Persons followed by a French and a Belgian team together"),
+                    mask(people["cross_border"]),
+                )
+            ],
+        ),
+        Section(
+            "cooperation",
+            _("Organisations cooperating"),
+            [
+                Row("referring", _("Referring organisations"), mask(organisations["organisations"])),
+                Row("referrals", _("Referrals received"), mask(organisations["referrals"])),
+                Row("resources", _("Services oriented to"), mask(resources["n"])),
+            ],
+        ),
+    ]
+    return Indicators(period=period, teams=team_list, sections=sections)

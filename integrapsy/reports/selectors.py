@@ -1,0 +1,182 @@
+"""Reads behind the coordinator dashboard: every figure is aggregated in the database.
+
+Each figure is one query whatever the number of rows, so the page's query count does not
+grow with the data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils.translation import get_language
+
+from ambassadors.models import Contact
+from cases.models import (
+    Attendance,
+    Case,
+    Consultation,
+    Orientation,
+    PermanenceBooking,
+    PermanenceSession,
+    PermanenceSlot,
+    Referral,
+    RiskFlag,
+    SlotAttendance,
+    Urgency,
+)
+from integrapsy import access
+from integrapsy.accounts.models import Team, User
+from integrapsy.reports.periods import Period, weighted_percentile
+from interpreters.models import BookingStatus, InterpreterBooking
+
+OPEN_REFERRAL_STATUSES = [Referral.Status.SUBMITTED, Referral.Status.INFO_REQUESTED]
+FOLLOW_UP_STATUSES = [Case.Status.OPEN, Case.Status.ACTIVE, Case.Status.ON_HOLD]
+
+
+def report_teams(*, user: User) -> list[Team]:
+    """The teams the user may report on, by name."""
+    return list(access.scope_report_teams(user, Team.objects.all()).order_by("name"))
+
+
+def report_team_get(*, user: User, code) -> Team:
+    """One team the user may report on, or 404."""
+    try:
+        return access.scope_report_teams(user, Team.objects.all()).get(code=code)
+    except (Team.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def language_label(row: dict, prefix: str = "language__") -> str:
+    """A language's name in the active language, from ``values()`` columns."""
+    lang = (get_language() or "fr")[:2]
+    name = row.get(f"{prefix}name_{lang}") or row.get(f"{prefix}name_fr") or ""
+    variety = row.get(f"{prefix}variety") or ""
+    return f"{name} ({variety})" if variety else name
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _days(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _by(qs: QuerySet, field: str) -> dict[str, int]:
+    return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("id")).order_by(field)}
+
+
+def dashboard(*, user: User, team: Team, period: Period) -> dict:
+    """The figures of one team over one period (the team must be one the user may report on)."""
+    if not access.may_report_on(user, team.pk):
+        raise Http404
+    in_period = {"received_at__gte": period.starts_at, "received_at__lt": period.ends_before}
+    referrals = Referral.objects.filter(team=team, **in_period)
+    by_org = list(
+        referrals.values("organisation__code", "organisation__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organisation__name")
+    )
+    waits: dict[int, int] = {}
+    for row in (
+        referrals.filter(first_contact_on__isnull=False)
+        .annotate(day=TruncDate("received_at"))
+        .values("day", "first_contact_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        days = max((row["first_contact_on"] - row["day"]).days, 0)
+        waits[days] = waits.get(days, 0) + row["n"]
+
+    urgent_open = (
+        Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES)
+        .filter(Q(urgency=Urgency.URGENT) | Q(alarm=True))
+        .count()
+    )
+    cases_by_status = _by(Case.objects.filter(team=team, status__in=FOLLOW_UP_STATUSES), "status")
+    open_flags = RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True).count()
+
+    sessions = PermanenceSession.objects.filter(
+        team=team, date__gte=period.start, date__lte=period.end, status=PermanenceSession.Status.SCHEDULED
+    )
+    slots = PermanenceSlot.objects.filter(session__in=sessions).count()
+    bookings = PermanenceBooking.objects.filter(session__in=sessions).aggregate(
+        booked=Count("id", filter=Q(slot__isnull=False) & ~Q(status=SlotAttendance.CANCELLED)),
+        attended=Count("id", filter=Q(status=SlotAttendance.ATTENDED)),
+        no_show=Count("id", filter=Q(status=SlotAttendance.NO_SHOW)),
+        walk_ins=Count("id", filter=Q(slot__isnull=True) & ~Q(status=SlotAttendance.CANCELLED)),
+    )
+    marked = bookings["attended"] + bookings["no_show"]
+
+    consultations = _by(
+        Consultation.objects.filter(
+            case__team=team, started_at__gte=period.starts_at, started_at__lt=period.ends_before
+        ),
+        "kind",
+    )
+
+    interpreting = InterpreterBooking.objects.filter(
+        team=team, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
+    )
+    by_language = [
+        {"pk": row["language"], "label": language_label(row), "minutes": row["minutes"] or 0, "n": row["n"]}
+        for row in interpreting.filter(status=BookingStatus.COMPLETED)
+        .values("language", "language__name_fr", "language__name_nl", "language__name_en", "language__variety")
+        .annotate(minutes=Sum("billable_minutes"), n=Count("id"))
+        .order_by("-minutes", "language__name_en")
+    ]
+    late_cancellations = interpreting.filter(late_cancellation=True).count()
+
+    ambassadors = Contact.objects.filter(
+        assignment__case__team=team, occurred_on__gte=period.start, occurred_on__lte=period.end
+    ).aggregate(
+        minutes=Sum("duration_minutes"),
+        contacts=Count("id"),
+        persons=Count("assignment__case__person", distinct=True),
+        ambassadors=Count("assignment__ambassador", distinct=True),
+    )
+
+    orientations = _by(
+        Orientation.objects.filter(case__team=team, proposed_on__gte=period.start, proposed_on__lte=period.end),
+        "status",
+    )
+
+    attendance = Attendance.objects.filter(
+        session__activity__team=team,
+        session__starts_at__gte=period.starts_at,
+        session__starts_at__lt=period.ends_before,
+    ).aggregate(
+        came=Count("id", filter=Q(present=True)),
+        missed=Count("id", filter=Q(present=False)),
+        sessions=Count("session", distinct=True),
+        persons=Count("enrolment__case__person", distinct=True, filter=Q(present=True)),
+    )
+    recorded = attendance["came"] + attendance["missed"]
+
+    return {
+        "referrals": {"total": sum(r["n"] for r in by_org), "by_organisation": by_org},
+        "waiting": {
+            "contacted": sum(waits.values()),
+            "median": _days(weighted_percentile(waits, 0.5)),
+            "p90": _days(weighted_percentile(waits, 0.9)),
+        },
+        "urgent_open": urgent_open,
+        "cases": {"total": sum(cases_by_status.values()), "by_status": cases_by_status},
+        "open_risk_flags": open_flags,
+        "permanences": {
+            "slots": slots,
+            **bookings,
+            "occupancy": _percent(bookings["booked"], slots),
+            "no_show_rate": _percent(bookings["no_show"], marked),
+        },
+        "consultations": {"total": sum(consultations.values()), "by_kind": consultations},
+        "interpreting": {
+            "hours": round(sum(r["minutes"] for r in by_language) / 60, 1),
+            "by_language": by_language,
+            "late_cancellations": late_cancellations,
+        },
+        "ambassadors": {**ambassadors, "hours": round((ambassadors["minutes"] or 0) / 60, 1)},
+        "orientations": {"total": sum(orientations.values()), "by_status": orientations},
+        "attendance": {**attendance, "rate": _percent(attendance["came"], recorded)},
+    }

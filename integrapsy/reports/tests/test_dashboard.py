@@ -1,0 +1,182 @@
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Referral
+from cases.tests.factories import CaseFactory, ReferralFactory
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.reports.lists import LISTS
+from integrapsy.reports.periods import Period, weighted_percentile, years_before
+from integrapsy.reports.selectors import dashboard
+from integrapsy.reports.tests.factories import populate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    return TeamFactory(name="Équipe dashboard")
+
+
+@pytest.fixture
+def coordinator(team):
+    return make_user_with_role(Role.COORDINATOR, team=team, username="coord-dash")
+
+
+def test_it_shows_every_figure_of_the_team(client, team, coordinator):
+    populate(team, 4)
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    data = response.context["data"]
+    assert data["referrals"]["total"] == 4
+    assert data["urgent_open"] == 0  # the urgent ones were accepted
+    assert data["cases"]["total"] == 4
+    assert data["open_risk_flags"] == 4
+    assert data["consultations"]["total"] == 4
+    assert data["interpreting"]["hours"] == 4
+    assert data["interpreting"]["by_language"][0]["n"] == 4
+    assert data["ambassadors"]["hours"] == 6
+    assert data["orientations"]["by_status"] == {"proposed": 4}
+    assert data["attendance"]["came"] == 2 and data["attendance"]["missed"] == 2
+    assert data["permanences"]["slots"] == 4 and data["permanences"]["booked"] == 4
+    assert data["permanences"]["occupancy"] == 100 and data["permanences"]["no_show_rate"] == 50
+    # Charts get their numbers through json_script, never through an inline script.
+    body = response.content.decode()
+    assert 'id="chart-data-organisations" type="application/json"' in body
+    assert "reports_charts.js" in body
+
+
+def test_waiting_time_median_and_90th_percentile(team, coordinator):
+    received = timezone.localdate() - timedelta(days=20)
+    # Late in the evening: the day counted is the local one, not the UTC one.
+    at = timezone.make_aware(datetime.combine(received, time(23, 30)))
+    for days in [1, 2, 3, 4, 10]:
+        ReferralFactory(team=team, received_at=at, first_contact_on=received + timedelta(days=days))
+    ReferralFactory(team=team, received_at=timezone.now() - timedelta(days=3))  # not contacted yet
+    data = dashboard(user=coordinator, team=team, period=Period.last_days())
+    assert data["waiting"] == {"contacted": 5, "median": 3, "p90": 7.6}
+
+
+def test_weighted_percentile_matches_the_statistics_module():
+    import statistics
+
+    values = [0, 1, 1, 2, 5, 8, 8, 8, 13, 40]
+    counts = {v: values.count(v) for v in set(values)}
+    deciles = statistics.quantiles(values, n=10, method="inclusive")
+    assert weighted_percentile(counts, 0.5) == statistics.median(values)
+    assert weighted_percentile(counts, 0.9) == pytest.approx(deciles[8])
+    assert weighted_percentile({}, 0.5) is None
+
+
+def test_years_before_handles_29_february():
+    assert years_before(date(2028, 2, 29), 18) == date(2010, 2, 28)
+    assert years_before(date(2026, 3, 1), 18) == date(2008, 3, 1)
+
+
+def test_urgent_open_referrals_link_to_the_inbox(client, team, coordinator):
+    ReferralFactory(team=team, urgency="urgent")
+    ReferralFactory(team=team, urgency="urgent", status=Referral.Status.DECLINED)
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:dashboard"))
+    assert response.context["data"]["urgent_open"] == 1
+    assert response.context["links"]["urgent"] == reverse("cases:inbox")
+
+
+def test_the_team_selector_lists_only_the_coordinators_teams(client, team, coordinator):
+    TeamFactory(name="Autre équipe")
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:dashboard"))
+    assert [code for code, _label in response.context["form"].fields["team"].choices] == [str(team.code)]
+
+
+def test_another_teams_dashboard_is_not_found(client, coordinator):
+    other = TeamFactory(name="Autre équipe")
+    client.force_login(coordinator)
+    assert client.get(reverse("reports:dashboard"), {"team": str(other.code)}).status_code == 404
+    assert client.get(reverse("reports:list", args=["cases"]), {"team": str(other.code)}).status_code == 404
+
+
+def test_the_administrator_chooses_among_every_team(client, team):
+    other = TeamFactory(name="Autre équipe")
+    admin = make_user_with_role(Role.ADMIN)
+    CaseFactory(team=other)
+    client.force_login(admin)
+    response = client.get(reverse("reports:dashboard"), {"team": str(other.code)})
+    assert response.status_code == 200
+    assert response.context["data"]["cases"]["total"] == 1
+    assert {c for c, _ in response.context["form"].fields["team"].choices} == {str(team.code), str(other.code)}
+    # The administrator opens no case: figures lead to the reports' own lists instead.
+    assert response.context["links"]["urgent"] is None
+    assert response.context["links"]["case_status"]["open"].startswith(reverse("reports:list", args=["cases"]))
+
+
+def test_bad_dates_come_back_with_the_message_beside_the_field(client, team, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:dashboard"), {"date_from": "2026-05-01", "date_to": "2026-04-01"})
+    assert response.status_code == 400
+    assert "date_to" in response.context["form"].errors
+    assert response.context["form"]["date_from"].value() == "2026-05-01"
+
+
+def test_with_no_team_at_all_the_page_explains_it(client):
+    client.force_login(make_user_with_role(Role.ADMIN))
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert "data" not in response.context and response.context["teams"] == []
+
+
+def _queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+        assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_dashboards_query_count_does_not_grow_with_the_rows(client, team, coordinator):
+    client.force_login(coordinator)
+    populate(team, 1)
+    few = _queries(client, reverse("reports:dashboard"))
+    populate(team, 29)
+    many = _queries(client, reverse("reports:dashboard"))
+    assert few == many
+
+
+@pytest.mark.parametrize("what", sorted(LISTS))
+def test_each_lists_query_count_does_not_grow_with_the_rows(client, team, coordinator, what):
+    client.force_login(coordinator)
+    populate(team, 1)
+    url = reverse("reports:list", args=[what])
+    few = _queries(client, url)
+    assert len(client.get(url).context["rows"]) >= 1
+    populate(team, 29)
+    many = _queries(client, url)
+    assert len(client.get(url).context["rows"]) >= 30
+    assert few == many
+
+
+def test_every_figure_links_to_a_list_that_answers(client, team, coordinator):
+    populate(team, 2)
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:dashboard"))
+    links = response.context["links"]
+    urls = [v for k, v in links.items() if isinstance(v, str)] + list(links["case_status"].values())
+    for rows in response.context["rows"].values():
+        urls += [r["url"] for r in rows]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_filtered_list_shows_only_its_rows(client, team, coordinator):
+    populate(team, 4)
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:list", args=["permanence-bookings"]), {"status": "no_show"})
+    assert len(response.context["rows"]) == 2
+    response = client.get(reverse("reports:list", args=["interpreting"]), {"late": "1"})
+    assert response.context["rows"] == []
+    assert client.get(reverse("reports:list", args=["nothing"])).status_code == 404

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from integrapsy.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("lists/<slug:what>/", views.report_list, name="list"),
+    path("indicators/", views.indicators, name="indicators"),
+    path("indicators.<str:fmt>", views.indicators_export, name="indicators_export"),
+    path("exports/", views.export_page, name="exports"),
+    path("exports/<slug:what>.<str:fmt>", views.export_list, name="export"),
+]

@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from cases.models import Case, Consultation, OrientationStatus
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.audit.services import audit_record
+from integrapsy.reports import exports, selectors
+from integrapsy.reports.forms import ExportForm, PeriodForm
+from integrapsy.reports.indicators import indicators as indicators_of
+from integrapsy.reports.lists import LISTS, ROW_CAPABILITY, clean_filters
+from integrapsy.reports.periods import Period
+
+ROWS_PER_PAGE = 50
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _list_url(what: str, base: dict, **params) -> str:
+    query = urlencode({**base, **{k: v for k, v in params.items() if v not in (None, "")}})
+    return f"{reverse('reports:list', kwargs={'what': what})}?{query}"
+
+
+def _links(user, team, period: Period) -> dict:
+    """Where each figure leads: an existing list page when the user may open it, else a report list."""
+    base = {"team": str(team.code), **period.as_query()}
+    may_cases = access.can(user, Capability.VIEW_CASES)
+    may_inbox = access.can(user, Capability.VIEW_TEAM_REFERRALS)
+    return {
+        "referrals": _list_url("referrals", base),
+        "contacted": _list_url("referrals", base, contacted="1"),
+        "urgent": _url("cases:inbox") if may_inbox else None,
+        "case_status": (
+            {s: _url("cases:list", status=s, team=team.pk) for s in selectors.FOLLOW_UP_STATUSES}
+            if may_cases
+            else {s: _list_url("cases", base, status=s) for s in selectors.FOLLOW_UP_STATUSES}
+        ),
+        "cases": _list_url("cases", base),
+        "risk": _list_url("cases", base, risk="open"),
+        "slot_bookings": _list_url("permanence-bookings", base),
+        "no_show": _list_url("permanence-bookings", base, status="no_show"),
+        "consultations": _list_url("consultations", base),
+        "interpreting": _list_url("interpreting", base, status="completed"),
+        "late": _list_url("interpreting", base, late="1"),
+        "contacts": _list_url("ambassador-contacts", base),
+        "orientations": _list_url("orientations", base),
+        "orientation_todo": _url("cases:orientation_todo")
+        if access.can(user, Capability.FOLLOW_UP_ORIENTATIONS)
+        else None,
+        "activities": _url("cases:activity_list") if access.can(user, Capability.VIEW_ACTIVITIES) else None,
+        "base": base,
+    }
+
+
+def _period_form(request: HttpRequest, *, default: Period, team_required=True, form_class=PeriodForm):
+    teams = selectors.report_teams(user=request.user)
+    asked = request.GET.get("team")
+    if asked and asked not in {str(t.code) for t in teams}:
+        raise Http404  # another team's figures: not found, as any row outside the user's scope
+    return form_class(request.GET, teams=teams, default=default, team_required=team_required), teams
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_DASHBOARD)
+    form, teams = _period_form(request, default=Period.last_days())
+    ctx = {"form": form, "teams": teams}
+    if form.is_valid() and form.cleaned_data["team"] is not None:
+        team, period = form.cleaned_data["team"], form.period
+        data = selectors.dashboard(user=request.user, team=team, period=period)
+        links = _links(request.user, team, period)
+        ctx.update(team=team, period=period, data=data, links=links, **_charts(data, links))
+    status = 200 if form.is_valid() or not teams else 400
+    return render(request, "reports/dashboard.html", ctx, status=status)
+
+
+def _charts(data: dict, links: dict) -> dict:
+    """Rows for the figure tables and the charts (same numbers, with the list each one opens)."""
+    base = links["base"]
+    by_org = [
+        {
+            "label": r["organisation__name"],
+            "n": r["n"],
+            "url": _list_url("referrals", base, organisation=r["organisation__code"]),
+        }
+        for r in data["referrals"]["by_organisation"]
+    ]
+    kinds = [
+        {
+            "label": str(label),
+            "n": data["consultations"]["by_kind"].get(value, 0),
+            "url": _list_url("consultations", base, kind=value),
+        }
+        for value, label in Consultation.Kind.choices
+    ]
+    languages = [
+        {
+            "label": r["label"],
+            "n": round(r["minutes"] / 60, 1),
+            "bookings": r["n"],
+            "url": _list_url("interpreting", base, status="completed", language=r["pk"]),
+        }
+        for r in data["interpreting"]["by_language"]
+    ]
+    outcomes = [
+        {
+            "label": str(label),
+            "n": data["orientations"]["by_status"].get(value, 0),
+            "url": _list_url("orientations", base, status=value),
+        }
+        for value, label in OrientationStatus.choices
+    ]
+    statuses = [
+        {
+            "label": str(Case.Status(value).label),
+            "n": data["cases"]["by_status"].get(value, 0),
+            "url": links["case_status"][value],
+        }
+        for value in selectors.FOLLOW_UP_STATUSES
+    ]
+
+    def chart(rows, kind="bar"):
+        return {"type": kind, "labels": [r["label"] for r in rows], "values": [r["n"] for r in rows]}
+
+    return {
+        "rows": {
+            "organisations": by_org,
+            "kinds": kinds,
+            "languages": languages,
+            "outcomes": outcomes,
+            "statuses": statuses,
+        },
+        "charts": {
+            "organisations": chart(by_org),
+            "kinds": chart(kinds),
+            "languages": chart(languages),
+            "outcomes": chart(outcomes),
+        },
+    }
+
+
+@require_GET
+def report_list(request: HttpRequest, what: str) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_DASHBOARD)
+    spec = LISTS.get(what)
+    if spec is None:
+        raise Http404
+    form, teams = _period_form(request, default=Period.last_days())
+    if not form.is_valid() or form.cleaned_data["team"] is None:
+        # Only reached through the dashboard's links: a team outside the user's is not found.
+        raise Http404
+    team, period = form.cleaned_data["team"], form.period
+    filters = clean_filters(spec, request.GET)
+    page = Paginator(spec.rows(team, period, filters), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    may_open = access.can(request.user, ROW_CAPABILITY[what])
+    rows = [
+        {
+            "link": spec.link(obj) if (spec.link and may_open) else None,
+            "cells": [{"value": c.value(obj), "secondary": c.secondary} for c in spec.columns],
+        }
+        for obj in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    filter_labels = [str(spec.filters[k][v]) for k, v in filters.items() if spec.filters and k in spec.filters]
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "spec": spec,
+            "what": what,
+            "team": team,
+            "period": period,
+            "page": page,
+            "rows": rows,
+            "filter_labels": filter_labels,
+            "query": query.urlencode(),
+            "dashboard_url": _url("reports:dashboard", team=str(team.code), **period.as_query()),
+        },
+    )
+
+
+@require_GET
+def indicators(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_INDICATORS)
+    form, teams = _period_form(request, default=Period.year_to_date(), team_required=False)
+    ctx = {"form": form}
+    if form.is_valid():
+        ctx["data"] = indicators_of(user=request.user, period=form.period, team=form.cleaned_data["team"])
+        ctx["export_query"] = urlencode(
+            {k: v for k, v in {"team": request.GET.get("team", ""), **form.period.as_query()}.items() if v}
+        )
+    return render(request, "reports/indicators.html", ctx, status=200 if form.is_valid() else 400)
+
+
+def _filename(stem: str, period: Period, fmt: str) -> str:
+    return f"integrapsy-{slugify(stem)}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+
+
+def _download(header, rows, *, fmt: str, title: str, filename: str) -> HttpResponse:
+    if fmt == "xlsx":
+        handle = exports.xlsx_file(header, rows, title=title)
+        return FileResponse(handle, as_attachment=True, filename=filename, content_type=exports.XLSX_CONTENT_TYPE)
+    response = StreamingHttpResponse(exports.csv_stream(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filters_detail(form, **extra) -> str:
+    team = form.cleaned_data.get("team")
+    parts = {
+        "team": team.name if team else "all",
+        "from": form.period.start.isoformat(),
+        "to": form.period.end.isoformat(),
+        **extra,
+    }
+    return "; ".join(f"{k}={v}" for k, v in parts.items())
+
+
+@require_GET
+def indicators_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_INDICATORS)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    form, teams = _period_form(request, default=Period.year_to_date(), team_required=False)
+    if not form.is_valid():
+        return render(request, "reports/indicators.html", {"form": form}, status=400)
+    data = indicators_of(user=request.user, period=form.period, team=form.cleaned_data["team"])
+    rows = sum(len(s.rows) for s in data.sections)
+    audit_record(
+        action="export.indicators",
+        request=request,
+        object_type="indicators",
+        detail=f"format={fmt}; {_filters_detail(form)}; rows={rows}",
+    )
+    header, body = exports.indicator_rows(data)
+    filename = _filename("indicateurs", form.period, fmt)
+    return _download(header, body, fmt=fmt, title="Indicators", filename=filename)
+
+
+@require_GET
+def export_page(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.EXPORT_LISTS)
+    form, teams = _period_form(request, default=Period.year_to_date(), team_required=False, form_class=ExportForm)
+    return render(request, "reports/exports.html", {"form": form, "exports": exports.EXPORTS})
+
+
+@require_GET
+def export_list(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
+    access.require(request.user, Capability.EXPORT_LISTS)
+    spec = exports.EXPORTS.get(what)
+    if spec is None or fmt not in exports.FORMATS:
+        raise Http404
+    form, teams = _period_form(request, default=Period.year_to_date(), team_required=False, form_class=ExportForm)
+    if not form.is_valid():
+        return render(request, "reports/exports.html", {"form": form, "exports": exports.EXPORTS}, status=400)
+    deidentified = form.cleaned_data["deidentified"]
+    qs = spec.rows(request.user, form.cleaned_data["team"], form.period)
+    count = qs.count()
+    audit_record(
+        action=f"export.{what}",
+        request=request,
+        object_type=what,
+        detail=f"format={fmt}; {_filters_detail(form, deidentified='yes' if deidentified else 'no')}; rows={count}",
+    )
+    header, rows = exports.list_rows(spec, qs, deidentified=deidentified)
+    stem = f"{what}-pseudonymised" if deidentified else what
+    return _download(header, rows, fmt=fmt, title=str(spec.title), filename=_filename(stem, form.period, fmt))
