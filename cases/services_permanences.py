@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import (
-    Attendance,
+    SlotAttendance,
     Case,
     PermanenceBooking,
     PermanenceSession,
@@ -194,8 +194,8 @@ def permanence_session_cancel(
     session.cancelled_at = now
     session.cancelled_by = actor
     session.save(update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by"])
-    for booking in session.bookings.filter(status=Attendance.BOOKED).select_related("case", "slot"):
-        booking.status = Attendance.CANCELLED
+    for booking in session.bookings.filter(status=SlotAttendance.BOOKED).select_related("case", "slot"):
+        booking.status = SlotAttendance.CANCELLED
         booking.cancelled_by_party = PermanenceBooking.CancelledBy.TEAM
         booking.cancel_reason = reason
         booking.marked_by, booking.marked_at = actor, now
@@ -244,7 +244,7 @@ def permanence_slot_book(
         raise ValidationError({"interpreter_language": _("Say which language the interpreter must speak.")})
     _check_case(actor, session, case)
     taken = _("This slot has just been booked by someone else: choose another one.")
-    if PermanenceBooking.objects.filter(slot=slot).exclude(status=Attendance.CANCELLED).exists():
+    if PermanenceBooking.objects.filter(slot=slot).exclude(status=SlotAttendance.CANCELLED).exists():
         raise ValidationError({"slot": taken})
     booking = PermanenceBooking(
         session=session,
@@ -298,7 +298,7 @@ def permanence_walk_in_record(
         slot=None,
         person=case.person,
         case=case,
-        status=Attendance.ATTENDED,
+        status=SlotAttendance.ATTENDED,
         interpreter_needed=interpreter_needed,
         interpreter_language=interpreter_language if interpreter_needed else None,
         note=note.strip(),
@@ -337,37 +337,37 @@ def booking_attendance_record(
         .get(pk=booking.pk)
     )
     session = booking.session
-    if status not in Attendance.values or status == Attendance.BOOKED:
+    if status not in SlotAttendance.values or status == SlotAttendance.BOOKED:
         raise ValidationError({"status": _("Choose attended, did not come or cancelled.")})
-    if status == Attendance.CANCELLED:
+    if status == SlotAttendance.CANCELLED:
         if not access.may_book_in(actor, session.team_id):
             raise ValidationError(_("You cannot change this team's appointments."))
     elif not access.may_record_attendance_in(actor, session.team_id):
         raise ValidationError(_("Only the team's coordinators and psychologists record attendance."))
-    if booking.status == Attendance.CANCELLED:
+    if booking.status == SlotAttendance.CANCELLED:
         raise ValidationError(_("This appointment was cancelled; book a new one if needed."))
-    if hasattr(booking, "consultation") and status != Attendance.ATTENDED:
+    if hasattr(booking, "consultation") and status != SlotAttendance.ATTENDED:
         raise ValidationError(_("A consultation was logged for this appointment: it stays attended."))
     errors: dict[str, str] = {}
-    if status == Attendance.CANCELLED:
+    if status == SlotAttendance.CANCELLED:
         if cancelled_by_party not in PermanenceBooking.CancelledBy.values:
             errors["cancelled_by_party"] = _("Say who cancelled.")
         if not cancel_reason.strip():
             errors["cancel_reason"] = _("Say why the appointment is cancelled.")
     elif session.date > timezone.localdate():
-        errors["status"] = _("Attendance is recorded from the day of the permanence.")
+        errors["status"] = _("SlotAttendance is recorded from the day of the permanence.")
     if errors:
         raise ValidationError(errors)
     booking.status = status
     booking.marked_by, booking.marked_at = actor, timezone.now()
-    if status == Attendance.CANCELLED:
+    if status == SlotAttendance.CANCELLED:
         booking.cancelled_by_party = cancelled_by_party
         booking.cancel_reason = cancel_reason.strip()
     booking.full_clean()
     booking.save()
     if booking.case is not None:
         summary = _when(session, booking.slot.start_time if booking.slot else None)
-        if status == Attendance.CANCELLED:
+        if status == SlotAttendance.CANCELLED:
             summary = f"{summary} — {booking.get_cancelled_by_party_display()}: {booking.cancel_reason}"
         timeline_record(
             case=booking.case,
