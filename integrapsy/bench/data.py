@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from datetime import time as dtime
 
 from django.contrib.auth.hashers import make_password
@@ -234,10 +234,8 @@ class Writer:
 
     def write(self, model, given: list[str], rows: Iterable[tuple], label: str) -> int:
         table = Table(model, given)
-        if self.vendor == "postgresql":
-            n = self._copy(table, rows, label)
-        else:
-            n = self._insert(table, rows, label)
+        copy = self.vendor == "postgresql"
+        n = self._copy(table, rows, label) if copy else self._insert(table, rows, label)
         self.progress.add(0, label, force=True)
         return n
 
@@ -255,13 +253,12 @@ class Writer:
         raw = connection.connection
         cols = ", ".join(f'"{c}"' for c in table.columns)
         n = 0
-        with raw.cursor() as cursor:
-            with cursor.copy(f'COPY "{table.db_table}" ({cols}) FROM STDIN') as copy:
-                for values in self._full_rows(table, rows):
-                    copy.write_row(values)
-                    n += 1
-                    if n % self.BATCH == 0:
-                        self.progress.add(self.BATCH, label)
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.db_table}" ({cols}) FROM STDIN') as copy:
+            for values in self._full_rows(table, rows):
+                copy.write_row(values)
+                n += 1
+                if n % self.BATCH == 0:
+                    self.progress.add(self.BATCH, label)
         self.progress.add(n % self.BATCH, label)
         return n
 
@@ -274,7 +271,8 @@ class Writer:
         ]
         todo = [(i, c) for i, c in enumerate(converters) if c is not None]
         cols = ", ".join(f'"{c}"' for c in table.columns)
-        sql = f'INSERT INTO "{table.db_table}" ({cols}) VALUES ({", ".join(["%s"] * len(table.columns))})'
+        marks = ", ".join(["%s"] * len(table.columns))
+        sql = f'INSERT INTO "{table.db_table}" ({cols}) VALUES ({marks})'  # noqa: S608 (model names only)
         n = 0
         batch: list[list] = []
         with connection.cursor() as cursor:

@@ -141,7 +141,7 @@ def read_meta() -> dict[str, str]:
     if META_TABLE not in connection.introspection.table_names():
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT key, value FROM {META_TABLE}")
+        cursor.execute("SELECT key, value FROM bench_meta")
         return dict(cursor.fetchall())
 
 
@@ -149,10 +149,10 @@ def write_meta(values: dict[str, str]) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key varchar(40) PRIMARY KEY, value text)")
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_meta (key varchar(40) PRIMARY KEY, value text)")
         for key, value in values.items():
-            cursor.execute(f"DELETE FROM {META_TABLE} WHERE key = %s", [key])
-            cursor.execute(f"INSERT INTO {META_TABLE} (key, value) VALUES (%s, %s)", [key, str(value)])
+            cursor.execute("DELETE FROM bench_meta WHERE key = %s", [key])
+            cursor.execute("INSERT INTO bench_meta (key, value) VALUES (%s, %s)", [key, str(value)])
 
 
 def cleanup() -> None:
