@@ -229,7 +229,11 @@ GENDER_PREFERENCE_CHOICES = [("", _("No preference")), ("F", _("A woman")), ("M"
 class PlannerForm(forms.Form):
     """What needs support: a case (or just a language), the activity, when and where."""
 
-    case = forms.ChoiceField(label=_("Case"), required=False)
+    case = forms.ChoiceField(
+        label=_("Case"),
+        required=False,
+        help_text=_("The most recent open cases; for an older one, open the planner from its case page."),
+    )
     language = forms.ModelChoiceField(
         label=_("Language"),
         queryset=Language.objects.none(),
