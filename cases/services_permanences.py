@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import (
-    SlotAttendance,
     Case,
     PermanenceBooking,
     PermanenceSession,
     PermanenceSlot,
+    SlotAttendance,
     Visibility,
 )
 from cases.services import timeline_record
