@@ -35,6 +35,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 PASSWORD = "bench-password-0"  # integrapsy.bench.data.PASSWORD (not imported: no Django here)
+ERROR_PAGE_MARK = "An error occurred"  # in templates/500.html
 
 
 def free_port() -> int:
@@ -296,6 +297,8 @@ class Sample:
     seconds: float
     at: float
     traceback: bool = False
+    # For a server error: whether the body is the app's own error page (templates/500.html).
+    error_page: bool = False
 
 
 def run_users(base: str, targets: Targets, *, users: int, seconds: float, seed: int = 9, on_tick=None) -> list:
@@ -318,7 +321,14 @@ def run_users(base: str, targets: Targets, *, users: int, seconds: float, seed: 
             name, _w, call = rng.choices(mix, weights)[0]
             try:
                 r = call()
-                sample = Sample(name, r.status, r.seconds, time.monotonic() - start, "Traceback" in r.body)
+                sample = Sample(
+                    name,
+                    r.status,
+                    r.seconds,
+                    time.monotonic() - start,
+                    traceback="Traceback" in r.body,
+                    error_page=r.status >= 500 and ERROR_PAGE_MARK in r.body,
+                )
             except OSError:
                 sample = Sample(name, 0, 0.0, time.monotonic() - start)
             with lock:
