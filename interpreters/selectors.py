@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Max, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -128,6 +130,26 @@ def _language_fit(booking: InterpreterBooking, languages) -> tuple[int, str]:
     }
 
 
+def held_overlapping(qs: QuerySet[InterpreterBooking], *, blocked_from, blocked_until) -> QuerySet:
+    """Confirmed and completed bookings whose held time overlaps the given time.
+
+    On PostgreSQL the overlap is also said with ranges, so the database reads it from the
+    index of the ``booking_no_overlap`` exclusion constraint: the few bookings around that
+    time, not every earlier booking of every interpreter of the language.
+    """
+    qs = qs.filter(status__in=HOLDING_STATUSES, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from)
+    if connection.vendor == "postgresql":
+        table = InterpreterBooking._meta.db_table
+        qs = qs.filter(
+            RawSQL(  # noqa: S611 — column names and bound parameters only
+                f'tstzrange("{table}"."blocked_from", "{table}"."blocked_until", \'[)\') && tstzrange(%s, %s, \'[)\')',
+                (blocked_from, blocked_until),
+                output_field=BooleanField(),
+            )
+        )
+    return qs
+
+
 def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
     """Interpreters of the booking's language, best first, each with the reasons of its rank.
 
@@ -167,11 +189,10 @@ def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
     declined = set(booking.declined_by.values_list("pk", flat=True))
     busy: dict[int, list[tuple[datetime, datetime]]] = {}
     for interpreter_id, start, end in (
-        InterpreterBooking.objects.filter(
-            interpreter_id__in=ids,
-            status__in=HOLDING_STATUSES,
-            blocked_from__lt=booking.blocked_until,
-            blocked_until__gt=booking.blocked_from,
+        held_overlapping(
+            InterpreterBooking.objects.filter(interpreter_id__in=ids),
+            blocked_from=booking.blocked_from,
+            blocked_until=booking.blocked_until,
         )
         .exclude(pk=booking.pk)
         .values_list("interpreter_id", "starts_at", "ends_at")
