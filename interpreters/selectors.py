@@ -25,6 +25,7 @@ from interpreters.models import (
     Mode,
     Unavailability,
 )
+from interpreters.services import MAX_BOOKING
 
 LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "team")
 
@@ -39,7 +40,9 @@ def booking_list(*, user: User, status: str = "", when: str = "") -> QuerySet[In
         qs = qs.filter(status=status)
     now = timezone.now()
     if when == "upcoming":
-        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "id")
+        # No booking lasts longer than MAX_BOOKING (the services refuse it): the lower bound on
+        # the start lets the database read the team's bookings from now on, in order, one page.
+        qs = qs.filter(ends_at__gte=now, starts_at__gte=now - MAX_BOOKING).order_by("starts_at", "id")
     elif when == "past":
         qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-id")
     else:

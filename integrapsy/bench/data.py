@@ -783,7 +783,7 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
             starts = first_start + timedelta(hours=3) * (i // NI)
             ends = starts + timedelta(hours=1)
             past = ends < now
-            kind = i % 10
+            kind = (i // T) % 10  # per team, so every team has bookings of every status
             interpreter = ref.interpreters[k]
             status = {5: "cancelled", 6: "requested", 7: "offered", 8: "no_show", 9: "requested"}.get(kind, "held")
             if status == "held":

@@ -59,12 +59,17 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def measure(*, repeat: int = 20, warmup: int = 2, pages=None) -> list[Result]:
-    """Measure every page: queries once (captured), then ``repeat`` timed requests."""
+    """Measure every page: its queries once (counted), then ``repeat`` timed requests.
+
+    The timed requests go round the pages in turn (one request per page per round), so that
+    a change in the machine's load during the run weighs on every page alike, ratios included.
+    """
+    pages = list(pages or PAGES)
     with override_settings(**BENCH_SETTINGS):
         world = World.load()
         clients: dict[str, Client] = {}
-        results = []
-        for page in pages or PAGES:
+        urls, counts = [], []
+        for page in pages:
             client = clients.get(page.role)
             if client is None:
                 client = clients[page.role] = Client()
@@ -75,22 +80,26 @@ def measure(*, repeat: int = 20, warmup: int = 2, pages=None) -> list[Result]:
             queries = QueryCounter()
             with connection.execute_wrapper(queries):
                 _get(client, url)
-            times = []
-            for _ in range(repeat):
+            urls.append(url)
+            counts.append(queries.count)
+        times: list[list[float]] = [[] for _ in pages]
+        for _ in range(repeat):
+            for i, page in enumerate(pages):
                 started = time.perf_counter()
-                _get(client, url)
-                times.append((time.perf_counter() - started) * 1000)
-            results.append(
-                Result(
-                    page=page.name,
-                    url=url,
-                    role=page.role,
-                    median_ms=round(statistics.median(times), 2),
-                    p95_ms=round(percentile(times, 0.95), 2),
-                    queries=queries.count,
-                    baseline=page.baseline,
-                )
-            )
+                _get(clients[page.role], urls[i])
+                times[i].append((time.perf_counter() - started) * 1000)
+    results = [
+        Result(
+            page=page.name,
+            url=urls[i],
+            role=page.role,
+            median_ms=round(statistics.median(times[i]), 2),
+            p95_ms=round(percentile(times[i], 0.95), 2),
+            queries=counts[i],
+            baseline=page.baseline,
+        )
+        for i, page in enumerate(pages)
+    ]
     empty = next((r for r in results if r.baseline == EMPTY), None)
     for r in results:
         r.ratio = round(r.median_ms / empty.median_ms, 2) if empty and empty.median_ms else 0.0
