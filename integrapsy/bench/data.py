@@ -580,9 +580,9 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
                 code(),
                 person0 + person,
                 ref.teams[t],
-                "closed" if closed else statuses[c % 10],
+                "closed" if closed else statuses[(c // T) % 10],  # per team (T may divide 10)
                 ref.psychologists[t][c % 3],
-                risks[c % 10],
+                risks[(c // T) % 10],
                 langs[person % len(langs)],
                 opened,
                 opened + timedelta(days=30) if closed else None,
