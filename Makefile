@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint format messages install install-dev browser clean
+.PHONY: run test load lint format messages install install-dev browser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,6 +36,11 @@ browser:
 
 test: install-dev browser
 	$(VENV)/bin/pytest
+
+# Load and fault tests on the real server (gunicorn) and PostgreSQL, outside `make test`:
+# DATABASE_URL must name a PostgreSQL server; LOAD_SECONDS sets the load's length (60 s).
+load: install-dev
+	$(VENV)/bin/pytest tests/load
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

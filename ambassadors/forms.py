@@ -15,6 +15,7 @@ from ambassadors.models import (
     SupportActivity,
     TrainingModule,
 )
+from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
 
@@ -48,16 +49,16 @@ class AmbassadorForm(forms.Form):
     """The profile; languages are given as one "level" choice per language spoken."""
 
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    mother_tongues = forms.ModelMultipleChoiceField(
+    mother_tongues = core_forms.ModelMultipleChoiceField(
         label=_("Mother tongues"), queryset=Language.objects.none(), required=False
     )
-    fluent_languages = forms.ModelMultipleChoiceField(
+    fluent_languages = core_forms.ModelMultipleChoiceField(
         label=_("Fluent"), queryset=Language.objects.none(), required=False
     )
-    working_languages = forms.ModelMultipleChoiceField(
+    working_languages = core_forms.ModelMultipleChoiceField(
         label=_("Working knowledge"), queryset=Language.objects.none(), required=False
     )
-    territories = forms.ModelMultipleChoiceField(
+    territories = core_forms.ModelMultipleChoiceField(
         label=_("Territories"),
         queryset=Location.objects.none(),
         required=False,
@@ -129,8 +130,8 @@ class AmbassadorForm(forms.Form):
 
 
 class AmbassadorNewForm(AmbassadorForm):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    user = core_forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    team = core_forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     field_order = ["user", "team"]
 
     def __init__(self, *args, users, teams, **kwargs):
@@ -142,7 +143,7 @@ class AmbassadorNewForm(AmbassadorForm):
 
 
 class AssignmentForm(forms.Form):
-    ambassador = forms.ModelChoiceField(label=_("Ambassador"), queryset=Ambassador.objects.none())
+    ambassador = core_forms.ModelChoiceField(label=_("Ambassador"), queryset=Ambassador.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Assignment.Role.choices)
     starts_on = forms.DateField(label=_("Start"), widget=DateInput(), initial=timezone.localdate)
     planned_end_on = forms.DateField(label=_("Planned end"), widget=DateInput(), required=False)
@@ -197,8 +198,8 @@ class ContactForm(forms.Form):
 
 
 class TrainingSessionForm(forms.Form):
-    module = forms.ModelChoiceField(label=_("Module"), queryset=TrainingModule.objects.order_by("order", "title"))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    module = core_forms.ModelChoiceField(label=_("Module"), queryset=TrainingModule.objects.order_by("order", "title"))
+    team = core_forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=MAX_CONTACT_MINUTES)
     trainer = forms.CharField(label=_("Trainer"), max_length=200)
@@ -212,7 +213,7 @@ class TrainingSessionForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    ambassadors = forms.ModelMultipleChoiceField(
+    ambassadors = core_forms.ModelMultipleChoiceField(
         label=_("Present"), queryset=Ambassador.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -222,7 +223,7 @@ class AttendanceForm(forms.Form):
 
 
 class ModuleCompletionForm(forms.Form):
-    module = forms.ModelChoiceField(label=_("Module"), queryset=TrainingModule.objects.none())
+    module = core_forms.ModelChoiceField(label=_("Module"), queryset=TrainingModule.objects.none())
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, modules, **kwargs):
@@ -237,8 +238,12 @@ GENDER_PREFERENCE_CHOICES = [("", _("No preference")), ("F", _("A woman")), ("M"
 class PlannerForm(forms.Form):
     """What needs support: a case (or just a language), the activity, when and where."""
 
-    case = forms.ChoiceField(label=_("Case"), required=False)
-    language = forms.ModelChoiceField(
+    case = forms.ChoiceField(
+        label=_("Case"),
+        required=False,
+        help_text=_("The most recent open cases; for an older one, open the planner from its case page."),
+    )
+    language = core_forms.ModelChoiceField(
         label=_("Language"),
         queryset=Language.objects.none(),
         required=False,

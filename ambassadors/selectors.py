@@ -370,14 +370,23 @@ def plan_support(*, user: User, request: planner.SupportRequest) -> PlannerResul
     )
 
 
-def planner_cases(*, user: User) -> QuerySet[Case]:
-    """Open cases of the teams the user coordinates, for the planner's case list."""
-    return (
-        access.scope_cases(user, Case.objects.exclude(status=Case.Status.CLOSED))
-        .filter(team_id__in=access.coordinator_team_ids(user))
-        .select_related("person")
-        .order_by("person__first_name", "reference")
+# The planner's case list shows the most recent open cases; an older one comes through ?case=.
+PLANNER_CASES = 100
+
+
+def planner_cases(*, user: User, include: str = "") -> list[Case]:
+    """Recent open cases of the teams the user coordinates, for the planner's case list.
+
+    At most ``PLANNER_CASES`` (a team may follow thousands), plus the case ``include`` names
+    when the user may plan for it, so a link from the case page always finds its case.
+    """
+    scoped = access.scope_cases(user, Case.objects.exclude(status=Case.Status.CLOSED)).filter(
+        team_id__in=access.coordinator_team_ids(user)
     )
+    cases = list(scoped.select_related("person").order_by("-opened_on", "-id")[:PLANNER_CASES])
+    if include and all(c.reference != include for c in cases):
+        cases.extend(scoped.select_related("person").filter(reference=include))
+    return sorted(cases, key=lambda c: (c.person.first_name, c.reference))
 
 
 # --- Training ---------------------------------------------------------------------------

@@ -379,7 +379,7 @@ def ambassador_training(request: HttpRequest, code) -> HttpResponse:
 def planner(request: HttpRequest) -> HttpResponse:
     """For an activity, who may support it in the person's language: interpreters and ambassadors."""
     access.require(request.user, Capability.PLAN_LANGUAGE_SUPPORT)
-    cases = list(selectors.planner_cases(user=request.user))
+    cases = selectors.planner_cases(user=request.user, include=request.GET.get("case", ""))
     form = PlannerForm(request.GET or None, cases=cases, locations=_locations(request.user))
     result, assign_role = None, ""
     if form.is_bound and form.is_valid():

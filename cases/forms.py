@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, ConsentRecord, Person, Referral, ReferralReason, RiskLevel
 from cases.services import referral_validate
+from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
 
@@ -28,14 +29,16 @@ class CaseFilterForm(forms.Form):
         help_text=_("Name, alias or reference; spelling variants are found too."),
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + Case.Status.choices)
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All"))
-    lead_psychologist = forms.ModelChoiceField(
+    team = core_forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All")
+    )
+    lead_psychologist = core_forms.ModelChoiceField(
         label=_("Lead psychologist"), required=False, queryset=User.objects.none(), empty_label=_("All")
     )
-    location = forms.ModelChoiceField(
+    location = core_forms.ModelChoiceField(
         label=_("Location"), required=False, queryset=Location.objects.none(), empty_label=_("All")
     )
-    language = forms.ModelChoiceField(
+    language = core_forms.ModelChoiceField(
         label=_("Language"), required=False, queryset=Language.objects.none(), empty_label=_("All")
     )
     risk_level = forms.ChoiceField(label=_("Risk level"), required=False, choices=[("", _("All"))] + RiskLevel.choices)
@@ -59,10 +62,10 @@ class CoordinationNoteForm(forms.Form):
 
 class CaseUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[c for c in Case.Status.choices if c[0] != "closed"])
-    lead_psychologist = forms.ModelChoiceField(
+    lead_psychologist = core_forms.ModelChoiceField(
         label=_("Lead psychologist"), required=False, queryset=User.objects.none()
     )
-    members = forms.ModelMultipleChoiceField(
+    members = core_forms.ModelMultipleChoiceField(
         label=_("Team members involved"),
         required=False,
         queryset=User.objects.none(),
@@ -81,7 +84,7 @@ class CaseCloseForm(forms.Form):
 
 
 class CaseShareForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Share with the team"), queryset=Team.objects.none())
+    team = core_forms.ModelChoiceField(label=_("Share with the team"), queryset=Team.objects.none())
     reason = forms.CharField(
         label=_("Why"),
         max_length=255,
@@ -104,7 +107,9 @@ class ConsentForm(forms.Form):
     )
     given_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("How"), choices=ConsentRecord.Method.choices)
-    language = forms.ModelChoiceField(label=_("In which language"), required=False, queryset=Language.objects.none())
+    language = core_forms.ModelChoiceField(
+        label=_("In which language"), required=False, queryset=Language.objects.none()
+    )
     through_interpreter = forms.BooleanField(label=_("Through an interpreter"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
@@ -114,13 +119,15 @@ class ConsentForm(forms.Form):
 
 
 class PersonForm(forms.ModelForm):
-    languages = forms.ModelMultipleChoiceField(
+    languages = core_forms.ModelMultipleChoiceField(
         label=_("Languages spoken"),
         required=False,
         queryset=Language.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    main_language = forms.ModelChoiceField(label=_("Main language"), required=False, queryset=Language.objects.none())
+    main_language = core_forms.ModelChoiceField(
+        label=_("Main language"), required=False, queryset=Language.objects.none()
+    )
 
     class Meta:
         model = Person
@@ -165,7 +172,7 @@ class ReferralForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick at least one reason for the referral.")},
     )
-    languages = forms.ModelMultipleChoiceField(
+    languages = core_forms.ModelMultipleChoiceField(
         label=_("Other languages spoken"),
         required=False,
         queryset=Language.objects.none(),
@@ -259,7 +266,7 @@ class InfoAnswerForm(forms.Form):
 
 class AcceptForm(forms.Form):
     person = forms.ChoiceField(label=_("Person"), widget=forms.RadioSelect)
-    lead_psychologist = forms.ModelChoiceField(
+    lead_psychologist = core_forms.ModelChoiceField(
         label=_("Lead psychologist"), required=False, queryset=User.objects.none()
     )
 
@@ -280,7 +287,7 @@ class FirstContactForm(forms.Form):
 class NewPersonForm(PersonForm):
     """A person met without a referral (walk-in at a permanence): identity, then a case."""
 
-    team = forms.ModelChoiceField(label=_("Open a case in the team"), queryset=Team.objects.none())
+    team = core_forms.ModelChoiceField(label=_("Open a case in the team"), queryset=Team.objects.none())
     create_anyway = forms.BooleanField(
         label=_("None of the persons proposed is this person: create a new record"), required=False
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Enrolment, GroupActivity
+from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
 
@@ -14,20 +15,20 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ActivityForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    team = core_forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
     title = forms.CharField(label=_("Title"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=GroupActivity.Kind.choices)
     description = forms.CharField(
         label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none(), required=False)
+    location = core_forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none(), required=False)
     place = forms.CharField(
         label=_("Place details"),
         max_length=200,
         required=False,
         help_text=_("Room, address or meeting point."),
     )
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = core_forms.ModelMultipleChoiceField(
         label=_("Facilitators"),
         queryset=User.objects.none(),
         required=False,
@@ -35,7 +36,7 @@ class ActivityForm(forms.Form):
         help_text=_("Psychologists, ambassadors and other members of the team."),
     )
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=200)
-    languages = forms.ModelMultipleChoiceField(
+    languages = core_forms.ModelMultipleChoiceField(
         label=_("Languages"),
         queryset=Language.objects.none(),
         required=False,
@@ -73,7 +74,7 @@ class SessionForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=600, initial=90)
 
 
-class CaseChoiceField(forms.ModelChoiceField):
+class CaseChoiceField(core_forms.ModelChoiceField):
     def label_from_instance(self, obj: Case) -> str:
         return f"{obj.person.display_name} — {obj.reference}"
 
@@ -89,7 +90,7 @@ class EnrolForm(forms.Form):
         self.fields["case"].queryset = cases
 
 
-class EnrolmentChoiceField(forms.ModelMultipleChoiceField):
+class EnrolmentChoiceField(core_forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Enrolment) -> str:
         return f"{obj.case.person.display_name} — {obj.case.reference}"
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import _languages
 from cases.forms_permanences import UserChoiceField
 from cases.models import Consultation, ReferralReason, RiskLevel, SafetyPlan
+from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
 
@@ -19,10 +20,10 @@ class ConsultationForm(forms.Form):
     started_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=45, min_value=1, max_value=600)
     mode = forms.ChoiceField(label=_("Mode"), choices=Consultation.Mode.choices, widget=forms.RadioSelect)
-    place = forms.ModelChoiceField(label=_("Place"), required=False, queryset=Location.objects.none())
+    place = core_forms.ModelChoiceField(label=_("Place"), required=False, queryset=Location.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Consultation.Kind.choices)
     interpreter = UserChoiceField(label=_("Interpreter present"), required=False, queryset=User.objects.none())
-    interpreter_language = forms.ModelChoiceField(
+    interpreter_language = core_forms.ModelChoiceField(
         label=_("Interpreting language"), required=False, queryset=_languages()
     )
     ambassador = UserChoiceField(label=_("Ambassador present"), required=False, queryset=User.objects.none())

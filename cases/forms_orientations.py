@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from cases.models import OrientationStatus
+from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Country
 from integrapsy.directory.models import Language, Resource
 
@@ -22,7 +23,7 @@ class ResourceFilterForm(forms.Form):
         max_length=100,
         help_text=_("e.g. Nord, Lille"),
     )
-    language = forms.ModelChoiceField(
+    language = core_forms.ModelChoiceField(
         label=_("Language spoken"), required=False, queryset=Language.objects.none(), empty_label=_("All")
     )
     without_papers = forms.BooleanField(label=_("Accepts people without papers"), required=False)
@@ -74,7 +75,7 @@ class ResourceForm(forms.ModelForm):
 
 
 class OrientationForm(forms.Form):
-    resource = forms.ModelChoiceField(label=_("Resource"), queryset=Resource.objects.none())
+    resource = core_forms.ModelChoiceField(label=_("Resource"), queryset=Resource.objects.none())
     reason = forms.CharField(
         label=_("Reason"),
         max_length=255,

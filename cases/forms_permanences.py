@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, _languages
 from cases.models import PermanenceBooking, SlotAttendance
+from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
 
@@ -15,13 +16,13 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(core_forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
 
 class PermanenceSessionForm(forms.Form):
-    location = forms.ModelChoiceField(label=_("Place"), queryset=Location.objects.none())
+    location = core_forms.ModelChoiceField(label=_("Place"), queryset=Location.objects.none())
     date = forms.DateField(label=_("Date (first date of a series)"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start"), widget=TimeInput())
     end_time = forms.TimeField(label=_("End"), widget=TimeInput())
@@ -36,7 +37,7 @@ class PermanenceSessionForm(forms.Form):
     psychologist = UserChoiceField(label=_("Psychologist"), queryset=User.objects.none())
     ambassador = UserChoiceField(label=_("Ambassador present"), required=False, queryset=User.objects.none())
     interpreter = UserChoiceField(label=_("Interpreter present"), required=False, queryset=User.objects.none())
-    interpreter_language = forms.ModelChoiceField(
+    interpreter_language = core_forms.ModelChoiceField(
         label=_("Interpreting language"), required=False, queryset=_languages()
     )
     weeks = forms.IntegerField(
@@ -58,7 +59,7 @@ class PermanenceSessionForm(forms.Form):
 
 class WeekFilterForm(forms.Form):
     week = forms.DateField(label=_("Week of"), required=False, widget=DateInput())
-    location = forms.ModelChoiceField(
+    location = core_forms.ModelChoiceField(
         label=_("Place"),
         required=False,
         queryset=Location.objects.none(),
@@ -87,14 +88,14 @@ class CancelSessionForm(forms.Form):
     )
 
 
-class CaseChoiceField(forms.ModelChoiceField):
+class CaseChoiceField(core_forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.person.display_name} — {obj.reference}"
 
 
 class _InterpreterFields(forms.Form):
     interpreter_needed = forms.BooleanField(label=_("An interpreter is needed"), required=False)
-    interpreter_language = forms.ModelChoiceField(
+    interpreter_language = core_forms.ModelChoiceField(
         label=_("Interpreting language"), required=False, queryset=_languages()
     )
     note = forms.CharField(
@@ -118,7 +119,7 @@ class SlotBookingForm(_InterpreterFields):
         self.fields["case"].queryset = cases
 
 
-class SlotChoiceField(forms.ModelChoiceField):
+class SlotChoiceField(core_forms.ModelChoiceField):
     def label_from_instance(self, slot):
         session = slot.session
         day = date_format(session.date, "D d/m")

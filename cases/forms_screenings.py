@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 from cases.models import Instrument, Screening
 from cases.models.screenings import localised
+from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language
 
@@ -16,12 +17,12 @@ class ScreeningForm(forms.Form):
     """How the questionnaire was given, then one radio group per item (``item_<id>``)."""
 
     administered_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
-    language = forms.ModelChoiceField(label=_("Language it was given in"), queryset=Language.objects.none())
+    language = core_forms.ModelChoiceField(label=_("Language it was given in"), queryset=Language.objects.none())
     mode = forms.ChoiceField(label=_("How"), choices=Screening.Mode.choices, widget=forms.RadioSelect)
     helper_kind = forms.ChoiceField(
         label=_("Who helped"), choices=Screening.HelperKind.choices, required=False, widget=forms.RadioSelect
     )
-    helper = forms.ModelChoiceField(
+    helper = core_forms.ModelChoiceField(
         label=_("Interpreter or ambassador"),
         queryset=User.objects.none(),
         required=False,

@@ -77,6 +77,7 @@ def case_timeline_kinds(*, user: User, case: Case) -> list[tuple[str, str]]:
 
     kinds = (
         TimelineEvent.objects.filter(case=case, visibility__in=access.visible_timeline_visibilities(user, case))
+        .order_by()  # without the default ordering, DISTINCT is over the kinds only, not over every event
         .values_list("kind", flat=True)
         .distinct()
     )

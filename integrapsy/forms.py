@@ -1,7 +1,10 @@
 """Helpers shared by the apps' views and forms."""
 
+import re
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -14,3 +17,36 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+# --- Hostile input ------------------------------------------------------------------------
+# Values that would reach the database and break the request there (a NUL character, which
+# PostgreSQL refuses in text; an id beyond 64 bits, which no integer column holds) are refused
+# beside their field instead. Text fields refuse NUL already (Django's CharField); the choice
+# fields below do the same for the values they look up. Use them instead of Django's.
+
+_BIGINT = 2**63 - 1
+_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
+
+
+def refuse_hostile_value(field: forms.Field, value) -> None:
+    if isinstance(value, str):
+        ProhibitNullCharactersValidator()(value)
+        key = getattr(field, "to_field_name", None) or "pk"
+        if key == "pk" and _INTEGER.match(value) and abs(int(value)) > _BIGINT:
+            raise ValidationError(
+                field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        refuse_hostile_value(self, value)
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for v in value if isinstance(value, list | tuple) else [value]:
+            refuse_hostile_value(self, v)
+        return super()._check_values(value)

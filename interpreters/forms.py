@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from integrapsy import forms as core_forms
 from integrapsy.directory.models import Language, Location
 from interpreters.models import (
     BookingStatus,
@@ -40,7 +41,7 @@ def _aware(day, moment):
     return timezone.make_aware(datetime.combine(day, moment))
 
 
-class InterpreterChoiceField(forms.ModelMultipleChoiceField):
+class InterpreterChoiceField(core_forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.user.get_full_name() or obj.user.username
 
@@ -52,11 +53,11 @@ class BookingRequestForm(forms.Form):
         max_length=20,
         help_text=_("e.g. IP-2026-00042. Leave empty for a booking that serves no case."),
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    team = core_forms.ModelChoiceField(label=_("Team"), queryset=None)
     serves_kind = forms.ChoiceField(label=_("The interpreter is needed for"), choices=ServesKind.choices)
-    language = forms.ModelChoiceField(label=_("Language or dialect"), queryset=Language.objects.none())
+    language = core_forms.ModelChoiceField(label=_("Language or dialect"), queryset=Language.objects.none())
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, widget=forms.RadioSelect, initial=Mode.ON_SITE)
-    location = forms.ModelChoiceField(
+    location = core_forms.ModelChoiceField(
         label=_("Place"),
         required=False,
         queryset=Location.objects.none(),
@@ -166,7 +167,7 @@ class TimesheetForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
-    interpreter = forms.ModelChoiceField(
+    interpreter = core_forms.ModelChoiceField(
         label=_("Interpreter"),
         required=False,
         queryset=Interpreter.objects.none(),

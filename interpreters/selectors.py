@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Max, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,7 +26,7 @@ from interpreters.models import (
     Mode,
     Unavailability,
 )
-from interpreters.services import blocked_range
+from interpreters.services import MAX_BOOKING, blocked_range
 
 LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "team")
 
@@ -39,7 +41,9 @@ def booking_list(*, user: User, status: str = "", when: str = "") -> QuerySet[In
         qs = qs.filter(status=status)
     now = timezone.now()
     if when == "upcoming":
-        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "id")
+        # No booking lasts longer than MAX_BOOKING (the services refuse it): the lower bound on
+        # the start lets the database read the team's bookings from now on, in order, one page.
+        qs = qs.filter(ends_at__gte=now, starts_at__gte=now - MAX_BOOKING).order_by("starts_at", "id")
     elif when == "past":
         qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-id")
     else:
@@ -169,6 +173,26 @@ class MatchNeed:
         return first, first + timedelta(days=7)
 
 
+def held_overlapping(qs: QuerySet[InterpreterBooking], *, blocked_from, blocked_until) -> QuerySet:
+    """Confirmed and completed bookings whose held time overlaps the given time.
+
+    On PostgreSQL the overlap is also said with ranges, so the database reads it from the
+    index of the ``booking_no_overlap`` exclusion constraint: the few bookings around that
+    time, not every earlier booking of every interpreter of the language.
+    """
+    qs = qs.filter(status__in=HOLDING_STATUSES, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from)
+    if connection.vendor == "postgresql":
+        table = InterpreterBooking._meta.db_table
+        qs = qs.filter(
+            RawSQL(  # noqa: S611 — column names and bound parameters only
+                f'tstzrange("{table}"."blocked_from", "{table}"."blocked_until", \'[)\') && tstzrange(%s, %s, \'[)\')',
+                (blocked_from, blocked_until),
+                output_field=BooleanField(),
+            )
+        )
+    return qs
+
+
 def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
     """Interpreters of the booking's language, best first, each with the reasons of its rank.
 
@@ -259,11 +283,10 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
     if blocked is not None:
         blocked_from, blocked_until = blocked
         for interpreter_id, start, end in (
-            InterpreterBooking.objects.filter(
-                interpreter_id__in=ids,
-                status__in=HOLDING_STATUSES,
-                blocked_from__lt=blocked_until,
-                blocked_until__gt=blocked_from,
+            held_overlapping(
+                InterpreterBooking.objects.filter(interpreter_id__in=ids),
+                blocked_from=blocked_from,
+                blocked_until=blocked_until,
             )
             .exclude(pk=need.booking_id)
             .values_list("interpreter_id", "starts_at", "ends_at")

@@ -85,6 +85,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["team", "status"], name="case_team_status"),
             models.Index(fields=["person", "team", "status"], name="case_person_team_status"),
+            # The case list and the planner: a team's cases, newest first, one page at a time.
+            models.Index(fields=["team", "-opened_on", "-id"], name="case_team_opened"),
         ]
         constraints = [
             # One open follow-up per person and team: accepting a referral twice opens one case.

@@ -153,6 +153,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "received_at"], name="referral_inbox"),
             models.Index(fields=["organisation", "-received_at"], name="referral_by_org"),
+            # The inbox's "recently decided" list.
+            models.Index(fields=["team", "-decided_at"], name="referral_team_decided"),
         ]
         constraints = [
             models.CheckConstraint(

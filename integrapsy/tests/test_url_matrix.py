@@ -40,11 +40,11 @@ def REFERRAL(w):  # noqa: N802
 
 
 def SESSION(w):  # noqa: N802
-    return {"code": w["session"].code}
+    return {"code": w["permanence_session"].code}
 
 
 def SLOT(w):  # noqa: N802
-    return {"code": w["session"].slots.order_by("start_time").last().code}
+    return {"code": w["permanence_session"].slots.order_by("start_time").last().code}
 
 
 def SLOT_BOOKING(w):  # noqa: N802
@@ -247,10 +247,10 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:person_detail": lambda w: {"code": w["other_case"].person.code},
     "cases:referral_detail": lambda w: {"code": w["other_referral"].code},
     "cases:referral_status": lambda w: {"code": w["other_referral"].code},
-    "cases:permanence_detail": lambda w: {"code": w["other_session"].code},
-    "cases:permanence_sheet": lambda w: {"code": w["other_session"].code},
-    "cases:permanence_cancel": lambda w: {"code": w["other_session"].code},
-    "cases:slot_book": lambda w: {"code": w["other_session"].slots.last().code},
+    "cases:permanence_detail": lambda w: {"code": w["other_permanence_session"].code},
+    "cases:permanence_sheet": lambda w: {"code": w["other_permanence_session"].code},
+    "cases:permanence_cancel": lambda w: {"code": w["other_permanence_session"].code},
+    "cases:slot_book": lambda w: {"code": w["other_permanence_session"].slots.last().code},
     "cases:case_book": lambda w: {"reference": w["other_case"].reference},
     "cases:consultation_list": lambda w: {"reference": w["other_case"].reference},
     "cases:consultation_new": lambda w: {"reference": w["other_case"].reference},
@@ -366,8 +366,8 @@ def world(role_users):
         ),
         "users": role_users,
         "case": case,
-        "session": session,
-        "other_session": other_session,
+        "permanence_session": session,
+        "other_permanence_session": other_session,
         "slot_booking": PermanenceBookingFactory(session=session, case=case),
         "consultation": ConsultationFactory(case=case, psychologist=role_users["psychologist"]),
         "other_consultation": ConsultationFactory(case=other_case),

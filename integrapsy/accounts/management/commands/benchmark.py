@@ -1,0 +1,133 @@
+"""``manage.py benchmark``: generate fictional data at scale in a separate database, then measure pages.
+
+The code lives in ``integrapsy.bench`` (which, unlike the rest of the core, imports every app).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from integrapsy.bench import data, database, measure
+
+
+class Command(BaseCommand):
+    help = "Generate fictional data at scale in the benchmark database, then measure the main pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="N x 10,000 persons, 100,000 timeline events... (0.01 is fine)"
+        )
+        parser.add_argument(
+            "--database-url",
+            default="",
+            help="The benchmark database (default: integrapsy_bench on the project's PostgreSQL server, "
+            "or bench.sqlite3 with SQLite). Never the project's own database.",
+        )
+        parser.add_argument(
+            "--reuse", action="store_true", help="Keep the database if it already holds this scale's data."
+        )
+        parser.add_argument("--repeat", type=int, default=20, help="Timed requests per page.")
+        parser.add_argument("--json", dest="json_path", default="", help="Also write the results as JSON here.")
+        parser.add_argument(
+            "--check-constant",
+            action="store_true",
+            help="Also measure a database a tenth of the size; fail if any page's query count differs.",
+        )
+        parser.add_argument(
+            "--generate-only", action="store_true", help="Generate (or reuse) the data, measure nothing."
+        )
+
+    def handle(self, *args, **options):
+        try:
+            self._handle(**options)
+        finally:
+            database.cleanup()
+
+    def _handle(self, *, scale, database_url, reuse, repeat, json_path, check_constant, generate_only, **options):
+        if scale <= 0:
+            raise CommandError("--scale must be positive.")
+        try:
+            bench = database.bench_settings(database_url or None)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+
+        constant_failures: list[str] = []
+        small_results = None
+        if check_constant:
+            small_scale = max(scale / 10, 0.001)
+            self._prepare(database.small_settings(bench), small_scale, reuse)
+            if not generate_only:
+                small_results = measure.measure(repeat=1, warmup=1)
+        self._prepare(bench, scale, reuse)
+        if generate_only:
+            return
+        results = measure.measure(repeat=repeat)
+        if small_results is not None:
+            small_counts = {r.page: r.queries for r in small_results}
+            for r in results:
+                if small_counts.get(r.page) != r.queries:
+                    constant_failures.append(f"{r.page}: {small_counts.get(r.page)} queries small, {r.queries} large")
+
+        self.stdout.write(f"IntegraPsy benchmark, --scale {scale:g} on {bench['ENGINE'].rsplit('.', 1)[-1]}")
+        self.stdout.write(measure.table(results))
+        totals = measure.summary(results)
+        if json_path:
+            Path(json_path).write_text(
+                json.dumps(
+                    {
+                        "scale": scale,
+                        "vendor": bench["ENGINE"].rsplit(".", 1)[-1],
+                        "repeat": repeat,
+                        "pages": measure.as_dicts(results),
+                        "summary": totals,
+                        "constant": not constant_failures if check_constant else None,
+                    },
+                    indent=2,
+                )
+            )
+        if check_constant:
+            if constant_failures:
+                self.stdout.write("Query counts differ between scales:\n  " + "\n  ".join(constant_failures))
+            else:
+                self.stdout.write(f"Query counts are the same at --scale {max(scale / 10, 0.001):g} and {scale:g}.")
+        self.stdout.write(
+            f"BENCH worst_ratio={totals['worst_ratio']:.2f} max_queries={totals['max_queries']} "
+            f"layout_ratio={totals['layout_ratio']:.2f}"
+        )
+        if constant_failures:
+            raise CommandError("Query counts are not constant.")
+
+    def _prepare(self, bench: dict, scale: float, reuse: bool) -> None:
+        """Create (or reuse) and fill the database, and make it the one this process uses."""
+        fresh = not (reuse and database.exists(bench))
+        if fresh:
+            database.drop(bench)
+            database.create(bench)
+        database.use(bench)
+        if not fresh:
+            meta = database.read_meta()
+            if meta.get("complete") == "1" and float(meta.get("scale", -1)) == scale:
+                self.stderr.write(f"bench: reusing {bench['NAME']} (--scale {scale:g})")
+                database.migrate()
+                return
+            self.stderr.write(f"bench: {bench['NAME']} holds another scale ({meta.get('scale')}): recreating it")
+            database.drop(bench)
+            database.create(bench)
+            database.use(bench)
+        self.stderr.write(f"bench: migrating {bench['NAME']}")
+        database.migrate(bench)
+        started = time.monotonic()
+        plan = data.Plan(scale)
+        self.stderr.write(
+            f"bench: generating --scale {scale:g}: " + ", ".join(f"{v:,} {k}" for k, v in plan.counts().items())
+        )
+        counts = data.generate(plan, stream=self.stderr._out)
+        data.analyse()
+        elapsed = time.monotonic() - started
+        total = sum(counts.values())
+        self.stderr.write(f"bench: {total:,} rows in {elapsed:.0f} s ({total / max(elapsed, 1e-6):,.0f} rows/s)")
+        database.write_meta({"scale": scale, "complete": "1", "rows": total, "seconds": round(elapsed)})

@@ -1,0 +1,114 @@
+"""The pages the benchmark measures: a registry, so a new page is one ``register_page`` line.
+
+Pages built elsewhere (the coordinator dashboard, the funder indicators) are added here with
+one line each once they exist, e.g.::
+
+    register_page(Page("coordinator dashboard", "coordinator", lambda w: reverse("reports:dashboard")))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class World:
+    """What the page addresses point at, looked up in the benchmark database."""
+
+    users: dict  # role -> user
+    heavy_case: str  # reference of the case with the most events
+    open_case: str  # an open case of the measured team, for the planner
+    search: str  # a last name of the measured team
+    open_booking: str  # code of a requested interpreter booking
+    week: str  # a Monday with permanences
+
+    @classmethod
+    def load(cls) -> World:
+        from cases.models import Case, PermanenceSession
+        from integrapsy.accounts.models import User
+        from interpreters.models import BookingStatus, InterpreterBooking
+
+        usernames = {
+            "coordinator": "bench-coord-0",
+            "psychologist": "bench-psy-0-0",
+            "social_worker": "bench-sw-0-0",
+            "admin": "bench-admin",
+        }
+        users = {role: User.objects.get(username=name) for role, name in usernames.items()}
+        team_id = users["coordinator"].memberships.get().team_id
+        heavy = Case.objects.get(reference="BX-0000000")
+        open_case = Case.objects.filter(team_id=team_id, status__in=["open", "active"]).order_by("reference").first()
+        booking = (
+            InterpreterBooking.objects.filter(
+                team_id=team_id, status=BookingStatus.REQUESTED, starts_at__gte=timezone.now()
+            )
+            .order_by("starts_at")
+            .first()
+        ) or InterpreterBooking.objects.filter(team_id=team_id, status=BookingStatus.REQUESTED).first()
+        today = timezone.localdate()
+        monday = today - timedelta(days=today.weekday())
+        if not PermanenceSession.objects.filter(team_id=team_id, date__gte=monday, date__lt=monday + timedelta(7)):
+            first = PermanenceSession.objects.filter(team_id=team_id).order_by("date").first()
+            monday = first.date - timedelta(days=first.date.weekday())
+        return cls(
+            users=users,
+            heavy_case=heavy.reference,
+            open_case=open_case.reference,
+            search=open_case.person.last_name,
+            open_booking=str(booking.code),
+            week=monday.isoformat(),
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str
+    url: Callable[[World], str]
+    # The two baselines the pages are compared with.
+    baseline: str = ""
+
+
+BARE, EMPTY = "bare", "empty"
+PAGES: list[Page] = []
+
+
+def register_page(*pages: Page) -> None:
+    for page in pages:
+        if all(existing.name != page.name for existing in PAGES):
+            PAGES.append(page)
+
+
+def _q(path: str, **params) -> str:
+    return f"{path}?{urlencode(params)}"
+
+
+register_page(
+    Page("bare view (baseline)", "coordinator", lambda w: reverse("bench_bare"), baseline=BARE),
+    Page("empty page (baseline)", "coordinator", lambda w: reverse("bench_empty"), baseline=EMPTY),
+    Page("case list", "coordinator", lambda w: reverse("cases:list")),
+    Page("case list, filtered", "coordinator", lambda w: _q(reverse("cases:list"), status="active", risk_level="low")),
+    Page("case list, searched", "coordinator", lambda w: _q(reverse("cases:list"), q=w.search)),
+    Page("case page (5,000 events)", "psychologist", lambda w: reverse("cases:detail", args=[w.heavy_case])),
+    Page(
+        "case page, timeline page 150",
+        "psychologist",
+        lambda w: _q(reverse("cases:detail", args=[w.heavy_case]), page=150),
+    ),
+    Page("referral inbox", "coordinator", lambda w: reverse("cases:inbox")),
+    Page("permanence week", "coordinator", lambda w: _q(reverse("cases:permanence_week"), week=w.week)),
+    Page("interpreter bookings", "coordinator", lambda w: reverse("interpreters:booking_list")),
+    Page("interpreter match", "coordinator", lambda w: reverse("interpreters:booking_match", args=[w.open_booking])),
+    Page("ambassador planner", "coordinator", lambda w: reverse("ambassadors:planner")),
+    Page(
+        "ambassador planner, a case",
+        "coordinator",
+        lambda w: _q(reverse("ambassadors:planner"), case=w.open_case, activity="consultation"),
+    ),
+)
