@@ -241,6 +241,8 @@ def _contacts_count():
 
 def case_to_manage(*, user: User, reference: str) -> Case:
     """A case of a team the user coordinates, or 404."""
+    if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses it in a query
+        raise Http404
     try:
         return (
             access.scope_cases(user, Case.objects.all())
@@ -384,7 +386,7 @@ def planner_cases(*, user: User, include: str = "") -> list[Case]:
         team_id__in=access.coordinator_team_ids(user)
     )
     cases = list(scoped.select_related("person").order_by("-opened_on", "-id")[:PLANNER_CASES])
-    if include and all(c.reference != include for c in cases):
+    if include and "\x00" not in include and all(c.reference != include for c in cases):
         cases.extend(scoped.select_related("person").filter(reference=include))
     return sorted(cases, key=lambda c: (c.person.first_name, c.reference))
 

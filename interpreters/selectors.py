@@ -466,7 +466,7 @@ def my_unavailabilities(*, interpreter: Interpreter) -> list[Unavailability]:
 
 def interpreter_by_token(*, token: str) -> Interpreter:
     """The interpreter whose private feed this is; 404 for any other token, with no hint."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or "\x00" in token:
         raise Http404
     try:
         return Interpreter.objects.select_related("user").get(calendar_token=token, is_active=True)
