@@ -8,7 +8,7 @@ class AmbassadorsConfig(AppConfig):
 
     def ready(self) -> None:
         from ambassadors import gdpr, selectors
-        from cases.panels import CasePanel, register_case_panel
+        from cases.panels import PLANNING, CasePanel, register_case_panel
         from cases.timeline import EventKind, register, register_families
         from integrapsy import access
         from integrapsy.access import Capability
@@ -77,7 +77,8 @@ class AmbassadorsConfig(AppConfig):
                     "ambassador_assignments": selectors.case_assignments(user=user, case=case),
                     "may_assign_ambassador": access.may_manage_case_assignments(user, case) and not case.is_closed,
                 },
-                order=20,
+                order=30,
+                section=PLANNING,
             )
         )
         register_subject_provider("ambassadors", gdpr.subject_data)

@@ -218,7 +218,10 @@ def reduced_case(*, user: User, assignment: Assignment) -> dict:
 def case_assignments(*, user: User, case: Case) -> list[Assignment]:
     """The ambassadors on a case the user may open, with their hours."""
     return list(
-        access.scope_assignments_for_staff(user, Assignment.objects.filter(case=case))
+        # The case's own scope as a subquery: one query for the panel, none to read the shares first.
+        Assignment.objects.filter(
+            case__in=access.scope_case_lookup(user, Case.objects.filter(pk=case.pk)).values("pk")
+        )
         .select_related("ambassador__user")
         .annotate(minutes=_minutes_of_assignment(), contact_count=_contacts_count())
         .order_by("ended_on", "-starts_on")

@@ -16,7 +16,7 @@ class CasesConfig(AppConfig):
             services_consultations,  # noqa: F401
             services_permanences,  # noqa: F401
         )
-        from cases.panels import CasePanel, register_case_panel
+        from cases.panels import CARE, EVERY_SECTION, PLANNING, CasePanel, register_case_panel
         from cases.panels_screenings import register as register_screenings_orientations_activities
         from integrapsy.access import Capability
         from integrapsy.gdpr import register_eraser, register_retention_rule, register_subject_provider
@@ -83,13 +83,25 @@ class CasesConfig(AppConfig):
             ),
         )
         register_case_panel(
-            CasePanel("cases/_case_risk_panel.html", selectors_consultations.case_risk_panel, order=0),
+            CasePanel(
+                "",  # a banner above the page, no block in it
+                selectors_consultations.case_risk_banner,
+                order=0,
+                section=EVERY_SECTION,
+            ),
+            CasePanel("cases/_case_risk_panel.html", selectors_consultations.case_risk_panel, order=0, section=CARE),
             CasePanel(
                 "cases/_case_consultations_panel.html",
                 selectors_consultations.case_consultations_panel,
                 order=10,
+                section=CARE,
             ),
-            CasePanel("cases/_case_permanences_panel.html", selectors_permanences.case_permanences_panel, order=20),
+            CasePanel(
+                "cases/_case_permanences_panel.html",
+                selectors_permanences.case_permanences_panel,
+                order=20,
+                section=PLANNING,
+            ),
         )
         register_subject_provider("cases", gdpr.subject_data)
         register_eraser("cases", gdpr.erase)

@@ -10,7 +10,7 @@ def register() -> None:
         selectors_screenings,
         timeline_screenings,
     )
-    from cases.panels import CasePanel, register_case_panel
+    from cases.panels import CARE, PLANNING, CasePanel, register_case_panel
     from integrapsy.access import Capability
     from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 
@@ -39,7 +39,11 @@ def register() -> None:
         )
     )
     register_case_panel(
-        CasePanel("cases/_case_screenings_panel.html", selectors_screenings.screening_panel, order=10),
-        CasePanel("cases/_case_orientations_panel.html", selectors_orientations.orientation_panel, order=20),
-        CasePanel("cases/_case_activities_panel.html", selectors_activities.activity_panel, order=30),
+        CasePanel("cases/_case_screenings_panel.html", selectors_screenings.screening_panel, order=20, section=CARE),
+        CasePanel(
+            "cases/_case_orientations_panel.html", selectors_orientations.orientation_panel, order=30, section=CARE
+        ),
+        CasePanel(
+            "cases/_case_activities_panel.html", selectors_activities.activity_panel, order=40, section=PLANNING
+        ),
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,18 +36,36 @@ def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
         qs = qs.filter(risk_level=filters["risk_level"])
     q = (filters.get("q") or "").strip()
     if q:
-        key = name_key(q)
-        match = (
-            Q(reference__iexact=q)
-            | Q(reference__icontains=q)
-            | Q(person__first_name__icontains=q)
-            | Q(person__last_name__icontains=q)
-            | Q(person__alias__icontains=q)
-        )
-        if key:
-            match |= Q(person__first_name_key=key) | Q(person__last_name_key=key) | Q(person__alias_key=key)
-        qs = qs.filter(match)
+        qs = qs.filter(_search(q))
     return qs.order_by("-opened_on", "-id")
+
+
+def _search(q: str) -> Q:
+    """A case reference when the text holds a digit (names don't), a person's name otherwise.
+
+    The name search is a subquery on persons alone (``person_id IN (...)``), which the database
+    answers from the persons' name indexes (trigram indexes on PostgreSQL, the folded keys for
+    spellings) and then joins to the cases: no OR across the two tables, which would make it
+    read every case of the team.
+    """
+    if any(ch.isdigit() for ch in q):
+        return Q(reference__icontains=q)
+    names = Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(alias__icontains=q)
+    key = name_key(q)
+    if key:
+        names |= Q(first_name_key=key) | Q(last_name_key=key) | Q(alias_key=key)
+    return Q(person__in=Person.objects.filter(names).values("pk"))
+
+
+def _open_risk_flag_columns() -> dict:
+    """The open risk flag's date and source, read with the case: the banner costs no query."""
+    from cases.models import RiskFlag
+
+    open_flag = RiskFlag.objects.filter(case=OuterRef("pk"), acknowledged_at__isnull=True).order_by("raised_at", "pk")
+    return {
+        "open_risk_raised_at": Subquery(open_flag.values("raised_at")[:1]),
+        "open_risk_source": Subquery(open_flag.values("source")[:1]),
+    }
 
 
 def case_get(*, user: User, reference: str) -> Case:
@@ -55,8 +74,9 @@ def case_get(*, user: User, reference: str) -> Case:
         raise Http404
     try:
         return (
-            access.scope_cases(user, Case.objects.all())
+            access.scope_case_lookup(user, Case.objects.all())
             .select_related("person", "person__location", "team", "lead_psychologist", "main_language")
+            .annotate(**_open_risk_flag_columns())
             .get(reference=reference)
         )
     except Case.DoesNotExist as exc:
@@ -73,17 +93,58 @@ def case_timeline(*, user: User, case: Case, family: str = "") -> QuerySet[Timel
     return qs.order_by("-occurred_at", "-id")
 
 
-def case_timeline_kinds(*, user: User, case: Case) -> list[tuple[str, str]]:
-    """The families of events (``referral``, ``case``...) present on this case, for the filter."""
-    from cases.timeline import family_label
+def case_timeline_kinds() -> list[tuple[str, str]]:
+    """The families of events (``referral``, ``case``...) the filter offers: every registered one.
 
-    kinds = (
-        TimelineEvent.objects.filter(case=case, visibility__in=access.visible_timeline_visibilities(user, case))
-        .order_by()  # without the default ordering, DISTINCT is over the kinds only, not over every event
-        .values_list("kind", flat=True)
-        .distinct()
-    )
-    return [(f, family_label(f)) for f in sorted({k.split(".")[0] for k in kinds})]
+    Read from the registry, not from the case: the page costs no query for it, however long the
+    timeline.
+    """
+    from cases.timeline import EVENT_KINDS, family_label
+
+    families = {kind.split(".")[0] for kind in EVENT_KINDS}
+    return sorted(((f, family_label(f)) for f in families), key=lambda item: str(item[1]).casefold())
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a timeline, newest first, and the cursor of the next (older) page."""
+
+    events: list
+    older: str  # cursor of the next page; "" on the last page
+    is_first: bool
+
+
+def _timeline_cursor(event: TimelineEvent) -> str:
+    stamp = event.occurred_at.astimezone(datetime.UTC)
+    return f"{stamp.strftime('%Y%m%d%H%M%S%f')}-{event.pk}"
+
+
+def _parse_timeline_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
+    """``None`` for anything that is not a cursor this page wrote: the newest page is shown."""
+    stamp, _sep, pk = (cursor or "").partition("-")
+    if len(stamp) != 20 or not stamp.isdigit() or not pk.isdigit() or len(pk) > 18:
+        return None
+    try:
+        when = datetime.datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=datetime.UTC)
+    except ValueError:
+        return None
+    return when, int(pk)
+
+
+def case_timeline_page(*, user: User, case: Case, family: str = "", before: str = "", size: int = 30) -> TimelinePage:
+    """A page of the case's timeline, read by keyset: events older than the ``before`` cursor.
+
+    One query per page, and the same cost for the first page and the hundredth: the (case,
+    -occurred_at) index is read from the cursor on, never counted nor skipped over.
+    """
+    qs = case_timeline(user=user, case=case, family=family)
+    position = _parse_timeline_cursor(before)
+    if position is not None:
+        when, pk = position
+        qs = qs.filter(occurred_at__lte=when).exclude(occurred_at=when, pk__gte=pk)
+    rows = list(qs[: size + 1])
+    older = _timeline_cursor(rows[size - 1]) if len(rows) > size else ""
+    return TimelinePage(events=rows[:size], older=older, is_first=position is None)
 
 
 def person_get(*, user: User, code) -> Person:
@@ -282,18 +343,21 @@ def team_psychologists_of(*, teams) -> QuerySet[User]:
     )
 
 
-def case_panels(*, user: User, case: Case) -> dict:
-    """What the case page shows besides the timeline: referrals, consents, sharing, members."""
-    from cases.panels import render_context
+def case_panels(*, user: User, case: Case, section: str) -> dict:
+    """What a section of the case page shows besides the header: only that section's rows are read."""
+    from cases.panels import FILE, render_context
 
     case_access = access.case_access(user, case)
-    return {
-        "referrals": list(case.referrals.select_related("organisation").order_by("-received_at")),
-        "consents": list(case.person.consents.select_related("language").order_by("-given_on", "-recorded_at")[:10]),
-        "shares": list(case.shares.select_related("team")),
-        "members": list(case.members.order_by("last_name")),
-        "extra_panels": render_context(user=user, case=case, case_access=case_access),
+    panels = render_context(user=user, case=case, case_access=case_access, section=section)
+    out: dict = {
+        "banners": [p for p in panels if p.get("banner")],
+        "extra_panels": [p for p in panels if p["template"]],
     }
+    if section == FILE:
+        out["referrals"] = list(case.referrals.select_related("organisation").order_by("-received_at"))
+        out["shares"] = list(case.shares.select_related("team"))
+        out["members"] = list(case.members.order_by("last_name"))
+    return out
 
 
 def person_page(*, user: User, person: Person) -> dict:

@@ -120,16 +120,27 @@ def team_people(*, case: Case) -> dict:
 # --- Case-page panels -------------------------------------------------------------------
 
 
-def case_risk_panel(*, user: User, case: Case, case_access) -> dict:
-    """The red banner when a flag is open (everyone on the case); the latest assessment for clinicians."""
-    flag = case_open_risk_flag(case=case)
-    latest = latest_risk_assessment(user=user, case=case) if case_access.clinical else None
-    if flag is None and not case_access.clinical:
+def case_risk_banner(*, user: User, case: Case, case_access) -> dict:
+    """The red banner while a flag is open: on every section of the case page, for everyone on the case.
+
+    ``selectors.case_get`` reads the open flag's date and source with the case; a case read
+    otherwise costs one query here.
+    """
+    if hasattr(case, "open_risk_raised_at"):
+        raised_at = case.open_risk_raised_at
+        flag = RiskFlag(case=case, raised_at=raised_at, source=case.open_risk_source) if raised_at else None
+    else:
+        flag = case_open_risk_flag(case=case)
+    if flag is None:
         return {}
-    ctx = {"risk_flag": flag, "clinical": case_access.clinical, "latest_assessment": latest}
-    if flag is not None:
-        ctx["banner"] = "cases/_case_risk_banner.html"
-    return ctx
+    return {"risk_flag": flag, "clinical": case_access.clinical, "banner": "cases/_case_risk_banner.html"}
+
+
+def case_risk_panel(*, user: User, case: Case, case_access) -> dict:
+    """The latest risk assessment, for the psychologists of the case's team."""
+    if not case_access.clinical:
+        return {}
+    return {"clinical": True, "latest_assessment": latest_risk_assessment(user=user, case=case)}
 
 
 def case_consultations_panel(*, user: User, case: Case, case_access, limit: int = 5) -> dict:

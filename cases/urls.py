@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cases.panels import CARE, FILE, PLANNING
 from cases.views import activities as activity_views
 from cases.views import cases as case_views
 from cases.views import consultations as consultation_views
@@ -15,6 +16,9 @@ app_name = "cases"
 urlpatterns = [
     path("cases/", case_views.case_list, name="list"),
     path("cases/<str:reference>/", case_views.case_detail, name="detail"),
+    path("cases/<str:reference>/care/", case_views.case_detail, {"section": CARE}, name="detail_care"),
+    path("cases/<str:reference>/planning/", case_views.case_detail, {"section": PLANNING}, name="detail_planning"),
+    path("cases/<str:reference>/file/", case_views.case_detail, {"section": FILE}, name="detail_file"),
     path("cases/<str:reference>/note/", case_views.case_note_add, name="note_add"),
     path("cases/<str:reference>/edit/", case_views.case_update, name="update"),
     path("cases/<str:reference>/close/", case_views.case_close, name="close"),

@@ -216,6 +216,20 @@ def scope_cases(user, queryset):
     return queryset.filter(Q(team_id__in=ids) | Q(pk__in=shared))
 
 
+def scope_case_lookup(user, queryset):
+    """``scope_cases`` for reading one case by its reference, in one query.
+
+    The shares are a subquery here: costless on the one row a reference names, where the list
+    (``scope_cases``) reads them first to keep its team index usable.
+    """
+    ids = staff_team_ids(user)
+    if not ids:
+        return queryset.none()
+    share_model = queryset.model._meta.get_field("shares").related_model
+    shared = share_model.objects.filter(team_id__in=ids).values("case_id")
+    return queryset.filter(Q(team_id__in=ids) | Q(pk__in=shared))
+
+
 def shared_case_ids(user, case_model) -> frozenset[int]:
     """Ids of the cases shared with the user's teams: few, read once per request (cached on the user)."""
     cached = getattr(user, "_shared_case_ids", None)

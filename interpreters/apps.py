@@ -7,7 +7,7 @@ class InterpretersConfig(AppConfig):
     verbose_name = _("Interpreters")
 
     def ready(self) -> None:
-        from cases.panels import CasePanel, register_case_panel
+        from cases.panels import PLANNING, CasePanel, register_case_panel
         from cases.timeline import EventKind, register, register_families
         from integrapsy.access import Capability
         from integrapsy.gdpr import register_eraser, register_subject_provider
@@ -58,6 +58,8 @@ class InterpretersConfig(AppConfig):
                 order=5,
             ),
         )
-        register_case_panel(CasePanel("interpreters/_case_bookings.html", panels.case_bookings, order=20))
+        register_case_panel(
+            CasePanel("interpreters/_case_bookings.html", panels.case_bookings, order=25, section=PLANNING)
+        )
         register_subject_provider("interpreters", gdpr.subject_data)
         register_eraser("interpreters", gdpr.erase)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from cases.forms import (
     PersonForm,
 )
 from cases.models import Person
+from cases.panels import SECTIONS, TIMELINE
 from cases.timeline import label_of
 from integrapsy import access
 from integrapsy.access import Capability
@@ -28,6 +30,7 @@ from integrapsy.accounts.models import Role, Team
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
 from integrapsy.forms import add_service_errors
+from integrapsy.pagination import CappedPaginator
 
 CASES_PER_PAGE = 25
 EVENTS_PER_PAGE = 30
@@ -51,7 +54,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         locations=Location.objects.filter(team__in=teams, is_active=True),
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.case_list(user=request.user, filters=filters), CASES_PER_PAGE).get_page(
+    page = CappedPaginator(selectors.case_list(user=request.user, filters=filters), CASES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -60,29 +63,43 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -> HttpResponse:
+    """A section (tab) of the case page: the timeline, care, planning or the case file."""
     case, case_access = _case_for(request, reference)
-    kind = request.GET.get("kind", "")
-    events = selectors.case_timeline(user=request.user, case=case, family=kind)
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    audit_record(action="case.viewed", request=request, obj=case, case_ref=case.reference)
-    return render(
-        request,
-        "cases/case_detail.html",
-        {
-            "case": case,
-            "case_access": case_access,
-            "person": case.person,
-            "languages": selectors.person_languages(person=case.person),
-            "page": page,
-            "events": [{"event": e, "label": label_of(e.kind)} for e in page.object_list],
-            "kinds": selectors.case_timeline_kinds(user=request.user, case=case),
-            "kind": kind,
-            "query": urlencode({"kind": kind}) if kind else "",
-            "note_form": CoordinationNoteForm(),
-            **selectors.case_panels(user=request.user, case=case),
-        },
+    context = {
+        "case": case,
+        "case_access": case_access,
+        "person": case.person,
+        "section": section,
+        "sections": [
+            {"key": key, "label": label, "url": reverse(url_name, args=[case.reference])}
+            for key, (label, url_name) in SECTIONS.items()
+        ],
+        **selectors.case_panels(user=request.user, case=case, section=section),
+    }
+    if section == TIMELINE:
+        kind = request.GET.get("kind", "")
+        timeline = selectors.case_timeline_page(
+            user=request.user, case=case, family=kind, before=request.GET.get("before", ""), size=EVENTS_PER_PAGE
+        )
+        context.update(
+            languages=selectors.person_languages(person=case.person),
+            timeline=timeline,
+            events=[{"event": e, "label": label_of(e.kind)} for e in timeline.events],
+            kinds=selectors.case_timeline_kinds(),
+            kind=kind,
+            query=urlencode({"kind": kind}) if kind else "",
+            older_query=urlencode({"kind": kind, "before": timeline.older} if kind else {"before": timeline.older}),
+            note_form=CoordinationNoteForm(),
+        )
+    audit_record(
+        action="case.viewed",
+        request=request,
+        obj=case,
+        case_ref=case.reference,
+        detail="" if section == TIMELINE else section,
     )
+    return render(request, "cases/case_detail.html", context)
 
 
 @require_POST

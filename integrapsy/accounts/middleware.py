@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,3 +27,37 @@ class TwoFactorRequiredMiddleware:
         ):
             return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+# The session's last refresh, in seconds since the epoch, kept in the session itself.
+_REFRESHED_KEY = "_refreshed"
+
+
+class SessionRefreshMiddleware:
+    """Keep a session alive while it is used: an idle timeout without a write on every request.
+
+    The session expires ``SESSION_COOKIE_AGE`` after it was last saved. Saving it on every
+    request (``SESSION_SAVE_EVERY_REQUEST``) costs a database write per page; here it is saved
+    when ``SESSION_REFRESH_SECONDS`` have passed since the last save, so the idle timeout holds
+    to within that margin. A negative interval turns the refresh off (the test settings do, so
+    that a page's query count does not depend on the clock).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if settings.SESSION_REFRESH_SECONDS < 0:
+            return response
+        # ``session_key`` does not load the session: a visitor without one costs nothing.
+        if session is not None and session.session_key and not session.modified:
+            now = int(time.time())
+            try:
+                refreshed = int(session.get(_REFRESHED_KEY, 0))
+            except (TypeError, ValueError):
+                refreshed = 0
+            if now - refreshed >= settings.SESSION_REFRESH_SECONDS:
+                session[_REFRESHED_KEY] = now
+        return response

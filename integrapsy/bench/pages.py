@@ -1,7 +1,6 @@
 """The pages the benchmark measures: a registry, so a new page is one ``register_page`` line.
 
-Pages built elsewhere (the coordinator dashboard, the funder indicators) are added here with
-one line each once they exist, e.g.::
+A new page is one line, e.g.::
 
     register_page(Page("coordinator dashboard", "coordinator", lambda w: reverse("reports:dashboard")))
 """
@@ -27,10 +26,12 @@ class World:
     search: str  # a last name of the measured team
     open_booking: str  # code of a requested interpreter booking
     week: str  # a Monday with permanences
+    old_events: str  # the timeline cursor of the heavy case 4,500 events back
 
     @classmethod
     def load(cls) -> World:
-        from cases.models import Case, PermanenceSession
+        from cases.models import Case, PermanenceSession, TimelineEvent
+        from cases.selectors import _timeline_cursor
         from integrapsy.accounts.models import User
         from interpreters.models import BookingStatus, InterpreterBooking
 
@@ -56,6 +57,7 @@ class World:
         if not PermanenceSession.objects.filter(team_id=team_id, date__gte=monday, date__lt=monday + timedelta(7)):
             first = PermanenceSession.objects.filter(team_id=team_id).order_by("date").first()
             monday = first.date - timedelta(days=first.date.weekday())
+        old_event = TimelineEvent.objects.filter(case=heavy).order_by("-occurred_at", "-id")[4500:4501].first()
         return cls(
             users=users,
             heavy_case=heavy.reference,
@@ -63,6 +65,7 @@ class World:
             search=open_case.person.last_name,
             open_booking=str(booking.code),
             week=monday.isoformat(),
+            old_events=_timeline_cursor(old_event) if old_event else "",
         )
 
 
@@ -97,10 +100,13 @@ register_page(
     Page("case list, searched", "coordinator", lambda w: _q(reverse("cases:list"), q=w.search)),
     Page("case page (5,000 events)", "psychologist", lambda w: reverse("cases:detail", args=[w.heavy_case])),
     Page(
-        "case page, timeline page 150",
+        "case page, 4,500 events back",
         "psychologist",
-        lambda w: _q(reverse("cases:detail", args=[w.heavy_case]), page=150),
+        lambda w: _q(reverse("cases:detail", args=[w.heavy_case]), before=w.old_events),
     ),
+    Page("case page, care", "psychologist", lambda w: reverse("cases:detail_care", args=[w.heavy_case])),
+    Page("case page, planning", "psychologist", lambda w: reverse("cases:detail_planning", args=[w.heavy_case])),
+    Page("case page, case file", "psychologist", lambda w: reverse("cases:detail_file", args=[w.heavy_case])),
     Page("referral inbox", "coordinator", lambda w: reverse("cases:inbox")),
     Page("permanence week", "coordinator", lambda w: _q(reverse("cases:permanence_week"), week=w.week)),
     Page("interpreter bookings", "coordinator", lambda w: reverse("interpreters:booking_list")),
@@ -111,4 +117,7 @@ register_page(
         "coordinator",
         lambda w: _q(reverse("ambassadors:planner"), case=w.open_case, activity="consultation"),
     ),
+    Page("coordinator dashboard", "coordinator", lambda w: reverse("reports:dashboard")),
+    Page("funder indicators", "coordinator", lambda w: reverse("reports:indicators")),
+    Page("funder indicators, all teams", "admin", lambda w: reverse("reports:indicators")),
 )

@@ -117,4 +117,43 @@ def test_no_inline_script_in_templates():
 @pytest.mark.django_db
 def test_session_expires_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def _session_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@pytest.mark.django_db
+def test_a_session_in_use_is_kept_alive_without_a_write_on_every_request(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_REFRESH_SECONDS = 60  # as in production (the test settings turn it off)
+    user = make_user_with_role(Role.SOCIAL_WORKER)
+    assert _login(client, user).status_code == 302
+    client.get(reverse("home"))  # the first page after logging in refreshes the session
+    first = _session_expiry(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
+    assert _session_expiry(client) == first
+    # Once the refresh interval has passed, the next request pushes the expiry back.
+    settings.SESSION_REFRESH_SECONDS = 0
+    client.get(reverse("home"))
+    assert _session_expiry(client) > first
+
+
+@pytest.mark.django_db
+def test_an_idle_session_ends(client, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user = make_user_with_role(Role.SOCIAL_WORKER)
+    _login(client, user)
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=timezone.now())
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
