@@ -219,9 +219,7 @@ def case_assignments(*, user: User, case: Case) -> list[Assignment]:
     """The ambassadors on a case the user may open, with their hours."""
     return list(
         # The case's own scope as a subquery: one query for the panel, none to read the shares first.
-        Assignment.objects.filter(
-            case__in=access.scope_case_lookup(user, Case.objects.filter(pk=case.pk)).values("pk")
-        )
+        Assignment.objects.filter(case__in=access.scope_case_lookup(user, Case.objects.filter(pk=case.pk)).values("pk"))
         .select_related("ambassador__user")
         .annotate(minutes=_minutes_of_assignment(), contact_count=_contacts_count())
         .order_by("ended_on", "-starts_on")
@@ -242,16 +240,18 @@ def _contacts_count():
     )
 
 
+def _cases_to_manage(user: User):
+    """Cases of the teams the user coordinates: inside ``scope_cases`` (own teams), shares aside."""
+    return Case.objects.filter(team_id__in=access.coordinator_team_ids(user))
+
+
 def case_to_manage(*, user: User, reference: str) -> Case:
     """A case of a team the user coordinates, or 404."""
     if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses it in a query
         raise Http404
     try:
         return (
-            access.scope_cases(user, Case.objects.all())
-            .filter(team_id__in=access.coordinator_team_ids(user))
-            .select_related("person__location", "team", "main_language")
-            .get(reference=reference)
+            _cases_to_manage(user).select_related("person__location", "team", "main_language").get(reference=reference)
         )
     except Case.DoesNotExist as exc:
         raise Http404 from exc
@@ -385,13 +385,20 @@ def planner_cases(*, user: User, include: str = "") -> list[Case]:
     At most ``PLANNER_CASES`` (a team may follow thousands), plus the case ``include`` names
     when the user may plan for it, so a link from the case page always finds its case.
     """
-    scoped = access.scope_cases(user, Case.objects.exclude(status=Case.Status.CLOSED)).filter(
-        team_id__in=access.coordinator_team_ids(user)
+    scoped = (
+        _cases_to_manage(user)
+        .exclude(status=Case.Status.CLOSED)
+        .select_related("person__location", "team", "main_language")
     )
-    cases = list(scoped.select_related("person").order_by("-opened_on", "-id")[:PLANNER_CASES])
+    cases = list(scoped.order_by("-opened_on", "-id")[:PLANNER_CASES])
     if include and "\x00" not in include and all(c.reference != include for c in cases):
-        cases.extend(scoped.select_related("person").filter(reference=include))
+        cases.extend(scoped.filter(reference=include))
     return sorted(cases, key=lambda c: (c.person.first_name, c.reference))
+
+
+def planner_case(*, cases: list[Case], reference: str) -> Case | None:
+    """The chosen case among the planner's own list (already read and scoped), or None."""
+    return next((c for c in cases if c.reference == reference), None) if reference else None
 
 
 # --- Training ---------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Assignment proposed: the ambassador will answer."))
-            return redirect("cases:detail", reference=case.reference)
+            return redirect("cases:detail_planning", reference=case.reference)
     gender = request.GET.get("gender", "")
     return render(
         request,
@@ -171,7 +171,7 @@ def assignment_end(request: HttpRequest, code) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Assignment ended."))
-            return redirect("cases:detail", reference=assignment.case.reference)
+            return redirect("cases:detail_planning", reference=assignment.case.reference)
     return render(
         request,
         "ambassadors/form_page.html",
@@ -384,7 +384,7 @@ def planner(request: HttpRequest) -> HttpResponse:
     result, assign_role = None, ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        case = selectors.case_to_manage(user=request.user, reference=data["case"]) if data["case"] else None
+        case = selectors.planner_case(cases=cases, reference=data["case"])
         teams = selectors.coordinator_teams(user=request.user)
         support_request = planner_rules_module.SupportRequest(
             team=case.team if case else teams.first(),

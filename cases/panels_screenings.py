@@ -43,7 +43,5 @@ def register() -> None:
         CasePanel(
             "cases/_case_orientations_panel.html", selectors_orientations.orientation_panel, order=30, section=CARE
         ),
-        CasePanel(
-            "cases/_case_activities_panel.html", selectors_activities.activity_panel, order=40, section=PLANNING
-        ),
+        CasePanel("cases/_case_activities_panel.html", selectors_activities.activity_panel, order=40, section=PLANNING),
     )

@@ -76,7 +76,7 @@ def test_coordinator_plans_a_pashto_consultation_and_the_ambassador_logs_a_visit
     expect(page.locator("#id_role")).to_have_value("language_support")
     assert_accessible(page)
     page.locator("#assign-submit").click()
-    expect(page).to_have_url(re.compile(rf"/cases/{case.reference}/(#.*)?$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.reference}/planning/(#.*)?$"))
     expect(page.locator("#case-ambassadors [data-status='proposed']")).to_contain_text("Farid Stanekzai")
     assert Assignment.objects.get().status == "proposed"
     logout(page)

@@ -239,7 +239,7 @@ class TestCoordinatorPages:
         a = active_assignment(case, ambassador, coordinator)
         ContactFactory(assignment=a, duration_minutes=90)
         client.force_login(coordinator)
-        html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+        html = client.get(reverse("cases:detail_planning", args=[case.reference])).content.decode()
         panel = html.split('id="case-ambassadors"')[1].split("</section>")[0]
         assert ambassador.name in panel and "1 h 30" in panel
         assert 'id="assign-ambassador"' in panel
@@ -248,7 +248,7 @@ class TestCoordinatorPages:
     def test_case_page_keeps_a_fixed_number_of_queries(self, client, team, case, coordinator):
         client.force_login(coordinator)
         AssignmentFactory(case=case, ambassador=AmbassadorFactory(team=team))
-        url = reverse("cases:detail", args=[case.reference])
+        url = reverse("cases:detail_planning", args=[case.reference])
         count_queries(client, url)
         one = count_queries(client, url)
         for _ in range(29):

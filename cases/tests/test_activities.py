@@ -175,7 +175,7 @@ def test_plan_enrol_and_record_attendance_through_the_pages(client, team, coordi
     e1 = Enrolment.objects.get(case=case1)
     url = reverse("cases:activity_attendance", args=[session.code])
     assert client.post(url, {"present": [e1.pk]}).status_code == 302
-    html = client.get(reverse("cases:detail", args=[case1.reference])).content.decode()
+    html = client.get(reverse("cases:detail_planning", args=[case1.reference])).content.decode()
     assert 'id="activities-panel"' in html
     assert TimelineEvent.objects.filter(case=case1, kind="activity.attended").exists()
     # Social workers enrol but do not plan.

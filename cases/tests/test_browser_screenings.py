@@ -43,6 +43,7 @@ def test_psychologist_screens_sees_the_chart_and_orients(page: Page, live_server
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     login(page, live_server.url, "psychologist")
     page.goto(f"{live_server.url}/cases/{case.reference}/")
+    page.locator(".case-sections a[href$='/care/']").click()  # the "Care" tab
     expect(page.locator("#chart-phq9")).to_be_visible()
     assert_accessible(page)
 
@@ -76,7 +77,7 @@ def test_psychologist_screens_sees_the_chart_and_orients(page: Page, live_server
     )
 
     # Orient the person to a psychologist in Lille who speaks Tigrinya.
-    page.goto(f"{live_server.url}/cases/{case.reference}/")
+    page.goto(f"{live_server.url}/cases/{case.reference}/care/")
     page.locator("#orient-link").click()
     page.locator("#search-directory").click()
     page.locator("#id_kind").select_option("psychologist")

@@ -359,5 +359,5 @@ def test_coordinator_maintains_the_directory(client, coordinator, psychologist):
 def test_the_case_page_lists_orientations_for_the_team(client, coordinator, case, resource):
     OrientationFactory(case=case, resource=resource)
     client.force_login(coordinator)
-    html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    html = client.get(reverse("cases:detail_care", args=[case.reference])).content.decode()
     assert 'id="orientations-panel"' in html and "Cabinet Tesfay" in html

@@ -334,14 +334,14 @@ def test_the_chart_data_marks_changes_of_five_points(client, case, psychologist)
 def test_the_case_page_shows_the_chart_to_the_psychologist_only(client, case, psychologist, coordinator):
     _screenings(case, psychologist, [12, 6])
     client.force_login(psychologist)
-    html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    html = client.get(reverse("cases:detail_care", args=[case.reference])).content.decode()
     assert 'id="screenings-panel"' in html and 'id="chart-phq9"' in html
     client.force_login(coordinator)
-    html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    html = client.get(reverse("cases:detail_care", args=[case.reference])).content.decode()
     assert 'id="screenings-panel"' not in html and "chart-data" not in html
 
 
-@pytest.mark.parametrize("url_name", ["cases:screening_list", "cases:detail"])
+@pytest.mark.parametrize("url_name", ["cases:screening_list", "cases:detail_care"])
 def test_chart_pages_query_count_does_not_grow(client, case, psychologist, url_name):
     client.force_login(psychologist)
     url = reverse(url_name, args=[case.reference])

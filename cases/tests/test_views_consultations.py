@@ -149,9 +149,10 @@ def test_the_social_worker_sees_that_a_consultation_took_place_not_what_was_said
     assert "45 min" in html and "Tigrinya" in html
     assert "idées noires" not in html
     assert "Suicidal" not in html and "suicidaires" not in html
-    assert 'id="consultations-panel"' not in html
+    care = client.get(reverse("cases:detail_care", args=[clinic.case.reference])).content.decode()
+    assert 'id="consultations-panel"' not in care and "idées noires" not in care
     client.force_login(clinic.psychologist)
-    html = client.get(reverse("cases:detail", args=[clinic.case.reference])).content.decode()
+    html = client.get(reverse("cases:detail_care", args=[clinic.case.reference])).content.decode()
     assert 'id="consultations-panel"' in html
 
 
@@ -159,7 +160,7 @@ def test_the_case_page_query_count_does_not_grow_with_consultations(client, clin
     ConsultationFactory(case=clinic.case, psychologist=clinic.psychologist)
     _signed(clinic)
     client.force_login(clinic.psychologist)
-    url = reverse("cases:detail", args=[clinic.case.reference])
+    url = reverse("cases:detail_care", args=[clinic.case.reference])
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     for i in range(29):

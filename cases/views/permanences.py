@@ -238,7 +238,7 @@ def case_book(request: HttpRequest, reference: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Slot booked."))
-            return redirect("cases:detail", reference=case.reference)
+            return redirect("cases:detail_planning", reference=case.reference)
     return render(
         request,
         "cases/form_page.html",

@@ -1,13 +1,15 @@
 """Reads behind the coordinator dashboard: every figure is aggregated in the database.
 
-Each figure is one query whatever the number of rows, so the page's query count does not
-grow with the data.
+Each figure is aggregated whatever the number of rows, so the page's query count does not
+grow with the data. The single-number figures (counts, sums) are read together, each as a
+scalar subquery of one query (``_scalars``); the breakdowns (by organisation, kind, language,
+status) are one grouped query each.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -67,6 +69,25 @@ def _by(qs: QuerySet, field: str) -> dict[str, int]:
     return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("id")).order_by(field)}
 
 
+def _scalars(figures: dict[str, tuple[QuerySet, object]]) -> dict[str, int]:
+    """Several aggregates over different tables, read in one query: ``{name: (rows, aggregate)}``.
+
+    Each becomes ``(SELECT <aggregate> FROM <rows>)`` in one SELECT; an aggregate over no row
+    reads 0.
+    """
+    columns = {
+        name: Coalesce(
+            Subquery(
+                rows.order_by().annotate(_all=Value(1)).values("_all").annotate(value=aggregate).values("value")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        for name, (rows, aggregate) in figures.items()
+    }
+    return Team.objects.order_by().values(**columns)[:1].get()
+
+
 def dashboard(*, user: User, team: Team, period: Period) -> dict:
     """The figures of one team over one period (the team must be one the user may report on)."""
     if not access.may_report_on(user, team.pk):
@@ -89,24 +110,59 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         days = max((row["first_contact_on"] - row["day"]).days, 0)
         waits[days] = waits.get(days, 0) + row["n"]
 
-    urgent_open = (
-        Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES)
-        .filter(Q(urgency=Urgency.URGENT) | Q(alarm=True))
-        .count()
-    )
-    cases_by_status = _by(Case.objects.filter(team=team, status__in=FOLLOW_UP_STATUSES), "status")
-    open_flags = RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True).count()
-
     sessions = PermanenceSession.objects.filter(
         team=team, date__gte=period.start, date__lte=period.end, status=PermanenceSession.Status.SCHEDULED
     )
-    slots = PermanenceSlot.objects.filter(session__in=sessions).count()
-    bookings = PermanenceBooking.objects.filter(session__in=sessions).aggregate(
-        booked=Count("id", filter=Q(slot__isnull=False) & ~Q(status=SlotAttendance.CANCELLED)),
-        attended=Count("id", filter=Q(status=SlotAttendance.ATTENDED)),
-        no_show=Count("id", filter=Q(status=SlotAttendance.NO_SHOW)),
-        walk_ins=Count("id", filter=Q(slot__isnull=True) & ~Q(status=SlotAttendance.CANCELLED)),
+    session_bookings = PermanenceBooking.objects.filter(session__in=sessions)
+    interpreting = InterpreterBooking.objects.filter(
+        team=team, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
     )
+    contacts = Contact.objects.filter(
+        assignment__case__team=team, occurred_on__gte=period.start, occurred_on__lte=period.end
+    )
+    group_attendance = Attendance.objects.filter(
+        session__activity__team=team,
+        session__starts_at__gte=period.starts_at,
+        session__starts_at__lt=period.ends_before,
+    )
+    follow_up = Case.objects.filter(team=team)
+    figures = _scalars(
+        {
+            "urgent_open": (
+                Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES).filter(
+                    Q(urgency=Urgency.URGENT) | Q(alarm=True)
+                ),
+                Count("id"),
+            ),
+            **{f"cases_{status}": (follow_up.filter(status=status), Count("id")) for status in FOLLOW_UP_STATUSES},
+            "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("id")),
+            "slots": (PermanenceSlot.objects.filter(session__in=sessions), Count("id")),
+            "booked": (
+                session_bookings.filter(slot__isnull=False).exclude(status=SlotAttendance.CANCELLED),
+                Count("id"),
+            ),
+            "attended": (session_bookings.filter(status=SlotAttendance.ATTENDED), Count("id")),
+            "no_show": (session_bookings.filter(status=SlotAttendance.NO_SHOW), Count("id")),
+            "walk_ins": (
+                session_bookings.filter(slot__isnull=True).exclude(status=SlotAttendance.CANCELLED),
+                Count("id"),
+            ),
+            "late_cancellations": (interpreting.filter(late_cancellation=True), Count("id")),
+            "amb_minutes": (contacts, Sum("duration_minutes")),
+            "amb_contacts": (contacts, Count("id")),
+            "amb_persons": (contacts, Count("assignment__case__person", distinct=True)),
+            "amb_ambassadors": (contacts, Count("assignment__ambassador", distinct=True)),
+            "came": (group_attendance.filter(present=True), Count("id")),
+            "missed": (group_attendance.filter(present=False), Count("id")),
+            "group_sessions": (group_attendance, Count("session", distinct=True)),
+            "group_persons": (group_attendance.filter(present=True), Count("enrolment__case__person", distinct=True)),
+        }
+    )
+    urgent_open = figures["urgent_open"]
+    cases_by_status = {s: figures[f"cases_{s}"] for s in FOLLOW_UP_STATUSES if figures[f"cases_{s}"]}
+    open_flags = figures["open_flags"]
+    slots = figures["slots"]
+    bookings = {key: figures[key] for key in ("booked", "attended", "no_show", "walk_ins")}
     marked = bookings["attended"] + bookings["no_show"]
 
     consultations = _by(
@@ -115,10 +171,6 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         ),
         "kind",
     )
-
-    interpreting = InterpreterBooking.objects.filter(
-        team=team, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
-    )
     by_language = [
         {"pk": row["language"], "label": language_label(row), "minutes": row["minutes"] or 0, "n": row["n"]}
         for row in interpreting.filter(status=BookingStatus.COMPLETED)
@@ -126,32 +178,23 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         .annotate(minutes=Sum("billable_minutes"), n=Count("id"))
         .order_by("-minutes", "language__name_en")
     ]
-    late_cancellations = interpreting.filter(late_cancellation=True).count()
-
-    ambassadors = Contact.objects.filter(
-        assignment__case__team=team, occurred_on__gte=period.start, occurred_on__lte=period.end
-    ).aggregate(
-        minutes=Sum("duration_minutes"),
-        contacts=Count("id"),
-        persons=Count("assignment__case__person", distinct=True),
-        ambassadors=Count("assignment__ambassador", distinct=True),
-    )
-
+    late_cancellations = figures["late_cancellations"]
+    ambassadors = {
+        "minutes": figures["amb_minutes"],
+        "contacts": figures["amb_contacts"],
+        "persons": figures["amb_persons"],
+        "ambassadors": figures["amb_ambassadors"],
+    }
     orientations = _by(
         Orientation.objects.filter(case__team=team, proposed_on__gte=period.start, proposed_on__lte=period.end),
         "status",
     )
-
-    attendance = Attendance.objects.filter(
-        session__activity__team=team,
-        session__starts_at__gte=period.starts_at,
-        session__starts_at__lt=period.ends_before,
-    ).aggregate(
-        came=Count("id", filter=Q(present=True)),
-        missed=Count("id", filter=Q(present=False)),
-        sessions=Count("session", distinct=True),
-        persons=Count("enrolment__case__person", distinct=True, filter=Q(present=True)),
-    )
+    attendance = {
+        "came": figures["came"],
+        "missed": figures["missed"],
+        "sessions": figures["group_sessions"],
+        "persons": figures["group_persons"],
+    }
     recorded = attendance["came"] + attendance["missed"]
 
     return {

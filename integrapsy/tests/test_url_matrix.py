@@ -114,6 +114,9 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     # Cases, persons and referrals
     "cases:list": (None, expect(404, **STAFF_200)),
     "cases:detail": (CASE, expect(404, **STAFF_200)),
+    "cases:detail_care": (CASE, expect(404, **STAFF_200)),
+    "cases:detail_planning": (CASE, expect(404, **STAFF_200)),
+    "cases:detail_file": (CASE, expect(404, **STAFF_200)),
     "cases:note_add": (CASE, expect(405)),
     "cases:update": (CASE, expect(404, **STAFF_200)),
     "cases:close": (CASE, expect(404, **STAFF_200)),
@@ -243,6 +246,9 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
 # The same pages for rows of another team or organisation: 404 for every role.
 OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:detail": lambda w: {"reference": w["other_case"].reference},
+    "cases:detail_care": lambda w: {"reference": w["other_case"].reference},
+    "cases:detail_planning": lambda w: {"reference": w["other_case"].reference},
+    "cases:detail_file": lambda w: {"reference": w["other_case"].reference},
     "cases:update": lambda w: {"reference": w["other_case"].reference},
     "cases:person_detail": lambda w: {"code": w["other_case"].person.code},
     "cases:referral_detail": lambda w: {"code": w["other_referral"].code},

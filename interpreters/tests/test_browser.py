@@ -51,6 +51,7 @@ def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_recor
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, base, "psychologist")
     page.goto(f"{base}/cases/{case.reference}/")
+    page.locator(".case-sections a[href$='/planning/']").click()  # the "Planning" tab
     assert_accessible(page)
     page.locator("#case-request-interpreter").click()
     expect(page.locator("#booking-form")).to_be_visible()

@@ -35,7 +35,7 @@ def _form(case=None, **overrides):
 
 def test_request_from_the_case_page(client, psychologist, case, tir, place):
     client.force_login(psychologist)
-    page = client.get(reverse("cases:detail", args=[case.reference]))
+    page = client.get(reverse("cases:detail_planning", args=[case.reference]))
     assert b'id="case-request-interpreter"' in page.content
     url = reverse("interpreters:booking_new") + f"?case={case.reference}"
     response = client.get(url)
