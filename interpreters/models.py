@@ -271,6 +271,8 @@ class InterpreterBooking(models.Model):
             models.Index(fields=["team", "status", "starts_at"], name="booking_team_status"),
             models.Index(fields=["interpreter", "blocked_from"], name="booking_interpreter_time"),
             models.Index(fields=["case", "starts_at"], name="booking_case_time"),
+            # An interpreter's load in a week (the match page counts it for every candidate).
+            models.Index(fields=["interpreter", "starts_at"], name="booking_interpreter_starts"),
             # A team's bookings in time order: the upcoming list reads one page of it.
             models.Index(fields=["team", "starts_at", "id"], include=["ends_at"], name="booking_team_starts"),
         ]
