@@ -24,7 +24,7 @@ SECTIONS: dict[str, tuple] = {
     TIMELINE: (_("Timeline"), "cases:detail"),
     CARE: (_("Care"), "cases:detail_care"),
     PLANNING: (_("Planning"), "cases:detail_planning"),
-    FILE: (_("Case file"), "cases:detail_file"),
+    FILE: (_("Referrals and team"), "cases:detail_file"),
 }
 
 

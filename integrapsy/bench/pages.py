@@ -106,7 +106,7 @@ register_page(
     ),
     Page("case page, care", "psychologist", lambda w: reverse("cases:detail_care", args=[w.heavy_case])),
     Page("case page, planning", "psychologist", lambda w: reverse("cases:detail_planning", args=[w.heavy_case])),
-    Page("case page, case file", "psychologist", lambda w: reverse("cases:detail_file", args=[w.heavy_case])),
+    Page("case page, referrals and team", "psychologist", lambda w: reverse("cases:detail_file", args=[w.heavy_case])),
     Page("referral inbox", "coordinator", lambda w: reverse("cases:inbox")),
     Page("permanence week", "coordinator", lambda w: _q(reverse("cases:permanence_week"), week=w.week)),
     Page("interpreter bookings", "coordinator", lambda w: reverse("interpreters:booking_list")),
