@@ -3,42 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import selectors, services
 from cases.models import TimelineEvent
 from cases.tests.factories import CaseFactory, PersonFactory
+from cases.tests.test_views import count_queries
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
 from integrapsy.pagination import CappedPaginator
 
 SECTIONS = ["cases:detail", "cases:detail_care", "cases:detail_planning", "cases:detail_file"]
-
-
-@pytest.fixture
-def team(db):
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
-
-
-@pytest.fixture
-def psychologist(team):
-    return make_user_with_role(Role.PSYCHOLOGIST, team=team)
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _notes(case, actor, n, *, at=None):
@@ -106,9 +83,9 @@ class TestSections:
         services.risk_flag_raise(case=case, source="other", reason="x", actor=psychologist)
         client.force_login(psychologist)
         url = reverse(name, args=[case.reference])
-        one = _queries(client, url)
+        one = count_queries(client, url)
         _notes(case, psychologist, 29)
-        assert _queries(client, url) == one
+        assert count_queries(client, url) == one
         assert one <= 10
 
 
@@ -164,7 +141,7 @@ class TestTimelineKeyset:
         first = client.get(url)
         second_cursor = first.context["timeline"].older
         third_cursor = client.get(url, {"before": second_cursor}).context["timeline"].older
-        assert _queries(client, url) == _queries(client, f"{url}?before={third_cursor}")
+        assert count_queries(client, url) == count_queries(client, f"{url}?before={third_cursor}")
 
 
 @pytest.mark.django_db
