@@ -2,7 +2,6 @@
 
 import threading
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -42,32 +41,6 @@ def _messages_in_english():
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def centre(clinic):
-    """The CAES's referrer, an accepted referral (with its case) and an open one, and a session tomorrow."""
-    caes = OrganisationFactory(name="CAES Croisilles (gestionnaire)", contact_email="caes@example.org")
-    referrer = make_user_with_role(Role.REFERRER, organisation=caes, username="referrer", email="ref@example.org")
-    accepted = ReferralFactory(
-        team=clinic.team,
-        organisation=caes,
-        submitted_by=referrer,
-        status=Referral.Status.ACCEPTED,
-        person=clinic.case.person,
-        case=clinic.case,
-        first_name="Dawit",
-    )
-    waiting = ReferralFactory(team=clinic.team, organisation=caes, submitted_by=referrer, first_name="Khadija")
-    session = PermanenceSessionFactory(team=clinic.team, location=clinic.location, psychologist=clinic.psychologist)
-    return SimpleNamespace(
-        organisation=caes,
-        referrer=referrer,
-        accepted=accepted,
-        waiting=waiting,
-        session=session,
-        slots=list(session.slots.order_by("start_time")),
-    )
 
 
 def _ask(centre, referral=None, slot=None, **kw):
