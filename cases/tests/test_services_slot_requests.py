@@ -155,7 +155,8 @@ def test_confirming_books_the_slot_in_the_case_and_tells_the_referrer(
     assert TimelineEvent.objects.filter(case=clinic.case, kind="permanence.booked").count() == 1
     assert AuditEvent.objects.filter(action="permanence.slot_request_confirmed").exists()
     assert set(mail.outbox[-1].to) == {"caes@example.org", "ref@example.org"}
-    assert "confirmed" in mail.outbox[-1].subject
+    # Emails go out in the default language (French): "confirmé".
+    assert centre.accepted.reference in mail.outbox[-1].subject and "confirm" in mail.outbox[-1].subject
 
 
 def test_a_request_for_a_referral_not_accepted_waits_until_it_is(clinic, centre):
