@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.models import PermanenceBooking, PermanenceSlot, Referral, SlotRequest
-from cases.services_permanences import _slot_times, permanence_slot_book, permanence_walk_in_record
+from cases.services_permanences import (
+    _slot_times,
+    permanence_session_cancel,
+    permanence_slot_book,
+    permanence_walk_in_record,
+)
 from cases.tests.factories import CaseFactory, ReferralFactory
 from cases.tests.factories_clinical import PermanenceSessionFactory, SlotRequestFactory
 from integrapsy.accounts.models import Role
@@ -98,17 +103,24 @@ def test_the_slots_can_be_filtered_by_place(client, clinic, centre):
     assert str(centre.slots[0].code) not in html
 
 
-@pytest.mark.parametrize("which", ["booked", "past"])
-def test_a_slot_gone_meanwhile_comes_back_with_the_error_beside_the_field_and_the_input_kept(
+@pytest.mark.parametrize("which", ["booked", "past", "cancelled", "other_team"])
+def test_a_slot_that_cannot_be_given_comes_back_with_the_error_beside_the_field_and_the_input_kept(
     client, clinic, centre, which
 ):
     if which == "booked":
         slot = centre.slots[0]
         permanence_slot_book(slot=slot, actor=clinic.coordinator, case=CaseFactory(team=clinic.team))
         message = "This slot is already booked: choose another one."
-    else:
+    elif which == "past":
         slot = PermanenceSessionFactory(team=clinic.team, date=timezone.localdate() - timedelta(days=2)).slots.first()
         message = "This slot is in the past: choose a coming slot."
+    elif which == "cancelled":
+        slot = centre.slots[0]
+        permanence_session_cancel(session=centre.session, actor=clinic.coordinator, reason="Psychologue malade")
+        message = "This permanence is cancelled: choose another slot."
+    else:
+        slot = PermanenceSessionFactory(team=clinic.other_team, location=clinic.other_location).slots.first()
+        message = "Choose a slot of the team your referral was sent to."
     client.force_login(centre.referrer)
     response = client.post(
         reverse("cases:referral_status_slot", args=[centre.accepted.code]),
