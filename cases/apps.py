@@ -73,6 +73,12 @@ class CasesConfig(AppConfig):
                 order=20,
             ),
             HomePanel(
+                "cases/_home_slot_requests.html",
+                Capability.ANSWER_SLOT_REQUESTS,
+                lambda *, user: {"slot_requests": selectors_permanences.slot_requests_to_answer(user=user, limit=5)},
+                order=19,
+            ),
+            HomePanel(
                 "cases/_home_psychologist.html",
                 Capability.LOG_CONSULTATIONS,
                 lambda *, user: {

@@ -1,11 +1,16 @@
-"""Fictional permanences for the coming four weeks, booked slots, signed consultations, one open risk flag."""
+"""Fictional permanences for the coming four weeks, booked slots, signed consultations, one open risk flag.
 
-from datetime import time, timedelta
+Also last week's permanence with appointments nobody marked (the coordinator's "not recorded"
+list) and a slot the demo referrer asked for, waiting for a coordinator's answer.
+"""
+
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from cases import services, services_consultations, services_permanences
-from cases.models import Case, Consultation, PermanenceSession, Person, SlotAttendance
+from cases import selectors_permanences, services, services_consultations, services_permanences
+from cases.demo import at
+from cases.models import Case, Consultation, PermanenceSession, Person, Referral, SlotAttendance, SlotRequest
 from integrapsy.accounts.demo import TEAM_BE, TEAM_FR
 from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
@@ -176,4 +181,59 @@ def seed(*, stdout) -> None:
             risk_level=risk,
         )
         logged += 1
-    stdout.write(f"  permanences: {created_sessions} sessions, {booked} bookings, {logged} signed consultations")
+    not_recorded = _last_weeks_permanence(coordinator, cases, locations)
+    requested = _slot_requested_by_the_referrer(_user("referrer"))
+    stdout.write(
+        f"  permanences: {created_sessions} sessions, {booked} bookings, {logged} signed consultations, "
+        f"{not_recorded} appointments not recorded, {requested} slot requested"
+    )
+
+
+def _last_weeks_permanence(coordinator, cases, locations) -> int:
+    """Last week's Tuesday at CAES Croisilles, planned and booked before it, never marked afterwards."""
+    location = locations.get("CAES Croisilles")
+    today = timezone.localdate()
+    day = _next_weekday(today - timedelta(days=7), 1)
+    if location is None or PermanenceSession.objects.filter(location=location, date__gte=day, date__lt=today).exists():
+        return 0
+    with at(timezone.make_aware(datetime.combine(day - timedelta(days=3), time(10)))):
+        (session,) = services_permanences.permanence_session_create(
+            actor=coordinator,
+            location=location,
+            psychologist=_user("psychologist"),
+            date=day,
+            start_time=time(9),
+            end_time=time(12),
+            slot_minutes=45,
+            walk_in_places=2,
+        )
+        slots = session.slots.order_by("start_time")
+        for case, slot in zip((cases[1], cases[2]), slots, strict=False):
+            services_permanences.permanence_slot_book(slot=slot, actor=coordinator, case=case)
+    return 2
+
+
+def _slot_requested_by_the_referrer(referrer) -> int:
+    """The demo referrer asks for a slot for a person the team has accepted: the coordinators see it."""
+    if referrer is None or SlotRequest.objects.filter(requested_by=referrer).exists():
+        return 0
+    referral = (
+        Referral.objects.filter(
+            submitted_by=referrer, status=Referral.Status.ACCEPTED, case__status__in=[Case.Status.ACTIVE]
+        )
+        .select_related("interpreter_language")
+        .order_by("received_at")
+        .first()
+    )
+    days = selectors_permanences.referral_free_slots(referral=referral) if referral else []
+    if not days:
+        return 0
+    services_permanences.slot_request_create(
+        referral=referral,
+        actor=referrer,
+        slot=days[min(1, len(days) - 1)].slots[0],
+        interpreter_needed=referral.interpreter_needed,
+        interpreter_language=referral.interpreter_language,
+        note="Disponible le matin, après le petit-déjeuner du centre.",
+    )
+    return 1

@@ -3,7 +3,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, _languages
-from cases.models import PermanenceBooking, SlotAttendance
+from cases.models import PermanenceBooking, PermanenceSlot, SlotAttendance
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
@@ -156,3 +156,45 @@ class AttendanceForm(forms.Form):
         statuses = [SlotAttendance.ATTENDED, SlotAttendance.NO_SHOW] if may_record else []
         statuses.append(SlotAttendance.CANCELLED)
         self.fields["status"].choices = [(s.value, s.label) for s in statuses]
+
+
+class SlotRequestForm(_InterpreterFields):
+    """A referrer's request; the page lists the free slots by day and the service checks the one chosen."""
+
+    field_order = ["slot", "interpreter_needed", "interpreter_language", "note"]
+    # Any slot is accepted here, so that a slot gone meanwhile (booked, past, cancelled) gets
+    # the service's clear message rather than "not one of the choices".
+    slot = core_forms.ModelChoiceField(
+        label=_("Slot"),
+        queryset=PermanenceSlot.objects.none(),
+        to_field_name="code",
+        error_messages={"required": _("Choose a slot."), "invalid_choice": _("Choose one of the free slots.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = PermanenceSlot.objects.all()
+        self.fields["interpreter_needed"].help_text = _("The team books a professional interpreter.")
+
+
+class SlotFilterForm(forms.Form):
+    location = core_forms.ModelChoiceField(
+        label=_("Place"),
+        required=False,
+        queryset=Location.objects.none(),
+        to_field_name="code",
+        empty_label=_("All places"),
+    )
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+
+class SlotRequestDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the referrer reads it)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("No clinical detail. You may suggest another day."),
+    )

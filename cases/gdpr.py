@@ -26,6 +26,7 @@ from cases.models import (
     RiskFlag,
     SafetyPlan,
     Screening,
+    SlotRequest,
     TimelineEvent,
 )
 from cases.timeline import label_of
@@ -256,6 +257,24 @@ def clinical_sections(person: Person, cases: list[Case]) -> list[Section]:
         .select_related("session__location", "slot", "interpreter_language")
         .order_by("session__date", "id")
     ]
+    permanences.extend(
+        {
+            "label": _join(
+                export_value(r.slot.session.date), f"{r.slot.start_time:%H:%M}", r.slot.session.location.name
+            ),
+            "value": _join(
+                SlotRequest._meta.verbose_name,
+                r.referral.reference,
+                r.get_status_display(),
+                r.interpreter_language.name if r.interpreter_language else "",
+                r.note,
+                r.decline_reason,
+            ),
+        }
+        for r in SlotRequest.objects.filter(referral__person=person)
+        .select_related("referral", "slot__session__location", "interpreter_language")
+        .order_by("requested_at", "id")
+    )
     activities = []
     attendances: dict[int, list[Attendance]] = {}
     enrolments = list(
@@ -338,6 +357,9 @@ def erase_clinical(person: Person, cases) -> int:
     count += RiskAssessment.objects.filter(case__in=cases).update(factors=ERASED, actions_taken=ERASED)
     count += SafetyPlan.objects.filter(assessment__case__in=cases).update(**dict.fromkeys(SafetyPlan.STEPS, ""))
     count += PermanenceBooking.objects.filter(person=person).update(note="", cancel_reason="")
+    requests = SlotRequest.objects.filter(referral__person=person)
+    count += requests.update(note="")
+    count += requests.filter(status=SlotRequest.Status.DECLINED).update(decline_reason=ERASED)
     return count
 
 
@@ -373,6 +395,7 @@ def _declined_referrals_rule(cutoff: date, dry_run: bool) -> list[str]:
     ).exclude(first_name=ERASED)
     lines = [f"referral {r.reference}: blank the identity (declined before {cutoff})" for r in due]
     if not dry_run:
+        SlotRequest.objects.filter(referral__in=due).update(note="")
         due.update(
             first_name=ERASED,
             last_name="",

@@ -270,6 +270,9 @@ def referrals_for_referrer(*, user: User) -> QuerySet[Referral]:
             "info_request",
             "info_response",
             "organisation_id",
+            # For the permanence slots the referrer may ask for: which team, and whether a case is open.
+            "team_id",
+            "case_id",
         )
         .order_by("-received_at")
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import (
     Case,
@@ -16,7 +17,9 @@ from cases.models import (
     PermanenceSession,
     PermanenceSlot,
     PersonLanguage,
+    Referral,
     SlotAttendance,
+    SlotRequest,
 )
 from integrapsy import access
 from integrapsy.accounts.models import Role, Team, User
@@ -187,6 +190,8 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
             }
             for w in walk_ins
         ],
+        "walk_ins_used": len(walk_ins),
+        "walk_ins_full": len(walk_ins) >= session.walk_in_places,
         "free_count": sum(1 for r in rows if r.booking is None),
         "booked_count": sum(1 for r in rows if r.booking is not None),
         "cancelled": list(
@@ -249,19 +254,9 @@ def case_bookings(*, case: Case, limit: int = 5) -> list[PermanenceBooking]:
 
 def free_slots_for_case(*, user: User, case: Case, days: int = 28) -> list[PermanenceSlot]:
     """Free slots of the case's team in the coming weeks."""
-    today = timezone.localdate()
-    now = timezone.localtime()
-    taken = PermanenceBooking.objects.filter(ACTIVE, slot__isnull=False).values("slot_id")
     qs = (
-        PermanenceSlot.objects.filter(
-            session__team_id=case.team_id,
-            session__team_id__in=access.staff_team_ids(user),
-            session__status=PermanenceSession.Status.SCHEDULED,
-            session__date__gte=today,
-            session__date__lt=today + timedelta(days=days),
-        )
-        .exclude(session__date=today, start_time__lte=now.time())
-        .exclude(pk__in=taken)
+        _free_coming_slots(case.team_id, days)
+        .filter(session__team_id__in=access.staff_team_ids(user))
         .select_related("session", "session__location", "session__psychologist")
         .order_by("session__date", "start_time")
     )
@@ -274,3 +269,174 @@ def case_permanences_panel(*, user: User, case: Case, case_access) -> dict:
         "bookings": case_bookings(case=case),
         "may_book": access.can(user, access.Capability.BOOK_SLOTS) and not case.is_closed,
     }
+
+
+# --- Slots requested by referrers -------------------------------------------------------
+
+REQUEST_WEEKS = 4
+
+
+def _free_coming_slots(team_id: int, days: int) -> QuerySet[PermanenceSlot]:
+    today = timezone.localdate()
+    now = timezone.localtime()
+    taken = PermanenceBooking.objects.filter(ACTIVE, slot__isnull=False).values("slot_id")
+    return (
+        PermanenceSlot.objects.filter(
+            session__team_id=team_id,
+            session__status=PermanenceSession.Status.SCHEDULED,
+            session__date__gte=today,
+            session__date__lt=today + timedelta(days=days),
+        )
+        .exclude(session__date=today, start_time__lte=now.time())
+        .exclude(pk__in=taken)
+    )
+
+
+@dataclass
+class SlotDay:
+    day: date
+    slots: list = field(default_factory=list)
+
+
+def referral_free_slots(*, referral: Referral, location: Location | None = None, limit: int = 80) -> list[SlotDay]:
+    """Free coming slots of the team the referral went to, by day: what a referrer may ask for."""
+    qs = _free_coming_slots(referral.team_id, REQUEST_WEEKS * 7)
+    if location is not None:
+        qs = qs.filter(session__location=location)
+    days: list[SlotDay] = []
+    for slot in qs.select_related("session", "session__location").order_by(
+        "session__date", "start_time", "session__location__name"
+    )[:limit]:
+        if not days or days[-1].day != slot.session.date:
+            days.append(SlotDay(slot.session.date))
+        days[-1].slots.append(slot)
+    return days
+
+
+def referral_slot_locations(*, referral: Referral) -> QuerySet[Location]:
+    """Places of the team with a permanence in the coming weeks, to filter the free slots."""
+    today = timezone.localdate()
+    sessions = PermanenceSession.objects.filter(
+        team_id=referral.team_id,
+        status=PermanenceSession.Status.SCHEDULED,
+        date__gte=today,
+        date__lt=today + timedelta(weeks=REQUEST_WEEKS),
+    ).values("location_id")
+    return Location.objects.filter(pk__in=sessions).order_by("name")
+
+
+def referral_slot_requests(*, referral: Referral) -> dict:
+    """The slots asked for this referral and whether another may be asked: place, date, time and answer only."""
+    requests = list(
+        referral.slot_requests.select_related("slot", "slot__session", "slot__session__location", "booking")
+        .only(
+            "code",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decline_reason",
+            "referral_id",
+            "slot__start_time",
+            "slot__end_time",
+            "slot__session__date",
+            "slot__session__status",
+            "slot__session__location__name",
+            "booking__status",
+        )
+        .order_by("-requested_at")
+    )
+    closed = Case.objects.filter(pk=referral.case_id, status=Case.Status.CLOSED)
+    case_closed = bool(referral.case_id) and closed.exists()
+    return {
+        "slot_requests": requests,
+        "may_request_slot": referral.status != Referral.Status.DECLINED
+        and not case_closed
+        and not any(r.is_pending for r in requests),
+    }
+
+
+def _answerable(qs: QuerySet[SlotRequest]) -> QuerySet[SlotRequest]:
+    """Pending requests with what the coordinator needs to answer them, in one query."""
+    taken = PermanenceBooking.objects.filter(ACTIVE, slot=OuterRef("slot"))
+    return (
+        qs.filter(status=SlotRequest.Status.PENDING)
+        .select_related(
+            "referral",
+            "referral__organisation",
+            "referral__case",
+            "slot",
+            "slot__session",
+            "slot__session__location",
+            "interpreter_language",
+        )
+        .annotate(slot_taken=Exists(taken))
+        .order_by("slot__session__date", "slot__start_time", "requested_at")
+    )
+
+
+@dataclass
+class RequestRow:
+    slot_request: SlotRequest
+    starts: datetime
+    may_confirm: bool
+    why_not: str = ""
+
+
+def _rows(requests) -> list[RequestRow]:
+    now = timezone.now()
+    rows = []
+    for r in requests:
+        session = r.slot.session
+        starts = timezone.make_aware(datetime.combine(session.date, r.slot.start_time))
+        if r.referral.status != Referral.Status.ACCEPTED:
+            why = _("Accept the referral first.")
+        elif r.slot_taken:
+            why = _("Slot already booked.")
+        elif session.is_cancelled:
+            why = _("Permanence cancelled.")
+        elif starts <= now:
+            why = _("Slot passed.")
+        else:
+            why = ""
+        rows.append(RequestRow(slot_request=r, starts=starts, may_confirm=not why, why_not=why))
+    return rows
+
+
+def slot_requests_to_answer(
+    *, user: User, session: PermanenceSession | None = None, limit: int | None = 200
+) -> list[RequestRow]:
+    """The slots referrers asked for that the user's teams have not answered yet, soonest first."""
+    qs = access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+    if session is not None:
+        qs = qs.filter(slot__session=session)
+    qs = _answerable(qs)
+    return _rows(qs[:limit] if limit else qs)
+
+
+def slot_requests_count(*, user: User) -> int:
+    return (
+        access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+        .filter(status=SlotRequest.Status.PENDING)
+        .count()
+    )
+
+
+def slot_request_get(*, user: User, code) -> SlotRequest:
+    """One request addressed to a team the user coordinates, or 404."""
+    try:
+        return (
+            access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+            .select_related("referral", "slot", "slot__session", "slot__session__location")
+            .get(code=code)
+        )
+    except (SlotRequest.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def referral_pending_slot_requests(*, referral: Referral) -> list[SlotRequest]:
+    """For the team's referral page: the slot the referrer asked for, still waiting."""
+    return list(
+        referral.slot_requests.filter(status=SlotRequest.Status.PENDING).select_related(
+            "slot", "slot__session", "slot__session__location"
+        )
+    )

@@ -26,6 +26,7 @@ from cases.models import (
     Referral,
     ReferralReason,
     RiskFlag,
+    SlotRequest,
     TimelineEvent,
     Urgency,
 )
@@ -703,6 +704,13 @@ def referral_decline(*, referral: Referral, actor: User, reason: str, request=No
     referral.decided_at = timezone.now()
     referral.decided_by = actor
     referral.save(update_fields=["status", "decline_reason", "decided_at", "decided_by"])
+    # A permanence slot asked for this person will not be given: the referrer reads the same reason.
+    referral.slot_requests.filter(status=SlotRequest.Status.PENDING).update(
+        status=SlotRequest.Status.DECLINED,
+        decline_reason=reason[:500],
+        decided_by=actor,
+        decided_at=referral.decided_at,
+    )
     audit_record(action="referral.declined", actor=actor, request=request, obj=referral)
     _referral_status_mail(referral)
     return referral

@@ -5,22 +5,25 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from cases.models import (
     Case,
     PermanenceBooking,
     PermanenceSession,
     PermanenceSlot,
+    Referral,
     SlotAttendance,
+    SlotRequest,
     Visibility,
 )
-from cases.services import timeline_record
+from cases.services import _notify, referrer_contact_emails, team_coordinator_emails, timeline_record
 from cases.timeline import EventKind, register, register_families
 from integrapsy import access
 from integrapsy.accounts.models import Role, User
@@ -34,6 +37,8 @@ register(
         "permanence.no_show": EventKind(gettext_lazy("Did not come to the permanence")),
         "permanence.cancelled": EventKind(gettext_lazy("Permanence appointment cancelled")),
         "permanence.walk_in": EventKind(gettext_lazy("Came to the permanence without an appointment")),
+        "permanence.requested": EventKind(gettext_lazy("Permanence slot requested by the referrer")),
+        "permanence.request_declined": EventKind(gettext_lazy("Permanence slot request declined")),
     }
 )
 register_families({"permanence": gettext_lazy("Permanences")})
@@ -208,6 +213,14 @@ def permanence_session_cancel(
                 summary=f"{_when(session, booking.slot.start_time if booking.slot else None)} — {reason}",
                 source=booking,
             )
+    # Requests for its slots can no longer be met: the referrers read why.
+    for slot_request in _pending_requests().filter(slot__session=session):
+        _slot_request_decline_write(
+            slot_request,
+            actor=actor,
+            reason=_("The permanence is cancelled: %(reason)s") % {"reason": reason},
+            request=request,
+        )
     audit_record(action="permanence.cancelled", actor=actor, request=request, obj=session, detail=reason)
     return session
 
@@ -284,13 +297,27 @@ def permanence_walk_in_record(
     note: str = "",
     request=None,
 ) -> PermanenceBooking:
-    """Record a person who came without an appointment (no slot)."""
+    """Record a person who came without an appointment (no slot), within the session's walk-in places."""
     if not access.may_record_attendance_in(actor, session.team_id):
         raise ValidationError(_("You cannot record attendance at this team's permanences."))
+    # The session's row lock makes two walk-ins recorded at once count each other.
+    session = PermanenceSession.objects.select_for_update(of=("self",)).select_related("location").get(pk=session.pk)
     if session.is_cancelled:
         raise ValidationError(_("This permanence is cancelled."))
     if session.date > timezone.localdate():
         raise ValidationError(_("Walk-ins are recorded on the day of the permanence or after."))
+    used = session.bookings.filter(slot__isnull=True).exclude(status=SlotAttendance.CANCELLED).count()
+    if used >= session.walk_in_places:
+        if session.walk_in_places == 0:
+            raise ValidationError(_("This permanence has no walk-in places: book a free slot instead."))
+        raise ValidationError(
+            ngettext(
+                "The %(places)s walk-in place of this permanence is already used.",
+                "All %(places)s walk-in places of this permanence are used.",
+                session.walk_in_places,
+            )
+            % {"places": session.walk_in_places}
+        )
     _check_case(actor, session, case)
     now = timezone.now()
     booking = PermanenceBooking(
@@ -385,3 +412,224 @@ def booking_attendance_record(
         case_ref=booking.case.reference if booking.case else "",
     )
     return booking
+
+
+# --- Slots requested by referrers -------------------------------------------------------
+
+
+def _slot_starts(session: PermanenceSession, slot: PermanenceSlot) -> datetime:
+    return timezone.make_aware(datetime.combine(session.date, slot.start_time))
+
+
+def _slot_is_taken(slot: PermanenceSlot) -> bool:
+    return PermanenceBooking.objects.filter(slot=slot).exclude(status=SlotAttendance.CANCELLED).exists()
+
+
+def _pending_requests():
+    return SlotRequest.objects.filter(status=SlotRequest.Status.PENDING).select_related(
+        "referral",
+        "referral__case",
+        "referral__organisation",
+        "referral__submitted_by",
+        "slot",
+        "slot__session",
+        "slot__session__location",
+    )
+
+
+@transaction.atomic
+def slot_request_create(
+    *,
+    referral: Referral,
+    actor: User,
+    slot: PermanenceSlot,
+    interpreter_needed: bool = False,
+    interpreter_language: Language | None = None,
+    note: str = "",
+    request=None,
+) -> SlotRequest:
+    """A referrer asks for a free coming slot of the team their referral went to; the coordinators are told."""
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("case", "organisation").get(pk=referral.pk)
+    )
+    if not access.may_request_slot_for(actor, referral):
+        raise ValidationError(_("Only the organisation that referred this person may ask for a slot."))
+    if referral.status == Referral.Status.DECLINED:
+        raise ValidationError(_("This referral was declined: no slot can be asked for it."))
+    if referral.case is not None and referral.case.is_closed:
+        raise ValidationError(_("The team has closed this person's follow-up: send a new referral if needed."))
+    pending = _("A slot was already requested for this person: wait for the team's answer.")
+    if referral.slot_requests.filter(status=SlotRequest.Status.PENDING).exists():
+        raise ValidationError(pending)
+    session = PermanenceSession.objects.select_related("location").get(pk=slot.session_id)
+    errors: dict[str, str] = {}
+    if session.team_id != referral.team_id:
+        errors["slot"] = _("Choose a slot of the team your referral was sent to.")
+    elif session.is_cancelled:
+        errors["slot"] = _("This permanence is cancelled: choose another slot.")
+    elif _slot_starts(session, slot) <= timezone.now():
+        errors["slot"] = _("This slot is in the past: choose a coming slot.")
+    elif _slot_is_taken(slot):
+        errors["slot"] = _("This slot is already booked: choose another one.")
+    if interpreter_needed and interpreter_language is None:
+        errors["interpreter_language"] = _("Say which language the interpreter must speak.")
+    if errors:
+        raise ValidationError(errors)
+    slot_request = SlotRequest(
+        team_id=referral.team_id,
+        referral=referral,
+        slot=slot,
+        interpreter_needed=interpreter_needed,
+        interpreter_language=interpreter_language if interpreter_needed else None,
+        note=note.strip(),
+        requested_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            slot_request.save()
+    except IntegrityError as exc:  # the same request sent twice at once
+        raise ValidationError(pending) from exc
+    when = _when(session, slot.start_time)
+    if referral.case is not None:
+        timeline_record(
+            case=referral.case,
+            kind="permanence.requested",
+            actor=actor,
+            summary=f"{when} — {referral.organisation.name}",
+            source=slot_request,
+            data={"session": str(session.code)},
+        )
+    audit_record(
+        action="permanence.slot_requested",
+        actor=actor,
+        request=request,
+        obj=slot_request,
+        case_ref=referral.case.reference if referral.case else "",
+        detail=referral.reference,
+    )
+    with override(settings.LANGUAGE_CODE):
+        subject = _("IntegraPsy: a permanence slot is requested for referral %(ref)s") % {"ref": referral.reference}
+        body = _(
+            "%(org)s asks for a permanence slot for referral %(ref)s: %(when)s.\n"
+            "Sign in to IntegraPsy to confirm or decline it (Permanences, requested slots)."
+        ) % {"org": referral.organisation.name, "ref": referral.reference, "when": _when(session, slot.start_time)}
+    _notify(team_coordinator_emails(referral.team), subject, body)
+    return slot_request
+
+
+def _lock_pending_request(slot_request: SlotRequest, actor: User) -> SlotRequest:
+    """Re-read the request under a row lock; two coordinators cannot both answer it."""
+    locked = (
+        SlotRequest.objects.select_for_update(of=("self",))
+        .select_related(
+            "referral",
+            "referral__case",
+            "referral__organisation",
+            "referral__submitted_by",
+            "slot",
+            "slot__session",
+            "slot__session__location",
+        )
+        .get(pk=slot_request.pk)
+    )
+    if not access.may_plan_in(actor, locked.team_id):
+        raise ValidationError(_("Only a coordinator of the team may answer this request."))
+    if not locked.is_pending:
+        raise ValidationError(
+            _("This request was already answered (%(status)s).") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def slot_request_confirm(*, slot_request: SlotRequest, actor: User, request=None) -> PermanenceBooking:
+    """Book the requested slot through the booking service; a slot taken meanwhile is refused clearly."""
+    slot_request = _lock_pending_request(slot_request, actor)
+    referral = slot_request.referral
+    if referral.status != Referral.Status.ACCEPTED or referral.case is None:
+        raise ValidationError(
+            _("Accept the referral first: the appointment goes into the person's case. The request waits until then.")
+        )
+    slot, session = slot_request.slot, slot_request.slot.session
+    taken = _("This slot is no longer free: decline the request with a reason, the referrer can then ask for another.")
+    if session.is_cancelled:
+        raise ValidationError(_("This permanence is cancelled: decline the request."))
+    if _slot_starts(session, slot) <= timezone.now():
+        raise ValidationError(_("This slot has passed: decline the request with a reason."))
+    try:
+        booking = permanence_slot_book(
+            slot=slot,
+            actor=actor,
+            case=referral.case,
+            interpreter_needed=slot_request.interpreter_needed,
+            interpreter_language=slot_request.interpreter_language,
+            note=slot_request.note,
+            request=request,
+        )
+    except ValidationError as exc:
+        if "slot" in getattr(exc, "error_dict", {}):
+            raise ValidationError(taken) from exc
+        raise ValidationError(exc.messages) from exc
+    slot_request.status = SlotRequest.Status.CONFIRMED
+    slot_request.booking = booking
+    slot_request.decided_by, slot_request.decided_at = actor, timezone.now()
+    slot_request.save(update_fields=["status", "booking", "decided_by", "decided_at"])
+    audit_record(
+        action="permanence.slot_request_confirmed",
+        actor=actor,
+        request=request,
+        obj=slot_request,
+        case_ref=referral.case.reference,
+    )
+    with override(settings.LANGUAGE_CODE):
+        subject = _("IntegraPsy: permanence appointment confirmed for referral %(ref)s") % {"ref": referral.reference}
+        body = _(
+            "The team confirmed the permanence appointment asked for referral %(ref)s: %(when)s.\n"
+            "Sign in to IntegraPsy to see it."
+        ) % {"ref": referral.reference, "when": _when(session, slot.start_time)}
+    _notify(referrer_contact_emails(referral), subject, body)
+    return booking
+
+
+@transaction.atomic
+def slot_request_decline(*, slot_request: SlotRequest, actor: User, reason: str, request=None) -> SlotRequest:
+    """Decline a requested slot with a reason the referrer reads."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason: the referrer will read it.")})
+    slot_request = _lock_pending_request(slot_request, actor)
+    return _slot_request_decline_write(slot_request, actor=actor, reason=reason, request=request)
+
+
+def _slot_request_decline_write(slot_request: SlotRequest, *, actor: User, reason: str, request=None) -> SlotRequest:
+    """Mark a pending request declined, on the timeline if there is a case, and tell the referrer."""
+    session = slot_request.slot.session
+    slot_request.status = SlotRequest.Status.DECLINED
+    slot_request.decline_reason = reason[:500]
+    slot_request.decided_by, slot_request.decided_at = actor, timezone.now()
+    slot_request.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+    referral = slot_request.referral
+    if referral.case is not None:
+        timeline_record(
+            case=referral.case,
+            kind="permanence.request_declined",
+            actor=actor,
+            summary=f"{_when(session, slot_request.slot.start_time)} — {reason}",
+            source=slot_request,
+        )
+    audit_record(
+        action="permanence.slot_request_declined",
+        actor=actor,
+        request=request,
+        obj=slot_request,
+        case_ref=referral.case.reference if referral.case else "",
+        detail=reason,
+    )
+    with override(settings.LANGUAGE_CODE):
+        subject = _("IntegraPsy: permanence slot declined for referral %(ref)s") % {"ref": referral.reference}
+        body = _(
+            "The team cannot give the permanence slot asked for referral %(ref)s (%(when)s).\n"
+            "Reason: %(reason)s\nSign in to IntegraPsy to ask for another slot."
+        ) % {"ref": referral.reference, "when": _when(session, slot_request.slot.start_time), "reason": reason}
+    _notify(referrer_contact_emails(referral), subject, body)
+    return slot_request

@@ -58,6 +58,23 @@ urlpatterns = [
     path("slots/<uuid:code>/book/", permanence_views.slot_book, name="slot_book"),
     path("bookings/<uuid:code>/attendance/", permanence_views.booking_attendance, name="booking_attendance"),
     path("cases/<str:reference>/book/", permanence_views.case_book, name="case_book"),
+    # Slots asked for by referrers, answered by the team's coordinators
+    path(
+        "referrals/mine/<uuid:code>/slot/",
+        permanence_views.referral_slot_request,
+        name="referral_status_slot",
+    ),
+    path("permanences/requests/", permanence_views.slot_request_list, name="permanence_requests"),
+    path(
+        "permanences/requests/<uuid:code>/confirm/",
+        permanence_views.slot_request_confirm,
+        name="permanence_request_confirm",
+    ),
+    path(
+        "permanences/requests/<uuid:code>/decline/",
+        permanence_views.slot_request_decline,
+        name="permanence_request_decline",
+    ),
     # Consultations and risk (clinicians of the case's team only)
     path(
         "cases/<str:reference>/consultations/",

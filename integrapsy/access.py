@@ -33,6 +33,8 @@ class Capability(StrEnum):
     BOOK_SLOTS = "book_slots"
     RECORD_ATTENDANCE = "record_attendance"
     LOG_CONSULTATIONS = "log_consultations"
+    REQUEST_SLOTS = "request_slots"
+    ANSWER_SLOT_REQUESTS = "answer_slot_requests"
     VIEW_BOOKINGS = "view_bookings"
     REQUEST_BOOKINGS = "request_bookings"
     MANAGE_BOOKINGS = "manage_bookings"
@@ -74,6 +76,10 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.BOOK_SLOTS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
     Capability.RECORD_ATTENDANCE: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
     Capability.LOG_CONSULTATIONS: frozenset({Role.PSYCHOLOGIST}),
+    # A referrer asks for a permanence slot for a person they referred; the team's
+    # coordinators confirm or decline it.
+    Capability.REQUEST_SLOTS: frozenset({Role.REFERRER}),
+    Capability.ANSWER_SLOT_REQUESTS: frozenset({Role.COORDINATOR}),
     # Interpreter bookings: the team asks, the coordinator matches and confirms, the
     # interpreter sees only their own bookings.
     Capability.VIEW_BOOKINGS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
@@ -324,6 +330,23 @@ def may_record_attendance_in(user, team_id: int) -> bool:
 
 def may_book_in(user, team_id: int) -> bool:
     return team_id in staff_team_ids(user)
+
+
+def may_request_slot_for(user, referral) -> bool:
+    """A referrer asks for slots for their own organisation's referrals only."""
+    return referral.organisation_id in profile(user).organisation_ids(Role.REFERRER)
+
+
+def scope_slot_requests_for_team(user, queryset):
+    """Slot requests addressed to the teams the user coordinates: they confirm or decline them."""
+    ids = profile(user).team_ids(Role.COORDINATOR)
+    return queryset.filter(team_id__in=ids) if ids else queryset.none()
+
+
+def scope_slot_requests_for_referrer(user, queryset):
+    """Slot requests made for the referrer's own organisation's referrals."""
+    ids = profile(user).organisation_ids(Role.REFERRER)
+    return queryset.filter(referral__organisation_id__in=ids) if ids else queryset.none()
 
 
 def users_holding(queryset, role: str, team_ids=None):

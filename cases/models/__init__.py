@@ -3,7 +3,13 @@ from cases.models.cases import Case, CaseShare, ReferenceCounter, RiskLevel
 from cases.models.consultations import Consultation, ConsultationAddendum
 from cases.models.notes import CoordinationNote
 from cases.models.orientations import Orientation, OrientationOutcome, OrientationStatus
-from cases.models.permanences import PermanenceBooking, PermanenceSession, PermanenceSlot, SlotAttendance
+from cases.models.permanences import (
+    PermanenceBooking,
+    PermanenceSession,
+    PermanenceSlot,
+    SlotAttendance,
+    SlotRequest,
+)
 from cases.models.persons import ConsentRecord, Household, Person, PersonLanguage
 from cases.models.referrals import Referral, ReferralReason, Urgency
 from cases.models.risk import RiskAssessment, RiskFlag, SafetyPlan
@@ -40,6 +46,7 @@ __all__ = [
     "SafetyPlan",
     "Screening",
     "SlotAttendance",
+    "SlotRequest",
     "TimelineEvent",
     "Urgency",
     "Visibility",

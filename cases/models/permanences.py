@@ -200,3 +200,86 @@ class PermanenceBooking(models.Model):
     @property
     def is_walk_in(self) -> bool:
         return self.slot_id is None
+
+
+class SlotRequest(models.Model):
+    """A referrer's request for a permanence slot for the person they referred; a coordinator answers it.
+
+    A request does not hold the slot. The database allows one active booking per slot
+    (``booking_one_active_per_slot``); a pending request stored as a booking would either
+    block the slot for everyone before the team agreed (a centre could fill a morning with
+    requests) or need an exception in that constraint and in every count of booked slots.
+    So requests live apart: several may name the same slot, and confirming one books it
+    through ``permanence_slot_book``, where the constraint keeps the first confirmation and
+    refuses the second.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the team's answer")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="slot_requests", verbose_name=_("team"))
+    referral = models.ForeignKey(
+        "cases.Referral", on_delete=models.PROTECT, related_name="slot_requests", verbose_name=_("referral")
+    )
+    slot = models.ForeignKey(PermanenceSlot, on_delete=models.PROTECT, related_name="requests", verbose_name=_("slot"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    interpreter_needed = models.BooleanField(_("an interpreter is needed"), default=False)
+    interpreter_language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("interpreting language"),
+    )
+    note = models.CharField(_("practical note"), max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining (shown to the referrer)"), max_length=500, blank=True)
+    booking = models.OneToOneField(
+        PermanenceBooking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="slot_request",
+        verbose_name=_("booking"),
+    )
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("slot request")
+        verbose_name_plural = _("slot requests")
+        indexes = [models.Index(fields=["team", "status", "requested_at"], name="slot_request_todo")]
+        constraints = [
+            # One question at a time per referral: the team answers before the centre asks again.
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(status="pending"),
+                name="slot_request_one_pending",
+                violation_error_message=_("A slot was already requested for this person: wait for the team's answer."),
+            ),
+            models.CheckConstraint(
+                name="slot_request_declined_has_reason",
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+            ),
+            models.CheckConstraint(
+                name="slot_request_confirmed_has_booking",
+                condition=~Q(status="confirmed") | Q(booking__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.slot_id} {self.status}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

@@ -2,11 +2,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from cases.models import PersonLanguage
-from cases.tests.factories import CaseFactory
-from cases.tests.factories_clinical import LanguageFactory, LocationFactory
+from cases.models import PersonLanguage, Referral
+from cases.tests.factories import CaseFactory, ReferralFactory
+from cases.tests.factories_clinical import LanguageFactory, LocationFactory, PermanenceSessionFactory
 from integrapsy.accounts.models import Role
-from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 
 
 @pytest.fixture
@@ -32,6 +32,32 @@ def clinic(db):
         tigrinya=tigrinya,
         case=case,
         other_case=CaseFactory(team=other_team),
+    )
+
+
+@pytest.fixture
+def centre(clinic):
+    """The CAES's referrer, an accepted referral (with its case) and an open one, and a session tomorrow."""
+    caes = OrganisationFactory(name="CAES Croisilles (gestionnaire)", contact_email="caes@example.org")
+    referrer = make_user_with_role(Role.REFERRER, organisation=caes, username="referrer", email="ref@example.org")
+    accepted = ReferralFactory(
+        team=clinic.team,
+        organisation=caes,
+        submitted_by=referrer,
+        status=Referral.Status.ACCEPTED,
+        person=clinic.case.person,
+        case=clinic.case,
+        first_name="Dawit",
+    )
+    waiting = ReferralFactory(team=clinic.team, organisation=caes, submitted_by=referrer, first_name="Khadija")
+    session = PermanenceSessionFactory(team=clinic.team, location=clinic.location, psychologist=clinic.psychologist)
+    return SimpleNamespace(
+        organisation=caes,
+        referrer=referrer,
+        accepted=accepted,
+        waiting=waiting,
+        session=session,
+        slots=list(session.slots.order_by("start_time")),
     )
 
 

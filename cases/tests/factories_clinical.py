@@ -11,8 +11,9 @@ from cases.models import (
     PermanenceSession,
     PermanenceSlot,
     RiskAssessment,
+    SlotRequest,
 )
-from cases.tests.factories import CaseFactory
+from cases.tests.factories import CaseFactory, ReferralFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.directory.models import Language, Location
@@ -110,3 +111,15 @@ class RiskAssessmentFactory(factory.django.DjangoModelFactory):
     actions_taken = "Entretien de soutien"
     assessed_by = factory.LazyAttribute(lambda a: a.case.team.memberships.filter(role=Role.PSYCHOLOGIST).first().user)
     assessed_at = factory.LazyFunction(timezone.now)
+
+
+class SlotRequestFactory(factory.django.DjangoModelFactory):
+    """A referrer's pending request for the last slot of a session tomorrow."""
+
+    class Meta:
+        model = SlotRequest
+
+    referral = factory.SubFactory(ReferralFactory)
+    team = factory.LazyAttribute(lambda r: r.referral.team)
+    slot = factory.LazyAttribute(lambda r: PermanenceSessionFactory(team=r.team).slots.order_by("start_time").last())
+    requested_by = factory.LazyAttribute(lambda r: r.referral.submitted_by)

@@ -150,6 +150,8 @@ SECRETS = {
     "actions": "Plan de sécurité rédigé avec Saba",
     "plan": "Appeler la soeur de Saba",
     "permanence": "Saba vient avec son fils",
+    "slot_request": "Saba préfère le matin",
+    "slot_declined": "Plus de place pour Saba ce mardi",
 }
 
 
@@ -181,7 +183,16 @@ def clinical(team):
         case=case, flag=flag, level="moderate", factors=SECRETS["factors"], actions_taken=SECRETS["actions"]
     )
     SafetyPlan.objects.create(assessment=assessment, people_to_ask=SECRETS["plan"])
-    PermanenceBookingFactory(case=case, person=case.person, note=SECRETS["permanence"], session__team=team)
+    booking = PermanenceBookingFactory(case=case, person=case.person, note=SECRETS["permanence"], session__team=team)
+    from cases.tests.factories_clinical import SlotRequestFactory
+
+    SlotRequestFactory(
+        referral=ReferralFactory(team=team, person=case.person, case=case, status="accepted"),
+        slot=booking.session.slots.last(),
+        note=SECRETS["slot_request"],
+        status="declined",
+        decline_reason=SECRETS["slot_declined"],
+    )
     enrolment = EnrolmentFactory(
         case=case, activity__team=team, activity__title="Atelier photo", enrolled_at=timezone.now()
     )
@@ -214,6 +225,7 @@ def test_subject_access_holds_the_clinical_records(client, admin, clinical):
     for text in ("flag", "factors", "actions", "plan"):
         assert SECRETS[text] in sections["risk"], text
     assert SECRETS["permanence"] in sections["permanences"] and "CAES Croisilles" in sections["permanences"]
+    assert SECRETS["slot_request"] in sections["permanences"] and SECRETS["slot_declined"] in sections["permanences"]
     assert sections["activities"].count("Atelier photo") == 2  # the enrolment and one session attended
     html = client.get(reverse("cases:gdpr_subject_access", args=[case.person.code])).content.decode()
     assert SECRETS["addendum"] in html and SECRETS["plan"] in html
@@ -245,3 +257,22 @@ def test_erasure_leaves_no_clinical_free_text_but_keeps_what_is_counted(client, 
     assert PermanenceBooking.objects.filter(case=case).count() == 1
     assert Enrolment.objects.get(case=case).attendances.count() == 1
     assert sections["consultations"] and sections["risk"] and sections["activities"]
+
+
+def test_retention_blanks_declined_referrals_and_the_notes_of_their_slot_requests(team):
+    from cases.models import Referral, SlotRequest
+    from cases.tests.factories_clinical import SlotRequestFactory
+
+    old = ReferralFactory(
+        team=team,
+        first_name="Meron",
+        status=Referral.Status.DECLINED,
+        decline_reason="Suivie ailleurs",
+        decided_at=timezone.now() - timedelta(days=800),
+    )
+    request = SlotRequestFactory(
+        referral=old, note="Meron vient avec sa tante", status="declined", decline_reason="Suivie ailleurs"
+    )
+    call_command("apply_retention", stdout=StringIO())
+    assert Referral.objects.get(pk=old.pk).first_name == "—"
+    assert SlotRequest.objects.get(pk=request.pk).note == ""

@@ -6,18 +6,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from cases import selectors, services_permanences
 from cases import selectors_consultations as clinical
 from cases import selectors_permanences as sel
-from cases import services_permanences
 from cases.forms_permanences import (
     AttendanceForm,
     CancelSessionForm,
     CaseBookingForm,
     PermanenceSessionForm,
     SlotBookingForm,
+    SlotFilterForm,
+    SlotRequestDeclineForm,
+    SlotRequestForm,
     WalkInForm,
     WeekFilterForm,
 )
@@ -44,6 +48,7 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("week", None)
+    may_answer = access.can(request.user, Capability.ANSWER_SLOT_REQUESTS)
     return render(
         request,
         "cases/permanence_week.html",
@@ -58,6 +63,8 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
             "this_week": sel.week_start(timezone.localdate()).isoformat(),
             "query": query.urlencode(),
             "may_plan": access.can(request.user, Capability.PLAN_PERMANENCES),
+            "may_answer_requests": may_answer,
+            "requests_count": sel.slot_requests_count(user=request.user) if may_answer else 0,
         },
     )
 
@@ -122,6 +129,9 @@ def permanence_detail(request: HttpRequest, code) -> HttpResponse:
             "session": session,
             **sel.session_sheet(user=request.user, session=session),
             **_session_flags(request.user, session),
+            "slot_requests": sel.slot_requests_to_answer(user=request.user, session=session)
+            if access.may_plan_in(request.user, session.team_id)
+            else [],
         },
     )
 
@@ -285,5 +295,108 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
             "intro": f"{booking.person.display_name} — {session.location.name} {session.date:%d/%m/%Y}"
             + (f" {booking.slot}" if booking.slot else ""),
             "back": reverse("cases:permanence_detail", args=[session.code]),
+        },
+    )
+
+
+# --- Slots requested by referrers -------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def referral_slot_request(request: HttpRequest, code) -> HttpResponse:
+    """The referrer picks a free slot of the team for the person they referred."""
+    access.require(request.user, Capability.REQUEST_SLOTS)
+    referral = selectors.referral_get_for_referrer(user=request.user, code=code)
+    state = sel.referral_slot_requests(referral=referral)
+    if not state["may_request_slot"]:
+        messages.info(request, _("A slot cannot be asked now: see the answer below."))
+        return redirect("cases:referral_status", code=referral.code)
+    filters = SlotFilterForm(request.GET or None, locations=sel.referral_slot_locations(referral=referral))
+    location = filters.cleaned_data.get("location") if filters.is_valid() else None
+    form = SlotRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_permanences.slot_request_create(
+                referral=referral, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Slot requested: the team will confirm it or answer you here."))
+            return redirect("cases:referral_status", code=referral.code)
+    return render(
+        request,
+        "cases/referral_slot_request.html",
+        {
+            "referral": referral,
+            "form": form,
+            "filters": filters,
+            "days": sel.referral_free_slots(referral=referral, location=location),
+            "chosen": str(form["slot"].value() or ""),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def slot_request_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
+    return render(
+        request,
+        "cases/slot_request_list.html",
+        {"rows": sel.slot_requests_to_answer(user=request.user)},
+    )
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("cases:permanence_requests")
+
+
+@require_POST
+def slot_request_confirm(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
+    slot_request = sel.slot_request_get(user=request.user, code=code)
+    try:
+        booking = services_permanences.slot_request_confirm(
+            slot_request=slot_request, actor=request.user, request=request
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Slot confirmed: %(name)s is booked; the referrer is told.") % {"name": booking.person.display_name},
+        )
+    return redirect(_back(request))
+
+
+@require_http_methods(["GET", "POST"])
+def slot_request_decline(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
+    slot_request = sel.slot_request_get(user=request.user, code=code)
+    form = SlotRequestDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_permanences.slot_request_decline(
+                slot_request=slot_request, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Request declined; the referrer will read your reason."))
+            return redirect(_back(request))
+    session = slot_request.slot.session
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "title": _("Decline the requested slot"),
+            "intro": f"{slot_request.referral.first_name} {slot_request.referral.last_name} — "
+            f"{session.location.name} {session.date:%d/%m/%Y} {slot_request.slot}",
+            "back": reverse("cases:permanence_requests"),
         },
     )

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import selectors, services
+from cases import selectors, selectors_permanences, services
 from cases.forms import (
     AcceptForm,
     DecisionForm,
@@ -56,11 +56,16 @@ def referral_mine(request: HttpRequest) -> HttpResponse:
 def referral_status(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.FOLLOW_OWN_REFERRALS)
     referral = selectors.referral_get_for_referrer(user=request.user, code=code)
-    return render(
-        request,
-        "cases/referral_status.html",
-        {"referral": referral, "answer_form": InfoAnswerForm(), "crisis": selectors.crisis_lines()},
-    )
+    return render(request, "cases/referral_status.html", _status_context(referral, InfoAnswerForm()))
+
+
+def _status_context(referral, answer_form) -> dict:
+    return {
+        "referral": referral,
+        "answer_form": answer_form,
+        "crisis": selectors.crisis_lines(),
+        **selectors_permanences.referral_slot_requests(referral=referral),
+    }
 
 
 @require_POST
@@ -78,12 +83,7 @@ def referral_answer(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, _("Answer sent to the team."))
             return redirect("cases:referral_status", code=referral.code)
-    return render(
-        request,
-        "cases/referral_status.html",
-        {"referral": referral, "answer_form": form, "crisis": selectors.crisis_lines()},
-        status=400,
-    )
+    return render(request, "cases/referral_status.html", _status_context(referral, form), status=400)
 
 
 # --- Triage by the team -----------------------------------------------------------------
@@ -123,6 +123,7 @@ def _detail_context(request, referral, **forms):
         "decline_form": DecisionForm(),
         "ask_form": InfoRequestForm(),
         "first_contact_form": FirstContactForm(),
+        "slot_requests": selectors_permanences.referral_pending_slot_requests(referral=referral),
     }
     ctx.update(forms)
     return ctx

@@ -154,6 +154,11 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:slot_book": (SLOT, expect(404, **STAFF_200)),
     "cases:booking_attendance": (SLOT_BOOKING, expect(404, **STAFF_200)),
     "cases:case_book": (CASE, expect(404, **STAFF_200)),
+    # Slots asked for by referrers (their own organisation's referrals), answered by coordinators
+    "cases:referral_status_slot": (REFERRAL, expect(404, referrer=200)),
+    "cases:permanence_requests": (None, expect(404, coordinator=200)),
+    "cases:permanence_request_confirm": (CODE("slot_request"), expect(405)),
+    "cases:permanence_request_decline": (CODE("slot_request"), expect(404, coordinator=200)),
     # Consultations and risk: psychologists of the case's team only
     "cases:consultation_list": (CASE, expect(404, psychologist=200)),
     "cases:consultation_new": (CASE, expect(404, psychologist=200)),
@@ -258,6 +263,8 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:permanence_cancel": lambda w: {"code": w["other_permanence_session"].code},
     "cases:slot_book": lambda w: {"code": w["other_permanence_session"].slots.last().code},
     "cases:case_book": lambda w: {"reference": w["other_case"].reference},
+    "cases:referral_status_slot": lambda w: {"code": w["other_referral"].code},
+    "cases:permanence_request_decline": lambda w: {"code": w["other_slot_request"].code},
     "cases:consultation_list": lambda w: {"reference": w["other_case"].reference},
     "cases:consultation_new": lambda w: {"reference": w["other_case"].reference},
     "cases:consultation_detail": lambda w: {"code": w["other_consultation"].code},
@@ -336,6 +343,7 @@ def world(role_users):
         PermanenceBookingFactory,
         PermanenceSessionFactory,
         RiskAssessmentFactory,
+        SlotRequestFactory,
     )
     from cases.tests.factories_screenings import screenings_world
     from integrapsy.accounts.models import Role
@@ -389,6 +397,16 @@ def world(role_users):
         "training_session": TrainingSessionFactory(team=team),
         "other_training_session": TrainingSessionFactory(team=other_team),
     }
+    # A pending slot request on another referral of the organisation (the referral above may still ask).
+    world["slot_request"] = SlotRequestFactory(
+        referral=ReferralFactory(
+            team=team, organisation=referrer_org, submitted_by=role_users["referrer"], first_name="Selam"
+        ),
+        slot=session.slots.order_by("start_time")[1],
+    )
+    world["other_slot_request"] = SlotRequestFactory(
+        referral=world["other_referral"], slot=other_session.slots.order_by("start_time").last()
+    )
     world.update(screenings_world(world))
     return world
 
