@@ -36,11 +36,11 @@ def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
         qs = qs.filter(risk_level=filters["risk_level"])
     q = (filters.get("q") or "").strip()
     if q:
-        qs = qs.filter(_search(q))
+        qs = qs.filter(case_search(q))
     return qs.order_by("-opened_on", "-id")
 
 
-def _search(q: str) -> Q:
+def case_search(q: str) -> Q:
     """A case reference when the text holds a digit (names don't), a person's name otherwise.
 
     The name search is a subquery on persons alone (``person_id IN (...)``), which the database

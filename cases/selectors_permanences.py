@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import (
     Case,
+    CaseShare,
     PermanenceBooking,
     PermanenceSession,
     PermanenceSlot,
@@ -202,16 +203,27 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
     }
 
 
-def bookable_cases(*, user: User, team: Team) -> QuerySet[Case]:
-    """Open cases of the team (or shared with it) the user may open, for the booking form."""
-    shared = Q(shares__team=team)
-    return (
-        access.scope_cases(user, Case.objects.exclude(status=Case.Status.CLOSED))
-        .filter(Q(team=team) | shared)
-        .select_related("person")
-        .distinct()
-        .order_by("person__first_name", "person__last_name")
+# How many cases the booking and walk-in forms offer at once: a team may follow thousands.
+BOOKABLE_SHOWN = 50
+
+
+def bookable_cases(*, user: User, team: Team, q: str = "", include: str = "") -> QuerySet[Case]:
+    """Open cases of the team (or shared with it) the user may open, for the booking forms.
+
+    The ``BOOKABLE_SHOWN`` most recent ones, or those a name or a reference ``q`` finds; plus the
+    case ``include`` names (the one chosen, so that a choice made from a search stays valid).
+    """
+    from cases.selectors import case_search
+
+    shared = CaseShare.objects.filter(team=team).values("case_id")
+    open_cases = access.scope_cases(user, Case.objects.exclude(status=Case.Status.CLOSED)).filter(
+        Q(team=team) | Q(pk__in=shared)
     )
+    found = open_cases.filter(case_search(q)) if q else open_cases
+    ids = list(found.order_by("-opened_on", "-id").values_list("pk", flat=True)[:BOOKABLE_SHOWN])
+    if include and "\x00" not in include:
+        ids += list(open_cases.filter(reference=include).values_list("pk", flat=True))
+    return Case.objects.filter(pk__in=ids).select_related("person").order_by("person__first_name", "person__last_name")
 
 
 def bookings_not_recorded(*, user: User, limit: int = 20) -> list[PermanenceBooking]:

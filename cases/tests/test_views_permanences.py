@@ -242,3 +242,57 @@ def test_another_teams_permanence_is_a_404(client, clinic):
     assert client.get(reverse("cases:permanence_detail", args=[session.code])).status_code == 404
     slot = session.slots.first()
     assert client.post(reverse("cases:slot_book", args=[slot.code]), {"case": clinic.case.reference}).status_code == 404
+
+
+def _offered(response) -> list[str]:
+    return [value for value, _label in response.context["form"].fields["case"].choices if value]
+
+
+def test_the_booking_form_offers_the_most_recent_cases_and_finds_others(client, clinic, monkeypatch):
+    from cases import selectors_permanences
+    from cases.tests.factories import PersonFactory
+
+    monkeypatch.setattr(selectors_permanences, "BOOKABLE_SHOWN", 5)
+    today = timezone.localdate()
+    old = CaseFactory(
+        team=clinic.team,
+        opened_on=today - timedelta(days=400),
+        person=PersonFactory(first_name="Selam", last_name="Ghebremedhin"),
+    )
+    for i in range(8):
+        CaseFactory(team=clinic.team, opened_on=today - timedelta(days=i))
+    slot = _tomorrow_session(clinic).slots.first()
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:slot_book", args=[slot.code])
+    listed = client.get(url)
+    assert len(_offered(listed)) == 5 and old.reference not in _offered(listed)
+    assert 'id="case-search"' in listed.content.decode()
+    found = client.get(url, {"q": "ghebre"})
+    assert _offered(found) == [old.reference]
+    # A case chosen from a search is valid when the form is posted.
+    response = client.post(url, {"case": old.reference, "q": "ghebre"})
+    assert response.status_code == 302
+    assert PermanenceBooking.objects.get(slot=slot).case == old
+
+
+def test_the_booking_form_never_offers_another_teams_case(client, clinic):
+    other = CaseFactory(team=clinic.other_team)
+    slot = _tomorrow_session(clinic).slots.first()
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:slot_book", args=[slot.code])
+    assert other.reference not in _offered(client.get(url, {"q": other.reference}))
+    response = client.post(url, {"case": other.reference})
+    assert response.status_code == 200 and "case" in response.context["form"].errors
+    assert not PermanenceBooking.objects.filter(slot=slot).exists()
+
+
+def test_the_booking_forms_query_count_does_not_grow_with_cases(client, clinic):
+    session = _tomorrow_session(clinic, walk_in_places=3)
+    client.force_login(clinic.coordinator)
+    urls = [
+        reverse("cases:slot_book", args=[session.slots.first().code]),
+        reverse("cases:permanence_walk_in", args=[session.code]),
+    ]
+    before = [_count_queries(client, url) for url in urls]
+    CaseFactory.create_batch(30, team=clinic.team)
+    assert [_count_queries(client, url) for url in urls] == before

@@ -174,12 +174,20 @@ def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+def _bookable(request: HttpRequest, session):
+    """The cases the booking forms offer, narrowed by the search typed above the form."""
+    q = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    cases = sel.bookable_cases(user=request.user, team=session.team, q=q, include=request.POST.get("case", ""))
+    return cases, {"q": q, "shown": sel.BOOKABLE_SHOWN}
+
+
 @require_http_methods(["GET", "POST"])
 def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
     if not access.may_record_attendance_in(request.user, session.team_id):
         raise Http404
-    form = WalkInForm(request.POST or None, cases=sel.bookable_cases(user=request.user, team=session.team))
+    cases, case_search = _bookable(request, session)
+    form = WalkInForm(request.POST or None, cases=cases)
     if request.method == "POST" and form.is_valid():
         try:
             services_permanences.permanence_walk_in_record(
@@ -198,6 +206,7 @@ def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
             "title": _("Record a walk-in"),
             "intro": str(session),
             "back": reverse("cases:permanence_detail", args=[session.code]),
+            "case_search": case_search,
         },
     )
 
@@ -207,7 +216,8 @@ def slot_book(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.BOOK_SLOTS)
     slot = sel.slot_get(user=request.user, code=code)
     session = slot.session
-    form = SlotBookingForm(request.POST or None, cases=sel.bookable_cases(user=request.user, team=session.team))
+    cases, case_search = _bookable(request, session)
+    form = SlotBookingForm(request.POST or None, cases=cases)
     if request.method == "POST" and form.is_valid():
         try:
             services_permanences.permanence_slot_book(
@@ -226,6 +236,7 @@ def slot_book(request: HttpRequest, code) -> HttpResponse:
             "title": _("Book this slot"),
             "intro": f"{session.location.name} — {session.date:%d/%m/%Y} {slot}",
             "back": reverse("cases:permanence_detail", args=[session.code]),
+            "case_search": case_search,
         },
     )
 
