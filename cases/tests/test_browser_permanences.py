@@ -51,11 +51,15 @@ def test_from_a_booked_slot_to_a_safety_plan(page: Page, live_server):
     expect(page.locator("#slots")).to_be_visible()
     assert_accessible(page)
     page.locator('tr[data-time="09:00"] a').click()
+    # The person is found by name with the keyboard (a team may follow thousands of cases).
+    page.locator("#case-q").fill("Gebremedhin")
+    page.locator("#case-q").press("Enter")
+    expect(page.locator("#case-q")).to_have_value("Gebremedhin")
     page.locator("select[name=case]").select_option(case.reference)
     page.locator("input[name=interpreter_needed]").check()
     page.locator("select[name=interpreter_language]").select_option(str(tigrinya.pk))
     assert_accessible(page)
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form[method=post] button[type=submit]").click()
     expect(page.locator('tr[data-time="09:00"]')).to_have_attribute("data-status", "booked")
     expect(page.locator('tr[data-time="09:00"]')).to_contain_text("Dawit Gebremedhin")
 
