@@ -48,6 +48,7 @@ def case_search(q: str) -> Q:
     spellings) and then joins to the cases: no OR across the two tables, which would make it
     read every case of the team.
     """
+    q = q.replace("\x00", "")  # PostgreSQL refuses a NUL in a query; no name holds one
     if any(ch.isdigit() for ch in q):
         return Q(reference__icontains=q)
     names = Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(alias__icontains=q)

@@ -187,3 +187,9 @@ class TestCaseListSearchAndCount:
         response = client.get(reverse("cases:list"))
         assert response.context["page"].paginator.capped
         assert response.context["page"].paginator.shown_count == 3
+
+    def test_a_nul_in_the_search_answers_the_page(self, client, coordinator, team):
+        CaseFactory(team=team)
+        client.force_login(coordinator)
+        assert client.get(reverse("cases:list"), {"q": "Ab\x00di"}).status_code == 200
+        assert client.get(reverse("cases:list"), {"q": "IP-\x002026"}).status_code == 200

@@ -296,3 +296,11 @@ def test_the_booking_forms_query_count_does_not_grow_with_cases(client, clinic):
     before = [_count_queries(client, url) for url in urls]
     CaseFactory.create_batch(30, team=clinic.team)
     assert [_count_queries(client, url) for url in urls] == before
+
+
+def test_a_nul_in_the_booking_search_is_ignored(client, clinic):
+    slot = _tomorrow_session(clinic).slots.first()
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:slot_book", args=[slot.code])
+    assert client.get(url, {"q": "Da\x00wit"}).status_code == 200
+    assert client.post(url, {"q": "\x00", "case": clinic.case.reference}).status_code == 302

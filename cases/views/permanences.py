@@ -176,7 +176,8 @@ def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
 
 def _bookable(request: HttpRequest, session):
     """The cases the booking forms offer, narrowed by the search typed above the form."""
-    q = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    # No NUL: PostgreSQL refuses it in a query, and no name or reference holds one.
+    q = (request.GET.get("q") or request.POST.get("q") or "").replace("\x00", "").strip()[:100]
     cases = sel.bookable_cases(user=request.user, team=session.team, q=q, include=request.POST.get("case", ""))
     return cases, {"q": q, "shown": sel.BOOKABLE_SHOWN}
 
