@@ -16,7 +16,7 @@ class CasesConfig(AppConfig):
             services_consultations,  # noqa: F401
             services_permanences,  # noqa: F401
         )
-        from cases.panels import CARE, EVERY_SECTION, PLANNING, CasePanel, register_case_panel
+        from cases.panels import CARE, EVERY_SECTION, FILE, PLANNING, CasePanel, register_case_panel
         from cases.panels_screenings import register as register_screenings_orientations_activities
         from integrapsy.access import Capability
         from integrapsy.gdpr import register_eraser, register_retention_rule, register_subject_provider
@@ -102,6 +102,8 @@ class CasesConfig(AppConfig):
                 order=10,
                 section=CARE,
             ),
+            CasePanel("cases/_case_referrals_panel.html", selectors.case_referrals_panel, order=10, section=FILE),
+            CasePanel("cases/_case_team_panel.html", selectors.case_team_panel, order=20, section=FILE),
             CasePanel(
                 "cases/_case_permanences_panel.html",
                 selectors_permanences.case_permanences_panel,

@@ -349,19 +349,24 @@ def team_psychologists_of(*, teams) -> QuerySet[User]:
 
 def case_panels(*, user: User, case: Case, section: str) -> dict:
     """What a section of the case page shows besides the header: only that section's rows are read."""
-    from cases.panels import FILE, render_context
+    from cases.panels import render_context
 
     case_access = access.case_access(user, case)
     panels = render_context(user=user, case=case, case_access=case_access, section=section)
-    out: dict = {
+    return {
         "banners": [p for p in panels if p.get("banner")],
         "extra_panels": [p for p in panels if p["template"]],
     }
-    if section == FILE:
-        out["referrals"] = list(case.referrals.select_related("organisation").order_by("-received_at"))
-        out["shares"] = list(case.shares.select_related("team"))
-        out["members"] = list(case.members.order_by("last_name"))
-    return out
+
+
+def case_referrals_panel(*, user: User, case: Case, case_access) -> dict:
+    """The referrals that brought the person to this case (the "referrals and team" tab)."""
+    return {"referrals": list(case.referrals.select_related("organisation").order_by("-received_at"))}
+
+
+def case_team_panel(*, user: User, case: Case, case_access) -> dict:
+    """Who follows the case: its members and the teams it is shared with."""
+    return {"members": list(case.members.order_by("last_name")), "shares": list(case.shares.select_related("team"))}
 
 
 def person_page(*, user: User, person: Person) -> dict:

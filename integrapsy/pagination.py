@@ -22,7 +22,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+        return self.object_list[: self.cap + 1].count()
 
     @cached_property
     def num_pages(self) -> int:

@@ -69,7 +69,7 @@ def _by(qs: QuerySet, field: str) -> dict[str, int]:
     return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("id")).order_by(field)}
 
 
-def _scalars(figures: dict[str, tuple[QuerySet, object]]) -> dict[str, int]:
+def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[str, int]:
     """Several aggregates over different tables, read in one query: ``{name: (rows, aggregate)}``.
 
     Each becomes ``(SELECT <aggregate> FROM <rows>)`` in one SELECT; an aggregate over no row
@@ -85,7 +85,7 @@ def _scalars(figures: dict[str, tuple[QuerySet, object]]) -> dict[str, int]:
         )
         for name, (rows, aggregate) in figures.items()
     }
-    return Team.objects.order_by().values(**columns)[:1].get()
+    return Team.objects.filter(pk=team.pk).values(**columns).get()
 
 
 def dashboard(*, user: User, team: Team, period: Period) -> dict:
@@ -127,6 +127,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     )
     follow_up = Case.objects.filter(team=team)
     figures = _scalars(
+        team,
         {
             "urgent_open": (
                 Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES).filter(
@@ -156,7 +157,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
             "missed": (group_attendance.filter(present=False), Count("id")),
             "group_sessions": (group_attendance, Count("session", distinct=True)),
             "group_persons": (group_attendance.filter(present=True), Count("enrolment__case__person", distinct=True)),
-        }
+        },
     )
     urgent_open = figures["urgent_open"]
     cases_by_status = {s: figures[f"cases_{s}"] for s in FOLLOW_UP_STATUSES if figures[f"cases_{s}"]}
