@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from ambassadors.models import Assignment, Contact
-from cases.gdpr import export_value
+from cases.gdpr.providers import export_value
 from cases.models import Person
 from integrapsy.gdpr import Section
 

@@ -23,7 +23,7 @@ from ambassadors.models import (
     TrainingSession,
 )
 from cases.models import Case
-from cases.services import timeline_record
+from cases.timeline.record import timeline_record
 from integrapsy import access
 from integrapsy.accounts.models import Membership, Role, Team, User
 from integrapsy.audit.services import audit_record

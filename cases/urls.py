@@ -1,15 +1,17 @@
 from django.urls import path
 
+from cases.activities import views as activity_views
+from cases.case_file import views as case_views
+from cases.consultations import views as consultation_views
+from cases.gdpr import views as gdpr_views
+from cases.orientations import directory_views as orientation_directory_views
+from cases.orientations import views as orientation_views
 from cases.panels import CARE, FILE, PLANNING
-from cases.views import activities as activity_views
-from cases.views import cases as case_views
-from cases.views import consultations as consultation_views
-from cases.views import directory as directory_views
-from cases.views import gdpr as gdpr_views
-from cases.views import orientations as orientation_views
-from cases.views import permanences as permanence_views
-from cases.views import referrals as referral_views
-from cases.views import screenings as screening_views
+from cases.permanences import views as permanence_views
+from cases.persons import views as person_views
+from cases.referrals import views as referral_views
+from cases.risk import views as risk_views
+from cases.screenings import views as screening_views
 
 app_name = "cases"
 
@@ -23,12 +25,12 @@ urlpatterns = [
     path("cases/<str:reference>/edit/", case_views.case_update, name="update"),
     path("cases/<str:reference>/close/", case_views.case_close, name="close"),
     path("cases/<str:reference>/share/", case_views.case_share, name="share"),
-    path("persons/new/", case_views.person_new, name="person_new"),
-    path("persons/<uuid:code>/", case_views.person_detail, name="person_detail"),
-    path("persons/<uuid:code>/edit/", case_views.person_edit, name="person_edit"),
-    path("persons/<uuid:code>/consent/", case_views.consent_add, name="consent_add"),
-    path("persons/<uuid:code>/access-log/", case_views.person_access_log, name="person_access_log"),
-    path("persons/<uuid:code>/merge/", case_views.person_merge, name="person_merge"),
+    path("persons/new/", person_views.person_new, name="person_new"),
+    path("persons/<uuid:code>/", person_views.person_detail, name="person_detail"),
+    path("persons/<uuid:code>/edit/", person_views.person_edit, name="person_edit"),
+    path("persons/<uuid:code>/consent/", person_views.consent_add, name="consent_add"),
+    path("persons/<uuid:code>/access-log/", person_views.person_access_log, name="person_access_log"),
+    path("persons/<uuid:code>/merge/", person_views.person_merge, name="person_merge"),
     path("gdpr/persons/", gdpr_views.gdpr_persons, name="gdpr_persons"),
     path("gdpr/persons/<uuid:code>/", gdpr_views.gdpr_subject_access, name="gdpr_subject_access"),
     path("gdpr/persons/<uuid:code>/export.json", gdpr_views.gdpr_subject_access_json, name="gdpr_subject_access_json"),
@@ -94,10 +96,10 @@ urlpatterns = [
         consultation_views.consultation_addendum,
         name="consultation_addendum",
     ),
-    path("cases/<str:reference>/risk/assess/", consultation_views.risk_assess, name="risk_assess"),
+    path("cases/<str:reference>/risk/assess/", risk_views.risk_assess, name="risk_assess"),
     path(
         "risk-assessments/<uuid:code>/",
-        consultation_views.risk_assessment_detail,
+        risk_views.risk_assessment_detail,
         name="risk_assessment_detail",
     ),
     # Screening questionnaires (clinical)
@@ -126,9 +128,9 @@ urlpatterns = [
         orientation_views.orientation_outcome,
         name="orientation_outcome",
     ),
-    path("directory/", directory_views.resource_list, name="resource_list"),
-    path("directory/new/", directory_views.resource_new, name="resource_new"),
-    path("directory/<uuid:code>/edit/", directory_views.resource_edit, name="resource_edit"),
+    path("directory/", orientation_directory_views.resource_list, name="resource_list"),
+    path("directory/new/", orientation_directory_views.resource_new, name="resource_new"),
+    path("directory/<uuid:code>/edit/", orientation_directory_views.resource_edit, name="resource_edit"),
     # Collective therapeutic activities
     path("activities/", activity_views.activity_list, name="activity_list"),
     path("activities/new/", activity_views.activity_new, name="activity_new"),

@@ -50,3 +50,10 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         for v in value if isinstance(value, list | tuple) else [value]:
             refuse_hostile_value(self, v)
         return super()._check_values(value)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)

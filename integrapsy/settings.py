@@ -41,11 +41,13 @@ INSTALLED_APPS = [
     "integrapsy.accounts",
     "integrapsy.directory",
     "integrapsy.audit",
+    "integrapsy.gdpr",
     "cases",
     "interpreters",
     "ambassadors",
     # Dashboards and indicators count the rows of every app above: they come last.
     "integrapsy.reports",
+    "integrapsy.bench",
 ]
 
 MIDDLEWARE = [

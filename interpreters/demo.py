@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from cases import services as case_services
 from cases.models import Case
+from cases.timeline.record import timeline_record
 from integrapsy.accounts.demo import SETIS, TEAM_BE, TEAM_FR
 from integrapsy.accounts.models import Country, Membership, Organisation, Role, Team, User
 from integrapsy.directory.models import Language
@@ -105,7 +105,7 @@ INTERPRETERS = [
     ("int_ilir", "Ilir", "Krasniqi", Gender.MALE, OTHER_SERVICE, [("sqi", "")], "sp", [TEAM_FR]),
 ]
 
-# The persons come from cases/demo.py (which runs first): each key names one person's open case
+# The persons come from cases/case_file/demo.py (which runs first): each key names one person's open case
 # in Hauts-de-France, found by the person's name.
 PERSONS = {
     "hewan": ("Hewan", "Kidane"),  # Tigrinya: the long continuity history with Yonas Haile
@@ -174,7 +174,7 @@ def _interpreters(stdout) -> dict[str, Interpreter]:
 
 
 def _cases(stdout) -> dict[str, Case]:
-    """The open cases of the demo persons of cases/demo.py, by key; missing ones are left out."""
+    """The open cases of the demo persons of cases/case_file/demo.py, by key; missing ones are left out."""
     team = Team.objects.get(name=TEAM_FR)
     out = {}
     for key, (first, last) in PERSONS.items():
@@ -238,7 +238,7 @@ def _past_booking(*, case, interpreter, language, start, minutes, actor, status=
         **extra,
     )
     kind = {BookingStatus.COMPLETED: "booking.completed", BookingStatus.NO_SHOW: "booking.no_show"}[status]
-    case_services.timeline_record(
+    timeline_record(
         case=case,
         kind=kind,
         actor=interpreter.user,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.gdpr import ERASED, export_value
+from cases.gdpr.providers import ERASED, export_value
 from cases.models import Person
 from integrapsy.audit.models import AuditEvent
 from integrapsy.gdpr import Section

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases.models import Case
-from cases.services import timeline_record
+from cases.timeline.record import timeline_record
 from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import selectors as case_selectors
+from cases.case_file import selectors as case_selectors
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record

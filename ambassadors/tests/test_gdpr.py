@@ -9,7 +9,7 @@ from django.utils import timezone
 from ambassadors import services
 from ambassadors.models import Assignment, Contact
 from ambassadors.tests.factories import AmbassadorFactory
-from cases import services as case_services
+from cases.case_file import services as case_services
 from cases.tests.factories import CaseFactory, PersonFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role

@@ -16,9 +16,11 @@ from ambassadors.tests.factories import (
     TrainingSessionFactory,
     language,
 )
-from cases import services as case_services
+from cases.case_file import services as case_services
 from cases.models import PersonLanguage, RiskFlag, TimelineEvent
+from cases.risk import services as risk_services
 from cases.tests.factories import CaseFactory, PersonFactory
+from cases.timeline.record import timeline_record
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
@@ -107,10 +109,10 @@ class TestReducedCaseView:
             note="OTHER-AMBASSADOR-NOTE",
         )
         case_services.coordination_note_add(case=case, actor=coordinator, text="COORDINATION-NOTE-SECRET")
-        case_services.risk_flag_raise(
+        risk_services.risk_flag_raise(
             case=case, source=RiskFlag.Source.OTHER, reason="RISK-DETAIL-SECRET", actor=psychologist
         )
-        case_services.timeline_record(
+        timeline_record(
             case=case, kind="note.added", actor=psychologist, summary="CONSULTATION-NOTE-SECRET", visibility="clinical"
         )
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from cases.tests.factories_clinical import (
+from cases.tests.factories import (
     ConsultationFactory,
     PermanenceBookingFactory,
     PermanenceSessionFactory,

@@ -495,8 +495,8 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
         Referral,
         TimelineEvent,
     )
-    from cases.models.persons import Sex
-    from cases.timeline import EVENT_KINDS
+    from cases.persons.models import Sex
+    from cases.timeline.kinds import EVENT_KINDS
     from integrapsy.accounts.models import User
     from interpreters.models import InterpreterBooking
 
@@ -510,7 +510,7 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
     langs = ref.languages
     now = timezone.now()
     today = timezone.localdate()
-    from cases.matching import name_key
+    from cases.persons.matching import name_key
 
     first_keys = [name_key(n) for n in FIRST_NAMES]
     last_keys = [name_key(n) for n in LAST_NAMES]

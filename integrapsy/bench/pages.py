@@ -31,7 +31,7 @@ class World:
     @classmethod
     def load(cls) -> World:
         from cases.models import Case, PermanenceSession, TimelineEvent
-        from cases.selectors import _timeline_cursor
+        from cases.timeline.selectors import _timeline_cursor
         from integrapsy.accounts.models import User
         from interpreters.models import BookingStatus, InterpreterBooking
 

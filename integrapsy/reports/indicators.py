@@ -26,7 +26,7 @@ from cases.models import (
     Screening,
     SlotAttendance,
 )
-from cases.models.persons import Sex
+from cases.persons.models import Sex
 from integrapsy import access
 from integrapsy.accounts.models import Country, Team, User
 from integrapsy.reports.periods import Period, years_before

@@ -35,7 +35,7 @@ def _url_names(resolver=None, namespace=""):
 def registry_dump() -> dict:
     """Everything registered at start-up, in a form that does not depend on module paths."""
     from cases.panels import CASE_PANELS
-    from cases.timeline import EVENT_KINDS, KIND_FAMILIES
+    from cases.timeline.kinds import EVENT_KINDS, KIND_FAMILIES
     from integrapsy import gdpr
     from integrapsy.navigation import HOME_PANELS, NAV_ITEMS
 

@@ -337,15 +337,16 @@ def world(role_users):
     from django.utils import timezone
 
     from ambassadors.tests.factories import AmbassadorFactory, AssignmentFactory, TrainingSessionFactory
-    from cases.tests.factories import CaseFactory, ReferralFactory
-    from cases.tests.factories_clinical import (
+    from cases.tests.factories import (
+        CaseFactory,
         ConsultationFactory,
         PermanenceBookingFactory,
         PermanenceSessionFactory,
+        ReferralFactory,
         RiskAssessmentFactory,
         SlotRequestFactory,
+        screenings_world,
     )
-    from cases.tests.factories_screenings import screenings_world
     from integrapsy.accounts.models import Role
     from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
     from interpreters.models import BookingStatus

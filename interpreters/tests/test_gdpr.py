@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services as case_services
+from cases.case_file import services as case_services
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import make_user_with_role
 from integrapsy.audit.models import AuditEvent

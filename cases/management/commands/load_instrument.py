@@ -3,10 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases import scoring
-from cases.services_screenings import InstrumentVersionInUse, instrument_load
+from cases.screenings import scoring
+from cases.screenings.services import InstrumentVersionInUse, instrument_load
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "instruments"
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "screenings" / "instruments"
 
 
 def builtin_files() -> list[Path]:
@@ -16,14 +16,14 @@ def builtin_files() -> list[Path]:
 
 class Command(BaseCommand):
     help = (
-        "Load screening questionnaires from JSON files (format: cases/instruments/README.md). "
+        "Load screening questionnaires from JSON files (format: cases/screenings/instruments/README.md). "
         "Every file is checked first; if one is wrong, nothing is loaded."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", help="Instrument files (.json).")
         parser.add_argument(
-            "--builtin", action="store_true", help="Load the questionnaires shipped in cases/instruments/."
+            "--builtin", action="store_true", help="Load the questionnaires shipped in cases/screenings/instruments/."
         )
 
     def handle(self, *args, files: list[str], builtin: bool = False, **options):

@@ -8,13 +8,16 @@ from django.utils import timezone
 from ambassadors.models import Assignment
 from ambassadors.tests.factories import AmbassadorFactory, AssignmentFactory, ContactFactory
 from cases.models import Attendance, Referral, RiskFlag, SlotAttendance
-from cases.tests.factories import CaseFactory, ReferralFactory
-from cases.tests.factories_clinical import ConsultationFactory, PermanenceBookingFactory, PermanenceSessionFactory
-from cases.tests.factories_screenings import (
+from cases.tests.factories import (
     ActivitySessionFactory,
+    CaseFactory,
+    ConsultationFactory,
     EnrolmentFactory,
     GroupActivityFactory,
     OrientationFactory,
+    PermanenceBookingFactory,
+    PermanenceSessionFactory,
+    ReferralFactory,
     ResourceFactory,
 )
 from integrapsy.accounts.models import Organisation, Role

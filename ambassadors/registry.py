@@ -1,0 +1,80 @@
+"""What ambassadors add: timeline kinds, menu entries, home panels, a case block, GDPR providers."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ambassadors import gdpr, selectors
+from cases.panels import PLANNING, CasePanel, register_case_panel
+from cases.timeline.kinds import EventKind, register, register_families
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.gdpr import register_eraser, register_subject_provider
+from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
+
+register(
+    {
+        "assignment.proposed": EventKind(_("Ambassador proposed")),
+        "assignment.accepted": EventKind(_("The ambassador accepted")),
+        "assignment.started": EventKind(_("Ambassador's support started")),
+        "assignment.ended": EventKind(_("Ambassador's support ended")),
+        "contact.logged": EventKind(_("Ambassador's contact")),
+    }
+)
+register_families({"assignment": _("Ambassadors"), "contact": _("Ambassadors' contacts")})
+register_nav(
+    NavItem(
+        _("My assignments"),
+        "ambassadors:mine",
+        Capability.WORK_AS_AMBASSADOR,
+        order=10,
+        active_prefix="ambassadors:mine",
+    ),
+    NavItem(_("My training"), "ambassadors:my_training", Capability.WORK_AS_AMBASSADOR, order=12),
+    NavItem(
+        _("Ambassadors"),
+        "ambassadors:ambassador_list",
+        Capability.VIEW_AMBASSADORS,
+        order=30,
+        active_prefix="ambassadors:ambassador_",
+    ),
+    NavItem(
+        _("Language support"),
+        "ambassadors:planner",
+        Capability.PLAN_LANGUAGE_SUPPORT,
+        order=32,
+        active_prefix="ambassadors:planner",
+    ),
+    NavItem(
+        _("Training"),
+        "ambassadors:training",
+        Capability.VIEW_AMBASSADORS,
+        order=34,
+        active_prefix="ambassadors:training",
+    ),
+)
+register_home_panel(
+    HomePanel(
+        "ambassadors/_home_mine.html",
+        Capability.WORK_AS_AMBASSADOR,
+        lambda *, user: selectors.home_for_ambassador(user=user),
+        order=5,
+    ),
+    HomePanel(
+        "ambassadors/_home_coordinator.html",
+        Capability.MANAGE_AMBASSADORS,
+        lambda *, user: selectors.home_for_coordinator(user=user),
+        order=20,
+    ),
+)
+register_case_panel(
+    CasePanel(
+        "ambassadors/_case_panel.html",
+        lambda *, user, case, case_access: {
+            "ambassador_assignments": selectors.case_assignments(user=user, case=case),
+            "may_assign_ambassador": access.may_manage_case_assignments(user, case) and not case.is_closed,
+        },
+        order=30,
+        section=PLANNING,
+    )
+)
+register_subject_provider("ambassadors", gdpr.subject_data)
+register_eraser("ambassadors", gdpr.erase)

@@ -1,0 +1,126 @@
+"""Reads of persons, referrals, cases and the timeline, each scoped by the access policy."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from cases.models import Case, Person, PersonLanguage
+from cases.persons.matching import name_key
+from integrapsy import access
+from integrapsy.accounts.models import Role, Team, User
+
+
+def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
+    """Cases the user may open, filtered; rows carry what the list shows (no query per row)."""
+    filters = filters or {}
+    qs = access.scope_cases(user, Case.objects.all()).select_related(
+        "person", "person__location", "team", "lead_psychologist", "main_language"
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("team"):
+        qs = qs.filter(team=filters["team"])
+    if filters.get("lead_psychologist"):
+        qs = qs.filter(lead_psychologist=filters["lead_psychologist"])
+    if filters.get("location"):
+        qs = qs.filter(person__location=filters["location"])
+    if filters.get("language"):
+        qs = qs.filter(person__in=PersonLanguage.objects.filter(language=filters["language"]).values("person_id"))
+    if filters.get("risk_level"):
+        qs = qs.filter(risk_level=filters["risk_level"])
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(case_search(q))
+    return qs.order_by("-opened_on", "-id")
+
+
+def case_search(q: str) -> Q:
+    """A case reference when the text holds a digit (names don't), a person's name otherwise.
+
+    The name search is a subquery on persons alone (``person_id IN (...)``), which the database
+    answers from the persons' name indexes (trigram indexes on PostgreSQL, the folded keys for
+    spellings) and then joins to the cases: no OR across the two tables, which would make it
+    read every case of the team.
+    """
+    q = q.replace("\x00", "")  # PostgreSQL refuses a NUL in a query; no name holds one
+    if any(ch.isdigit() for ch in q):
+        return Q(reference__icontains=q)
+    names = Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(alias__icontains=q)
+    key = name_key(q)
+    if key:
+        names |= Q(first_name_key=key) | Q(last_name_key=key) | Q(alias_key=key)
+    return Q(person__in=Person.objects.filter(names).values("pk"))
+
+
+def _open_risk_flag_columns() -> dict:
+    """The open risk flag's date and source, read with the case: the banner costs no query."""
+    from cases.models import RiskFlag
+
+    open_flag = RiskFlag.objects.filter(case=OuterRef("pk"), acknowledged_at__isnull=True).order_by("raised_at", "pk")
+    return {
+        "open_risk_raised_at": Subquery(open_flag.values("raised_at")[:1]),
+        "open_risk_source": Subquery(open_flag.values("source")[:1]),
+    }
+
+
+def case_get(*, user: User, reference: str) -> Case:
+    """One case the user may open, or 404."""
+    if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses it in a query
+        raise Http404
+    try:
+        return (
+            access.scope_case_lookup(user, Case.objects.all())
+            .select_related("person", "person__location", "team", "lead_psychologist", "main_language")
+            .annotate(**_open_risk_flag_columns())
+            .get(reference=reference)
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def team_psychologists(*, team: Team) -> QuerySet[User]:
+    return User.objects.filter(memberships__team=team, memberships__role=Role.PSYCHOLOGIST, is_active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
+def team_staff(*, team: Team) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            memberships__team=team,
+            memberships__role__in=[Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER, Role.AMBASSADOR],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def user_teams(*, user: User, roles=access.STAFF_ROLES) -> QuerySet[Team]:
+    return Team.objects.filter(pk__in=access.team_ids(user, *roles)).order_by("name")
+
+
+def team_psychologists_of(*, teams) -> QuerySet[User]:
+    return (
+        User.objects.filter(memberships__team__in=teams, memberships__role=Role.PSYCHOLOGIST, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def case_panels(*, user: User, case: Case, section: str) -> dict:
+    """What a section of the case page shows besides the header: only that section's rows are read."""
+    from cases.panels import render_context
+
+    case_access = access.case_access(user, case)
+    panels = render_context(user=user, case=case, case_access=case_access, section=section)
+    return {
+        "banners": [p for p in panels if p.get("banner")],
+        "extra_panels": [p for p in panels if p["template"]],
+    }
+
+
+def case_team_panel(*, user: User, case: Case, case_access) -> dict:
+    """Who follows the case: its members and the teams it is shared with."""
+    return {"members": list(case.members.order_by("last_name")), "shares": list(case.shares.select_related("team"))}

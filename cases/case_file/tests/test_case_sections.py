@@ -1,0 +1,197 @@
+"""The case page in sections (tabs), its timeline read by keyset, and the case list's search and count."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import TimelineEvent
+from cases.risk import services as risk_services
+from cases.tests.factories import CaseFactory, PersonFactory
+from cases.tests.helpers import count_queries
+from cases.timeline import selectors as timeline_selectors
+from cases.timeline.record import timeline_record
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.audit.models import AuditEvent
+from integrapsy.pagination import CappedPaginator
+
+SECTIONS = ["cases:detail", "cases:detail_care", "cases:detail_planning", "cases:detail_file"]
+
+
+def _notes(case, actor, n, *, at=None):
+    for i in range(n):
+        timeline_record(
+            case=case,
+            kind="note.added",
+            actor=actor,
+            summary=f"note {i}",
+            occurred_at=at or timezone.now() - timedelta(minutes=i),
+        )
+
+
+@pytest.mark.django_db
+class TestSections:
+    def test_every_section_has_the_tabs_and_marks_the_current_one(self, client, psychologist, team):
+        case = CaseFactory(team=team)
+        client.force_login(psychologist)
+        for name in SECTIONS:
+            url = reverse(name, args=[case.reference])
+            html = client.get(url).content.decode()
+            assert 'class="nav nav-tabs' in html
+            assert f'href="{url}" aria-current="page"' in html
+            for other in SECTIONS:
+                assert f'href="{reverse(other, args=[case.reference])}"' in html
+
+    def test_each_section_shows_its_own_blocks(self, client, psychologist, team):
+        case = CaseFactory(team=team)
+        client.force_login(psychologist)
+        timeline = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+        care = client.get(reverse("cases:detail_care", args=[case.reference])).content.decode()
+        planning = client.get(reverse("cases:detail_planning", args=[case.reference])).content.decode()
+        case_file = client.get(reverse("cases:detail_file", args=[case.reference])).content.decode()
+        assert 'id="timeline-h"' in timeline and 'id="consultations-panel"' not in timeline
+        assert 'id="consultations-panel"' in care and 'id="timeline-h"' not in care
+        assert 'id="case-request-interpreter"' in planning and 'id="consultations-panel"' not in planning
+        assert 'id="referrals-h"' in case_file and 'id="team-h"' in case_file
+
+    def test_the_risk_banner_is_on_every_section(self, client, coordinator, team):
+        case = CaseFactory(team=team)
+        risk_services.risk_flag_raise(case=case, source="other", reason="CLINICAL-DETAIL", actor=coordinator)
+        client.force_login(coordinator)
+        for name in SECTIONS:
+            html = client.get(reverse(name, args=[case.reference])).content.decode()
+            assert 'id="risk-banner"' in html
+            assert "CLINICAL-DETAIL" not in html
+
+    def test_reading_a_section_is_audited_with_the_section(self, client, psychologist, team):
+        case = CaseFactory(team=team)
+        client.force_login(psychologist)
+        client.get(reverse("cases:detail_care", args=[case.reference]))
+        event = AuditEvent.objects.filter(action="case.viewed", case_ref=case.reference).latest("occurred_at")
+        assert event.detail == "care"
+
+    @pytest.mark.parametrize("name", SECTIONS)
+    def test_another_teams_case_is_not_found(self, client, name):
+        case = CaseFactory(team=TeamFactory(name="Other"))
+        client.force_login(make_user_with_role(Role.PSYCHOLOGIST, team=TeamFactory(name="Mine")))
+        assert client.get(reverse(name, args=[case.reference])).status_code == 404
+
+    @pytest.mark.parametrize("name", SECTIONS)
+    def test_query_count_is_the_same_for_1_and_30_rows(self, client, psychologist, team, name):
+        case = CaseFactory(team=team)
+        _notes(case, psychologist, 1)
+        risk_services.risk_flag_raise(case=case, source="other", reason="x", actor=psychologist)
+        client.force_login(psychologist)
+        url = reverse(name, args=[case.reference])
+        one = count_queries(client, url)
+        _notes(case, psychologist, 29)
+        assert count_queries(client, url) == one
+        assert one <= 10
+
+
+@pytest.mark.django_db
+class TestTimelineKeyset:
+    def test_the_pages_walk_every_event_once_even_with_equal_times(self, psychologist, team):
+        case = CaseFactory(team=team)
+        same = timezone.now() - timedelta(days=1)
+        _notes(case, psychologist, 7, at=same)  # seven events at the same instant
+        _notes(case, psychologist, 6)
+        expected = list(timeline_selectors.case_timeline(user=psychologist, case=case).values_list("pk", flat=True))
+        seen, before = [], ""
+        for _ in range(10):
+            page = timeline_selectors.case_timeline_page(user=psychologist, case=case, before=before, size=4)
+            seen += [e.pk for e in page.events]
+            if not page.older:
+                break
+            before = page.older
+        assert seen == expected
+        assert len(seen) == TimelineEvent.objects.filter(case=case).count()
+
+    def test_older_and_newest_links(self, client, psychologist, team):
+        case = CaseFactory(team=team)
+        _notes(case, psychologist, 35)
+        client.force_login(psychologist)
+        url = reverse("cases:detail", args=[case.reference])
+        first = client.get(url)
+        assert len(first.context["events"]) == 30
+        older = first.context["timeline"].older
+        assert older and f"?before={older}" in first.content.decode()
+        second = client.get(url, {"before": older})
+        assert 0 < len(second.context["events"]) <= 6
+        assert not second.context["timeline"].older  # the last page
+        assert second.context["timeline"].is_first is False
+
+    @pytest.mark.parametrize(
+        "cursor", ["nonsense", "2026-1", "99999999999999999999-1", "20261301000000000000-5", "\x00"]
+    )
+    def test_a_bad_cursor_shows_the_newest_events(self, client, psychologist, team, cursor):
+        case = CaseFactory(team=team)
+        _notes(case, psychologist, 3)
+        client.force_login(psychologist)
+        response = client.get(reverse("cases:detail", args=[case.reference]), {"before": cursor})
+        assert response.status_code == 200
+        assert len(response.context["events"]) == 3
+        assert response.context["timeline"].is_first
+
+    def test_a_deep_page_costs_the_same_queries_as_the_first(self, client, psychologist, team):
+        case = CaseFactory(team=team)
+        _notes(case, psychologist, 70)
+        client.force_login(psychologist)
+        url = reverse("cases:detail", args=[case.reference])
+        first = client.get(url)
+        second_cursor = first.context["timeline"].older
+        third_cursor = client.get(url, {"before": second_cursor}).context["timeline"].older
+        assert count_queries(client, url) == count_queries(client, f"{url}?before={third_cursor}")
+
+
+@pytest.mark.django_db
+class TestCaseListSearchAndCount:
+    def test_a_text_with_a_digit_searches_the_references(self, client, coordinator, team):
+        case = CaseFactory(team=team)
+        CaseFactory(team=team)
+        client.force_login(coordinator)
+        response = client.get(reverse("cases:list"), {"q": case.reference[-5:]})
+        assert case in list(response.context["page"].object_list)
+
+    def test_a_name_searches_the_persons(self, client, coordinator, team):
+        case = CaseFactory(team=team, person=PersonFactory(first_name="Selam", last_name="Ghebremedhin"))
+        CaseFactory(team=team, person=PersonFactory(first_name="Amina", last_name="Diallo"))
+        client.force_login(coordinator)
+        response = client.get(reverse("cases:list"), {"q": "ghebre"})
+        assert list(response.context["page"].object_list) == [case]
+
+    def test_a_name_does_not_reach_another_teams_case(self, client, coordinator, team):
+        CaseFactory(team=TeamFactory(name="Other"), person=PersonFactory(first_name="Selam", last_name="Ghebremedhin"))
+        client.force_login(coordinator)
+        response = client.get(reverse("cases:list"), {"q": "Ghebremedhin"})
+        assert list(response.context["page"].object_list) == []
+
+    def test_the_count_stops_at_the_cap(self, team):
+        CaseFactory.create_batch(7, team=team)
+        from cases.models import Case
+
+        paginator = CappedPaginator(Case.objects.order_by("pk"), 2, cap=5)
+        assert paginator.capped and paginator.shown_count == 5
+        assert paginator.num_pages == 3
+        assert len(paginator.get_page(99).object_list) == 2
+        exact = CappedPaginator(Case.objects.order_by("pk"), 2, cap=10)
+        assert not exact.capped and exact.count == 7 and exact.num_pages == 4
+
+    def test_the_list_says_more_than_the_cap(self, client, coordinator, team, monkeypatch):
+        from cases.case_file import views
+
+        CaseFactory.create_batch(4, team=team)
+        original = views.CappedPaginator
+        monkeypatch.setattr(views, "CappedPaginator", lambda *a, **k: original(*a, cap=3, **k))
+        client.force_login(coordinator)
+        response = client.get(reverse("cases:list"))
+        assert response.context["page"].paginator.capped
+        assert response.context["page"].paginator.shown_count == 3
+
+    def test_a_nul_in_the_search_answers_the_page(self, client, coordinator, team):
+        CaseFactory(team=team)
+        client.force_login(coordinator)
+        assert client.get(reverse("cases:list"), {"q": "Ab\x00di"}).status_code == 200
+        assert client.get(reverse("cases:list"), {"q": "IP-\x002026"}).status_code == 200

@@ -1,0 +1,191 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.case_file import selectors, services
+from cases.case_file.forms import CaseCloseForm, CaseFilterForm, CaseShareForm, CaseUpdateForm, CoordinationNoteForm
+from cases.panels import SECTIONS, TIMELINE
+from cases.persons import selectors as person_selectors
+from cases.risk import selectors as risk_selectors
+from cases.timeline import selectors as timeline_selectors
+from cases.timeline.kinds import label_of
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.accounts.models import Team
+from integrapsy.audit.services import audit_record
+from integrapsy.directory.models import Location
+from integrapsy.forms import add_service_errors
+from integrapsy.pagination import CappedPaginator
+
+CASES_PER_PAGE = 25
+
+
+EVENTS_PER_PAGE = 30
+
+
+def _case_for(request: HttpRequest, reference: str):
+    """The case if the user may open it (404 otherwise), with what they may do on it."""
+    access.require(request.user, Capability.VIEW_CASES)
+    case = selectors.case_get(user=request.user, reference=reference)
+    return case, access.case_access(request.user, case)
+
+
+@require_http_methods(["GET"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_CASES)
+    teams = selectors.user_teams(user=request.user)
+    form = CaseFilterForm(
+        request.GET or None,
+        teams=teams,
+        psychologists=selectors.team_psychologists_of(teams=teams),
+        locations=Location.objects.filter(team__in=teams, is_active=True),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = CappedPaginator(selectors.case_list(user=request.user, filters=filters), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_http_methods(["GET"])
+def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -> HttpResponse:
+    """A section (tab) of the case page: the timeline, care, planning or the case file."""
+    case, case_access = _case_for(request, reference)
+    context = {
+        "case": case,
+        "case_access": case_access,
+        "person": case.person,
+        "section": section,
+        "sections": [
+            {"key": key, "label": label, "url": reverse(url_name, args=[case.reference])}
+            for key, (label, url_name) in SECTIONS.items()
+        ],
+        **selectors.case_panels(user=request.user, case=case, section=section),
+    }
+    if section == TIMELINE:
+        kind = request.GET.get("kind", "")
+        timeline = timeline_selectors.case_timeline_page(
+            user=request.user, case=case, family=kind, before=request.GET.get("before", ""), size=EVENTS_PER_PAGE
+        )
+        context.update(
+            languages=person_selectors.person_languages(person=case.person),
+            timeline=timeline,
+            events=[{"event": e, "label": label_of(e.kind)} for e in timeline.events],
+            kinds=timeline_selectors.case_timeline_kinds(),
+            kind=kind,
+            query=urlencode({"kind": kind}) if kind else "",
+            older_query=urlencode({"kind": kind, "before": timeline.older} if kind else {"before": timeline.older}),
+            note_form=CoordinationNoteForm(),
+        )
+    audit_record(
+        action="case.viewed",
+        request=request,
+        obj=case,
+        case_ref=case.reference,
+        detail="" if section == TIMELINE else section,
+    )
+    return render(request, "cases/case_detail.html", context)
+
+
+@require_POST
+def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case, _access = _case_for(request, reference)
+    form = CoordinationNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.coordination_note_add(
+                case=case, actor=request.user, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Note added to the timeline."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/form_page.html", _form_page(case, form, _("Add a coordination note")), status=400)
+
+
+def _form_page(case, form, title, **extra):
+    return {
+        "case": case,
+        "form": form,
+        "title": title,
+        "open_risk_flag": risk_selectors.case_open_risk_flag(case=case),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def case_update(request: HttpRequest, reference: str) -> HttpResponse:
+    case, case_access = _case_for(request, reference)
+    kwargs = {
+        "psychologists": selectors.team_psychologists(team=case.team),
+        "staff": selectors.team_staff(team=case.team),
+    }
+    if request.method == "POST":
+        form = CaseUpdateForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services.case_update(case=case, actor=request.user, request=request, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Case updated."))
+                return redirect("cases:detail", reference=case.reference)
+    else:
+        form = CaseUpdateForm(
+            initial={
+                "status": case.status,
+                "lead_psychologist": case.lead_psychologist,
+                "members": list(case.members.all()),
+            },
+            **kwargs,
+        )
+    return render(request, "cases/form_page.html", _form_page(case, form, _("Edit the case")))
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, reference: str) -> HttpResponse:
+    case, case_access = _case_for(request, reference)
+    form = CaseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(case=case, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Case closed."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/form_page.html", _form_page(case, form, _("Close the case")))
+
+
+@require_http_methods(["GET", "POST"])
+def case_share(request: HttpRequest, reference: str) -> HttpResponse:
+    case, case_access = _case_for(request, reference)
+    teams = Team.objects.exclude(pk=case.team_id).order_by("name")
+    form = CaseShareForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_share(case=case, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Case shared."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_page(
+            case,
+            form,
+            _("Share the case with another team"),
+            intro=_("Sharing needs the person's recorded consent to sharing."),
+        ),
+    )

@@ -1,0 +1,21 @@
+"""What consultations add to the app: timeline kinds and the block of the case's care section."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.consultations import selectors
+from cases.models import Visibility
+from cases.panels import CARE, CasePanel, register_case_panel
+from cases.timeline.kinds import EventKind, register, register_families
+
+register(
+    {
+        # What the whole team sees: that a consultation took place, never what was said.
+        "consultation.logged": EventKind(_("Consultation")),
+        "consultation.clinical": EventKind(_("Consultation: clinical summary"), visibility=Visibility.CLINICAL),
+        "consultation.addendum": EventKind(_("Addendum to a consultation"), visibility=Visibility.CLINICAL),
+    }
+)
+register_families({"consultation": _("Consultations")})
+register_case_panel(
+    CasePanel("cases/_case_consultations_panel.html", selectors.case_consultations_panel, order=10, section=CARE),
+)

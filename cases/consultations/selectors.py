@@ -1,0 +1,84 @@
+"""Reads of consultations and risk: clinical content for psychologists of the case's team only."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cases.models import Case, Consultation
+from integrapsy import access
+from integrapsy.accounts.models import Role, User
+
+
+def _clinician_or_404(user: User, case: Case) -> None:
+    if not access.is_clinician_in(user, case.team_id):
+        raise Http404
+
+
+def consultation_get(*, user: User, code) -> Consultation:
+    """One consultation, for a psychologist of its case's team; anyone else gets a 404."""
+    clinical_teams = access.team_ids(user, *access.CLINICAL_ROLES)
+    try:
+        consultation = (
+            Consultation.objects.filter(case__team_id__in=clinical_teams)
+            .select_related(
+                "case",
+                "case__person",
+                "case__team",
+                "psychologist",
+                "place",
+                "interpreter",
+                "interpreter_language",
+                "ambassador",
+                "social_worker",
+                "booking",
+            )
+            .get(code=code)
+        )
+    except (Consultation.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    _clinician_or_404(user, consultation.case)
+    return consultation
+
+
+def consultation_addenda(*, consultation: Consultation) -> list:
+    return list(consultation.addenda.select_related("author").order_by("created_at", "id"))
+
+
+def case_consultations(*, user: User, case: Case) -> QuerySet[Consultation]:
+    """The case's consultations, newest first (clinicians only)."""
+    _clinician_or_404(user, case)
+    return case.consultations.select_related("psychologist", "interpreter_language", "place").order_by(
+        "-started_at", "-id"
+    )
+
+
+def my_draft_consultations(*, user: User, limit: int = 10) -> list[Consultation]:
+    """The psychologist's drafts still to sign."""
+    if not access.has_role(user, *access.CLINICAL_ROLES):
+        return []
+    return list(
+        Consultation.objects.filter(psychologist=user, status=Consultation.Status.DRAFT)
+        .select_related("case", "case__person")
+        .order_by("started_at")[:limit]
+    )
+
+
+def team_people(*, case: Case) -> dict:
+    """Who may be recorded as present at a consultation of this case."""
+    team = [case.team_id]
+    return {
+        "interpreters": access.users_holding(User.objects.all(), Role.INTERPRETER).order_by("last_name"),
+        "ambassadors": access.users_holding(User.objects.all(), Role.AMBASSADOR, team).order_by("last_name"),
+        "social_workers": access.users_holding(User.objects.all(), Role.SOCIAL_WORKER, team).order_by("last_name"),
+    }
+
+
+def case_consultations_panel(*, user: User, case: Case, case_access, limit: int = 5) -> dict:
+    """The latest consultations, for the psychologists of the case's team."""
+    if not case_access.clinical:
+        return {}
+    return {
+        "consultations": list(case_consultations(user=user, case=case)[:limit]),
+        "may_log": access.can(user, access.Capability.LOG_CONSULTATIONS) and not case.is_closed,
+    }

@@ -1,0 +1,90 @@
+"""The administrator's tools for data-subject rights: find a person, export, erase."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.gdpr import selectors
+from cases.gdpr.forms import AnonymiseForm, GdprSearchForm
+from cases.persons import services as person_services
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.audit.services import audit_record
+from integrapsy.gdpr import subject_sections
+
+
+@require_GET
+def gdpr_persons(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.MANAGE_DATA_RIGHTS)
+    form = GdprSearchForm(request.GET or None)
+    persons = selectors.gdpr_person_search(q=form.cleaned_data["q"]) if form.is_valid() else []
+    return render(request, "cases/gdpr_persons.html", {"form": form, "persons": persons})
+
+
+def _subject(request: HttpRequest, code):
+    access.require(request.user, Capability.MANAGE_DATA_RIGHTS)
+    return selectors.gdpr_person_get(code=code)
+
+
+@require_GET
+def gdpr_subject_access(request: HttpRequest, code) -> HttpResponse:
+    person = _subject(request, code)
+    language = request.GET.get("lang", "fr")
+    language = language if language in ("fr", "nl") else "fr"
+    audit_record(action="export.subject_access", request=request, obj=person, detail=f"html {language}")
+    with translation.override(language):
+        response = render(
+            request,
+            "cases/gdpr_subject_access.html",
+            {"person": person, "sections": subject_sections(person), "export_language": language},
+        )
+    return response
+
+
+@require_GET
+def gdpr_subject_access_json(request: HttpRequest, code) -> HttpResponse:
+    person = _subject(request, code)
+    language = request.GET.get("lang", "fr")
+    language = language if language in ("fr", "nl") else "fr"
+    audit_record(action="export.subject_access", request=request, obj=person, detail=f"json {language}")
+    with translation.override(language):
+        payload = {
+            "person": str(person.code),
+            "language": language,
+            "sections": [
+                {"key": s.key, "title": str(s.title), "rows": [{k: str(v) for k, v in r.items()} for r in s.rows]}
+                for s in subject_sections(person)
+            ],
+        }
+    response = HttpResponse(
+        json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{person.code}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def gdpr_anonymise(request: HttpRequest, code) -> HttpResponse:
+    person = _subject(request, code)
+    form = AnonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_services.person_anonymise(
+                person=person, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            from integrapsy.forms import add_service_errors
+
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Identity erased. The counts used by the indicators are kept."))
+            return redirect("cases:gdpr_persons")
+    return render(request, "cases/gdpr_anonymise.html", {"person": person, "form": form})

@@ -1,0 +1,87 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases.case_file import selectors as case_selectors
+from cases.orientations import selectors
+from cases.orientations.forms import ResourceFilterForm, ResourceForm
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.directory import services as directory_services
+from integrapsy.forms import add_service_errors
+
+RESOURCES_PER_PAGE = 25
+
+
+@require_http_methods(["GET"])
+def resource_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_DIRECTORY)
+    form = ResourceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    # Reached from a case to orient its person: each resource offers "orient here".
+    case = None
+    if filters.get("case") and access.can(request.user, Capability.ORIENT):
+        try:
+            case = case_selectors.case_get(user=request.user, reference=filters["case"])
+        except Http404:
+            case = None
+    may_manage = access.can(request.user, Capability.MANAGE_DIRECTORY)
+    page = Paginator(
+        selectors.resource_search(user=request.user, filters=filters, include_inactive=may_manage),
+        RESOURCES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/resource_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "case": case, "may_manage": may_manage},
+    )
+
+
+def _resource_form_page(request, form, title, resource=None):
+    return render(request, "cases/resource_form.html", {"form": form, "title": title, "resource": resource})
+
+
+@require_http_methods(["GET", "POST"])
+def resource_new(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.MANAGE_DIRECTORY)
+    form = ResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        languages = list(data.pop("languages"))
+        try:
+            directory_services.resource_create(actor=request.user, languages=languages, request=request, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Resource added to the directory."))
+            return redirect("cases:resource_list")
+    return _resource_form_page(request, form, _("Add a resource"))
+
+
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.MANAGE_DIRECTORY)
+    resource = selectors.resource_get(user=request.user, code=code)
+    if request.method == "POST":
+        form = ResourceForm(request.POST, instance=type(resource).objects.get(pk=resource.pk))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            languages = list(data.pop("languages"))
+            try:
+                directory_services.resource_update(
+                    resource=resource, actor=request.user, languages=languages, request=request, **data
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Resource updated."))
+                return redirect("cases:resource_list")
+    else:
+        form = ResourceForm(instance=resource)
+    return _resource_form_page(request, form, _("Edit a resource"), resource)

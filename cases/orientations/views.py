@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases.case_file import selectors as case_selectors
+from cases.orientations import selectors, services
+from cases.orientations.forms import OrientationForm, OutcomeForm
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.audit.services import audit_record
+from integrapsy.forms import add_service_errors
+
+
+@require_http_methods(["GET", "POST"])
+def orientation_new(request: HttpRequest, reference: str) -> HttpResponse:
+    access.require(request.user, Capability.ORIENT)
+    case = case_selectors.case_get(user=request.user, reference=reference)
+    resources = selectors.active_resources()
+    initial = {}
+    if request.GET.get("resource"):
+        initial["resource"] = resources.filter(code=selectors.uuid_or_none(request.GET["resource"])).first()
+    form = OrientationForm(request.POST or None, resources=resources, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            orientation = services.orientation_create(
+                case=case, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Orientation recorded."))
+            return redirect("cases:orientation_detail", code=orientation.code)
+    return render(
+        request,
+        "cases/orientation_form.html",
+        {"case": case, "form": form, "title": _("Orient to a specialised resource")},
+    )
+
+
+@require_http_methods(["GET"])
+def orientation_detail(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.ORIENT)
+    orientation = selectors.orientation_get(user=request.user, code=code)
+    audit_record(action="orientation.viewed", request=request, obj=orientation, case_ref=orientation.case.reference)
+    return render(
+        request,
+        "cases/orientation_detail.html",
+        {
+            "orientation": orientation,
+            "case": orientation.case,
+            "history": selectors.orientation_history(orientation=orientation),
+            "outcome_form": OutcomeForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def orientation_outcome(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.ORIENT)
+    orientation = selectors.orientation_get(user=request.user, code=code)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.orientation_record_outcome(
+                orientation=orientation, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Outcome recorded."))
+            return redirect("cases:orientation_detail", code=orientation.code)
+    return render(
+        request,
+        "cases/orientation_outcome.html",
+        {"orientation": orientation, "case": orientation.case, "form": form},
+    )
+
+
+@require_http_methods(["GET"])
+def orientation_todo(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.FOLLOW_UP_ORIENTATIONS)
+    rows = list(selectors.overdue_orientations(user=request.user)[:300])
+    return render(request, "cases/orientation_todo.html", {"orientations": rows})

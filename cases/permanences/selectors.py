@@ -1,0 +1,452 @@
+"""Reads of permanence sessions, slots and bookings, each scoped by the access policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Case,
+    CaseShare,
+    PermanenceBooking,
+    PermanenceSession,
+    PermanenceSlot,
+    PersonLanguage,
+    Referral,
+    SlotAttendance,
+    SlotRequest,
+)
+from integrapsy import access
+from integrapsy.accounts.models import Role, Team, User
+from integrapsy.directory.models import Location
+
+ACTIVE = ~Q(status=SlotAttendance.CANCELLED)
+
+
+def _count(qs) -> Coalesce:
+    return Coalesce(
+        Subquery(qs.order_by().values("session").annotate(n=Count("pk")).values("n")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _with_counts(qs: QuerySet[PermanenceSession]) -> QuerySet[PermanenceSession]:
+    """Free/booked counts computed in the database: one query whatever the number of sessions."""
+    slots = PermanenceSlot.objects.filter(session=OuterRef("pk"))
+    booked = PermanenceBooking.objects.filter(ACTIVE, session=OuterRef("pk"), slot__isnull=False)
+    walk_ins = PermanenceBooking.objects.filter(ACTIVE, session=OuterRef("pk"), slot__isnull=True)
+    return qs.annotate(slots_total=_count(slots), slots_booked=_count(booked), walk_ins_count=_count(walk_ins))
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class WeekDay:
+    day: date
+    sessions: list = field(default_factory=list)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localdate()
+
+
+def permanence_week(
+    *, user: User, monday: date, location: Location | None = None, psychologist: User | None = None
+) -> list[WeekDay]:
+    """The week's sessions of the user's teams, by day, with free and booked counts."""
+    qs = access.scope_team_rows(user, PermanenceSession.objects.all()).filter(
+        date__gte=monday, date__lt=monday + timedelta(days=7)
+    )
+    if location is not None:
+        qs = qs.filter(location=location)
+    if psychologist is not None:
+        qs = qs.filter(psychologist=psychologist)
+    qs = _with_counts(
+        qs.select_related("location", "psychologist", "ambassador", "interpreter", "interpreter_language")
+    ).order_by("date", "start_time", "location__name")
+    days = [WeekDay(monday + timedelta(days=i)) for i in range(7)]
+    for session in qs:
+        session.slots_free = session.slots_total - session.slots_booked
+        days[(session.date - monday).days].sessions.append(session)
+    return days
+
+
+def week_filter_choices(*, user: User) -> dict:
+    teams = access.staff_team_ids(user)
+    return {
+        "locations": Location.objects.filter(team_id__in=teams, is_active=True).order_by("name"),
+        "psychologists": access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams).order_by(
+            "last_name", "first_name"
+        ),
+    }
+
+
+def permanence_get(*, user: User, code) -> PermanenceSession:
+    """One session of the user's teams, or 404."""
+    try:
+        return (
+            access.scope_team_rows(user, PermanenceSession.objects.all())
+            .select_related("team", "location", "psychologist", "ambassador", "interpreter", "interpreter_language")
+            .get(code=code)
+        )
+    except (PermanenceSession.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def slot_get(*, user: User, code) -> PermanenceSlot:
+    try:
+        return (
+            PermanenceSlot.objects.filter(session__team_id__in=access.staff_team_ids(user))
+            .select_related("session", "session__location", "session__team")
+            .get(code=code)
+        )
+    except (PermanenceSlot.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def booking_get(*, user: User, code) -> PermanenceBooking:
+    try:
+        return (
+            PermanenceBooking.objects.filter(session__team_id__in=access.staff_team_ids(user))
+            .select_related("session", "session__location", "slot", "person", "case")
+            .get(code=code)
+        )
+    except (PermanenceBooking.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def is_not_recorded(booking: PermanenceBooking, session: PermanenceSession, today: date) -> bool:
+    """A booked slot of a past day with no attendance: the team forgot to mark it."""
+    return booking.status == SlotAttendance.BOOKED and session.date < today
+
+
+@dataclass
+class SlotRow:
+    slot: PermanenceSlot
+    booking: PermanenceBooking | None
+    not_recorded: bool
+    is_past: bool
+    languages: list
+    has_consultation: bool = False
+
+
+def _bookings_prefetch() -> Prefetch:
+    return Prefetch(
+        "bookings",
+        queryset=PermanenceBooking.objects.filter(ACTIVE).select_related(
+            "person", "case", "interpreter_language", "consultation"
+        ),
+        to_attr="active_bookings",
+    )
+
+
+def session_sheet(*, user: User, session: PermanenceSession) -> dict:
+    """The session's slots with their booking, walk-ins, and the languages of the persons booked."""
+    slots = list(session.slots.prefetch_related(_bookings_prefetch()).order_by("start_time"))
+    walk_ins = list(
+        session.bookings.filter(ACTIVE, slot__isnull=True)
+        .select_related("person", "case", "interpreter_language", "consultation")
+        .order_by("booked_at")
+    )
+    person_ids = {b.person_id for s in slots for b in s.active_bookings} | {w.person_id for w in walk_ins}
+    languages: dict[int, list] = {}
+    for pl in (
+        PersonLanguage.objects.filter(person_id__in=person_ids)
+        .select_related("language")
+        .order_by("-is_main", "language__name_en")
+    ):
+        languages.setdefault(pl.person_id, []).append(pl.language)
+    today = timezone.localdate()
+    now = timezone.now()
+    rows = []
+    for slot in slots:
+        booking = slot.active_bookings[0] if slot.active_bookings else None
+        starts = timezone.make_aware(datetime.combine(session.date, slot.start_time))
+        rows.append(
+            SlotRow(
+                slot=slot,
+                booking=booking,
+                not_recorded=bool(booking and is_not_recorded(booking, session, today)),
+                is_past=starts <= now,
+                languages=languages.get(booking.person_id, []) if booking else [],
+                has_consultation=bool(booking and hasattr(booking, "consultation")),
+            )
+        )
+    return {
+        "rows": rows,
+        "walk_ins": [
+            {
+                "booking": w,
+                "languages": languages.get(w.person_id, []),
+                "has_consultation": hasattr(w, "consultation"),
+            }
+            for w in walk_ins
+        ],
+        "walk_ins_used": len(walk_ins),
+        "walk_ins_full": len(walk_ins) >= session.walk_in_places,
+        "free_count": sum(1 for r in rows if r.booking is None),
+        "booked_count": sum(1 for r in rows if r.booking is not None),
+        "cancelled": list(
+            session.bookings.filter(status=SlotAttendance.CANCELLED)
+            .select_related("person", "slot")
+            .order_by("slot__start_time")
+        ),
+    }
+
+
+# How many cases the booking and walk-in forms offer at once: a team may follow thousands.
+BOOKABLE_SHOWN = 50
+
+
+def bookable_cases(*, user: User, team: Team, q: str = "", include: str = "") -> QuerySet[Case]:
+    """Open cases of the team (or shared with it) the user may open, for the booking forms.
+
+    The ``BOOKABLE_SHOWN`` most recent ones, or those a name or a reference ``q`` finds; plus the
+    case ``include`` names (the one chosen, so that a choice made from a search stays valid).
+    """
+    from cases.case_file.selectors import case_search
+
+    shared = CaseShare.objects.filter(team=team).values("case_id")
+    open_cases = access.scope_cases(user, Case.objects.exclude(status=Case.Status.CLOSED)).filter(
+        Q(team=team) | Q(pk__in=shared)
+    )
+    found = open_cases.filter(case_search(q)) if q else open_cases
+    ids = list(found.order_by("-opened_on", "-id").values_list("pk", flat=True)[:BOOKABLE_SHOWN])
+    if include and "\x00" not in include:
+        ids += list(open_cases.filter(reference=include).values_list("pk", flat=True))
+    return Case.objects.filter(pk__in=ids).select_related("person").order_by("person__first_name", "person__last_name")
+
+
+def bookings_not_recorded(*, user: User, limit: int = 20) -> list[PermanenceBooking]:
+    """The coordinator's to-do: past booked slots nobody marked attended, not come or cancelled."""
+    teams = access.profile(user).team_ids(Role.COORDINATOR)
+    if not teams:
+        return []
+    return list(
+        PermanenceBooking.objects.filter(
+            session__team_id__in=teams,
+            status=SlotAttendance.BOOKED,
+            slot__isnull=False,
+            session__date__lt=timezone.localdate(),
+        )
+        .select_related("session", "session__location", "slot", "person")
+        .order_by("session__date", "slot__start_time")[:limit]
+    )
+
+
+def my_coming_sessions(*, user: User, days: int = 7) -> list[PermanenceSession]:
+    """The psychologist's sessions today and in the coming days."""
+    today = timezone.localdate()
+    qs = PermanenceSession.objects.filter(
+        psychologist=user,
+        status=PermanenceSession.Status.SCHEDULED,
+        date__gte=today,
+        date__lt=today + timedelta(days=days),
+    ).select_related("location")
+    return list(_with_counts(qs).order_by("date", "start_time")[:10])
+
+
+def case_bookings(*, case: Case, limit: int = 5) -> list[PermanenceBooking]:
+    """The case's coming and most recent appointments, for the case page."""
+    return list(
+        case.permanence_bookings.select_related("session", "session__location", "slot").order_by(
+            "-session__date", "-slot__start_time"
+        )[:limit]
+    )
+
+
+def free_slots_for_case(*, user: User, case: Case, days: int = 28) -> list[PermanenceSlot]:
+    """Free slots of the case's team in the coming weeks."""
+    qs = (
+        _free_coming_slots(case.team_id, days)
+        .filter(session__team_id__in=access.staff_team_ids(user))
+        .select_related("session", "session__location", "session__psychologist")
+        .order_by("session__date", "start_time")
+    )
+    return list(qs[:60])
+
+
+def case_permanences_panel(*, user: User, case: Case, case_access) -> dict:
+    """The case's permanence appointments, for the team."""
+    return {
+        "bookings": case_bookings(case=case),
+        "may_book": access.can(user, access.Capability.BOOK_SLOTS) and not case.is_closed,
+    }
+
+
+REQUEST_WEEKS = 4
+
+
+def _free_coming_slots(team_id: int, days: int) -> QuerySet[PermanenceSlot]:
+    today = timezone.localdate()
+    now = timezone.localtime()
+    taken = PermanenceBooking.objects.filter(ACTIVE, slot__isnull=False).values("slot_id")
+    return (
+        PermanenceSlot.objects.filter(
+            session__team_id=team_id,
+            session__status=PermanenceSession.Status.SCHEDULED,
+            session__date__gte=today,
+            session__date__lt=today + timedelta(days=days),
+        )
+        .exclude(session__date=today, start_time__lte=now.time())
+        .exclude(pk__in=taken)
+    )
+
+
+@dataclass
+class SlotDay:
+    day: date
+    slots: list = field(default_factory=list)
+
+
+def referral_free_slots(*, referral: Referral, location: Location | None = None, limit: int = 80) -> list[SlotDay]:
+    """Free coming slots of the team the referral went to, by day: what a referrer may ask for."""
+    qs = _free_coming_slots(referral.team_id, REQUEST_WEEKS * 7)
+    if location is not None:
+        qs = qs.filter(session__location=location)
+    days: list[SlotDay] = []
+    for slot in qs.select_related("session", "session__location").order_by(
+        "session__date", "start_time", "session__location__name"
+    )[:limit]:
+        if not days or days[-1].day != slot.session.date:
+            days.append(SlotDay(slot.session.date))
+        days[-1].slots.append(slot)
+    return days
+
+
+def referral_slot_locations(*, referral: Referral) -> QuerySet[Location]:
+    """Places of the team with a permanence in the coming weeks, to filter the free slots."""
+    today = timezone.localdate()
+    sessions = PermanenceSession.objects.filter(
+        team_id=referral.team_id,
+        status=PermanenceSession.Status.SCHEDULED,
+        date__gte=today,
+        date__lt=today + timedelta(weeks=REQUEST_WEEKS),
+    ).values("location_id")
+    return Location.objects.filter(pk__in=sessions).order_by("name")
+
+
+def referral_slot_requests(*, referral: Referral) -> dict:
+    """The slots asked for this referral and whether another may be asked: place, date, time and answer only."""
+    requests = list(
+        referral.slot_requests.select_related("slot", "slot__session", "slot__session__location", "booking")
+        .only(
+            "code",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decline_reason",
+            "referral_id",
+            "slot__start_time",
+            "slot__end_time",
+            "slot__session__date",
+            "slot__session__status",
+            "slot__session__location__name",
+            "booking__status",
+        )
+        .order_by("-requested_at")
+    )
+    closed = Case.objects.filter(pk=referral.case_id, status=Case.Status.CLOSED)
+    case_closed = bool(referral.case_id) and closed.exists()
+    return {
+        "slot_requests": requests,
+        "may_request_slot": referral.status != Referral.Status.DECLINED
+        and not case_closed
+        and not any(r.is_pending for r in requests),
+    }
+
+
+def _answerable(qs: QuerySet[SlotRequest]) -> QuerySet[SlotRequest]:
+    """Pending requests with what the coordinator needs to answer them, in one query."""
+    taken = PermanenceBooking.objects.filter(ACTIVE, slot=OuterRef("slot"))
+    return (
+        qs.filter(status=SlotRequest.Status.PENDING)
+        .select_related(
+            "referral",
+            "referral__organisation",
+            "referral__case",
+            "slot",
+            "slot__session",
+            "slot__session__location",
+            "interpreter_language",
+        )
+        .annotate(slot_taken=Exists(taken))
+        .order_by("slot__session__date", "slot__start_time", "requested_at")
+    )
+
+
+@dataclass
+class RequestRow:
+    slot_request: SlotRequest
+    starts: datetime
+    may_confirm: bool
+    why_not: str = ""
+
+
+def _rows(requests) -> list[RequestRow]:
+    now = timezone.now()
+    rows = []
+    for r in requests:
+        session = r.slot.session
+        starts = timezone.make_aware(datetime.combine(session.date, r.slot.start_time))
+        if r.referral.status != Referral.Status.ACCEPTED:
+            why = _("Accept the referral first.")
+        elif r.slot_taken:
+            why = _("Slot already booked.")
+        elif session.is_cancelled:
+            why = _("Permanence cancelled.")
+        elif starts <= now:
+            why = _("Slot passed.")
+        else:
+            why = ""
+        rows.append(RequestRow(slot_request=r, starts=starts, may_confirm=not why, why_not=why))
+    return rows
+
+
+def slot_requests_to_answer(
+    *, user: User, session: PermanenceSession | None = None, limit: int | None = 200
+) -> list[RequestRow]:
+    """The slots referrers asked for that the user's teams have not answered yet, soonest first."""
+    qs = access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+    if session is not None:
+        qs = qs.filter(slot__session=session)
+    qs = _answerable(qs)
+    return _rows(qs[:limit] if limit else qs)
+
+
+def slot_requests_count(*, user: User) -> int:
+    return (
+        access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+        .filter(status=SlotRequest.Status.PENDING)
+        .count()
+    )
+
+
+def slot_request_get(*, user: User, code) -> SlotRequest:
+    """One request addressed to a team the user coordinates, or 404."""
+    try:
+        return (
+            access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+            .select_related("referral", "slot", "slot__session", "slot__session__location")
+            .get(code=code)
+        )
+    except (SlotRequest.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def referral_pending_slot_requests(*, referral: Referral) -> list[SlotRequest]:
+    """For the team's referral page: the slot the referrer asked for, still waiting."""
+    return list(
+        referral.slot_requests.filter(status=SlotRequest.Status.PENDING).select_related(
+            "slot", "slot__session", "slot__session__location"
+        )
+    )

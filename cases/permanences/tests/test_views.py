@@ -1,0 +1,305 @@
+from datetime import time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import PermanenceBooking, PermanenceSession, SlotAttendance
+from cases.permanences.services import permanence_slot_book
+from cases.tests.factories import CaseFactory, PermanenceBookingFactory, PermanenceSessionFactory
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.tests.factories import make_user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _tomorrow_session(clinic, **kw):
+    return PermanenceSessionFactory(team=clinic.team, location=clinic.location, psychologist=clinic.psychologist, **kw)
+
+
+def test_the_week_shows_sessions_with_free_and_booked_counts(client, clinic):
+    session = _tomorrow_session(clinic)
+    PermanenceBookingFactory(session=session, case=clinic.case)
+    PermanenceSessionFactory(team=clinic.other_team, location=clinic.other_location)
+    client.force_login(clinic.social_worker)
+    response = client.get(reverse("cases:permanence_week"), {"week": session.date.isoformat()})
+    html = response.content.decode()
+    assert f'data-session="{session.code}"' in html
+    assert 'data-free="3" data-booked="1"' in html
+    assert "Croix-Rouge" not in html  # another team's permanence
+
+
+def test_the_week_filters_by_place_and_psychologist(client, clinic):
+    session = _tomorrow_session(clinic)
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:permanence_week")
+    week = session.date.isoformat()
+    colleague = make_user_with_role(Role.PSYCHOLOGIST, team=clinic.team, username="psy2")
+    html = client.get(url, {"week": week, "psychologist": colleague.code}).content.decode()
+    assert str(session.code) not in html
+    html = client.get(url, {"week": week, "location": clinic.location.code}).content.decode()
+    assert str(session.code) in html
+
+
+def test_the_week_view_query_count_does_not_grow_with_sessions(client, clinic):
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    first = _tomorrow_session(clinic, date=monday)
+    PermanenceBookingFactory(session=first, case=clinic.case)
+    client.force_login(clinic.coordinator)
+    url = f"{reverse('cases:permanence_week')}?week={monday.isoformat()}"
+    one = _count_queries(client, url)
+    for i in range(29):
+        session = _tomorrow_session(clinic, date=monday + timedelta(days=i % 7), start_time=time(13), end_time=time(16))
+        PermanenceBookingFactory(session=session, case=CaseFactory(team=clinic.team))
+    assert PermanenceSession.objects.count() == 30
+    assert _count_queries(client, url) == one
+
+
+def test_the_session_page_query_count_does_not_grow_with_bookings(client, clinic):
+    session = _tomorrow_session(clinic, end_time=time(18), slot_minutes=15, with_slots=False)
+    from cases.models import PermanenceSlot
+    from cases.permanences.services import _slot_times
+
+    PermanenceSlot.objects.bulk_create(
+        [PermanenceSlot(session=session, start_time=s, end_time=e) for s, e in _slot_times(time(9), time(18), 15)]
+    )
+    slots = list(session.slots.order_by("start_time"))
+    PermanenceBookingFactory(session=session, slot=slots[0], case=clinic.case)
+    client.force_login(clinic.psychologist)
+    url = reverse("cases:permanence_detail", args=[session.code])
+    one = _count_queries(client, url)
+    sheet = _count_queries(client, reverse("cases:permanence_sheet", args=[session.code]))
+    for slot in slots[1:30]:
+        PermanenceBookingFactory(session=session, slot=slot, case=CaseFactory(team=clinic.team))
+    assert _count_queries(client, url) == one
+    assert _count_queries(client, reverse("cases:permanence_sheet", args=[session.code])) == sheet
+
+
+def test_a_coordinator_plans_a_weekly_series(client, clinic):
+    client.force_login(clinic.coordinator)
+    start = timezone.localdate() + timedelta(days=1)
+    response = client.post(
+        reverse("cases:permanence_new"),
+        {
+            "location": clinic.location.pk,
+            "date": start.isoformat(),
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "slot_minutes": "45",
+            "walk_in_places": "2",
+            "psychologist": clinic.psychologist.pk,
+            "ambassador": clinic.ambassador.pk,
+            "interpreter": clinic.interpreter.pk,
+            "interpreter_language": clinic.tigrinya.pk,
+            "weeks": "8",
+        },
+    )
+    assert response.status_code == 302
+    assert PermanenceSession.objects.filter(location=clinic.location).count() == 8
+
+
+def test_a_bad_series_comes_back_with_the_error_beside_the_field_and_the_input_kept(client, clinic):
+    client.force_login(clinic.coordinator)
+    response = client.post(
+        reverse("cases:permanence_new"),
+        {
+            "location": clinic.location.pk,
+            "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+            "start_time": "09:00",
+            "end_time": "11:50",
+            "slot_minutes": "45",
+            "walk_in_places": "3",
+            "psychologist": clinic.psychologist.pk,
+            "weeks": "4",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "slot_minutes" in form.errors
+    html = response.content.decode()
+    assert 'value="11:50"' in html and 'value="3"' in html
+    assert not PermanenceSession.objects.exists()
+
+
+def test_booking_a_slot_from_the_session_page(client, clinic):
+    session = _tomorrow_session(clinic)
+    slot = session.slots.order_by("start_time").first()
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:slot_book", args=[slot.code])
+    assert clinic.case.reference in client.get(url).content.decode()
+    response = client.post(url, {"case": clinic.case.reference, "note": "Vient avec son frère"})
+    assert response.status_code == 302
+    assert PermanenceBooking.objects.get(slot=slot).case == clinic.case
+
+
+def test_a_taken_slot_is_refused_with_a_message_and_the_input_kept(client, clinic):
+    session = _tomorrow_session(clinic)
+    slot = session.slots.first()
+    permanence_slot_book(slot=slot, actor=clinic.coordinator, case=CaseFactory(team=clinic.team))
+    client.force_login(clinic.social_worker)
+    response = client.post(
+        reverse("cases:slot_book", args=[slot.code]), {"case": clinic.case.reference, "note": "Note gardée"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert "Note gardée" in response.content.decode()
+    assert PermanenceBooking.objects.filter(slot=slot).count() == 1
+
+
+def test_booking_from_the_case_page_lists_free_slots_only(client, clinic):
+    session = _tomorrow_session(clinic)
+    taken, free = list(session.slots.order_by("start_time"))[:2]
+    permanence_slot_book(slot=taken, actor=clinic.coordinator, case=CaseFactory(team=clinic.team))
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:case_book", args=[clinic.case.reference])
+    html = client.get(url).content.decode()
+    assert str(free.code) in html and str(taken.code) not in html
+    response = client.post(url, {"slot": free.code})
+    assert response.status_code == 302
+    assert PermanenceBooking.objects.get(slot=free).case == clinic.case
+
+
+def test_marking_attended_offers_the_prefilled_consultation_to_the_psychologist(client, clinic):
+    session = _tomorrow_session(clinic, date=timezone.localdate())
+    booking = PermanenceBookingFactory(session=session, case=clinic.case)
+    client.force_login(clinic.psychologist)
+    response = client.post(reverse("cases:booking_attendance", args=[booking.code]), {"status": "attended"})
+    expected = reverse("cases:consultation_new", args=[clinic.case.reference])
+    assert response.status_code == 302 and response["Location"] == f"{expected}?booking={booking.code}"
+    form_page = client.get(response["Location"])
+    assert form_page.context["form"].initial["duration_minutes"] == 45
+    assert form_page.context["form"].initial["place"] == clinic.location.pk
+
+
+def test_a_social_worker_may_only_cancel_an_appointment(client, clinic):
+    booking = PermanenceBookingFactory(session=_tomorrow_session(clinic), case=clinic.case)
+    client.force_login(clinic.social_worker)
+    url = reverse("cases:booking_attendance", args=[booking.code])
+    choices = [c[0] for c in client.get(url).context["form"].fields["status"].choices]
+    assert choices == ["cancelled"]
+    response = client.post(url, {"status": "cancelled", "cancelled_by_party": "", "cancel_reason": ""})
+    assert response.status_code == 200
+    assert {"cancelled_by_party", "cancel_reason"} <= set(response.context["form"].errors)
+    booking.refresh_from_db()
+    assert booking.status == SlotAttendance.BOOKED
+
+
+def test_the_day_sheet_lists_names_languages_and_interpreters(client, clinic):
+    session = _tomorrow_session(clinic)
+    permanence_slot_book(
+        slot=session.slots.first(),
+        actor=clinic.coordinator,
+        case=clinic.case,
+        interpreter_needed=True,
+        interpreter_language=clinic.tigrinya,
+    )
+    client.force_login(clinic.coordinator)
+    html = client.get(reverse("cases:permanence_sheet", args=[session.code])).content.decode()
+    assert "Dawit Gebremedhin" in html and html.count("Tigrinya") >= 2
+
+
+def test_the_coordinators_home_lists_appointments_not_recorded(client, clinic):
+    past = _tomorrow_session(clinic, date=timezone.localdate() - timedelta(days=1))
+    booking = PermanenceBookingFactory(session=past, case=clinic.case)
+    client.force_login(clinic.coordinator)
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="home-not-recorded"' in html
+    assert reverse("cases:booking_attendance", args=[booking.code]) in html
+    client.force_login(clinic.social_worker)
+    assert 'id="home-not-recorded"' not in client.get(reverse("home")).content.decode()
+
+
+def test_the_psychologists_home_lists_their_coming_permanences(client, clinic):
+    session = _tomorrow_session(clinic)
+    client.force_login(clinic.psychologist)
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("cases:permanence_detail", args=[session.code]) in html
+
+
+def test_a_coordinator_cancels_one_occurrence(client, clinic):
+    session = _tomorrow_session(clinic)
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:permanence_cancel", args=[session.code])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    assert client.post(url, {"reason": "Psychologue malade"}).status_code == 302
+    session.refresh_from_db()
+    assert session.is_cancelled
+
+
+def test_another_teams_permanence_is_a_404(client, clinic):
+    session = PermanenceSessionFactory(team=clinic.other_team, location=clinic.other_location)
+    client.force_login(clinic.coordinator)
+    assert client.get(reverse("cases:permanence_detail", args=[session.code])).status_code == 404
+    slot = session.slots.first()
+    assert client.post(reverse("cases:slot_book", args=[slot.code]), {"case": clinic.case.reference}).status_code == 404
+
+
+def _offered(response) -> list[str]:
+    return [value for value, _label in response.context["form"].fields["case"].choices if value]
+
+
+def test_the_booking_form_offers_the_most_recent_cases_and_finds_others(client, clinic, monkeypatch):
+    from cases.permanences import selectors as permanence_selectors
+    from cases.tests.factories import PersonFactory
+
+    monkeypatch.setattr(permanence_selectors, "BOOKABLE_SHOWN", 5)
+    today = timezone.localdate()
+    old = CaseFactory(
+        team=clinic.team,
+        opened_on=today - timedelta(days=400),
+        person=PersonFactory(first_name="Selam", last_name="Ghebremedhin"),
+    )
+    for i in range(8):
+        CaseFactory(team=clinic.team, opened_on=today - timedelta(days=i))
+    slot = _tomorrow_session(clinic).slots.first()
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:slot_book", args=[slot.code])
+    listed = client.get(url)
+    assert len(_offered(listed)) == 5 and old.reference not in _offered(listed)
+    assert 'id="case-search"' in listed.content.decode()
+    found = client.get(url, {"q": "ghebre"})
+    assert _offered(found) == [old.reference]
+    # A case chosen from a search is valid when the form is posted.
+    response = client.post(url, {"case": old.reference, "q": "ghebre"})
+    assert response.status_code == 302
+    assert PermanenceBooking.objects.get(slot=slot).case == old
+
+
+def test_the_booking_form_never_offers_another_teams_case(client, clinic):
+    other = CaseFactory(team=clinic.other_team)
+    slot = _tomorrow_session(clinic).slots.first()
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:slot_book", args=[slot.code])
+    assert other.reference not in _offered(client.get(url, {"q": other.reference}))
+    response = client.post(url, {"case": other.reference})
+    assert response.status_code == 200 and "case" in response.context["form"].errors
+    assert not PermanenceBooking.objects.filter(slot=slot).exists()
+
+
+def test_the_booking_forms_query_count_does_not_grow_with_cases(client, clinic):
+    session = _tomorrow_session(clinic, walk_in_places=3)
+    client.force_login(clinic.coordinator)
+    urls = [
+        reverse("cases:slot_book", args=[session.slots.first().code]),
+        reverse("cases:permanence_walk_in", args=[session.code]),
+    ]
+    before = [_count_queries(client, url) for url in urls]
+    CaseFactory.create_batch(30, team=clinic.team)
+    assert [_count_queries(client, url) for url in urls] == before
+
+
+def test_a_nul_in_the_booking_search_is_ignored(client, clinic):
+    slot = _tomorrow_session(clinic).slots.first()
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:slot_book", args=[slot.code])
+    assert client.get(url, {"q": "Da\x00wit"}).status_code == 200
+    assert client.post(url, {"q": "\x00", "case": clinic.case.reference}).status_code == 302

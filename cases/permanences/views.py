@@ -1,0 +1,401 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.case_file.views import _case_for
+from cases.models import PermanenceSlot, SlotAttendance
+from cases.permanences import selectors, services
+from cases.permanences.forms import (
+    AttendanceForm,
+    CancelSessionForm,
+    CaseBookingForm,
+    PermanenceSessionForm,
+    SlotBookingForm,
+    SlotFilterForm,
+    SlotRequestDeclineForm,
+    SlotRequestForm,
+    WalkInForm,
+    WeekFilterForm,
+)
+from cases.referrals import selectors as referral_selectors
+from cases.risk import selectors as risk_selectors
+from integrapsy import access
+from integrapsy.access import Capability
+from integrapsy.accounts.models import Role, User
+from integrapsy.directory.models import Location
+from integrapsy.forms import add_service_errors
+
+
+@require_http_methods(["GET"])
+def permanence_week(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.VIEW_PERMANENCES)
+    form = WeekFilterForm(request.GET or None, **selectors.week_filter_choices(user=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    monday = selectors.week_start(filters.get("week") or timezone.localdate())
+    days = selectors.permanence_week(
+        user=request.user,
+        monday=monday,
+        location=filters.get("location"),
+        psychologist=filters.get("psychologist"),
+    )
+    query = request.GET.copy()
+    query.pop("week", None)
+    may_answer = access.can(request.user, Capability.ANSWER_SLOT_REQUESTS)
+    return render(
+        request,
+        "cases/permanence_week.html",
+        {
+            "form": form,
+            "days": days,
+            "week_is_empty": not any(day.sessions for day in days),
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "previous_week": (monday - timedelta(days=7)).isoformat(),
+            "next_week": (monday + timedelta(days=7)).isoformat(),
+            "this_week": selectors.week_start(timezone.localdate()).isoformat(),
+            "query": query.urlencode(),
+            "may_plan": access.can(request.user, Capability.PLAN_PERMANENCES),
+            "may_answer_requests": may_answer,
+            "requests_count": selectors.slot_requests_count(user=request.user) if may_answer else 0,
+        },
+    )
+
+
+def _session_form_kwargs(user) -> dict:
+    teams = access.team_ids(user, Role.COORDINATOR)
+    return {
+        "locations": Location.objects.filter(team_id__in=teams, is_active=True).order_by("name"),
+        "psychologists": access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams).order_by("last_name"),
+        "ambassadors": access.users_holding(User.objects.all(), Role.AMBASSADOR, teams).order_by("last_name"),
+        "interpreters": access.users_holding(User.objects.all(), Role.INTERPRETER).order_by("last_name"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def permanence_new(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.PLAN_PERMANENCES)
+    form = PermanenceSessionForm(request.POST or None, **_session_form_kwargs(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            sessions = services.permanence_session_create(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(count)s permanence(s) planned.") % {"count": len(sessions)},
+            )
+            return redirect(f"{reverse('cases:permanence_week')}?week={sessions[0].date.isoformat()}")
+    return render(
+        request,
+        "cases/form_page.html",
+        {"form": form, "title": _("Plan a permanence"), "back": reverse("cases:permanence_week")},
+    )
+
+
+def _session_flags(user, session) -> dict:
+    return {
+        "may_plan": access.may_plan_in(user, session.team_id) and not session.is_cancelled,
+        "may_book": access.may_book_in(user, session.team_id) and not session.is_cancelled,
+        "may_record": access.may_record_attendance_in(user, session.team_id) and not session.is_cancelled,
+        "may_log": access.is_clinician_in(user, session.team_id),
+        "is_past_day": session.date < timezone.localdate(),
+        "is_future_day": session.date > timezone.localdate(),
+    }
+
+
+def _session_for(request: HttpRequest, code):
+    access.require(request.user, Capability.VIEW_PERMANENCES)
+    return selectors.permanence_get(user=request.user, code=code)
+
+
+@require_http_methods(["GET"])
+def permanence_detail(request: HttpRequest, code) -> HttpResponse:
+    session = _session_for(request, code)
+    return render(
+        request,
+        "cases/permanence_detail.html",
+        {
+            "session": session,
+            **selectors.session_sheet(user=request.user, session=session),
+            **_session_flags(request.user, session),
+            "slot_requests": selectors.slot_requests_to_answer(user=request.user, session=session)
+            if access.may_plan_in(request.user, session.team_id)
+            else [],
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def permanence_sheet(request: HttpRequest, code) -> HttpResponse:
+    session = _session_for(request, code)
+    return render(
+        request,
+        "cases/permanence_sheet.html",
+        {"session": session, **selectors.session_sheet(user=request.user, session=session)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
+    session = _session_for(request, code)
+    if not access.may_plan_in(request.user, session.team_id):
+        raise Http404
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.permanence_session_cancel(
+                session=session, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Permanence cancelled."))
+            return redirect("cases:permanence_detail", code=session.code)
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "title": _("Cancel this permanence"),
+            "intro": str(session),
+            "back": reverse("cases:permanence_detail", args=[session.code]),
+        },
+    )
+
+
+def _bookable(request: HttpRequest, session):
+    """The cases the booking forms offer, narrowed by the search typed above the form."""
+    # No NUL: PostgreSQL refuses it in a query, and no name or reference holds one.
+    q = (request.GET.get("q") or request.POST.get("q") or "").replace("\x00", "").strip()[:100]
+    cases = selectors.bookable_cases(user=request.user, team=session.team, q=q, include=request.POST.get("case", ""))
+    return cases, {"q": q, "shown": selectors.BOOKABLE_SHOWN}
+
+
+@require_http_methods(["GET", "POST"])
+def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
+    session = _session_for(request, code)
+    if not access.may_record_attendance_in(request.user, session.team_id):
+        raise Http404
+    cases, case_search = _bookable(request, session)
+    form = WalkInForm(request.POST or None, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.permanence_walk_in_record(
+                session=session, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Walk-in recorded."))
+            return redirect("cases:permanence_detail", code=session.code)
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "title": _("Record a walk-in"),
+            "intro": str(session),
+            "back": reverse("cases:permanence_detail", args=[session.code]),
+            "case_search": case_search,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def slot_book(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.BOOK_SLOTS)
+    slot = selectors.slot_get(user=request.user, code=code)
+    session = slot.session
+    cases, case_search = _bookable(request, session)
+    form = SlotBookingForm(request.POST or None, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.permanence_slot_book(slot=slot, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Slot booked."))
+            return redirect("cases:permanence_detail", code=session.code)
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "title": _("Book this slot"),
+            "intro": f"{session.location.name} — {session.date:%d/%m/%Y} {slot}",
+            "back": reverse("cases:permanence_detail", args=[session.code]),
+            "case_search": case_search,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_book(request: HttpRequest, reference: str) -> HttpResponse:
+    access.require(request.user, Capability.BOOK_SLOTS)
+    case, _case_access = _case_for(request, reference)
+    slots = selectors.free_slots_for_case(user=request.user, case=case)
+    queryset = PermanenceSlot.objects.filter(pk__in=[s.pk for s in slots]).select_related(
+        "session", "session__location", "session__psychologist"
+    )
+    form = CaseBookingForm(request.POST or None, slots=queryset.order_by("session__date", "start_time"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.permanence_slot_book(case=case, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Slot booked."))
+            return redirect("cases:detail_planning", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "case": case,
+            "form": form,
+            "title": _("Book a permanence slot"),
+            "intro": "" if slots else _("No free slot in the coming four weeks: plan a permanence first."),
+            "open_risk_flag": risk_selectors.case_open_risk_flag(case=case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def booking_attendance(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.BOOK_SLOTS)
+    booking = selectors.booking_get(user=request.user, code=code)
+    session = booking.session
+    may_record = access.may_record_attendance_in(request.user, session.team_id)
+    form = AttendanceForm(request.POST or None, may_record=may_record, initial={"status": booking.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.booking_attendance_record(
+                booking=booking, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance recorded."))
+            if (
+                booking.status == SlotAttendance.ATTENDED
+                and booking.case is not None
+                and access.is_clinician_in(request.user, booking.case.team_id)
+            ):
+                url = reverse("cases:consultation_new", args=[booking.case.reference])
+                return redirect(f"{url}?booking={booking.code}")
+            return redirect("cases:permanence_detail", code=session.code)
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "title": _("Attendance"),
+            "intro": f"{booking.person.display_name} — {session.location.name} {session.date:%d/%m/%Y}"
+            + (f" {booking.slot}" if booking.slot else ""),
+            "back": reverse("cases:permanence_detail", args=[session.code]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_slot_request(request: HttpRequest, code) -> HttpResponse:
+    """The referrer picks a free slot of the team for the person they referred."""
+    access.require(request.user, Capability.REQUEST_SLOTS)
+    referral = referral_selectors.referral_get_for_referrer(user=request.user, code=code)
+    state = selectors.referral_slot_requests(referral=referral)
+    if not state["may_request_slot"]:
+        messages.info(request, _("A slot cannot be asked now: see the answer below."))
+        return redirect("cases:referral_status", code=referral.code)
+    filters = SlotFilterForm(request.GET or None, locations=selectors.referral_slot_locations(referral=referral))
+    location = filters.cleaned_data.get("location") if filters.is_valid() else None
+    form = SlotRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slot_request_create(referral=referral, actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Slot requested: the team will confirm it or answer you here."))
+            return redirect("cases:referral_status", code=referral.code)
+    return render(
+        request,
+        "cases/referral_slot_request.html",
+        {
+            "referral": referral,
+            "form": form,
+            "filters": filters,
+            "days": selectors.referral_free_slots(referral=referral, location=location),
+            "chosen": str(form["slot"].value() or ""),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def slot_request_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
+    return render(
+        request,
+        "cases/slot_request_list.html",
+        {"rows": selectors.slot_requests_to_answer(user=request.user)},
+    )
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("cases:permanence_requests")
+
+
+@require_POST
+def slot_request_confirm(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
+    slot_request = selectors.slot_request_get(user=request.user, code=code)
+    try:
+        booking = services.slot_request_confirm(slot_request=slot_request, actor=request.user, request=request)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Slot confirmed: %(name)s is booked; the referrer is told.") % {"name": booking.person.display_name},
+        )
+    return redirect(_back(request))
+
+
+@require_http_methods(["GET", "POST"])
+def slot_request_decline(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
+    slot_request = selectors.slot_request_get(user=request.user, code=code)
+    form = SlotRequestDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slot_request_decline(
+                slot_request=slot_request, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Request declined; the referrer will read your reason."))
+            return redirect(_back(request))
+    session = slot_request.slot.session
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "title": _("Decline the requested slot"),
+            "intro": f"{slot_request.referral.first_name} {slot_request.referral.last_name} — "
+            f"{session.location.name} {session.date:%d/%m/%Y} {slot_request.slot}",
+            "back": reverse("cases:permanence_requests"),
+        },
+    )

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+
+from cases.models import Person, PersonLanguage
+from cases.persons.matching import Candidate, name_key, score_candidate
+from integrapsy import access
+from integrapsy.accounts.models import User
+
+
+def person_get(*, user: User, code) -> Person:
+    try:
+        return access.scope_persons(user, Person.objects.all()).select_related("location").get(code=code)
+    except (Person.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def person_languages(*, person: Person) -> list[PersonLanguage]:
+    return list(person.person_languages.select_related("language").order_by("-is_main", "language__name_en"))
+
+
+@dataclass(frozen=True)
+class DuplicateSuggestion:
+    person: Person
+    score: int
+    reasons: tuple[str, ...]
+
+
+def duplicate_candidates(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str = "",
+    alias: str = "",
+    birth_year: int | None = None,
+    nationality: str = "",
+    exclude: Person | None = None,
+    limit: int = 5,
+) -> list[DuplicateSuggestion]:
+    """Persons the user may see whose names match across transliterations, best first."""
+    keys = {k for k in (name_key(first_name), name_key(last_name), name_key(alias)) if k}
+    if not keys:
+        return []
+    # Candidates share at least one key, or a key's first letters (close spellings).
+    prefixes = {k[:2] for k in keys if len(k) >= 2}
+    match = Q(first_name_key__in=keys) | Q(last_name_key__in=keys) | Q(alias_key__in=keys)
+    for p in prefixes:
+        match |= Q(first_name_key__startswith=p) | Q(last_name_key__startswith=p)
+    qs = access.scope_persons(user, Person.objects.filter(merged_into__isnull=True)).filter(match)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    scored: list[tuple[Candidate, Person]] = []
+    for person in qs.select_related("location")[:500]:
+        cand = score_candidate(
+            first_key=name_key(first_name),
+            last_key=name_key(last_name),
+            alias_key=name_key(alias),
+            birth_year=birth_year,
+            nationality=nationality,
+            person=person,
+        )
+        if cand is not None:
+            scored.append((cand, person))
+    scored.sort(key=lambda cp: (-cp[0].score, cp[1].last_name, cp[1].first_name))
+    return [DuplicateSuggestion(person=p, score=c.score, reasons=c.reasons) for c, p in scored[:limit]]
+
+
+def person_page(*, user: User, person: Person) -> dict:
+    """The person's identity, languages, consents, and the cases and referrals the user may see."""
+    return {
+        "person": person,
+        "languages": person_languages(person=person),
+        "consents": list(person.consents.select_related("language", "recorded_by").order_by("-given_on")),
+        "cases": list(access.scope_cases(user, person.cases.all()).select_related("team", "lead_psychologist")),
+        "referrals": list(access.scope_referrals_for_team(user, person.referrals.all()).select_related("organisation")),
+        "merged_persons": list(person.merged_persons.all()),
+        "may_merge": access.can(user, access.Capability.MERGE_PERSONS),
+        "may_see_access_log": access.may_see_access_log(user, set(person.cases.values_list("team_id", flat=True))),
+    }
+
+
+def person_access_log(*, user: User, person: Person):
+    """Who accessed this person's file; only for clinicians of a team following the person (else 404)."""
+    from integrapsy.audit.selectors import audit_for_subject
+
+    cases = list(person.cases.values_list("reference", "team_id"))
+    if not access.may_see_access_log(user, {team for _ref, team in cases}):
+        raise Http404
+    referral_codes = [str(c) for c in person.referrals.values_list("code", flat=True)]
+    return audit_for_subject(object_refs=[str(person.code), *referral_codes], case_refs=[ref for ref, _t in cases])

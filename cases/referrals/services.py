@@ -1,0 +1,323 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cases.case_file.services import _next_reference, case_open
+from cases.models import (
+    Case,
+    ConsentRecord,
+    Person,
+    Referral,
+    ReferralReason,
+    RiskFlag,
+    SlotRequest,
+    Urgency,
+)
+from cases.notifications import _notify, referrer_contact_emails, team_coordinator_emails
+from cases.persons.services import consent_record, person_create
+from cases.risk.services import risk_flag_raise
+from cases.timeline.record import timeline_record
+from integrapsy import access
+from integrapsy.accounts.models import Role, Team, User
+from integrapsy.audit.services import audit_record
+from integrapsy.directory.models import Language
+
+
+def _referral_status_mail(referral: Referral) -> None:
+    """Tell the referring organisation that the status changed (status and dates only)."""
+    with override(settings.LANGUAGE_CODE):
+        subject = _("IntegraPsy: referral %(ref)s — %(status)s") % {
+            "ref": referral.reference,
+            "status": referral.get_status_display(),
+        }
+        body = _(
+            "The status of your referral %(ref)s is now: %(status)s.\n"
+            "Sign in to IntegraPsy to see the details you are allowed to see."
+        ) % {"ref": referral.reference, "status": referral.get_status_display()}
+    _notify(referrer_contact_emails(referral), subject, body)
+
+
+REFERRAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "alias",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "unaccompanied_minor",
+    "nationality",
+    "phone",
+    "main_language",
+    "interpreter_needed",
+    "interpreter_language",
+    "location",
+    "reasons",
+    "reason_other",
+    "urgency",
+    "actions_taken",
+    "consent_given",
+    "consent_date",
+    "consent_method",
+    "consent_language",
+    "consent_through_interpreter",
+)
+
+
+def referral_validate(referral: Referral) -> None:
+    """The rules a referral must meet before it is saved, each error named by its field."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if not referral.consent_given:
+        errors.setdefault("consent_given", []).append(
+            _(
+                "We can only receive a referral the person has agreed to. Explain to them, in a "
+                "language they understand, what the team does and that they may refuse; then tick this box."
+            )
+        )
+    else:
+        if not referral.consent_date:
+            errors.setdefault("consent_date", []).append(_("Give the date the person agreed."))
+        if not referral.consent_method:
+            errors.setdefault("consent_method", []).append(_("Say how the person agreed."))
+    if referral.consent_date and referral.consent_date > today:
+        errors.setdefault("consent_date", []).append(_("The date of consent cannot be in the future."))
+    if referral.birth_date and referral.birth_date > today:
+        errors.setdefault("birth_date", []).append(_("The date of birth cannot be in the future."))
+    if referral.birth_year and not (1900 <= referral.birth_year <= today.year):
+        errors.setdefault("birth_year", []).append(_("Enter a year between 1900 and this year."))
+    if not referral.reasons:
+        errors.setdefault("reasons", []).append(_("Tick at least one reason for the referral."))
+    if "other" in referral.reasons and not referral.reason_other.strip():
+        errors.setdefault("reason_other", []).append(_("Describe the other reason."))
+    if referral.interpreter_needed and not referral.interpreter_language_id:
+        errors.setdefault("interpreter_language", []).append(_("Say which language the interpreter must speak."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def referral_submit(
+    *,
+    actor: User,
+    team: Team,
+    languages: list[Language] = (),
+    request=None,
+    **fields,
+) -> Referral:
+    """A referrer sends a person to the team; alarming referrals alert the coordinators."""
+    unknown = set(fields) - set(REFERRAL_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown referral fields: {sorted(unknown)}")
+    organisations = access.organisation_ids(actor, Role.REFERRER)
+    if not organisations:
+        raise ValidationError(_("Only staff of a reception centre or partner may submit a referral."))
+    referral = Referral(
+        team=team,
+        organisation_id=actor.organisation_id if actor.organisation_id in organisations else min(organisations),
+        submitted_by=actor,
+        received_at=timezone.now(),
+        **fields,
+    )
+    referral_validate(referral)
+    referral.alarm = referral.urgency == Urgency.URGENT or ReferralReason.SUICIDAL_THOUGHTS in referral.reasons
+    referral.reference = _next_reference("OR")
+    referral.full_clean(exclude=["reference"])
+    referral.save()
+    referral.languages.set(languages)
+    audit_record(action="referral.submitted", actor=actor, request=request, obj=referral)
+    if referral.alarm:
+        with override(settings.LANGUAGE_CODE):
+            subject = _("IntegraPsy: urgent referral %(ref)s to take now") % {"ref": referral.reference}
+            body = _(
+                "An urgent referral (%(ref)s) from %(org)s is waiting in the inbox. Sign in to IntegraPsy to take it."
+            ) % {"ref": referral.reference, "org": referral.organisation.name}
+        _notify(team_coordinator_emails(team), subject, body)
+    return referral
+
+
+def _lock_open_referral(referral: Referral) -> Referral:
+    """Re-read the referral under a row lock; two coordinators cannot both decide it."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not locked.is_open:
+        raise ValidationError(
+            _("This referral was already handled (%(status)s).") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def referral_take(*, referral: Referral, actor: User, request=None) -> Referral:
+    """A coordinator takes an urgent referral: it leaves the banner of the others."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.taken_by_id is None:
+        locked.taken_by = actor
+        locked.taken_at = timezone.now()
+        locked.save(update_fields=["taken_by", "taken_at"])
+        audit_record(action="referral.taken", actor=actor, request=request, obj=locked)
+    return locked
+
+
+@transaction.atomic
+def referral_request_info(*, referral: Referral, actor: User, question: str, request=None) -> Referral:
+    """Ask the referrer for more information; they answer in the portal."""
+    question = question.strip()
+    if not question:
+        raise ValidationError({"question": _("Write your question to the referrer.")})
+    referral = _lock_open_referral(referral)
+    referral.status = Referral.Status.INFO_REQUESTED
+    referral.info_request = question
+    referral.info_response = ""
+    if referral.taken_by_id is None:
+        referral.taken_by, referral.taken_at = actor, timezone.now()
+    referral.save(update_fields=["status", "info_request", "info_response", "taken_by", "taken_at"])
+    audit_record(action="referral.info_requested", actor=actor, request=request, obj=referral)
+    _referral_status_mail(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_answer_info(*, referral: Referral, actor: User, answer: str, request=None) -> Referral:
+    """The referrer answers the team's question; the referral goes back to the inbox."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write your answer.")})
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.INFO_REQUESTED:
+        raise ValidationError(_("The team has not asked anything on this referral."))
+    referral.status = Referral.Status.SUBMITTED
+    referral.info_response = answer
+    referral.save(update_fields=["status", "info_response"])
+    audit_record(action="referral.info_given", actor=actor, request=request, obj=referral)
+    _notify(team_coordinator_emails(referral.team), _("IntegraPsy: the referrer answered"), referral.reference)
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, referral: Referral, actor: User, reason: str, request=None) -> Referral:
+    """Decline a referral with a reason the referrer may read."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason: the referrer will read it.")})
+    referral = _lock_open_referral(referral)
+    referral.status = Referral.Status.DECLINED
+    referral.decline_reason = reason
+    referral.decided_at = timezone.now()
+    referral.decided_by = actor
+    referral.save(update_fields=["status", "decline_reason", "decided_at", "decided_by"])
+    # A permanence slot asked for this person will not be given: the referrer reads the same reason.
+    referral.slot_requests.filter(status=SlotRequest.Status.PENDING).update(
+        status=SlotRequest.Status.DECLINED,
+        decline_reason=reason[:500],
+        decided_by=actor,
+        decided_at=referral.decided_at,
+    )
+    audit_record(action="referral.declined", actor=actor, request=request, obj=referral)
+    _referral_status_mail(referral)
+    return referral
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    referral: Referral,
+    actor: User,
+    person: Person | None = None,
+    lead_psychologist: User | None = None,
+    request=None,
+) -> Case:
+    """Accept a referral: link or create the person, open a case or attach to the open one."""
+    referral = _lock_open_referral(referral)
+    team = referral.team
+    if person is None:
+        person = person_create(
+            actor=actor,
+            first_name=referral.first_name,
+            last_name=referral.last_name,
+            alias=referral.alias,
+            sex=referral.sex,
+            birth_date=referral.birth_date,
+            birth_year=referral.birth_year,
+            unaccompanied_minor=referral.unaccompanied_minor,
+            nationality=referral.nationality,
+            phone=referral.phone,
+            location=referral.location,
+            languages=list(referral.languages.all()),
+            main_language=referral.main_language,
+            request=request,
+        )
+    elif person.merged_into_id is not None:
+        raise ValidationError({"person": _("This person was merged into another record: choose that one.")})
+    case = Case.objects.select_for_update().filter(person=person, team=team).exclude(status=Case.Status.CLOSED).first()
+    if case is None:
+        case = case_open(
+            person=person,
+            team=team,
+            actor=actor,
+            lead_psychologist=lead_psychologist,
+            main_language=referral.main_language,
+            request=request,
+        )
+    consent_record(
+        person=person,
+        actor=actor,
+        purpose=ConsentRecord.Purpose.REFERRAL,
+        given=True,
+        given_on=referral.consent_date,
+        method=referral.consent_method,
+        language=referral.consent_language,
+        through_interpreter=referral.consent_through_interpreter,
+        note=_("Recorded by %(org)s with referral %(ref)s")
+        % {"org": referral.organisation.name, "ref": referral.reference},
+    )
+    referral.status = Referral.Status.ACCEPTED
+    referral.person = person
+    referral.case = case
+    referral.decided_at = timezone.now()
+    referral.decided_by = actor
+    if referral.taken_by_id is None:
+        referral.taken_by, referral.taken_at = actor, referral.decided_at
+    referral.save(update_fields=["status", "person", "case", "decided_at", "decided_by", "taken_by", "taken_at"])
+    timeline_record(
+        case=case,
+        kind="referral.submitted",
+        actor=referral.submitted_by,
+        occurred_at=referral.received_at,
+        summary=f"{referral.reference} — {referral.organisation.name} — {referral.get_urgency_display()}",
+        source=referral,
+        data={"urgency": referral.urgency, "reasons": referral.reasons},
+    )
+    timeline_record(case=case, kind="referral.accepted", actor=actor, summary=referral.reference, source=referral)
+    if ReferralReason.SUICIDAL_THOUGHTS in referral.reasons:
+        risk_flag_raise(
+            case=case,
+            source=RiskFlag.Source.REFERRAL,
+            reason=_("Suicidal thoughts reported by %(org)s in referral %(ref)s")
+            % {"org": referral.organisation.name, "ref": referral.reference},
+            actor=actor,
+            source_obj=referral,
+        )
+    audit_record(action="referral.accepted", actor=actor, request=request, obj=referral, case_ref=case.reference)
+    _referral_status_mail(referral)
+    return case
+
+
+@transaction.atomic
+def referral_record_first_contact(*, referral: Referral, actor: User, on: date, request=None) -> Referral:
+    """The date the team first met the person: the referrer sees it."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.ACCEPTED:
+        raise ValidationError(_("Only an accepted referral has a first contact."))
+    if on > timezone.localdate() or on < referral.received_at.date():
+        raise ValidationError({"on": _("The first contact must be between the referral date and today.")})
+    referral.first_contact_on = on
+    referral.save(update_fields=["first_contact_on"])
+    audit_record(action="referral.first_contact", actor=actor, request=request, obj=referral)
+    _referral_status_mail(referral)
+    return referral

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.http import Http404
+
+from cases.consultations.selectors import _clinician_or_404
+from cases.models import Case, RiskAssessment, RiskFlag, SafetyPlan
+from integrapsy import access
+from integrapsy.accounts.models import User
+
+
+def case_open_risk_flag(*, case: Case) -> RiskFlag | None:
+    return case.risk_flags.filter(acknowledged_at__isnull=True).select_related("raised_by").first()
+
+
+def open_risk_flags_for_home(*, user: User, limit: int = 20) -> list[RiskFlag]:
+    """Open flags of the teams where the user is a psychologist or a coordinator."""
+    teams = access.risk_alert_team_ids(user)
+    if not teams:
+        return []
+    return list(
+        RiskFlag.objects.filter(case__team_id__in=teams, acknowledged_at__isnull=True)
+        .select_related("case", "case__person")
+        .order_by("raised_at")[:limit]
+    )
+
+
+def latest_risk_assessment(*, user: User, case: Case) -> RiskAssessment | None:
+    if not access.is_clinician_in(user, case.team_id):
+        return None
+    return case.risk_assessments.select_related("assessed_by").order_by("-assessed_at", "-id").first()
+
+
+def risk_assessment_get(*, user: User, code) -> RiskAssessment:
+    clinical_teams = access.team_ids(user, *access.CLINICAL_ROLES)
+    try:
+        assessment = (
+            RiskAssessment.objects.filter(case__team_id__in=clinical_teams)
+            .select_related("case", "case__person", "case__team", "assessed_by", "flag")
+            .get(code=code)
+        )
+    except (RiskAssessment.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    _clinician_or_404(user, assessment.case)
+    return assessment
+
+
+def safety_plan_of(assessment: RiskAssessment) -> SafetyPlan | None:
+    try:
+        return assessment.safety_plan
+    except SafetyPlan.DoesNotExist:
+        return None
+
+
+def case_risk_banner(*, user: User, case: Case, case_access) -> dict:
+    """The red banner while a flag is open: on every section of the case page, for everyone on the case.
+
+    ``selectors.case_get`` reads the open flag's date and source with the case; a case read
+    otherwise costs one query here.
+    """
+    if hasattr(case, "open_risk_raised_at"):
+        raised_at = case.open_risk_raised_at
+        flag = RiskFlag(case=case, raised_at=raised_at, source=case.open_risk_source) if raised_at else None
+    else:
+        flag = case_open_risk_flag(case=case)
+    if flag is None:
+        return {}
+    return {"risk_flag": flag, "clinical": case_access.clinical, "banner": "cases/_case_risk_banner.html"}
+
+
+def case_risk_panel(*, user: User, case: Case, case_access) -> dict:
+    """The latest risk assessment, for the psychologists of the case's team."""
+    if not case_access.clinical:
+        return {}
+    return {"clinical": True, "latest_assessment": latest_risk_assessment(user=user, case=case)}

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from cases.models import Case, TimelineEvent
+from integrapsy import access
+from integrapsy.accounts.models import User
+
+
+def case_timeline(*, user: User, case: Case, family: str = "") -> QuerySet[TimelineEvent]:
+    """The events of the case this user may see, newest first."""
+    qs = TimelineEvent.objects.filter(
+        case=case, visibility__in=access.visible_timeline_visibilities(user, case)
+    ).select_related("actor")
+    if family:
+        qs = qs.filter(kind__startswith=f"{family}.")
+    return qs.order_by("-occurred_at", "-id")
+
+
+def case_timeline_kinds() -> list[tuple[str, str]]:
+    """The families of events (``referral``, ``case``...) the filter offers: every registered one.
+
+    Read from the registry, not from the case: the page costs no query for it, however long the
+    timeline.
+    """
+    from cases.timeline.kinds import EVENT_KINDS, family_label
+
+    families = {kind.split(".")[0] for kind in EVENT_KINDS}
+    return sorted(((f, family_label(f)) for f in families), key=lambda item: str(item[1]).casefold())
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a timeline, newest first, and the cursor of the next (older) page."""
+
+    events: list
+    older: str  # cursor of the next page; "" on the last page
+    is_first: bool
+
+
+def _timeline_cursor(event: TimelineEvent) -> str:
+    stamp = event.occurred_at.astimezone(datetime.UTC)
+    return f"{stamp.strftime('%Y%m%d%H%M%S%f')}-{event.pk}"
+
+
+def _parse_timeline_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
+    """``None`` for anything that is not a cursor this page wrote: the newest page is shown."""
+    stamp, _sep, pk = (cursor or "").partition("-")
+    if len(stamp) != 20 or not stamp.isdigit() or not pk.isdigit() or len(pk) > 18:
+        return None
+    try:
+        when = datetime.datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=datetime.UTC)
+    except ValueError:
+        return None
+    return when, int(pk)
+
+
+def case_timeline_page(*, user: User, case: Case, family: str = "", before: str = "", size: int = 30) -> TimelinePage:
+    """A page of the case's timeline, read by keyset: events older than the ``before`` cursor.
+
+    One query per page, and the same cost for the first page and the hundredth: the (case,
+    -occurred_at) index is read from the cursor on, never counted nor skipped over.
+    """
+    qs = case_timeline(user=user, case=case, family=family)
+    position = _parse_timeline_cursor(before)
+    if position is not None:
+        when, pk = position
+        qs = qs.filter(occurred_at__lte=when).exclude(occurred_at=when, pk__gte=pk)
+    rows = list(qs[: size + 1])
+    older = _timeline_cursor(rows[size - 1]) if len(rows) > size else ""
+    return TimelinePage(events=rows[:size], older=older, is_first=position is None)

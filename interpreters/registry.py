@@ -1,0 +1,58 @@
+"""What interpreters add: timeline kinds, menu entries, home panels, a case block, GDPR providers."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.panels import PLANNING, CasePanel, register_case_panel
+from cases.timeline.kinds import EventKind, register, register_families
+from integrapsy.access import Capability
+from integrapsy.gdpr import register_eraser, register_subject_provider
+from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
+from interpreters import gdpr, panels
+
+register(
+    {
+        "booking.requested": EventKind(_("Interpreter requested")),
+        "booking.offered": EventKind(_("Booking offered to an interpreter")),
+        "booking.declined": EventKind(_("The interpreter declined the booking")),
+        "booking.confirmed": EventKind(_("Interpreter booking confirmed")),
+        "booking.completed": EventKind(_("Interpreting done")),
+        "booking.cancelled": EventKind(_("Interpreter booking cancelled")),
+        "booking.no_show": EventKind(_("Interpreter booking: no-show")),
+    }
+)
+register_families({"booking": _("Interpreters")})
+register_nav(
+    NavItem(
+        _("Interpreters"),
+        "interpreters:booking_list",
+        Capability.VIEW_BOOKINGS,
+        order=30,
+        active_prefix="interpreters:booking_",
+    ),
+    NavItem(
+        _("My bookings"),
+        "interpreters:my_bookings",
+        Capability.INTERPRET,
+        order=10,
+        active_prefix="interpreters:my_booking",
+    ),
+    NavItem(_("My calendar"), "interpreters:my_calendar", Capability.INTERPRET, order=11),
+    NavItem(_("Timesheet"), "interpreters:timesheet", Capability.VIEW_TIMESHEET, order=40),
+)
+register_home_panel(
+    HomePanel(
+        "interpreters/_home_coordinator.html",
+        Capability.MANAGE_BOOKINGS,
+        panels.coordinator_home,
+        order=20,
+    ),
+    HomePanel(
+        "interpreters/_home_interpreter.html",
+        Capability.INTERPRET,
+        panels.interpreter_home,
+        order=5,
+    ),
+)
+register_case_panel(CasePanel("interpreters/_case_bookings.html", panels.case_bookings, order=25, section=PLANNING))
+register_subject_provider("interpreters", gdpr.subject_data)
+register_eraser("interpreters", gdpr.erase)
