@@ -41,7 +41,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def _languages():
+def active_languages():
     return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
 
 
@@ -82,7 +82,7 @@ class AmbassadorForm(forms.Form):
     def __init__(self, *args, locations, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("mother_tongues", "fluent_languages", "working_languages"):
-            self.fields[name].queryset = _languages()
+            self.fields[name].queryset = active_languages()
         self.fields["territories"].queryset = locations
 
     def clean(self):
@@ -272,7 +272,7 @@ class PlannerForm(forms.Form):
         self.fields["case"].choices = [("", _("No case (a drop-in or a group)"))] + [
             (c.reference, f"{c.person.first_name} {c.person.last_name} — {c.reference}".strip()) for c in cases
         ]
-        self.fields["language"].queryset = _languages()
+        self.fields["language"].queryset = active_languages()
         self.fields["location"].queryset = locations
 
     def clean(self):

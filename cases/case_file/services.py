@@ -25,7 +25,7 @@ from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
 
 
-def _next_reference(prefix: str, *, year: int | None = None) -> str:
+def next_reference(prefix: str, *, year: int | None = None) -> str:
     """``PREFIX-YYYY-NNNNN``, numbered per year, safe under concurrent requests."""
     year = year or timezone.localdate().year
     with transaction.atomic():
@@ -70,7 +70,7 @@ def case_open(
     case = Case(
         person=person,
         team=team,
-        reference=_next_reference("IP"),
+        reference=next_reference("IP"),
         opened_on=opened_on or timezone.localdate(),
         lead_psychologist=lead_psychologist,
         main_language=main_language,

@@ -29,7 +29,7 @@ CASES_PER_PAGE = 25
 EVENTS_PER_PAGE = 30
 
 
-def _case_for(request: HttpRequest, reference: str):
+def case_for_request(request: HttpRequest, reference: str):
     """The case if the user may open it (404 otherwise), with what they may do on it."""
     access.require(request.user, Capability.VIEW_CASES)
     case = selectors.case_get(user=request.user, reference=reference)
@@ -58,7 +58,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -> HttpResponse:
     """A section (tab) of the case page: the timeline, care, planning or the case file."""
-    case, case_access = _case_for(request, reference)
+    case, case_access = case_for_request(request, reference)
     context = {
         "case": case,
         "case_access": case_access,
@@ -97,7 +97,7 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
 
 @require_POST
 def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case, _access = _case_for(request, reference)
+    case, _access = case_for_request(request, reference)
     form = CoordinationNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -124,7 +124,7 @@ def _form_page(case, form, title, **extra):
 
 @require_http_methods(["GET", "POST"])
 def case_update(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = _case_for(request, reference)
+    case, case_access = case_for_request(request, reference)
     kwargs = {
         "psychologists": selectors.team_psychologists(team=case.team),
         "staff": selectors.team_staff(team=case.team),
@@ -153,7 +153,7 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = _case_for(request, reference)
+    case, case_access = case_for_request(request, reference)
     form = CaseCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +168,7 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_share(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = _case_for(request, reference)
+    case, case_access = case_for_request(request, reference)
     teams = Team.objects.exclude(pk=case.team_id).order_by("name")
     form = CaseShareForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():

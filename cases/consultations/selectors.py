@@ -10,7 +10,8 @@ from integrapsy import access
 from integrapsy.accounts.models import Role, User
 
 
-def _clinician_or_404(user: User, case: Case) -> None:
+def clinician_or_404(user: User, case: Case) -> None:
+    """Clinical reads are for the psychologists of the case's team: anyone else gets a 404."""
     if not access.is_clinician_in(user, case.team_id):
         raise Http404
 
@@ -37,7 +38,7 @@ def consultation_get(*, user: User, code) -> Consultation:
         )
     except (Consultation.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
-    _clinician_or_404(user, consultation.case)
+    clinician_or_404(user, consultation.case)
     return consultation
 
 
@@ -47,7 +48,7 @@ def consultation_addenda(*, consultation: Consultation) -> list:
 
 def case_consultations(*, user: User, case: Case) -> QuerySet[Consultation]:
     """The case's consultations, newest first (clinicians only)."""
-    _clinician_or_404(user, case)
+    clinician_or_404(user, case)
     return case.consultations.select_related("psychologist", "interpreter_language", "place").order_by(
         "-started_at", "-id"
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.case_file.views import _case_for
+from cases.case_file.views import case_for_request
 from cases.consultations import selectors, services
 from cases.consultations.forms import AddendumForm, ConsultationForm
 from cases.models import Consultation, SlotAttendance
@@ -24,15 +24,16 @@ from integrapsy.forms import add_service_errors
 CONSULTATIONS_PER_PAGE = 25
 
 
-def _clinical_case(request: HttpRequest, reference: str):
+def clinical_case_for_request(request: HttpRequest, reference: str):
     """The case, for a psychologist of its team only: anyone else gets a 404."""
-    case, case_access = _case_for(request, reference)
+    case, case_access = case_for_request(request, reference)
     if not case_access.clinical:
         raise Http404
     return case
 
 
-def _page(case, **ctx) -> dict:
+def clinical_page(case, **ctx) -> dict:
+    """The context every clinical page of a case shares: the case and its open risk flag."""
     return {"case": case, "open_risk_flag": risk_selectors.case_open_risk_flag(case=case), **ctx}
 
 
@@ -47,12 +48,12 @@ def _consultation_form(case, data=None, **kwargs) -> ConsultationForm:
 
 @require_http_methods(["GET"])
 def consultation_list(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _clinical_case(request, reference)
+    case = clinical_case_for_request(request, reference)
     page = Paginator(selectors.case_consultations(user=request.user, case=case), CONSULTATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     audit_record(action="consultation.list_viewed", request=request, obj=case, case_ref=case.reference)
-    return render(request, "cases/consultation_list.html", _page(case, page=page))
+    return render(request, "cases/consultation_list.html", clinical_page(case, page=page))
 
 
 def _booking_initial(request: HttpRequest, case) -> tuple:
@@ -79,7 +80,7 @@ def _booking_initial(request: HttpRequest, case) -> tuple:
 @require_http_methods(["GET", "POST"])
 def consultation_new(request: HttpRequest, reference: str) -> HttpResponse:
     access.require(request.user, Capability.LOG_CONSULTATIONS)
-    case = _clinical_case(request, reference)
+    case = clinical_case_for_request(request, reference)
     booking, initial = _booking_initial(request, case)
     if request.method == "POST":
         form = _consultation_form(case, request.POST)
@@ -109,7 +110,7 @@ def consultation_new(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "cases/consultation_form.html",
-        _page(case, form=form, booking=booking, title=_("Log a consultation")),
+        clinical_page(case, form=form, booking=booking, title=_("Log a consultation")),
     )
 
 
@@ -122,7 +123,7 @@ def consultation_detail(request: HttpRequest, code) -> HttpResponse:
 
 
 def _detail_context(request, consultation, **extra) -> dict:
-    return _page(
+    return clinical_page(
         consultation.case,
         consultation=consultation,
         addenda=selectors.consultation_addenda(consultation=consultation),
@@ -173,7 +174,7 @@ def consultation_edit(request: HttpRequest, code) -> HttpResponse:
     return render(
         request,
         "cases/consultation_form.html",
-        _page(case, form=form, consultation=consultation, title=_("Edit the draft consultation")),
+        clinical_page(case, form=form, consultation=consultation, title=_("Edit the draft consultation")),
     )
 
 

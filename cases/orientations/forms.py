@@ -9,7 +9,7 @@ from integrapsy.directory.models import Language, Resource
 from integrapsy.forms import DateInput
 
 
-def _languages():
+def active_languages():
     return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
 
 
@@ -32,7 +32,7 @@ class ResourceFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].queryset = _languages()
+        self.fields["language"].queryset = active_languages()
 
 
 class ResourceForm(forms.ModelForm):
@@ -67,7 +67,7 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["languages"].queryset = _languages()
+        self.fields["languages"].queryset = active_languages()
 
     def _get_validation_exclusions(self):
         # The service checks that the name is unique in its city, and says so beside the name.

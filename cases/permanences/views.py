@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.case_file.views import _case_for
+from cases.case_file.views import case_for_request
 from cases.models import PermanenceSlot, SlotAttendance
 from cases.permanences import selectors, services
 from cases.permanences.forms import (
@@ -241,7 +241,7 @@ def slot_book(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_book(request: HttpRequest, reference: str) -> HttpResponse:
     access.require(request.user, Capability.BOOK_SLOTS)
-    case, _case_access = _case_for(request, reference)
+    case, _case_access = case_for_request(request, reference)
     slots = selectors.free_slots_for_case(user=request.user, case=case)
     queryset = PermanenceSlot.objects.filter(pk__in=[s.pk for s in slots]).select_related(
         "session", "session__location", "session__psychologist"

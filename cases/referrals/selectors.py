@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case as When_
+from django.db import models as db
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -12,7 +12,7 @@ from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
 from integrapsy import access
 from integrapsy.accounts.models import Role, Team, User
 
-_URGENCY_RANK = When_(
+_URGENCY_RANK = db.Case(
     When(urgency=Urgency.URGENT, then=Value(0)),
     When(urgency=Urgency.PRIORITY, then=Value(1)),
     default=Value(2),

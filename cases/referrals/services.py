@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cases.case_file.services import _next_reference, case_open
+from cases.case_file.services import case_open, next_reference
 from cases.models import (
     Case,
     ConsentRecord,
@@ -127,7 +127,7 @@ def referral_submit(
     )
     referral_validate(referral)
     referral.alarm = referral.urgency == Urgency.URGENT or ReferralReason.SUICIDAL_THOUGHTS in referral.reasons
-    referral.reference = _next_reference("OR")
+    referral.reference = next_reference("OR")
     referral.full_clean(exclude=["reference"])
     referral.save()
     referral.languages.set(languages)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from cases.consultations.selectors import _clinician_or_404
+from cases.consultations.selectors import clinician_or_404
 from cases.models import Case, RiskAssessment, RiskFlag, SafetyPlan
 from integrapsy import access
 from integrapsy.accounts.models import User
@@ -40,7 +40,7 @@ def risk_assessment_get(*, user: User, code) -> RiskAssessment:
         )
     except (RiskAssessment.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
-    _clinician_or_404(user, assessment.case)
+    clinician_or_404(user, assessment.case)
     return assessment
 
 

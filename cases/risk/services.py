@@ -172,7 +172,3 @@ def risk_flag_raise(
             body = _("A suicide-risk flag was raised on case %(ref)s. Sign in to IntegraPsy.") % {"ref": case.reference}
         _notify(team_clinician_and_coordinator_emails(case.team), subject, body)
     return flag
-
-
-def open_risk_flag(case: Case) -> RiskFlag | None:
-    return case.risk_flags.filter(acknowledged_at__isnull=True).first()

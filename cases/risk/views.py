@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.consultations.views import _clinical_case, _page
+from cases.consultations.views import clinical_case_for_request, clinical_page
 from cases.models import SafetyPlan
 from cases.risk import selectors, services
 from cases.risk.forms import RiskAssessmentForm
@@ -18,7 +18,7 @@ from integrapsy.forms import add_service_errors
 @require_http_methods(["GET", "POST"])
 def risk_assess(request: HttpRequest, reference: str) -> HttpResponse:
     access.require(request.user, Capability.LOG_CONSULTATIONS)
-    case = _clinical_case(request, reference)
+    case = clinical_case_for_request(request, reference)
     form = RiskAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -35,7 +35,7 @@ def risk_assess(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "cases/risk_assessment_form.html",
-        _page(
+        clinical_page(
             case,
             form=form,
             latest=selectors.latest_risk_assessment(user=request.user, case=case),
@@ -51,5 +51,5 @@ def risk_assessment_detail(request: HttpRequest, code) -> HttpResponse:
     return render(
         request,
         "cases/risk_assessment_detail.html",
-        _page(assessment.case, assessment=assessment, plan=selectors.safety_plan_of(assessment)),
+        clinical_page(assessment.case, assessment=assessment, plan=selectors.safety_plan_of(assessment)),
     )

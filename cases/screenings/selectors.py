@@ -103,10 +103,6 @@ def charts_from(screenings: list[Screening]) -> list[dict]:
     return charts
 
 
-def case_screening_charts(*, user: User, case: Case) -> list[dict]:
-    return charts_from(case_screenings(user=user, case=case))
-
-
 def screening_items(screening: Screening) -> list[dict]:
     """The questionnaire's items with this screening's answers, for the detail page."""
     labels = [localised(label) for label in screening.instrument.scale["labels"]]

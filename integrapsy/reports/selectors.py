@@ -41,14 +41,6 @@ def report_teams(*, user: User) -> list[Team]:
     return list(access.scope_report_teams(user, Team.objects.all()).order_by("name"))
 
 
-def report_team_get(*, user: User, code) -> Team:
-    """One team the user may report on, or 404."""
-    try:
-        return access.scope_report_teams(user, Team.objects.all()).get(code=code)
-    except (Team.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-
-
 def language_label(row: dict, prefix: str = "language__") -> str:
     """A language's name in the active language, from ``values()`` columns."""
     lang = (get_language() or "fr")[:2]
