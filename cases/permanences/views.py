@@ -6,7 +6,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +31,7 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, User
 from integrapsy.directory.models import Location
 from integrapsy.forms import add_service_errors
+from integrapsy.params import safe_next
 
 
 @require_http_methods(["GET"])
@@ -349,10 +349,7 @@ def slot_request_list(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("cases:permanence_requests")
+    return safe_next(request, reverse("cases:permanence_requests"))
 
 
 @require_POST

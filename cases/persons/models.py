@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from integrapsy.directory.models import Language, Location
+from integrapsy.validators import validate_name_characters
 
 ADULT_AGE = 18
 
@@ -43,9 +44,11 @@ class Person(models.Model):
     """A person in exile known to a team."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    alias = models.CharField(_("alias or preferred name"), max_length=100, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name_characters])
+    last_name = models.CharField(_("last name"), max_length=100, blank=True, validators=[validate_name_characters])
+    alias = models.CharField(
+        _("alias or preferred name"), max_length=100, blank=True, validators=[validate_name_characters]
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.OTHER)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
@@ -55,7 +58,7 @@ class Person(models.Model):
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
-    nationality = models.CharField(_("nationality"), max_length=100, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=100, blank=True, validators=[validate_name_characters])
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     location = models.ForeignKey(
         Location,

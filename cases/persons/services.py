@@ -19,9 +19,12 @@ from cases.timeline.record import timeline_record
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
+from integrapsy.validators import normalise_name
 
 
 def _refresh_name_keys(person: Person) -> None:
+    for field in ("first_name", "last_name", "alias"):
+        setattr(person, field, normalise_name(getattr(person, field)))
     person.first_name_key = name_key(person.first_name)
     person.last_name_key = name_key(person.last_name)
     person.alias_key = name_key(person.alias)

@@ -9,6 +9,7 @@ from cases.case_file.models import Case
 from cases.persons.models import Person, Sex, phone_validator
 from integrapsy.accounts.models import Organisation, Team
 from integrapsy.directory.models import Language, Location
+from integrapsy.validators import validate_name_characters
 
 
 class Urgency(models.TextChoices):
@@ -56,14 +57,16 @@ class Referral(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
 
     # The person as the centre knows them.
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    alias = models.CharField(_("alias or preferred name"), max_length=100, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name_characters])
+    last_name = models.CharField(_("last name"), max_length=100, blank=True, validators=[validate_name_characters])
+    alias = models.CharField(
+        _("alias or preferred name"), max_length=100, blank=True, validators=[validate_name_characters]
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.OTHER)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth (estimated)"), null=True, blank=True)
     unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
-    nationality = models.CharField(_("nationality"), max_length=100, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=100, blank=True, validators=[validate_name_characters])
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     languages = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages spoken"))
     main_language = models.ForeignKey(

@@ -28,6 +28,7 @@ from integrapsy import access
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
+from integrapsy.validators import normalise_name
 
 
 def _referral_status_mail(referral: Referral) -> None:
@@ -125,6 +126,8 @@ def referral_submit(
         received_at=timezone.now(),
         **fields,
     )
+    for field in ("first_name", "last_name", "alias"):
+        setattr(referral, field, normalise_name(getattr(referral, field)))
     referral_validate(referral)
     referral.alarm = referral.urgency == Urgency.URGENT or ReferralReason.SUICIDAL_THOUGHTS in referral.reasons
     referral.reference = next_reference("OR")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -15,7 +16,10 @@ def case_timeline(*, user: User, case: Case, family: str = "") -> QuerySet[Timel
     qs = TimelineEvent.objects.filter(
         case=case, visibility__in=access.visible_timeline_visibilities(user, case)
     ).select_related("actor")
-    if family:
+    from cases.timeline.kinds import KIND_FAMILIES
+
+    # Only a registered family filters: anything else (a NUL, which PostgreSQL refuses) shows all.
+    if family in KIND_FAMILIES:
         qs = qs.filter(kind__startswith=f"{family}.")
     return qs.order_by("-occurred_at", "-id")
 
@@ -46,11 +50,16 @@ def _timeline_cursor(event: TimelineEvent) -> str:
     return f"{stamp.strftime('%Y%m%d%H%M%S%f')}-{event.pk}"
 
 
+# ASCII digits only: str.isdigit() lets "²" through, which int() refuses.
+_CURSOR = re.compile(r"([0-9]{20})-([0-9]{1,18})\Z", re.ASCII)
+
+
 def _parse_timeline_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
     """``None`` for anything that is not a cursor this page wrote: the newest page is shown."""
-    stamp, _sep, pk = (cursor or "").partition("-")
-    if len(stamp) != 20 or not stamp.isdigit() or not pk.isdigit() or len(pk) > 18:
+    match = _CURSOR.match(cursor or "")
+    if match is None:
         return None
+    stamp, pk = match.groups()
     try:
         when = datetime.datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=datetime.UTC)
     except ValueError:

@@ -31,6 +31,7 @@ from cases.models import (
 )
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team
+from integrapsy.params import query_id
 from integrapsy.reports.periods import Period
 from integrapsy.reports.selectors import FOLLOW_UP_STATUSES
 from interpreters.models import BookingStatus, InterpreterBooking
@@ -114,8 +115,8 @@ def _interpreting(team, period, f):
         qs = qs.filter(status=f["status"])
     if f.get("late") == "1":
         qs = qs.filter(late_cancellation=True)
-    if (f.get("language") or "").isdigit():
-        qs = qs.filter(language_id=int(f["language"]))
+    if (language_id := query_id(f.get("language"))) is not None:
+        qs = qs.filter(language_id=language_id)
     return qs.order_by("-starts_at", "-id")
 
 
@@ -262,6 +263,6 @@ def clean_filters(spec: ReportList, params) -> dict[str, str]:
     if spec.rows is _referrals and params.get("organisation"):
         with contextlib.suppress(ValueError):
             out["organisation"] = str(uuid.UUID(params["organisation"]))
-    if spec.rows is _interpreting and params.get("language", "").isdigit():
+    if spec.rows is _interpreting and query_id(params.get("language")) is not None:
         out["language"] = params["language"]
     return out
