@@ -2,11 +2,19 @@
 
 A URL that exists but is missing here fails ``test_every_url_is_in_the_matrix``: add each
 new URL with the status every role must get (404, never 403, for rows outside a scope).
+
+The ``world`` the URLs point at is built once for the module, inside a transaction rolled back
+at its end; each role's request runs in a savepoint rolled back after it, so what a page writes
+(an audit row, a session, a last login) reaches neither the next role nor the next URL.
+One test per URL asks it as every role and reports every role that got a wrong status.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import ROLE_NAMES
@@ -329,9 +337,11 @@ def test_every_url_is_in_the_matrix():
     assert not stale, f"Matrix lists URLs that no longer exist: {sorted(stale)}"
 
 
-@pytest.fixture
-def world(role_users):
-    """Objects the parametrised URLs point at; features add theirs here."""
+def build_world() -> dict:
+    """Objects the parametrised URLs point at; features add theirs here.
+
+    Every factory import stays in this function, so a moved module is fixed in one place.
+    """
     from datetime import timedelta
 
     from django.utils import timezone
@@ -352,7 +362,9 @@ def world(role_users):
     from interpreters.models import BookingStatus
     from interpreters.tests.factories import BookingFactory, InterpreterFactory
 
-    team = role_users["coordinator"].memberships.get().team
+    # The same users as conftest's ``role_users`` fixture, which is per test and so not usable here.
+    team = TeamFactory(name="Équipe test")
+    role_users = {role: make_user_with_role(role, team=team) for role in ROLE_NAMES}
     referrer_org = role_users["referrer"].organisation
     other_team = TeamFactory(name="Autre équipe")
     case = CaseFactory(team=team)
@@ -412,28 +424,68 @@ def world(role_users):
     return world
 
 
-CASES = [(name, role) for name in MATRIX for role in ROLES]
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.mark.parametrize(("url_name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
-def test_role_url_matrix(client, world, url_name, role):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """``build_world()`` once for the module, rolled back when the module's tests are done.
+
+    (conftest's ``_fast_passwords`` is per test: the world's users are hashed fast here.)
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A savepoint undone on the way out, whatever the block wrote."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def get_as(world: dict, role: str, url: str):
+    """GET ``url`` as ``role`` with a fresh client, leaving the database as it was."""
+    client = Client()
+    with rolled_back():
+        if role != ANON:
+            client.force_login(world["users"][role])
+        return client.get(url)
+
+
+# The mark has the test database set up even when this file runs alone; each test then runs
+# in a savepoint of the module's transaction.
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", list(MATRIX))
+def test_role_url_matrix(world, url_name):
     kwargs_builder, statuses = MATRIX[url_name]
-    kwargs = kwargs_builder(world) if kwargs_builder else {}
-    if role != ANON:
-        client.force_login(world["users"][role])
-    response = client.get(reverse(url_name, kwargs=kwargs))
-    assert response.status_code == statuses[role], (
-        f"{url_name} as {role}: got {response.status_code}, expected {statuses[role]}"
-    )
-    if role == ANON and statuses[role] == LOGIN and url_name != "admin:index":
-        assert response["Location"].startswith(reverse("login"))
+    url = reverse(url_name, kwargs=kwargs_builder(world) if kwargs_builder else {})
+    wrong = []
+    for role in ROLES:
+        response = get_as(world, role, url)
+        if response.status_code != statuses[role]:
+            wrong.append(f"{url_name} as {role}: got {response.status_code}, expected {statuses[role]}")
+        elif (
+            role == ANON
+            and statuses[role] == LOGIN
+            and url_name != "admin:index"
+            and not response["Location"].startswith(reverse("login"))
+        ):
+            wrong.append(f"{url_name} as {role}: sent to {response['Location']}, not to the login page")
+    assert not wrong, f"{url} answers wrongly:\n" + "\n".join(wrong)
 
 
-OUTSIDE = [(name, role) for name in OUTSIDE_SCOPE for role in ROLE_NAMES]
-
-
-@pytest.mark.parametrize(("url_name", "role"), OUTSIDE, ids=[f"{n}-{r}" for n, r in OUTSIDE])
-def test_rows_outside_the_scope_answer_404(client, world, url_name, role):
-    client.force_login(world["users"][role])
-    response = client.get(reverse(url_name, kwargs=OUTSIDE_SCOPE[url_name](world)))
-    assert response.status_code == 404
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", list(OUTSIDE_SCOPE))
+def test_rows_outside_the_scope_answer_404(world, url_name):
+    url = reverse(url_name, kwargs=OUTSIDE_SCOPE[url_name](world))
+    wrong = []
+    for role in ROLE_NAMES:
+        status = get_as(world, role, url).status_code
+        if status != 404:
+            wrong.append(f"{url_name} (outside the scope) as {role}: got {status}, expected 404")
+    assert not wrong, f"{url} answers wrongly:\n" + "\n".join(wrong)
