@@ -221,6 +221,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# Shared by every worker: set DJANGO_CACHE_URL to Redis in production (rediscache://127.0.0.1:6379/1)
+# so that rate limits count across processes; one process's memory otherwise.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+
+# Submissions per account: (how many, per so many seconds); see integrapsy/ratelimits.py.
+RATE_LIMITS = {
+    "referral": (env.int("DJANGO_RATE_REFERRALS_PER_HOUR", default=30), 3600),
+    "slot_request": (env.int("DJANGO_RATE_SLOT_REQUESTS_PER_HOUR", default=30), 3600),
+    "export": (env.int("DJANGO_RATE_EXPORTS_PER_HOUR", default=60), 3600),
+}
+
 # Retention, in years, per kind of record (see README); apply_retention runs it daily.
 RETENTION_YEARS = {
     "closed_cases": env.float("RETENTION_CLOSED_CASES_YEARS", default=5),

@@ -25,7 +25,7 @@ from cases.models import (
 )
 from cases.notifications import _notify, referrer_contact_emails, team_coordinator_emails
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, ratelimits
 from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
@@ -433,6 +433,7 @@ def slot_request_create(
     request=None,
 ) -> SlotRequest:
     """A referrer asks for a free coming slot of the team their referral went to; the coordinators are told."""
+    ratelimits.consume(user=actor, action="slot_request")
     referral = (
         Referral.objects.select_for_update(of=("self",)).select_related("case", "organisation").get(pk=referral.pk)
     )

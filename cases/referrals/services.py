@@ -24,7 +24,7 @@ from cases.notifications import _notify, referrer_contact_emails, team_coordinat
 from cases.persons.services import consent_record, person_create
 from cases.risk.services import risk_flag_raise
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, ratelimits
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
@@ -113,6 +113,7 @@ def referral_submit(
     **fields,
 ) -> Referral:
     """A referrer sends a person to the team; alarming referrals alert the coordinators."""
+    ratelimits.consume(user=actor, action="referral")
     unknown = set(fields) - set(REFERRAL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown referral fields: {sorted(unknown)}")

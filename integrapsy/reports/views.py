@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -10,7 +11,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from cases.models import Case, Consultation, OrientationStatus
-from integrapsy import access
+from integrapsy import access, ratelimits
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.reports import exports, selectors
@@ -265,6 +266,11 @@ def export_list(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
     form, teams = _period_form(request, default=Period.year_to_date(), team_required=False, form_class=ExportForm)
     if not form.is_valid():
         return render(request, "reports/exports.html", {"form": form, "exports": exports.EXPORTS}, status=400)
+    try:
+        ratelimits.consume(user=request.user, action="export")
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, "reports/exports.html", {"form": form, "exports": exports.EXPORTS}, status=429)
     deidentified = form.cleaned_data["deidentified"]
     qs = spec.rows(request.user, form.cleaned_data["team"], form.period)
     count = qs.count()
