@@ -198,6 +198,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Proxies in front of the app (the https proxy: 1; 0 when gunicorn faces the clients). The client
+# address of lockouts and of the audit log is the hop the last of them appended to X-Forwarded-For.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+
 # Lockout after repeated failed logins (django-axes); an administrator unlocks in the admin.
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("DJANGO_LOGIN_LOCKOUT_HOURS", default=1.0)
@@ -206,7 +210,8 @@ AXES_COOLOFF_TIME = env.float("DJANGO_LOGIN_LOCKOUT_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+# The failing client's address, behind the proxies (see PROXY_COUNT above).
+AXES_CLIENT_IP_CALLABLE = "integrapsy.client_address.client_address"
 AXES_VERBOSE = False
 
 # Two-factor authentication (TOTP) for the roles that reach health data, outside debug mode.
