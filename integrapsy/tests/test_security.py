@@ -38,7 +38,7 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, setting
         (Role.ADMIN, True),
         (Role.COORDINATOR, True),
         (Role.PSYCHOLOGIST, True),
-        (Role.SOCIAL_WORKER, False),
+        (Role.SOCIAL_WORKER, True),
         (Role.REFERRER, False),
         (Role.INTERPRETER, False),
         (Role.AMBASSADOR, False),
@@ -53,6 +53,15 @@ def test_two_factor_is_required_for_roles_reaching_health_data(client, role, nee
         assert response["Location"].startswith(reverse("two_factor"))
     else:
         assert response.status_code == 200
+
+
+def test_the_second_factor_follows_who_reads_health_data():
+    from integrapsy import access
+
+    reads_health_data = {role for role, (health_data, _scope) in access.DATA_ACCESS.items() if health_data}
+    assert reads_health_data == access.TWO_FACTOR_ROLES
+    assert Role.SOCIAL_WORKER in access.TWO_FACTOR_ROLES
+    assert not access.TWO_FACTOR_ROLES & {Role.AMBASSADOR, Role.INTERPRETER, Role.REFERRER}
 
 
 @pytest.mark.django_db
