@@ -30,6 +30,34 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+# Pages a user asked to change their password may reach before: to change it, or to leave.
+_PASSWORD_CHANGE_EXEMPT_PREFIXES = (
+    "/accounts/password_change/",
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/healthz",
+    "/static/",
+)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account an administrator created changes its password before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(_PASSWORD_CHANGE_EXEMPT_PREFIXES)
+        ):
+            return redirect("password_change")
+        return self.get_response(request)
+
+
 # The session's last refresh, in seconds since the epoch, kept in the session itself.
 _REFRESHED_KEY = "_refreshed"
 
