@@ -182,11 +182,8 @@ def is_clinician_in(user, team_id: int) -> bool:
     return team_id in profile(user).team_ids(*CLINICAL_ROLES)
 
 
-TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.PSYCHOLOGIST})
-
-
 def requires_two_factor(user) -> bool:
-    """Administrators, coordinators and psychologists confirm a second factor (TOTP)."""
+    """Every role that reads health data (``DATA_ACCESS``) confirms a second factor (TOTP)."""
     return has_role(user, *TWO_FACTOR_ROLES)
 
 
@@ -310,6 +307,9 @@ DATA_ACCESS: dict[str, tuple[bool, str]] = {
     Role.REFERRER: (False, "status and dates of their own organisation's referrals"),
     Role.ADMIN: (True, "users and reference data; audit log; subject-access exports and erasure"),
 }
+# The second factor follows from the table above: a role that reads health data needs it.
+TWO_FACTOR_ROLES = frozenset(role for role, (health_data, _scope) in DATA_ACCESS.items() if health_data)
+
 # --- Permanences, consultations and risk ------------------------------------------------
 
 

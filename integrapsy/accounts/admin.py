@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from integrapsy.accounts.forms import UserAddForm
 from integrapsy.accounts.models import Membership, Organisation, Team, User
 
 
@@ -13,7 +14,10 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("IntegraPsy"), {"fields": ("organisation", "language", "phone")}),)
+    add_form = UserAddForm
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("IntegraPsy"), {"fields": ("organisation", "language", "phone", "must_change_password")}),
+    )
     list_display = ["username", "first_name", "last_name", "organisation", "is_active", "last_login"]
     list_select_related = ["organisation"]
     list_filter = ["is_active", "is_staff", "memberships__role", "organisation"]

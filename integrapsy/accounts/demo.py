@@ -79,6 +79,8 @@ def seed(*, stdout) -> None:
                 "is_staff": role == Role.ADMIN,
                 "is_superuser": role == Role.ADMIN,
                 "is_active": True,
+                # Everybody knows the demo password: asking each visitor to change it would lock the next out.
+                "must_change_password": False,
             },
         )
         if not user.check_password(settings.DEMO_PASSWORD):

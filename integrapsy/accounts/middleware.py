@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from integrapsy import access
 
@@ -26,6 +27,34 @@ class TwoFactorRequiredMiddleware:
             and not request.path.startswith(_EXEMPT_PREFIXES)
         ):
             return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+# Pages a user asked to change their password may reach before: to change it, or to leave.
+_PASSWORD_CHANGE_EXEMPT_PREFIXES = (
+    "/accounts/password_change/",
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/healthz",
+    "/static/",
+)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account an administrator created changes its password before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(_PASSWORD_CHANGE_EXEMPT_PREFIXES)
+        ):
+            return redirect("password_change")
         return self.get_response(request)
 
 
@@ -60,4 +89,23 @@ class SessionRefreshMiddleware:
                 refreshed = 0
             if now - refreshed >= settings.SESSION_REFRESH_SECONDS:
                 session[_REFRESHED_KEY] = now
+        return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages shown to a signed-in user are never stored by the browser or a proxy.
+
+    They carry personal (often health) data: the back button on a shared computer, or a cache
+    on the way, must not show them to the next person. Static files are answered before this
+    (WhiteNoise), with their long cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -90,6 +90,12 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("organisation"),
     )
+    # Set on accounts an administrator creates: the password they chose is not the user's own.
+    must_change_password = models.BooleanField(
+        _("must change the password at the next sign-in"),
+        default=False,
+        help_text=_("Until then, every page leads to the password change."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
 from integrapsy.accounts.models import User
@@ -15,6 +16,27 @@ def user_set_language(*, user: User, language: str, request=None) -> User:
     user.language = language
     user.save(update_fields=["language"])
     audit_record(action="user.language_changed", actor=user, request=request, obj=user, detail=language)
+    return user
+
+
+def send_account_email(*, to: str, subject: str, body: str, html_body: str | None = None) -> None:
+    """Send an email about the account itself (password reset): the one place such mail leaves from.
+
+    It is sent at once, and a failure is raised, not hidden; the outbox will take its place.
+    """
+    message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    if html_body is not None:
+        message.attach_alternative(html_body, "text/html")
+    message.send()
+
+
+@transaction.atomic
+def user_password_changed(*, user: User, request, how: str) -> User:
+    """After the user chose a new password (``how``: "changed" or "reset"): no change is asked any more."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    audit_record(action=f"user.password_{how}", actor=user, request=request, obj=user)
     return user
 
 

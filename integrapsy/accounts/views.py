@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from integrapsy.accounts.services import totp_device_for_enrolment, totp_verify, user_set_language
+from integrapsy.accounts.forms import PasswordResetForm
+from integrapsy.accounts.services import (
+    totp_device_for_enrolment,
+    totp_verify,
+    user_password_changed,
+    user_set_language,
+)
 from integrapsy.audit.services import audit_record
 
 
@@ -34,8 +40,11 @@ class LoginView(auth_views.LoginView):
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
 
@@ -50,6 +59,33 @@ class LogoutView(auth_views.LogoutView):
         if request.user.is_authenticated:
             audit_record(action="user.logout", actor=request.user, request=request)
         return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; it also ends the change asked of a new account."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "must_change": self.request.user.must_change_password}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_changed(user=form.user, request=self.request, how="changed")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """A link to choose a new password, sent by email; the same answer for any address."""
+
+    form_class = PasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_changed(user=form.user, request=self.request, how="reset")
+        return response
 
 
 @login_not_required

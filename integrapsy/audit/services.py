@@ -3,16 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from integrapsy.audit.models import AuditEvent
-
-
-def client_ip(request) -> str | None:
-    """The client address; behind the proxy, the first X-Forwarded-For hop it set."""
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+from integrapsy.client_address import client_address
 
 
 def audit_record(
@@ -39,6 +30,6 @@ def audit_record(
         object_type=object_type[:60],
         object_ref=object_ref[:64],
         case_ref=case_ref[:32],
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         detail=detail[:255],
     )

@@ -38,7 +38,7 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, setting
         (Role.ADMIN, True),
         (Role.COORDINATOR, True),
         (Role.PSYCHOLOGIST, True),
-        (Role.SOCIAL_WORKER, False),
+        (Role.SOCIAL_WORKER, True),
         (Role.REFERRER, False),
         (Role.INTERPRETER, False),
         (Role.AMBASSADOR, False),
@@ -53,6 +53,15 @@ def test_two_factor_is_required_for_roles_reaching_health_data(client, role, nee
         assert response["Location"].startswith(reverse("two_factor"))
     else:
         assert response.status_code == 200
+
+
+def test_the_second_factor_follows_who_reads_health_data():
+    from integrapsy import access
+
+    reads_health_data = {role for role, (health_data, _scope) in access.DATA_ACCESS.items() if health_data}
+    assert reads_health_data == access.TWO_FACTOR_ROLES
+    assert Role.SOCIAL_WORKER in access.TWO_FACTOR_ROLES
+    assert not access.TWO_FACTOR_ROLES & {Role.AMBASSADOR, Role.INTERPRETER, Role.REFERRER}
 
 
 @pytest.mark.django_db
@@ -157,3 +166,25 @@ def test_an_idle_session_ends(client, settings):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_pages_of_a_signed_in_user_are_never_stored(client):
+    client.force_login(make_user_with_role(Role.COORDINATOR))
+    for url in (reverse("home"), reverse("cases:list"), reverse("password_change")):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url
+
+
+@pytest.mark.django_db
+def test_static_files_keep_their_cache_for_everybody(client, settings):
+    from django.test import Client
+
+    settings.WHITENOISE_USE_FINDERS = True  # serve static/ as in debug mode, without collectstatic
+    anonymous = Client().get("/static/css/app.css")
+    client.force_login(make_user_with_role(Role.COORDINATOR))
+    signed_in = client.get("/static/css/app.css")
+    for response in (anonymous, signed_in):
+        assert response.status_code == 200
+        assert "no-store" not in response["Cache-Control"]
+        assert "max-age=" in response["Cache-Control"] and "public" in response["Cache-Control"]

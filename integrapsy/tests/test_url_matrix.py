@@ -115,6 +115,12 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "logout": (None, expect(405)),  # POST only
     "password_change": (None, expect(200)),
     "password_change_done": (None, expect(200)),
+    # Password reset by email: open without signing in (signed-in users may use it too).
+    "password_reset": (None, expect(200, anonymous=200)),
+    "password_reset_done": (None, expect(200, anonymous=200)),
+    # A link that is not valid answers its own page ("ask for a new link"), not an error.
+    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "not-a-token"}, expect(200, anonymous=200)),
+    "password_reset_complete": (None, expect(200, anonymous=200)),
     "two_factor": (None, expect(200)),
     "set_language": (None, expect(405, anonymous=405)),  # POST only, also on the login page
     # Django's admin: staff only; others are sent to the admin's own login page.

@@ -40,7 +40,8 @@ def test_audit_events_cannot_be_deleted_or_changed():
 
 @pytest.mark.django_db
 def test_forwarded_for_gives_the_client_address():
-    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="192.0.2.7, 10.0.0.1", REMOTE_ADDR="10.0.0.1")
+    # The proxy appended the client's address; what came before it was written by the client.
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.66, 192.0.2.7", REMOTE_ADDR="127.0.0.1")
     from django.contrib.auth.models import AnonymousUser
 
     request.user = AnonymousUser()
