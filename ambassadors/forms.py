@@ -18,27 +18,7 @@ from ambassadors.models import (
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from integrapsy.forms import DateInput, DateTimeInput, TimeInput
 
 
 def active_languages():

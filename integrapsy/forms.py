@@ -1,10 +1,16 @@
 """Helpers shared by the apps' views and forms."""
 
 import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -17,6 +23,54 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+# --- The one form page -------------------------------------------------------------------
+
+# What a page says after a write: a success message, or a ``Message`` of another level
+# (a warning, an information), or several of them.
+Said = str | Message
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The data a POST submitted, even none at all; None on a GET. A form's first argument."""
+    return request.POST if request.method == "POST" else None
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[..., Any],
+    *,
+    success: Said | Callable[[Any], Said | Sequence[Said]],
+    then: str | Callable[[Any], str],
+    template: str,
+    context: dict | Callable[[], dict] | None = None,
+    form_name: str = "form",
+) -> HttpResponse:
+    """Valid form -> ``action(**cleaned_data)`` -> message -> redirect; else the form again, bound.
+
+    ``action`` is the service with its fixed arguments (a ``functools.partial``, or a small
+    function that adapts the cleaned data). A ``ValidationError`` it raises goes beside the
+    fields. ``success`` and ``then`` may depend on what the action returned. The page answers
+    400 whenever the form it shows has errors, so nothing typed is lost and clients can tell.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            said = success(result) if callable(success) else success
+            for item in said if isinstance(said, list | tuple) else [said]:
+                if isinstance(item, Message):
+                    messages.add_message(request, item.level, item.message)
+                else:
+                    messages.success(request, item)
+            return redirect(then(result) if callable(then) else then)
+    page = dict(context() if callable(context) else context or {})
+    page[form_name] = form
+    return render(request, template, page, status=400 if form.errors else 200)
 
 
 # --- Hostile input ------------------------------------------------------------------------
@@ -52,8 +106,26 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# --- Date and time inputs -------------------------------------------------------------------
+# The browser's own pickers; the value is written in the ISO form they read, whatever the locale.
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrapsy import forms as core_forms
 from integrapsy.directory.models import Language, Location
+from integrapsy.forms import DateInput, DateTimeInput, TimeInput
 from interpreters.models import (
     BookingStatus,
     GenderPreference,
@@ -14,27 +15,6 @@ from interpreters.models import (
     NoShowParty,
     ServesKind,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def _aware(day, moment):

@@ -5,13 +5,7 @@ from cases.models import Case, Enrolment, GroupActivity
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from integrapsy.forms import DateTimeInput
 
 
 class ActivityForm(forms.Form):

@@ -1,7 +1,11 @@
+from functools import partial
+
 from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -10,7 +14,7 @@ from cases.activities.forms import ActivityForm, AttendanceForm, EnrolForm, Sess
 from cases.models import Enrolment
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 
 
 @require_http_methods(["GET"])
@@ -28,23 +32,26 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.MANAGE_ACTIVITIES)
     teams = selectors.activity_teams(user=request.user)
     form = ActivityForm(
-        request.POST or None,
+        posted(request),
         teams=teams,
         facilitators=selectors.team_facilitators(teams=teams),
         locations=selectors.team_locations(teams=teams),
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["facilitators"] = list(data["facilitators"])
-        data["languages"] = list(data["languages"])
-        try:
-            activity = services.activity_create(actor=request.user, request=request, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Activity planned."))
-            return redirect("cases:activity_detail", code=activity.code)
-    return render(request, "cases/activity_form.html", {"form": form, "title": _("Plan a group activity")})
+    return submit(
+        request,
+        form,
+        lambda facilitators, languages, **data: services.activity_create(
+            actor=request.user, facilitators=list(facilitators), languages=list(languages), request=request, **data
+        ),
+        success=_("Activity planned."),
+        then=_to_activity,
+        template="cases/activity_form.html",
+        context={"title": _("Plan a group activity")},
+    )
+
+
+def _to_activity(activity) -> str:
+    return reverse("cases:activity_detail", args=[activity.code])
 
 
 @require_http_methods(["GET"])
@@ -60,28 +67,18 @@ def activity_detail(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_enrol(request: HttpRequest, code) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, code=code)
-    form = EnrolForm(request.POST or None, cases=selectors.enrolable_cases(user=request.user, activity=activity))
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = services.enrolment_add(
-                activity=activity, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if enrolment.status == Enrolment.Status.WAITING:
-                messages.info(request, _("The activity is full: the person is on the waiting list."))
-            else:
-                messages.success(request, _("Person enrolled."))
-            return redirect("cases:activity_detail", code=activity.code)
-    return render(
+    return submit(
         request,
-        "cases/activity_form.html",
-        {
-            "form": form,
-            "activity": activity,
-            "title": _("Enrol a person in %(activity)s") % {"activity": activity},
-        },
+        EnrolForm(posted(request), cases=selectors.enrolable_cases(user=request.user, activity=activity)),
+        partial(services.enrolment_add, activity=activity, actor=request.user, request=request),
+        success=lambda enrolment: (
+            Message(messages.INFO, _("The activity is full: the person is on the waiting list."))
+            if enrolment.status == Enrolment.Status.WAITING
+            else _("Person enrolled.")
+        ),
+        then=_to_activity(activity),
+        template="cases/activity_form.html",
+        context={"activity": activity, "title": _("Enrol a person in %(activity)s") % {"activity": activity}},
     )
 
 
@@ -102,17 +99,14 @@ def session_add(request: HttpRequest, code) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, code=code)
     if activity.team_id not in access.activity_teams(request.user):
         raise Http404
-    form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_add(activity=activity, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Session added."))
-            return redirect("cases:activity_detail", code=activity.code)
-    return render(
-        request, "cases/activity_form.html", {"form": form, "activity": activity, "title": _("Add a session")}
+    return submit(
+        request,
+        SessionForm(posted(request)),
+        partial(services.session_add, activity=activity, actor=request.user, request=request),
+        success=_("Session added."),
+        then=_to_activity(activity),
+        template="cases/activity_form.html",
+        context={"activity": activity, "title": _("Add a session")},
     )
 
 
@@ -124,30 +118,18 @@ def session_attendance(request: HttpRequest, code) -> HttpResponse:
         "case", "case__person"
     )
     form = AttendanceForm(
-        request.POST or None,
+        posted(request),
         enrolments=queryset,
         initial={"present": [e for e in enrolments if e.pk in present]},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(
-                session=session,
-                actor=request.user,
-                present=list(form.cleaned_data["present"]),
-                request=request,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Attendance recorded."))
-            return redirect("cases:activity_detail", code=session.activity.code)
-    return render(
+    return submit(
         request,
-        "cases/activity_form.html",
-        {
-            "form": form,
-            "activity": session.activity,
-            "session": session,
-            "title": _("Who came to the session"),
-        },
+        form,
+        lambda present: services.attendance_record(
+            session=session, actor=request.user, present=list(present), request=request
+        ),
+        success=_("Attendance recorded."),
+        then=_to_activity(session.activity),
+        template="cases/activity_form.html",
+        context={"activity": session.activity, "session": session, "title": _("Who came to the session")},
     )

@@ -1,9 +1,8 @@
+from functools import partial
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +19,7 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Team
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 from integrapsy.pagination import CappedPaginator
 
 CASES_PER_PAGE = 25
@@ -29,11 +28,16 @@ CASES_PER_PAGE = 25
 EVENTS_PER_PAGE = 30
 
 
-def case_for_request(request: HttpRequest, reference: str):
+def case_for(request: HttpRequest, reference: str):
     """The case if the user may open it (404 otherwise), with what they may do on it."""
     access.require(request.user, Capability.VIEW_CASES)
     case = selectors.case_get(user=request.user, reference=reference)
     return case, access.case_access(request.user, case)
+
+
+def case_page(case, **ctx) -> dict:
+    """What every page about one case shows above its content: the case and its open risk flag."""
+    return {"case": case, "open_risk_flag": risk_selectors.case_open_risk_flag(case=case), **ctx}
 
 
 @require_http_methods(["GET"])
@@ -58,7 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -> HttpResponse:
     """A section (tab) of the case page: the timeline, care, planning or the case file."""
-    case, case_access = case_for_request(request, reference)
+    case, case_access = case_for(request, reference)
     context = {
         "case": case,
         "case_access": case_access,
@@ -97,95 +101,65 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
 
 @require_POST
 def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case, _access = case_for_request(request, reference)
-    form = CoordinationNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.coordination_note_add(
-                case=case, actor=request.user, text=form.cleaned_data["text"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Note added to the timeline."))
-            return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/form_page.html", _form_page(case, form, _("Add a coordination note")), status=400)
-
-
-def _form_page(case, form, title, **extra):
-    return {
-        "case": case,
-        "form": form,
-        "title": title,
-        "open_risk_flag": risk_selectors.case_open_risk_flag(case=case),
-        **extra,
-    }
+    case, _access = case_for(request, reference)
+    return submit(
+        request,
+        CoordinationNoteForm(request.POST),
+        partial(services.coordination_note_add, case=case, actor=request.user, request=request),
+        success=_("Note added to the timeline."),
+        then=reverse("cases:detail", args=[case.reference]),
+        template="cases/form_page.html",
+        context=lambda: case_page(case, title=_("Add a coordination note")),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_update(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = case_for_request(request, reference)
-    kwargs = {
-        "psychologists": selectors.team_psychologists(team=case.team),
-        "staff": selectors.team_staff(team=case.team),
-    }
-    if request.method == "POST":
-        form = CaseUpdateForm(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                services.case_update(case=case, actor=request.user, request=request, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Case updated."))
-                return redirect("cases:detail", reference=case.reference)
-    else:
-        form = CaseUpdateForm(
-            initial={
-                "status": case.status,
-                "lead_psychologist": case.lead_psychologist,
-                "members": list(case.members.all()),
-            },
-            **kwargs,
-        )
-    return render(request, "cases/form_page.html", _form_page(case, form, _("Edit the case")))
+    case, _access = case_for(request, reference)
+    form = CaseUpdateForm(
+        posted(request),
+        psychologists=selectors.team_psychologists(team=case.team),
+        staff=selectors.team_staff(team=case.team),
+        initial={"status": case.status, "lead_psychologist": case.lead_psychologist, "members": case.members.all()},
+    )
+    return submit(
+        request,
+        form,
+        partial(services.case_update, case=case, actor=request.user, request=request),
+        success=_("Case updated."),
+        then=reverse("cases:detail", args=[case.reference]),
+        template="cases/form_page.html",
+        context=lambda: case_page(case, title=_("Edit the case")),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = case_for_request(request, reference)
-    form = CaseCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_close(case=case, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Case closed."))
-            return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/form_page.html", _form_page(case, form, _("Close the case")))
+    case, _access = case_for(request, reference)
+    return submit(
+        request,
+        CaseCloseForm(posted(request)),
+        partial(services.case_close, case=case, actor=request.user, request=request),
+        success=_("Case closed."),
+        then=reverse("cases:detail", args=[case.reference]),
+        template="cases/form_page.html",
+        context=lambda: case_page(case, title=_("Close the case")),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_share(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = case_for_request(request, reference)
-    teams = Team.objects.exclude(pk=case.team_id).order_by("name")
-    form = CaseShareForm(request.POST or None, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_share(case=case, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Case shared."))
-            return redirect("cases:detail", reference=case.reference)
-    return render(
+    case, _access = case_for(request, reference)
+    return submit(
         request,
-        "cases/form_page.html",
-        _form_page(
+        CaseShareForm(posted(request), teams=Team.objects.exclude(pk=case.team_id).order_by("name")),
+        partial(services.case_share, case=case, actor=request.user, request=request),
+        success=_("Case shared."),
+        then=reverse("cases:detail", args=[case.reference]),
+        template="cases/form_page.html",
+        context=lambda: case_page(
             case,
-            form,
-            _("Share the case with another team"),
+            title=_("Share the case with another team"),
             intro=_("Sharing needs the person's recorded consent to sharing."),
         ),
     )

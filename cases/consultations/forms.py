@@ -7,13 +7,7 @@ from cases.persons.forms import active_languages
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from integrapsy.forms import DateTimeInput
 
 
 class ConsultationForm(forms.Form):

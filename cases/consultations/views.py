@@ -1,40 +1,36 @@
 from datetime import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.case_file.views import case_for_request
+from cases.case_file.views import case_for, case_page
 from cases.consultations import selectors, services
 from cases.consultations.forms import AddendumForm, ConsultationForm
 from cases.models import Consultation, SlotAttendance
 from cases.permanences import selectors as permanence_selectors
-from cases.risk import selectors as risk_selectors
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 
 CONSULTATIONS_PER_PAGE = 25
 
 
-def clinical_case_for_request(request: HttpRequest, reference: str):
+def clinical_case(request: HttpRequest, reference: str):
     """The case, for a psychologist of its team only: anyone else gets a 404."""
-    case, case_access = case_for_request(request, reference)
+    case, case_access = case_for(request, reference)
     if not case_access.clinical:
         raise Http404
     return case
-
-
-def clinical_page(case, **ctx) -> dict:
-    """The context every clinical page of a case shares: the case and its open risk flag."""
-    return {"case": case, "open_risk_flag": risk_selectors.case_open_risk_flag(case=case), **ctx}
 
 
 def _consultation_form(case, data=None, **kwargs) -> ConsultationForm:
@@ -48,12 +44,12 @@ def _consultation_form(case, data=None, **kwargs) -> ConsultationForm:
 
 @require_http_methods(["GET"])
 def consultation_list(request: HttpRequest, reference: str) -> HttpResponse:
-    case = clinical_case_for_request(request, reference)
+    case = clinical_case(request, reference)
     page = Paginator(selectors.case_consultations(user=request.user, case=case), CONSULTATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     audit_record(action="consultation.list_viewed", request=request, obj=case, case_ref=case.reference)
-    return render(request, "cases/consultation_list.html", clinical_page(case, page=page))
+    return render(request, "cases/consultation_list.html", case_page(case, page=page))
 
 
 def _booking_initial(request: HttpRequest, case) -> tuple:
@@ -77,40 +73,39 @@ def _booking_initial(request: HttpRequest, case) -> tuple:
     }
 
 
+def _signed_or_draft(consultation: Consultation) -> str:
+    return _("Consultation signed.") if consultation.is_signed else _("Draft saved.")
+
+
+def _to_consultation(consultation: Consultation) -> str:
+    return reverse("cases:consultation_detail", args=[consultation.code])
+
+
 @require_http_methods(["GET", "POST"])
 def consultation_new(request: HttpRequest, reference: str) -> HttpResponse:
     access.require(request.user, Capability.LOG_CONSULTATIONS)
-    case = clinical_case_for_request(request, reference)
+    case = clinical_case(request, reference)
     booking, initial = _booking_initial(request, case)
-    if request.method == "POST":
-        form = _consultation_form(case, request.POST)
-        if form.is_valid():
-            try:
-                consultation = services.consultation_create(
-                    case=case,
-                    actor=request.user,
-                    booking=booking,
-                    sign=request.POST.get("action") == "sign",
-                    request=request,
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Consultation signed.") if consultation.is_signed else _("Draft saved."),
-                )
-                return redirect("cases:consultation_detail", code=consultation.code)
-    else:
-        form = _consultation_form(
-            case,
-            initial={"started_at": timezone.localtime().replace(second=0, microsecond=0), **initial},
-        )
-    return render(
+    form = _consultation_form(
+        case,
+        posted(request),
+        initial={"started_at": timezone.localtime().replace(second=0, microsecond=0), **initial},
+    )
+    return submit(
         request,
-        "cases/consultation_form.html",
-        clinical_page(case, form=form, booking=booking, title=_("Log a consultation")),
+        form,
+        partial(
+            services.consultation_create,
+            case=case,
+            actor=request.user,
+            booking=booking,
+            sign=request.POST.get("action") == "sign",
+            request=request,
+        ),
+        success=_signed_or_draft,
+        then=_to_consultation,
+        template="cases/consultation_form.html",
+        context=lambda: case_page(case, booking=booking, title=_("Log a consultation")),
     )
 
 
@@ -122,19 +117,18 @@ def consultation_detail(request: HttpRequest, code) -> HttpResponse:
     return render(request, "cases/consultation_detail.html", _detail_context(request, consultation))
 
 
-def _detail_context(request, consultation, **extra) -> dict:
-    return clinical_page(
+def _detail_context(request, consultation) -> dict:
+    return case_page(
         consultation.case,
         consultation=consultation,
         addenda=selectors.consultation_addenda(consultation=consultation),
-        addendum_form=extra.pop("addendum_form", AddendumForm()),
+        addendum_form=AddendumForm(),
         may_sign=not consultation.is_signed and consultation.psychologist_id == request.user.pk,
         problem_labels=[
             label
             for value, label in ConsultationForm.base_fields["presenting_problems"].choices
             if value in consultation.presenting_problems
         ],
-        **extra,
     )
 
 
@@ -148,33 +142,22 @@ def consultation_edit(request: HttpRequest, code) -> HttpResponse:
             request, _("This consultation is signed: it can no longer be changed. Add an addendum instead.")
         )
         return redirect("cases:consultation_detail", code=consultation.code)
-    if request.method == "POST":
-        form = _consultation_form(case, request.POST)
-        if form.is_valid():
-            try:
-                consultation = services.consultation_update(
-                    consultation=consultation,
-                    actor=request.user,
-                    sign=request.POST.get("action") == "sign",
-                    request=request,
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Consultation signed.") if consultation.is_signed else _("Draft saved."),
-                )
-                return redirect("cases:consultation_detail", code=consultation.code)
-    else:
-        initial = {name: getattr(consultation, name) for name in services.CONSULTATION_FIELDS}
-        initial["started_at"] = timezone.localtime(consultation.started_at)
-        form = _consultation_form(case, initial=initial)
-    return render(
+    initial = {name: getattr(consultation, name) for name in services.CONSULTATION_FIELDS}
+    initial["started_at"] = timezone.localtime(consultation.started_at)
+    return submit(
         request,
-        "cases/consultation_form.html",
-        clinical_page(case, form=form, consultation=consultation, title=_("Edit the draft consultation")),
+        _consultation_form(case, posted(request), initial=initial),
+        partial(
+            services.consultation_update,
+            consultation=consultation,
+            actor=request.user,
+            sign=request.POST.get("action") == "sign",
+            request=request,
+        ),
+        success=_signed_or_draft,
+        then=_to_consultation,
+        template="cases/consultation_form.html",
+        context=lambda: case_page(case, consultation=consultation, title=_("Edit the draft consultation")),
     )
 
 
@@ -196,20 +179,13 @@ def consultation_sign(request: HttpRequest, code) -> HttpResponse:
 def consultation_addendum(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.LOG_CONSULTATIONS)
     consultation = selectors.consultation_get(user=request.user, code=code)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consultation_addendum_add(
-                consultation=consultation, actor=request.user, text=form.cleaned_data["text"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Addendum added."))
-            return redirect("cases:consultation_detail", code=consultation.code)
-    return render(
+    return submit(
         request,
-        "cases/consultation_detail.html",
-        _detail_context(request, consultation, addendum_form=form),
-        status=400,
+        AddendumForm(request.POST),
+        partial(services.consultation_addendum_add, consultation=consultation, actor=request.user, request=request),
+        success=_("Addendum added."),
+        then=_to_consultation(consultation),
+        template="cases/consultation_detail.html",
+        context=lambda: _detail_context(request, consultation),
+        form_name="addendum_form",
     )

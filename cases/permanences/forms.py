@@ -7,14 +7,7 @@ from cases.persons.forms import active_languages
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
-from integrapsy.forms import DateInput
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
+from integrapsy.forms import DateInput, TimeInput
 
 
 class UserChoiceField(core_forms.ModelChoiceField):

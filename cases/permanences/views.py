@@ -1,4 +1,5 @@
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.case_file.views import case_for_request
+from cases.case_file.views import case_for, case_page
 from cases.models import PermanenceSlot, SlotAttendance
 from cases.permanences import selectors, services
 from cases.permanences.forms import (
@@ -25,12 +26,11 @@ from cases.permanences.forms import (
     WeekFilterForm,
 )
 from cases.referrals import selectors as referral_selectors
-from cases.risk import selectors as risk_selectors
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, User
 from integrapsy.directory.models import Location
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 from integrapsy.params import safe_next
 
 
@@ -82,22 +82,14 @@ def _session_form_kwargs(user) -> dict:
 @require_http_methods(["GET", "POST"])
 def permanence_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.PLAN_PERMANENCES)
-    form = PermanenceSessionForm(request.POST or None, **_session_form_kwargs(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            sessions = services.permanence_session_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(count)s permanence(s) planned.") % {"count": len(sessions)},
-            )
-            return redirect(f"{reverse('cases:permanence_week')}?week={sessions[0].date.isoformat()}")
-    return render(
+    return submit(
         request,
-        "cases/form_page.html",
-        {"form": form, "title": _("Plan a permanence"), "back": reverse("cases:permanence_week")},
+        PermanenceSessionForm(posted(request), **_session_form_kwargs(request.user)),
+        partial(services.permanence_session_create, actor=request.user, request=request),
+        success=lambda sessions: _("%(count)s permanence(s) planned.") % {"count": len(sessions)},
+        then=lambda sessions: f"{reverse('cases:permanence_week')}?week={sessions[0].date.isoformat()}",
+        template="cases/form_page.html",
+        context={"title": _("Plan a permanence"), "back": reverse("cases:permanence_week")},
     )
 
 
@@ -149,26 +141,15 @@ def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
     if not access.may_plan_in(request.user, session.team_id):
         raise Http404
-    form = CancelSessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.permanence_session_cancel(
-                session=session, actor=request.user, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Permanence cancelled."))
-            return redirect("cases:permanence_detail", code=session.code)
-    return render(
+    back = reverse("cases:permanence_detail", args=[session.code])
+    return submit(
         request,
-        "cases/form_page.html",
-        {
-            "form": form,
-            "title": _("Cancel this permanence"),
-            "intro": str(session),
-            "back": reverse("cases:permanence_detail", args=[session.code]),
-        },
+        CancelSessionForm(posted(request)),
+        partial(services.permanence_session_cancel, session=session, actor=request.user, request=request),
+        success=_("Permanence cancelled."),
+        then=back,
+        template="cases/form_page.html",
+        context={"title": _("Cancel this permanence"), "intro": str(session), "back": back},
     )
 
 
@@ -186,27 +167,15 @@ def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
     if not access.may_record_attendance_in(request.user, session.team_id):
         raise Http404
     cases, case_search = _bookable(request, session)
-    form = WalkInForm(request.POST or None, cases=cases)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.permanence_walk_in_record(
-                session=session, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Walk-in recorded."))
-            return redirect("cases:permanence_detail", code=session.code)
-    return render(
+    back = reverse("cases:permanence_detail", args=[session.code])
+    return submit(
         request,
-        "cases/form_page.html",
-        {
-            "form": form,
-            "title": _("Record a walk-in"),
-            "intro": str(session),
-            "back": reverse("cases:permanence_detail", args=[session.code]),
-            "case_search": case_search,
-        },
+        WalkInForm(posted(request), cases=cases),
+        partial(services.permanence_walk_in_record, session=session, actor=request.user, request=request),
+        success=_("Walk-in recorded."),
+        then=back,
+        template="cases/form_page.html",
+        context={"title": _("Record a walk-in"), "intro": str(session), "back": back, "case_search": case_search},
     )
 
 
@@ -216,23 +185,18 @@ def slot_book(request: HttpRequest, code) -> HttpResponse:
     slot = selectors.slot_get(user=request.user, code=code)
     session = slot.session
     cases, case_search = _bookable(request, session)
-    form = SlotBookingForm(request.POST or None, cases=cases)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.permanence_slot_book(slot=slot, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Slot booked."))
-            return redirect("cases:permanence_detail", code=session.code)
-    return render(
+    back = reverse("cases:permanence_detail", args=[session.code])
+    return submit(
         request,
-        "cases/form_page.html",
-        {
-            "form": form,
+        SlotBookingForm(posted(request), cases=cases),
+        partial(services.permanence_slot_book, slot=slot, actor=request.user, request=request),
+        success=_("Slot booked."),
+        then=back,
+        template="cases/form_page.html",
+        context={
             "title": _("Book this slot"),
             "intro": f"{session.location.name} — {session.date:%d/%m/%Y} {slot}",
-            "back": reverse("cases:permanence_detail", args=[session.code]),
+            "back": back,
             "case_search": case_search,
         },
     )
@@ -241,30 +205,23 @@ def slot_book(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_book(request: HttpRequest, reference: str) -> HttpResponse:
     access.require(request.user, Capability.BOOK_SLOTS)
-    case, _case_access = case_for_request(request, reference)
+    case, _case_access = case_for(request, reference)
     slots = selectors.free_slots_for_case(user=request.user, case=case)
     queryset = PermanenceSlot.objects.filter(pk__in=[s.pk for s in slots]).select_related(
         "session", "session__location", "session__psychologist"
     )
-    form = CaseBookingForm(request.POST or None, slots=queryset.order_by("session__date", "start_time"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.permanence_slot_book(case=case, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Slot booked."))
-            return redirect("cases:detail_planning", reference=case.reference)
-    return render(
+    return submit(
         request,
-        "cases/form_page.html",
-        {
-            "case": case,
-            "form": form,
-            "title": _("Book a permanence slot"),
-            "intro": "" if slots else _("No free slot in the coming four weeks: plan a permanence first."),
-            "open_risk_flag": risk_selectors.case_open_risk_flag(case=case),
-        },
+        CaseBookingForm(posted(request), slots=queryset.order_by("session__date", "start_time")),
+        partial(services.permanence_slot_book, case=case, actor=request.user, request=request),
+        success=_("Slot booked."),
+        then=reverse("cases:detail_planning", args=[case.reference]),
+        template="cases/form_page.html",
+        context=lambda: case_page(
+            case,
+            title=_("Book a permanence slot"),
+            intro="" if slots else _("No free slot in the coming four weeks: plan a permanence first."),
+        ),
     )
 
 
@@ -274,33 +231,30 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
     booking = selectors.booking_get(user=request.user, code=code)
     session = booking.session
     may_record = access.may_record_attendance_in(request.user, session.team_id)
-    form = AttendanceForm(request.POST or None, may_record=may_record, initial={"status": booking.status})
-    if request.method == "POST" and form.is_valid():
-        try:
-            booking = services.booking_attendance_record(
-                booking=booking, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Attendance recorded."))
-            if (
-                booking.status == SlotAttendance.ATTENDED
-                and booking.case is not None
-                and access.is_clinician_in(request.user, booking.case.team_id)
-            ):
-                url = reverse("cases:consultation_new", args=[booking.case.reference])
-                return redirect(f"{url}?booking={booking.code}")
-            return redirect("cases:permanence_detail", code=session.code)
-    return render(
+    back = reverse("cases:permanence_detail", args=[session.code])
+
+    def then(booking) -> str:
+        if (
+            booking.status == SlotAttendance.ATTENDED
+            and booking.case is not None
+            and access.is_clinician_in(request.user, booking.case.team_id)
+        ):
+            url = reverse("cases:consultation_new", args=[booking.case.reference])
+            return f"{url}?booking={booking.code}"
+        return back
+
+    return submit(
         request,
-        "cases/form_page.html",
-        {
-            "form": form,
+        AttendanceForm(posted(request), may_record=may_record, initial={"status": booking.status}),
+        partial(services.booking_attendance_record, booking=booking, actor=request.user, request=request),
+        success=_("Attendance recorded."),
+        then=then,
+        template="cases/form_page.html",
+        context={
             "title": _("Attendance"),
             "intro": f"{booking.person.display_name} — {session.location.name} {session.date:%d/%m/%Y}"
             + (f" {booking.slot}" if booking.slot else ""),
-            "back": reverse("cases:permanence_detail", args=[session.code]),
+            "back": back,
         },
     )
 
@@ -316,21 +270,16 @@ def referral_slot_request(request: HttpRequest, code) -> HttpResponse:
         return redirect("cases:referral_status", code=referral.code)
     filters = SlotFilterForm(request.GET or None, locations=selectors.referral_slot_locations(referral=referral))
     location = filters.cleaned_data.get("location") if filters.is_valid() else None
-    form = SlotRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.slot_request_create(referral=referral, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Slot requested: the team will confirm it or answer you here."))
-            return redirect("cases:referral_status", code=referral.code)
-    return render(
+    form = SlotRequestForm(posted(request))
+    return submit(
         request,
-        "cases/referral_slot_request.html",
-        {
+        form,
+        partial(services.slot_request_create, referral=referral, actor=request.user, request=request),
+        success=_("Slot requested: the team will confirm it or answer you here."),
+        then=reverse("cases:referral_status", args=[referral.code]),
+        template="cases/referral_slot_request.html",
+        context=lambda: {
             "referral": referral,
-            "form": form,
             "filters": filters,
             "days": selectors.referral_free_slots(referral=referral, location=location),
             "chosen": str(form["slot"].value() or ""),
@@ -373,23 +322,15 @@ def slot_request_confirm(request: HttpRequest, code) -> HttpResponse:
 def slot_request_decline(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
     slot_request = selectors.slot_request_get(user=request.user, code=code)
-    form = SlotRequestDeclineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.slot_request_decline(
-                slot_request=slot_request, actor=request.user, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Request declined; the referrer will read your reason."))
-            return redirect(_back(request))
     session = slot_request.slot.session
-    return render(
+    return submit(
         request,
-        "cases/form_page.html",
-        {
-            "form": form,
+        SlotRequestDeclineForm(posted(request)),
+        partial(services.slot_request_decline, slot_request=slot_request, actor=request.user, request=request),
+        success=_("Request declined; the referrer will read your reason."),
+        then=_back(request),
+        template="cases/form_page.html",
+        context={
             "title": _("Decline the requested slot"),
             "intro": f"{slot_request.referral.first_name} {slot_request.referral.last_name} — "
             f"{session.location.name} {session.date:%d/%m/%Y} {slot_request.slot}",

@@ -1,8 +1,10 @@
-from django.contrib import messages
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,7 +18,7 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Role
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 
 
 def _person_for(request: HttpRequest, code) -> Person:
@@ -36,24 +38,8 @@ def person_edit(request: HttpRequest, code) -> HttpResponse:
     person = _person_for(request, code)
     locations = Location.objects.filter(is_active=True).order_by("name")
     if request.method == "POST":
+        # A copy: the form's validation writes on its instance, the service writes on the person.
         form = PersonForm(request.POST, instance=Person.objects.get(pk=person.pk), locations=locations)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            languages, main_language = data.pop("languages"), data.pop("main_language")
-            try:
-                services.person_update(
-                    person=person,
-                    actor=request.user,
-                    languages=list(languages),
-                    main_language=main_language,
-                    request=request,
-                    **data,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Identity updated."))
-                return redirect("cases:person_detail", code=person.code)
     else:
         langs = selectors.person_languages(person=person)
         form = PersonForm(
@@ -64,22 +50,35 @@ def person_edit(request: HttpRequest, code) -> HttpResponse:
                 "main_language": next((pl.language for pl in langs if pl.is_main), None),
             },
         )
-    return render(request, "cases/form_page.html", {"person": person, "form": form, "title": _("Edit identity")})
+    return submit(
+        request,
+        form,
+        lambda languages, **data: services.person_update(
+            person=person, actor=request.user, languages=list(languages), request=request, **data
+        ),
+        success=_("Identity updated."),
+        then=_to_person(person),
+        template="cases/form_page.html",
+        context={"person": person, "title": _("Edit identity")},
+    )
+
+
+def _to_person(person: Person) -> str:
+    return reverse("cases:person_detail", args=[person.code])
 
 
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, code) -> HttpResponse:
     person = _person_for(request, code)
-    form = ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_record(person=person, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect("cases:person_detail", code=person.code)
-    return render(request, "cases/form_page.html", {"person": person, "form": form, "title": _("Record a consent")})
+    return submit(
+        request,
+        ConsentForm(posted(request)),
+        partial(services.consent_record, person=person, actor=request.user, request=request),
+        success=_("Consent recorded."),
+        then=_to_person(person),
+        template="cases/form_page.html",
+        context={"person": person, "title": _("Record a consent")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,17 +94,20 @@ def person_merge(request: HttpRequest, code) -> HttpResponse:
         nationality=person.nationality,
         exclude=person,
     )
-    form = MergeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        duplicate = selectors.person_get(user=request.user, code=form.cleaned_data["duplicate"])
-        try:
-            services.person_merge(keep=person, duplicate=duplicate, actor=request.user, request=request)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The two records are now one; both histories are kept."))
-            return redirect("cases:person_detail", code=person.code)
-    return render(request, "cases/person_merge.html", {"person": person, "suggestions": suggestions, "form": form})
+    return submit(
+        request,
+        MergeForm(posted(request)),
+        lambda duplicate, confirm: services.person_merge(
+            keep=person,
+            duplicate=selectors.person_get(user=request.user, code=duplicate),
+            actor=request.user,
+            request=request,
+        ),
+        success=_("The two records are now one; both histories are kept."),
+        then=_to_person(person),
+        template="cases/person_merge.html",
+        context={"person": person, "suggestions": suggestions},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,13 +116,10 @@ def person_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.TRIAGE_REFERRALS)
     teams = case_selectors.user_teams(user=request.user, roles=[Role.COORDINATOR])
     locations = Location.objects.filter(team__in=teams, is_active=True).order_by("name")
-    form = NewPersonForm(request.POST or None, teams=teams, locations=locations)
     suggestions = []
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        team, create_anyway = data.pop("team"), data.pop("create_anyway")
-        languages, main_language = data.pop("languages"), data.pop("main_language")
-        suggestions = selectors.duplicate_candidates(
+
+    def register(team, create_anyway, languages, **data):
+        suggestions[:] = selectors.duplicate_candidates(
             user=request.user,
             first_name=data["first_name"],
             last_name=data["last_name"],
@@ -128,22 +127,21 @@ def person_new(request: HttpRequest) -> HttpResponse:
             birth_year=data["birth_date"].year if data.get("birth_date") else data.get("birth_year"),
             nationality=data["nationality"],
         )
-        if not suggestions or create_anyway:
-            try:
-                case = case_services.person_register_with_case(
-                    actor=request.user,
-                    team=team,
-                    languages=list(languages),
-                    main_language=main_language,
-                    request=request,
-                    **data,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Person registered: case %(ref)s.") % {"ref": case.reference})
-                return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/person_new.html", {"form": form, "suggestions": suggestions})
+        if suggestions and not create_anyway:
+            raise ValidationError({"create_anyway": _("This person may already be known")})
+        return case_services.person_register_with_case(
+            actor=request.user, team=team, languages=list(languages), request=request, **data
+        )
+
+    return submit(
+        request,
+        NewPersonForm(posted(request), teams=teams, locations=locations),
+        register,
+        success=lambda case: _("Person registered: case %(ref)s.") % {"ref": case.reference},
+        then=lambda case: reverse("cases:detail", args=[case.reference]),
+        template="cases/person_new.html",
+        context=lambda: {"suggestions": suggestions},
+    )
 
 
 @require_http_methods(["GET"])

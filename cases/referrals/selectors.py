@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models as db
 from django.db.models import IntegerField, QuerySet, Value, When
@@ -11,6 +12,9 @@ from cases.models import Case, Referral, Urgency
 from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
 from integrapsy import access
 from integrapsy.accounts.models import Role, Team, User
+
+if TYPE_CHECKING:
+    from integrapsy.directory.models import Location
 
 _URGENCY_RANK = db.Case(
     When(urgency=Urgency.URGENT, then=Value(0)),
@@ -131,8 +135,10 @@ def referrer_locations(*, user: User):
     return Location.objects.filter(is_active=True).select_related("team").order_by("country", "name")
 
 
-def referrer_default_team(*, user: User) -> Team:
-    """The team covering the referrer's country when no location was given."""
+def referral_team(*, user: User, location: Location | None = None) -> Team:
+    """The team a referral goes to: the one of the place where the person lives, else of the referrer's country."""
+    if location is not None:
+        return location.team
     country = user.organisation.country if user.organisation_id else "FR"
     return Team.objects.filter(country=country).order_by("pk").first() or Team.objects.order_by("pk").first()
 

@@ -22,6 +22,7 @@ from cases.models import (
 )
 from cases.notifications import _notify, referrer_contact_emails, team_coordinator_emails
 from cases.persons.services import consent_record, person_create
+from cases.referrals.selectors import referral_team
 from cases.risk.services import risk_flag_raise
 from cases.timeline.record import timeline_record
 from integrapsy import access, ratelimits
@@ -107,12 +108,12 @@ def referral_validate(referral: Referral) -> None:
 def referral_submit(
     *,
     actor: User,
-    team: Team,
+    team: Team | None = None,
     languages: list[Language] = (),
     request=None,
     **fields,
 ) -> Referral:
-    """A referrer sends a person to the team; alarming referrals alert the coordinators."""
+    """A referrer sends a person to a team (by default ``referral_team``); alarming referrals alert the coordinators."""
     ratelimits.consume(user=actor, action="referral")
     unknown = set(fields) - set(REFERRAL_FIELDS)
     if unknown:
@@ -120,6 +121,7 @@ def referral_submit(
     organisations = access.organisation_ids(actor, Role.REFERRER)
     if not organisations:
         raise ValidationError(_("Only staff of a reception centre or partner may submit a referral."))
+    team = team or referral_team(user=actor, location=fields.get("location"))
     referral = Referral(
         team=team,
         organisation_id=actor.organisation_id if actor.organisation_id in organisations else min(organisations),

@@ -1,7 +1,9 @@
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,29 +23,22 @@ from cases.referrals.forms import (
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 
 
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.SUBMIT_REFERRAL)
-    locations = selectors.referrer_locations(user=request.user)
-    form = ReferralForm(request.POST or None, locations=locations)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        languages = list(data.pop("languages"))
-        location = data.get("location")
-        team = location.team if location else selectors.referrer_default_team(user=request.user)
-        try:
-            referral = services.referral_submit(
-                actor=request.user, team=team, languages=languages, request=request, **data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Referral sent. The team will answer you here and by email."))
-            return redirect("cases:referral_status", code=referral.code)
-    return render(request, "cases/referral_form.html", {"form": form})
+    return submit(
+        request,
+        ReferralForm(posted(request), locations=selectors.referrer_locations(user=request.user)),
+        lambda languages, **data: services.referral_submit(
+            actor=request.user, languages=list(languages), request=request, **data
+        ),
+        success=_("Referral sent. The team will answer you here and by email."),
+        then=lambda referral: reverse("cases:referral_status", args=[referral.code]),
+        template="cases/referral_form.html",
+    )
 
 
 @require_http_methods(["GET"])
@@ -57,13 +52,13 @@ def referral_mine(request: HttpRequest) -> HttpResponse:
 def referral_status(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.FOLLOW_OWN_REFERRALS)
     referral = selectors.referral_get_for_referrer(user=request.user, code=code)
-    return render(request, "cases/referral_status.html", _status_context(referral, InfoAnswerForm()))
+    return render(request, "cases/referral_status.html", _status_context(referral))
 
 
-def _status_context(referral, answer_form) -> dict:
+def _status_context(referral) -> dict:
     return {
         "referral": referral,
-        "answer_form": answer_form,
+        "answer_form": InfoAnswerForm(),
         "crisis": selectors.crisis_lines(),
         **permanence_selectors.referral_slot_requests(referral=referral),
     }
@@ -73,18 +68,16 @@ def _status_context(referral, answer_form) -> dict:
 def referral_answer(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.FOLLOW_OWN_REFERRALS)
     referral = selectors.referral_get_for_referrer(user=request.user, code=code)
-    form = InfoAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_answer_info(
-                referral=referral, actor=request.user, answer=form.cleaned_data["answer"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Answer sent to the team."))
-            return redirect("cases:referral_status", code=referral.code)
-    return render(request, "cases/referral_status.html", _status_context(referral, form), status=400)
+    return submit(
+        request,
+        InfoAnswerForm(request.POST),
+        partial(services.referral_answer_info, referral=referral, actor=request.user, request=request),
+        success=_("Answer sent to the team."),
+        then=reverse("cases:referral_status", args=[referral.code]),
+        template="cases/referral_status.html",
+        context=lambda: _status_context(referral),
+        form_name="answer_form",
+    )
 
 
 @require_http_methods(["GET"])
@@ -106,10 +99,10 @@ def _team_referral(request: HttpRequest, code, capability=Capability.VIEW_TEAM_R
     return selectors.referral_get_for_team(user=request.user, code=code)
 
 
-def _detail_context(request, referral, **forms):
+def _detail_context(request, referral) -> dict:
     may_triage = access.can(request.user, Capability.TRIAGE_REFERRALS)
     suggestions = selectors.referral_duplicates(user=request.user, referral=referral) if referral.is_open else []
-    ctx = {
+    return {
         "referral": referral,
         "reason_labels": [ReferralReason(r).label for r in referral.reasons if r != ReferralReason.OTHER],
         "may_triage": may_triage and referral.is_open,
@@ -123,8 +116,6 @@ def _detail_context(request, referral, **forms):
         "first_contact_form": FirstContactForm(),
         "slot_requests": permanence_selectors.referral_pending_slot_requests(referral=referral),
     }
-    ctx.update(forms)
-    return ctx
 
 
 @require_http_methods(["GET"])
@@ -141,67 +132,53 @@ def referral_accept(request: HttpRequest, code) -> HttpResponse:
     form = AcceptForm(
         request.POST, suggestions=suggestions, psychologists=case_selectors.team_psychologists(team=referral.team)
     )
-    if form.is_valid():
-        choice = form.cleaned_data["person"]
-        person = None if choice == "new" else person_selectors.person_get(user=request.user, code=choice)
-        try:
-            case = services.referral_accept(
-                referral=referral,
-                actor=request.user,
-                person=person,
-                lead_psychologist=form.cleaned_data["lead_psychologist"],
-                request=request,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Referral accepted: case %(ref)s.") % {"ref": case.reference})
-            return redirect("cases:detail", reference=case.reference)
-    return render(
+
+    def accept(person, lead_psychologist):
+        known = None if person == "new" else person_selectors.person_get(user=request.user, code=person)
+        return services.referral_accept(
+            referral=referral, actor=request.user, person=known, lead_psychologist=lead_psychologist, request=request
+        )
+
+    return submit(
         request,
-        "cases/referral_detail.html",
-        _detail_context(request, referral, accept_form=form),
-        status=400,
+        form,
+        accept,
+        success=lambda case: _("Referral accepted: case %(ref)s.") % {"ref": case.reference},
+        then=lambda case: reverse("cases:detail", args=[case.reference]),
+        template="cases/referral_detail.html",
+        context=lambda: _detail_context(request, referral),
+        form_name="accept_form",
     )
 
 
 @require_POST
 def referral_decline(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_decline(
-                referral=referral, actor=request.user, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Referral declined; the referrer will see your reason."))
-            return redirect("cases:inbox")
-    return render(
+    return submit(
         request,
-        "cases/referral_detail.html",
-        _detail_context(request, referral, decline_form=form),
-        status=400,
+        DecisionForm(request.POST),
+        partial(services.referral_decline, referral=referral, actor=request.user, request=request),
+        success=_("Referral declined; the referrer will see your reason."),
+        then="cases:inbox",
+        template="cases/referral_detail.html",
+        context=lambda: _detail_context(request, referral),
+        form_name="decline_form",
     )
 
 
 @require_POST
 def referral_ask(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    form = InfoRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_request_info(
-                referral=referral, actor=request.user, question=form.cleaned_data["question"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Question sent to the referrer."))
-            return redirect("cases:inbox")
-    return render(request, "cases/referral_detail.html", _detail_context(request, referral, ask_form=form), status=400)
+    return submit(
+        request,
+        InfoRequestForm(request.POST),
+        partial(services.referral_request_info, referral=referral, actor=request.user, request=request),
+        success=_("Question sent to the referrer."),
+        then="cases:inbox",
+        template="cases/referral_detail.html",
+        context=lambda: _detail_context(request, referral),
+        form_name="ask_form",
+    )
 
 
 @require_POST
@@ -215,20 +192,13 @@ def referral_take(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def referral_first_contact(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code)
-    form = FirstContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_record_first_contact(
-                referral=referral, actor=request.user, on=form.cleaned_data["on"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("First contact recorded."))
-            return redirect("cases:referral_detail", code=referral.code)
-    return render(
+    return submit(
         request,
-        "cases/referral_detail.html",
-        _detail_context(request, referral, first_contact_form=form),
-        status=400,
+        FirstContactForm(request.POST),
+        partial(services.referral_record_first_contact, referral=referral, actor=request.user, request=request),
+        success=_("First contact recorded."),
+        then=reverse("cases:referral_detail", args=[referral.code]),
+        template="cases/referral_detail.html",
+        context=lambda: _detail_context(request, referral),
+        form_name="first_contact_form",
     )

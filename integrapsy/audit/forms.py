@@ -2,9 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from integrapsy.forms import DateInput
 
 
 class AuditSearchForm(forms.Form):

@@ -2,14 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from integrapsy.accounts.models import Team
+from integrapsy.forms import DateInput
 from integrapsy.reports.periods import Period
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PeriodForm(forms.Form):

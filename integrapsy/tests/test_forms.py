@@ -50,3 +50,99 @@ def test_the_check_itself():
         forms.refuse_hostile_value(field, "\x00")
     forms.refuse_hostile_value(field, "²")  # not an ASCII integer: left to the field, which refuses it
     forms.refuse_hostile_value(field, "42")
+
+
+# --- The one form page -------------------------------------------------------------------
+
+
+class NoteForm(django_forms.Form):
+    text = django_forms.CharField()
+
+
+def _page(monkeypatch, rf, method="get", data=None):
+    """A request with a message store, and rendering replaced by a record of what was shown."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    request = getattr(rf, method)("/notes/", data or {})
+    request._messages = CookieStorage(request)
+    shown = {}
+
+    def render(request, template, context, status=200):
+        shown.update(template=template, context=context, status=status)
+        return HttpResponse(status=status)
+
+    monkeypatch.setattr(forms, "render", render)
+    return request, shown
+
+
+def test_submit_shows_the_form_on_a_get(monkeypatch, rf):
+    request, shown = _page(monkeypatch, rf)
+    form = NoteForm(forms.posted(request))
+    response = forms.submit(
+        request, form, lambda **kw: None, success="ok", then="/", template="t.html", context={"title": "T"}
+    )
+    assert response.status_code == 200
+    assert shown["context"] == {"title": "T", "form": form}
+    assert not form.is_bound
+
+
+def test_submit_runs_the_action_then_redirects_with_the_message(monkeypatch, rf):
+    request, shown = _page(monkeypatch, rf, "post", {"text": "Bonjour"})
+    calls = []
+    response = forms.submit(
+        request,
+        NoteForm(forms.posted(request)),
+        lambda **kw: calls.append(kw) or "note-1",
+        success=lambda note: f"Saved {note}.",
+        then=lambda note: f"/notes/{note}/",
+        template="t.html",
+        context=lambda: pytest.fail("no page is built after a success"),
+    )
+    assert calls == [{"text": "Bonjour"}]
+    assert (response.status_code, response["Location"]) == (302, "/notes/note-1/")
+    assert [m.message for m in request._messages] == ["Saved note-1."]
+
+
+def test_submit_says_several_messages_of_their_level(monkeypatch, rf):
+    from django.contrib import messages
+    from django.contrib.messages.storage.base import Message
+
+    request, _shown = _page(monkeypatch, rf, "post", {"text": "x"})
+    forms.submit(
+        request,
+        NoteForm(forms.posted(request)),
+        lambda **kw: None,
+        success=["Saved.", Message(messages.WARNING, "Late.")],
+        then="/",
+        template="t.html",
+    )
+    assert [(m.level, m.message) for m in request._messages] == [
+        (messages.SUCCESS, "Saved."),
+        (messages.WARNING, "Late."),
+    ]
+
+
+def test_an_invalid_form_comes_back_bound_with_a_400(monkeypatch, rf):
+    request, shown = _page(monkeypatch, rf, "post", {})  # even an empty POST is a submission
+    response = forms.submit(
+        request, NoteForm(forms.posted(request)), pytest.fail, success="ok", then="/", template="t.html"
+    )
+    assert response.status_code == 400
+    assert shown["context"]["form"].is_bound and "text" in shown["context"]["form"].errors
+
+
+def test_a_service_refusal_goes_beside_the_field_with_a_400(monkeypatch, rf):
+    request, shown = _page(monkeypatch, rf, "post", {"text": "Bonjour"})
+
+    def refuse(**kw):
+        raise ValidationError({"text": "Too polite."})
+
+    response = forms.submit(
+        request, NoteForm(forms.posted(request)), refuse, success="ok", then="/", template="t.html", form_name="note"
+    )
+    assert response.status_code == 400
+    note = shown["context"]["note"]
+    assert note.errors["text"] == ["Too polite."]
+    assert note["text"].value() == "Bonjour"  # what was typed is kept
+    assert not list(request._messages)

@@ -164,7 +164,7 @@ def test_plan_enrol_and_record_attendance_through_the_pages(client, team, coordi
     assert client.post(enrol_url, {"case": case1.pk}).status_code == 302
     # Full: refused beside the field, choice kept ...
     response = client.post(enrol_url, {"case": case2.pk})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "case" in response.context["form"].errors
     assert response.context["form"]["case"].value() == str(case2.pk)
     # ... unless the waiting list is asked for.

@@ -85,7 +85,7 @@ def test_a_consultation_in_the_future_comes_back_with_the_input_kept(client, cli
     response = client.post(
         reverse("cases:consultation_new", args=[clinic.case.reference]), _form_data(clinic, started_at=future)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "started_at" in response.context["form"].errors
     assert NOTES in response.content.decode()
     assert not Consultation.objects.exists()
@@ -99,7 +99,7 @@ def test_editing_a_signed_consultation_is_refused_and_the_addendum_offered(clien
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:consultation_detail", args=[consultation.code])
     response = client.post(edit, _form_data(clinic, notes="Réécrit", action="draft"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     consultation.refresh_from_db()
     assert consultation.notes == NOTES
@@ -183,7 +183,7 @@ def test_acknowledging_with_an_assessment_and_safety_plan_removes_the_banner(cli
     client.force_login(clinic.psychologist)
     url = reverse("cases:risk_assess", args=[clinic.case.reference])
     bad = client.post(url, {"level": "high", "factors": "Isolement", "actions_taken": "Appel au 3114"})
-    assert bad.status_code == 200
+    assert bad.status_code == 400
     assert {"warning_signs", "professionals"} <= set(bad.context["form"].errors)
     assert "Isolement" in bad.content.decode()
     response = client.post(

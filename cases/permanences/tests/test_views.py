@@ -122,7 +122,7 @@ def test_a_bad_series_comes_back_with_the_error_beside_the_field_and_the_input_k
             "weeks": "4",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert "slot_minutes" in form.errors
     html = response.content.decode()
@@ -149,7 +149,7 @@ def test_a_taken_slot_is_refused_with_a_message_and_the_input_kept(client, clini
     response = client.post(
         reverse("cases:slot_book", args=[slot.code]), {"case": clinic.case.reference, "note": "Note gardée"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert "Note gardée" in response.content.decode()
     assert PermanenceBooking.objects.filter(slot=slot).count() == 1
@@ -187,7 +187,7 @@ def test_a_social_worker_may_only_cancel_an_appointment(client, clinic):
     choices = [c[0] for c in client.get(url).context["form"].fields["status"].choices]
     assert choices == ["cancelled"]
     response = client.post(url, {"status": "cancelled", "cancelled_by_party": "", "cancel_reason": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert {"cancelled_by_party", "cancel_reason"} <= set(response.context["form"].errors)
     booking.refresh_from_db()
     assert booking.status == SlotAttendance.BOOKED
@@ -229,7 +229,7 @@ def test_a_coordinator_cancels_one_occurrence(client, clinic):
     session = _tomorrow_session(clinic)
     client.force_login(clinic.coordinator)
     url = reverse("cases:permanence_cancel", args=[session.code])
-    assert client.post(url, {"reason": ""}).status_code == 200
+    assert client.post(url, {"reason": ""}).status_code == 400
     assert client.post(url, {"reason": "Psychologue malade"}).status_code == 302
     session.refresh_from_db()
     assert session.is_cancelled
@@ -281,7 +281,7 @@ def test_the_booking_form_never_offers_another_teams_case(client, clinic):
     url = reverse("cases:slot_book", args=[slot.code])
     assert other.reference not in _offered(client.get(url, {"q": other.reference}))
     response = client.post(url, {"case": other.reference})
-    assert response.status_code == 200 and "case" in response.context["form"].errors
+    assert response.status_code == 400 and "case" in response.context["form"].errors
     assert not PermanenceBooking.objects.filter(slot=slot).exists()
 
 

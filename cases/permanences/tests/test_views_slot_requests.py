@@ -125,7 +125,7 @@ def test_a_slot_that_cannot_be_given_comes_back_with_the_error_beside_the_field_
         reverse("cases:referral_status_slot", args=[centre.accepted.code]),
         {"slot": slot.code, "note": "Note gardée", "interpreter_needed": "on", "interpreter_language": ""},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert form.errors["slot"] == [message]
     html = response.content.decode()
@@ -139,7 +139,7 @@ def test_a_slot_that_cannot_be_given_comes_back_with_the_error_beside_the_field_
 def test_no_slot_chosen_is_an_error_beside_the_field(client, centre):
     client.force_login(centre.referrer)
     response = client.post(reverse("cases:referral_status_slot", args=[centre.accepted.code]), {"note": "x"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["slot"] == ["Choose a slot."]
 
 
@@ -158,7 +158,7 @@ def test_the_referrer_reads_the_decline_reason(client, clinic, centre):
     client.force_login(clinic.coordinator)
     url = reverse("cases:permanence_request_decline", args=[request.code])
     response = client.post(url, {"reason": ""})
-    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    assert response.status_code == 400 and "reason" in response.context["form"].errors
     assert client.post(url, {"reason": "Complet ce jour-là, essayez jeudi"}).status_code == 302
     client.force_login(centre.referrer)
     html = client.get(reverse("cases:referral_status", args=[centre.accepted.code])).content.decode()
@@ -300,7 +300,7 @@ def test_a_walk_in_beyond_the_places_is_refused_on_the_form_with_the_input_kept(
         reverse("cases:permanence_walk_in", args=[session.code]),
         {"case": clinic.case.reference, "note": "Venu avec son frère"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].non_field_errors() == ["The 1 walk-in place of this permanence is already used."]
     html = response.content.decode()
     assert "Venu avec son frère" in html and "already used" in html

@@ -13,9 +13,9 @@ from cases.models import Case, ConsentRecord, Person, Referral, RiskFlag, Timeli
 from cases.persons import selectors as person_selectors
 from cases.persons import services as person_services
 from cases.referrals import selectors, services
-from cases.tests.factories import CaseFactory, PersonFactory
+from cases.tests.factories import CaseFactory, LocationFactory, PersonFactory
 from cases.timeline.record import timeline_record
-from integrapsy.accounts.models import Role
+from integrapsy.accounts.models import Country, Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.audit.models import AppendOnlyError, AuditEvent
 
@@ -102,6 +102,27 @@ class TestReferralSubmit:
     def test_only_referrers_may_submit(self, coordinator, team):
         with pytest.raises(ValidationError):
             submit(coordinator, team)
+
+
+class TestReferralTeam:
+    """The team a referral goes to: the place's team, else the team of the referrer's country."""
+
+    def test_the_team_of_the_place_where_the_person_lives(self, referrer, team):
+        belgian = TeamFactory(name="IntegraPsy Wallonie picarde", country=Country.BELGIUM)
+        place = LocationFactory(team=belgian)
+        assert selectors.referral_team(user=referrer, location=place) == belgian
+
+    def test_without_a_place_the_team_of_the_referrers_country(self, referrer, team):
+        belgian = TeamFactory(name="IntegraPsy Wallonie picarde", country=Country.BELGIUM)
+        assert selectors.referral_team(user=referrer) == team
+        referrer.organisation.country = Country.BELGIUM
+        referrer.organisation.save()
+        assert selectors.referral_team(user=referrer) == belgian
+
+    def test_the_service_sends_it_there_when_no_team_is_given(self, referrer, team):
+        belgian = TeamFactory(name="IntegraPsy Wallonie picarde", country=Country.BELGIUM)
+        assert submit(referrer, None, location=LocationFactory(team=belgian)).team == belgian
+        assert submit(referrer, None).team == team
 
 
 class TestTriage:

@@ -45,7 +45,7 @@ class TestReferralForm:
                 "actions_taken": "Vu par l'infirmière",
             },
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         html = response.content.decode()
         form = response.context["form"]
         assert set(form.errors) >= {"last_name", "phone", "birth_date", "reasons"}
@@ -60,7 +60,7 @@ class TestReferralForm:
             reverse("cases:referral_new"),
             {"first_name": "Hewan", "reasons": ["anxiety"], "urgency": "routine", "sex": "F"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "consent_given" in response.context["form"].errors
         assert Referral.objects.count() == 0
 
@@ -238,8 +238,9 @@ class TestNewPerson:
         client.force_login(coordinator)
         data = {"first_name": "Yonas", "last_name": "Tesfamariam", "sex": "M", "team": team.pk}
         response = client.post(reverse("cases:person_new"), data)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert len(response.context["suggestions"]) == 1
+        assert "create_anyway" in response.context["form"].errors  # the box to tick, beside it
         assert 'value="Yonas"' in response.content.decode()  # what was typed is kept
         response = client.post(reverse("cases:person_new"), {**data, "create_anyway": "on"})
         case = Case.objects.get(person__first_name="Yonas")
