@@ -1,8 +1,11 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,7 +29,7 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import add_service_errors, posted, submit
 
 # --- Profiles ---------------------------------------------------------------------------
 
@@ -52,28 +55,32 @@ def _locations(user):
 def ambassador_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.MANAGE_AMBASSADORS)
     form = AmbassadorNewForm(
-        request.POST or None,
+        posted(request),
         users=selectors.users_without_profile(user=request.user),
         teams=selectors.coordinator_teams(user=request.user),
         locations=_locations(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            ambassador = services.ambassador_create(
-                actor=request.user,
-                user=form.cleaned_data["user"],
-                team=form.cleaned_data["team"],
-                languages=form.languages(),
-                territories=list(form.cleaned_data["territories"]),
-                request=request,
-                **form.profile_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Ambassador profile created."))
-            return redirect("ambassadors:ambassador_detail", code=ambassador.code)
-    return render(request, "ambassadors/form_page.html", {"form": form, "title": _("New ambassador profile")})
+    return submit(
+        request,
+        form,
+        lambda user, team, territories, **_data: services.ambassador_create(
+            actor=request.user,
+            user=user,
+            team=team,
+            languages=form.languages(),
+            territories=list(territories),
+            request=request,
+            **form.profile_fields(),
+        ),
+        success=_("Ambassador profile created."),
+        then=_to_ambassador,
+        template="ambassadors/form_page.html",
+        context={"title": _("New ambassador profile")},
+    )
+
+
+def _to_ambassador(ambassador) -> str:
+    return reverse("ambassadors:ambassador_detail", args=[ambassador.code])
 
 
 @require_http_methods(["GET"])
@@ -96,30 +103,24 @@ def ambassador_detail(request: HttpRequest, code) -> HttpResponse:
 def ambassador_edit(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.MANAGE_AMBASSADORS)
     ambassador = selectors.ambassador_get_to_manage(user=request.user, code=code)
-    locations = _locations(request.user)
-    if request.method == "POST":
-        form = AmbassadorForm(request.POST, locations=locations)
-        if form.is_valid():
-            try:
-                services.ambassador_update(
-                    ambassador=ambassador,
-                    actor=request.user,
-                    languages=form.languages(),
-                    territories=list(form.cleaned_data["territories"]),
-                    request=request,
-                    **form.profile_fields(),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Ambassador profile updated."))
-                return redirect("ambassadors:ambassador_detail", code=ambassador.code)
-    else:
-        form = AmbassadorForm(initial=AmbassadorForm.initial_for(ambassador), locations=locations)
-    return render(
+    form = AmbassadorForm(
+        posted(request), initial=AmbassadorForm.initial_for(ambassador), locations=_locations(request.user)
+    )
+    return submit(
         request,
-        "ambassadors/form_page.html",
-        {"form": form, "title": _("Edit the profile of %(name)s") % {"name": ambassador.name}},
+        form,
+        lambda territories, **_data: services.ambassador_update(
+            ambassador=ambassador,
+            actor=request.user,
+            languages=form.languages(),
+            territories=list(territories),
+            request=request,
+            **form.profile_fields(),
+        ),
+        success=_("Ambassador profile updated."),
+        then=_to_ambassador(ambassador),
+        template="ambassadors/form_page.html",
+        context={"title": _("Edit the profile of %(name)s") % {"name": ambassador.name}},
     )
 
 
@@ -135,22 +136,16 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     initial = {"role": request.GET.get("role") or Assignment.Role.PEER_SUPPORT}
     if request.GET.get("ambassador"):
         initial["ambassador"] = request.GET["ambassador"]
-    form = AssignmentForm(request.POST or None, ambassadors=candidates, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_propose(case=case, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Assignment proposed: the ambassador will answer."))
-            return redirect("cases:detail_planning", reference=case.reference)
     gender = request.GET.get("gender", "")
-    return render(
+    return submit(
         request,
-        "ambassadors/case_assign.html",
-        {
+        AssignmentForm(posted(request), ambassadors=candidates, initial=initial),
+        partial(services.assignment_propose, case=case, actor=request.user, request=request),
+        success=_("Assignment proposed: the ambassador will answer."),
+        then=reverse("cases:detail_planning", args=[case.reference]),
+        template="ambassadors/case_assign.html",
+        context=lambda: {
             "case": case,
-            "form": form,
             "suggestions": selectors.case_suggestions(
                 user=request.user, case=case, gender_preference=gender if gender in ("F", "M") else ""
             ),
@@ -163,20 +158,14 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
 def assignment_end(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.MANAGE_AMBASSADORS)
     assignment = selectors.assignment_to_manage(user=request.user, code=code)
-    form = AssignmentEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_end(assignment=assignment, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Assignment ended."))
-            return redirect("cases:detail_planning", reference=assignment.case.reference)
-    return render(
+    return submit(
         request,
-        "ambassadors/form_page.html",
-        {
-            "form": form,
+        AssignmentEndForm(posted(request)),
+        partial(services.assignment_end, assignment=assignment, actor=request.user, request=request),
+        success=_("Assignment ended."),
+        then=reverse("cases:detail_planning", args=[assignment.case.reference]),
+        template="ambassadors/form_page.html",
+        context={
             "title": _("End the assignment of %(name)s") % {"name": assignment.ambassador.name},
             "back": assignment.case,
         },
@@ -201,11 +190,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _mine_page(request, assignment, *, contact_form=None, decline_form=None, status=200):
-    ctx = selectors.reduced_case(user=request.user, assignment=assignment)
-    ctx["contact_form"] = contact_form or ContactForm()
-    ctx["decline_form"] = decline_form or DeclineForm()
-    return render(request, "ambassadors/mine_detail.html", ctx, status=status)
+def _mine_context(request, assignment) -> dict:
+    return {
+        **selectors.reduced_case(user=request.user, assignment=assignment),
+        "contact_form": ContactForm(),
+        "decline_form": DeclineForm(),
+    }
 
 
 @require_http_methods(["GET"])
@@ -214,7 +204,7 @@ def mine_detail(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.WORK_AS_AMBASSADOR)
     assignment = selectors.my_assignment_get(user=request.user, code=code)
     audit_record(action="assignment.viewed", request=request, obj=assignment, case_ref=assignment.case.reference)
-    return _mine_page(request, assignment)
+    return render(request, "ambassadors/mine_detail.html", _mine_context(request, assignment))
 
 
 @require_POST
@@ -234,34 +224,32 @@ def mine_accept(request: HttpRequest, code) -> HttpResponse:
 def mine_decline(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.WORK_AS_AMBASSADOR)
     assignment = selectors.my_assignment_get(user=request.user, code=code)
-    form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assignment_decline(
-                assignment=assignment, actor=request.user, note=form.cleaned_data["note"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("You declined the assignment; the coordinator is told."))
-            return redirect("ambassadors:mine")
-    return _mine_page(request, assignment, decline_form=form, status=400)
+    return submit(
+        request,
+        DeclineForm(request.POST),
+        partial(services.assignment_decline, assignment=assignment, actor=request.user, request=request),
+        success=_("You declined the assignment; the coordinator is told."),
+        then="ambassadors:mine",
+        template="ambassadors/mine_detail.html",
+        context=lambda: _mine_context(request, assignment),
+        form_name="decline_form",
+    )
 
 
 @require_POST
 def mine_contact(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.WORK_AS_AMBASSADOR)
     assignment = selectors.my_assignment_get(user=request.user, code=code)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_log(assignment=assignment, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Contact logged."))
-            return redirect("ambassadors:mine_detail", code=assignment.code)
-    return _mine_page(request, assignment, contact_form=form, status=400)
+    return submit(
+        request,
+        ContactForm(request.POST),
+        partial(services.contact_log, assignment=assignment, actor=request.user, request=request),
+        success=_("Contact logged."),
+        then=reverse("ambassadors:mine_detail", args=[assignment.code]),
+        template="ambassadors/mine_detail.html",
+        context=lambda: _mine_context(request, assignment),
+        form_name="contact_form",
+    )
 
 
 @require_http_methods(["GET"])
@@ -293,52 +281,38 @@ def training(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def training_session_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.MANAGE_AMBASSADORS)
-    form = TrainingSessionForm(request.POST or None, teams=selectors.coordinator_teams(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.training_session_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Session planned."))
-            return redirect("ambassadors:training_session", code=session.code)
-    return render(request, "ambassadors/form_page.html", {"form": form, "title": _("Plan a training session")})
+    return submit(
+        request,
+        TrainingSessionForm(posted(request), teams=selectors.coordinator_teams(user=request.user)),
+        partial(services.training_session_create, actor=request.user, request=request),
+        success=_("Session planned."),
+        then=lambda session: reverse("ambassadors:training_session", args=[session.code]),
+        template="ambassadors/form_page.html",
+        context={"title": _("Plan a training session")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def training_session(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.VIEW_AMBASSADORS)
     session = selectors.training_session_get(user=request.user, code=code)
-    may_manage = session.team_id in access.coordinator_team_ids(request.user)
-    ambassadors = selectors.team_ambassadors(team=session.team)
-    form = AttendanceForm(
-        request.POST or None,
-        ambassadors=ambassadors,
-        initial={"ambassadors": list(selectors.session_attendees(session=session))},
-    )
     if request.method == "POST":
         access.require(request.user, Capability.MANAGE_AMBASSADORS)
-        if form.is_valid():
-            try:
-                services.training_attendance_set(
-                    session=session,
-                    actor=request.user,
-                    ambassadors=list(form.cleaned_data["ambassadors"]),
-                    request=request,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Attendance recorded."))
-                return redirect("ambassadors:training_session", code=session.code)
+    ambassadors = selectors.team_ambassadors(team=session.team)
     attendees = selectors.session_attendees(session=session)
-    return render(
+    form = AttendanceForm(posted(request), ambassadors=ambassadors, initial={"ambassadors": list(attendees)})
+    return submit(
         request,
-        "ambassadors/training_session.html",
-        {
+        form,
+        lambda ambassadors: services.training_attendance_set(
+            session=session, actor=request.user, ambassadors=list(ambassadors), request=request
+        ),
+        success=_("Attendance recorded."),
+        then=reverse("ambassadors:training_session", args=[session.code]),
+        template="ambassadors/training_session.html",
+        context={
             "session": session,
-            "form": form,
-            "may_manage": may_manage,
+            "may_manage": session.team_id in access.coordinator_team_ids(request.user),
             "attendees": [a for a in ambassadors if a.pk in attendees],
         },
     )
@@ -349,26 +323,19 @@ def ambassador_training(request: HttpRequest, code) -> HttpResponse:
     """One ambassador's progress towards the certificate; coordinators record completed modules."""
     access.require(request.user, Capability.VIEW_AMBASSADORS)
     ambassador = selectors.ambassador_get(user=request.user, code=code)
+    if request.method == "POST":
+        access.require(request.user, Capability.MANAGE_AMBASSADORS)
     ctx = selectors.my_training(user=request.user, ambassador=ambassador)
     may_manage = ambassador.team_id in access.coordinator_team_ids(request.user)
     remaining = TrainingModule.objects.exclude(pk__in=ctx["progress"].completed_module_ids).order_by("order")
-    form = ModuleCompletionForm(request.POST or None, modules=remaining)
-    if request.method == "POST":
-        access.require(request.user, Capability.MANAGE_AMBASSADORS)
-        if form.is_valid():
-            try:
-                services.module_complete(
-                    ambassador=ambassador, actor=request.user, request=request, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Module recorded as completed."))
-                return redirect("ambassadors:ambassador_training", code=ambassador.code)
-    return render(
+    return submit(
         request,
-        "ambassadors/ambassador_training.html",
-        {**ctx, "ambassador": ambassador, "form": form, "may_complete": may_manage and remaining.exists()},
+        ModuleCompletionForm(posted(request), modules=remaining),
+        partial(services.module_complete, ambassador=ambassador, actor=request.user, request=request),
+        success=_("Module recorded as completed."),
+        then=reverse("ambassadors:ambassador_training", args=[ambassador.code]),
+        template="ambassadors/ambassador_training.html",
+        context={**ctx, "ambassador": ambassador, "may_complete": may_manage and remaining.exists()},
     )
 
 
@@ -464,4 +431,8 @@ def planner_rules(request: HttpRequest) -> HttpResponse:
         if not errors:
             messages.success(request, _("Rules saved."))
             return redirect(f"{request.path}?team={team.code}")
-    return render(request, "ambassadors/planner_rules.html", {"rows": rows, "teams": teams, "team": team}, status=200)
+    # Several forms on one page, so not ``submit``; the same answer: 400 when a form shows errors.
+    status = 400 if any(row["form"].errors for row in rows) else 200
+    return render(
+        request, "ambassadors/planner_rules.html", {"rows": rows, "teams": teams, "team": team}, status=status
+    )

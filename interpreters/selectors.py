@@ -26,7 +26,7 @@ from interpreters.models import (
     Mode,
     Unavailability,
 )
-from interpreters.services import MAX_BOOKING, blocked_range
+from interpreters.services import MAX_BOOKING, blocked_range, booking_is_cancellable
 
 LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "team")
 
@@ -61,6 +61,31 @@ def booking_get(*, user: User, code) -> InterpreterBooking:
         )
     except (InterpreterBooking.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def booking_flags(*, booking: InterpreterBooking, rights: access.BookingAccess, now: datetime | None = None) -> dict:
+    """What the team's page of a booking offers: find an interpreter, record the time, cancel."""
+    now = now or timezone.now()
+    return {
+        "may_match": rights.manage and booking.is_open and booking.starts_at > now,
+        "may_complete": rights.manage and _may_complete(booking, now),
+        "may_cancel": rights.cancel and booking_is_cancellable(booking),
+    }
+
+
+def my_booking_flags(*, booking: InterpreterBooking, now: datetime | None = None) -> dict:
+    """What the interpreter's page of their booking offers: answer the offer, record the time, the invitation."""
+    now = now or timezone.now()
+    return {
+        "may_answer": booking.status == BookingStatus.OFFERED and booking.starts_at > now,
+        "may_complete": _may_complete(booking, now),
+        "may_add_to_calendar": booking.status == BookingStatus.CONFIRMED,
+    }
+
+
+def _may_complete(booking: InterpreterBooking, now: datetime) -> bool:
+    """The actual time is recorded for a confirmed booking once it has started."""
+    return booking.status == BookingStatus.CONFIRMED and booking.starts_at <= now
 
 
 def booking_excluded(*, booking: InterpreterBooking) -> list[Interpreter]:

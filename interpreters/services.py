@@ -514,6 +514,28 @@ def booking_complete(
     return booking
 
 
+CANCELLABLE = (BookingStatus.REQUESTED, BookingStatus.OFFERED, BookingStatus.CONFIRMED)
+
+
+def booking_is_cancellable(booking: InterpreterBooking) -> bool:
+    """Requested, offered or confirmed: neither held, missed nor cancelled already."""
+    return booking.status in CANCELLABLE
+
+
+def cancellation_is_late(booking: InterpreterBooking, *, now: datetime | None = None) -> bool:
+    """Cancelling now is late: less than 24 hours before the start."""
+    return booking.starts_at - (now or timezone.now()) < LATE_CANCELLATION
+
+
+def cancellation_is_billable(
+    booking: InterpreterBooking, *, by: str = CancelledBy.TEAM, now: datetime | None = None
+) -> bool:
+    """Cancelling now is billed as planned: late, of a confirmed booking, by the team (not the interpreter)."""
+    return (
+        by == CancelledBy.TEAM and booking.status == BookingStatus.CONFIRMED and cancellation_is_late(booking, now=now)
+    )
+
+
 @transaction.atomic
 def booking_cancel(
     *, booking: InterpreterBooking, actor: User, reason: str, by: str = CancelledBy.TEAM, request=None
@@ -522,7 +544,7 @@ def booking_cancel(
 
     A late cancellation by the interpreter is not billable.
     """
-    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.OFFERED, BookingStatus.CONFIRMED):
+    if not booking_is_cancellable(booking):
         raise ValidationError(_("This booking can no longer be cancelled."))
     if by == CancelledBy.INTERPRETER and (booking.interpreter_id is None or booking.interpreter.user_id != actor.pk):
         raise ValidationError(_("Only your own bookings can be cancelled."))
@@ -530,8 +552,8 @@ def booking_cancel(
         raise ValidationError({"reason": _("Give the reason for the cancellation.")})
     now = timezone.now()
     was_confirmed = booking.status == BookingStatus.CONFIRMED
-    booking.late_cancellation = booking.starts_at - now < LATE_CANCELLATION
-    if booking.late_cancellation and was_confirmed and by == CancelledBy.TEAM:
+    booking.late_cancellation = cancellation_is_late(booking, now=now)
+    if cancellation_is_billable(booking, by=by, now=now):
         booking.billable_minutes = booking.planned_minutes
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now

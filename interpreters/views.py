@@ -1,8 +1,10 @@
 import csv
 import io
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 from interpreters import exports, selectors, services
 from interpreters.forms import (
     BookingFilterForm,
@@ -33,7 +35,6 @@ from interpreters.forms import (
     booking_prefill,
     default_booking_initial,
 )
-from interpreters.models import BookingStatus
 
 BOOKINGS_PER_PAGE = 25
 
@@ -96,39 +97,46 @@ def booking_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # The planner (and any page) may fill in the rest through the address; bad values are ignored.
         initial.update(booking_prefill(request.GET, locations=locations))
-    form = BookingRequestForm(request.POST or None, teams=teams, locations=locations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("day")
-        data.pop("case")
-        try:
-            booking = services.booking_request(
-                actor=request.user,
-                case=case,
-                excluded_interpreters=list(data.pop("excluded_interpreters")),
-                request=request,
-                **data,
+
+    def request_booking(day, excluded_interpreters, **data):
+        data.pop("case")  # the reference, read above
+        return services.booking_request(
+            actor=request.user,
+            case=case,
+            excluded_interpreters=list(excluded_interpreters),
+            request=request,
+            **data,
+        )
+
+    return submit(
+        request,
+        BookingRequestForm(posted(request), teams=teams, locations=locations, initial=initial),
+        request_booking,
+        success=_requested,
+        then=lambda booking: reverse("interpreters:booking_detail", args=[booking.code]),
+        template="interpreters/booking_form.html",
+        context={"case": case},
+    )
+
+
+def _requested(booking) -> list:
+    said = [_("Interpreter requested.")]
+    if booking.short_notice:
+        said.append(
+            Message(
+                messages.WARNING,
+                _(
+                    "This is a rare language and the booking is less than two working days "
+                    "away: the interpreting service may not find someone in time."
+                ),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Interpreter requested."))
-            if booking.short_notice:
-                messages.warning(
-                    request,
-                    _(
-                        "This is a rare language and the booking is less than two working days "
-                        "away: the interpreting service may not find someone in time."
-                    ),
-                )
-            return redirect("interpreters:booking_detail", code=booking.code)
-    return render(request, "interpreters/booking_form.html", {"form": form, "case": case})
+        )
+    return said
 
 
 @require_GET
 def booking_detail(request: HttpRequest, code) -> HttpResponse:
     booking, rights = _booking_for(request, code)
-    now = timezone.now()
     return render(
         request,
         "interpreters/booking_detail.html",
@@ -136,11 +144,7 @@ def booking_detail(request: HttpRequest, code) -> HttpResponse:
             "booking": booking,
             "rights": rights,
             "excluded": selectors.booking_excluded(booking=booking),
-            "started": booking.starts_at <= now,
-            "may_match": rights.manage and booking.is_open and booking.starts_at > now,
-            "may_cancel": rights.cancel
-            and booking.status in (BookingStatus.REQUESTED, BookingStatus.OFFERED, BookingStatus.CONFIRMED),
-            "may_complete": rights.manage and booking.status == BookingStatus.CONFIRMED and booking.starts_at <= now,
+            **selectors.booking_flags(booking=booking, rights=rights),
             "no_show_form": NoShowForm(),
         },
     )
@@ -200,20 +204,14 @@ def booking_complete(request: HttpRequest, code) -> HttpResponse:
 
 
 def _complete(request, booking, *, back: str) -> HttpResponse:
-    form = CompleteForm(request.POST or None, booking=booking)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.booking_complete(booking=booking, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Time recorded."))
-            return redirect(back)
-    return render(
+    return submit(
         request,
-        "interpreters/form_page.html",
-        {"booking": booking, "form": form, "title": _("Record the actual time"), "back": back},
-        status=400 if form.errors else 200,
+        CompleteForm(posted(request), booking=booking),
+        partial(services.booking_complete, booking=booking, actor=request.user, request=request),
+        success=_("Time recorded."),
+        then=back,
+        template="interpreters/form_page.html",
+        context={"booking": booking, "title": _("Record the actual time"), "back": back},
     )
 
 
@@ -223,29 +221,22 @@ def booking_cancel(request: HttpRequest, code) -> HttpResponse:
     if not rights.cancel:
         raise Http404
     back = reverse("interpreters:booking_detail", args=[booking.code])
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.booking_cancel(booking=booking, actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Booking cancelled."))
-            return redirect(back)
-    late = booking.starts_at - timezone.now() < services.LATE_CANCELLATION
-    return render(
+    billable = services.cancellation_is_billable(booking)
+    return submit(
         request,
-        "interpreters/form_page.html",
-        {
+        CancelForm(posted(request)),
+        partial(services.booking_cancel, booking=booking, actor=request.user, request=request),
+        success=_("Booking cancelled."),
+        then=back,
+        template="interpreters/form_page.html",
+        context={
             "booking": booking,
-            "form": form,
             "title": _("Cancel the booking"),
             "back": back,
             "intro": _("Less than 24 hours before the start: this is a late cancellation, which stays billable.")
-            if late and booking.status == BookingStatus.CONFIRMED
+            if billable
             else "",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -288,15 +279,10 @@ def _my_booking(request: HttpRequest, code):
 @require_GET
 def my_booking_detail(request: HttpRequest, code) -> HttpResponse:
     booking = _my_booking(request, code)
-    now = timezone.now()
     return render(
         request,
         "interpreters/my_booking_detail.html",
-        {
-            "booking": booking,
-            "may_answer": booking.status == BookingStatus.OFFERED and booking.starts_at > now,
-            "may_complete": booking.status == BookingStatus.CONFIRMED and booking.starts_at <= now,
-        },
+        {"booking": booking, **selectors.my_booking_flags(booking=booking)},
     )
 
 
@@ -315,22 +301,19 @@ def my_booking_accept(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_booking_decline(request: HttpRequest, code) -> HttpResponse:
     booking = _my_booking(request, code)
-    back = reverse("interpreters:my_booking_detail", args=[booking.code])
-    form = DeclineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.booking_decline(
-                booking=booking, actor=request.user, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Offer declined."))
-            return redirect("interpreters:my_bookings")
-    return render(
+    return submit(
         request,
-        "interpreters/form_page.html",
-        {"booking": booking, "form": form, "title": _("Decline the offer"), "back": back, "mine": True},
+        DeclineForm(posted(request)),
+        partial(services.booking_decline, booking=booking, actor=request.user, request=request),
+        success=_("Offer declined."),
+        then="interpreters:my_bookings",
+        template="interpreters/form_page.html",
+        context={
+            "booking": booking,
+            "title": _("Decline the offer"),
+            "back": reverse("interpreters:my_booking_detail", args=[booking.code]),
+            "mine": True,
+        },
     )
 
 
@@ -356,22 +339,17 @@ def my_booking_ics(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 def my_calendar(request: HttpRequest) -> HttpResponse:
     interpreter = selectors.interpreter_of(user=request.user)
-    return _calendar_page(request, interpreter, UnavailabilityForm())
+    return render(request, "interpreters/my_calendar.html", _calendar_context(request, interpreter))
 
 
-def _calendar_page(request, interpreter, form, status=200):
+def _calendar_context(request, interpreter) -> dict:
     feed_url = request.build_absolute_uri(reverse("interpreters:calendar_feed", args=[interpreter.calendar_token]))
-    return render(
-        request,
-        "interpreters/my_calendar.html",
-        {
-            "interpreter": interpreter,
-            "feed_url": feed_url,
-            "unavailabilities": selectors.my_unavailabilities(interpreter=interpreter),
-            "form": form,
-        },
-        status=status,
-    )
+    return {
+        "interpreter": interpreter,
+        "feed_url": feed_url,
+        "unavailabilities": selectors.my_unavailabilities(interpreter=interpreter),
+        "form": UnavailabilityForm(),
+    }
 
 
 @require_POST
@@ -385,18 +363,15 @@ def my_calendar_reset(request: HttpRequest) -> HttpResponse:
 @require_POST
 def my_unavailability_add(request: HttpRequest) -> HttpResponse:
     interpreter = selectors.interpreter_of(user=request.user)
-    form = UnavailabilityForm(request.POST)
-    if form.is_valid():
-        try:
-            services.unavailability_add(
-                interpreter=interpreter, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Unavailability recorded."))
-            return redirect("interpreters:my_calendar")
-    return _calendar_page(request, interpreter, form, status=400)
+    return submit(
+        request,
+        UnavailabilityForm(request.POST),
+        partial(services.unavailability_add, interpreter=interpreter, actor=request.user, request=request),
+        success=_("Unavailability recorded."),
+        then="interpreters:my_calendar",
+        template="interpreters/my_calendar.html",
+        context=lambda: _calendar_context(request, interpreter),
+    )
 
 
 @require_GET

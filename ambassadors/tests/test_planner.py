@@ -343,6 +343,6 @@ class TestRulesPage:
         data["group-requirement"] = "nonsense"
         data["consultation-explanation"] = "Gardé"
         response = client.post(reverse("ambassadors:planner_rules"), data)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Gardé" in response.content.decode()
         assert not LanguageSupportRule.objects.exists()

@@ -5,9 +5,23 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cases.models import Case, Consultation
+from cases.models import Case, Consultation, PermanenceBooking, SlotAttendance
 from integrapsy import access
 from integrapsy.accounts.models import Role, User
+
+
+def booking_leads_to_consultation(booking: PermanenceBooking) -> bool:
+    """A consultation may be logged after an appointment that took place, of a person with a case."""
+    return booking.status == SlotAttendance.ATTENDED and booking.case_id is not None
+
+
+def may_log_consultation(*, user: User, booking: PermanenceBooking) -> bool:
+    """Offer to log an appointment's consultation: it took place, none is logged yet, the user is its clinician."""
+    return (
+        booking_leads_to_consultation(booking)
+        and not hasattr(booking, "consultation")
+        and access.is_clinician_in(user, booking.case.team_id)
+    )
 
 
 def clinician_or_404(user: User, case: Case) -> None:

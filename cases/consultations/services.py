@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cases.consultations.selectors import booking_leads_to_consultation
 from cases.models import (
     Case,
     Consultation,
@@ -15,7 +16,6 @@ from cases.models import (
     PermanenceBooking,
     ReferralReason,
     RiskFlag,
-    SlotAttendance,
 )
 from cases.risk.services import FUTURE_TOLERANCE, HIGH_RISK, require_clinician, risk_flag_raise
 from cases.timeline.record import timeline_record
@@ -85,7 +85,7 @@ def consultation_create(
     if case.is_closed:
         raise ValidationError(_("This case is closed: reopen it to log a consultation."))
     if booking is not None:
-        if booking.case_id != case.pk or booking.status != SlotAttendance.ATTENDED:
+        if booking.case_id != case.pk or not booking_leads_to_consultation(booking):
             raise ValidationError(_("This appointment is not an attended appointment of this case."))
         if Consultation.objects.filter(booking=booking).exists():
             raise ValidationError(_("A consultation was already logged for this appointment."))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.case_file.views import case_for, case_page
 from cases.consultations import selectors, services
 from cases.consultations.forms import AddendumForm, ConsultationForm
-from cases.models import Consultation, SlotAttendance
+from cases.models import Consultation
 from cases.permanences import selectors as permanence_selectors
 from integrapsy import access
 from integrapsy.access import Capability
@@ -58,7 +58,7 @@ def _booking_initial(request: HttpRequest, case) -> tuple:
     if not code:
         return None, {}
     booking = permanence_selectors.booking_get(user=request.user, code=code)
-    if booking.case_id != case.pk or booking.status != SlotAttendance.ATTENDED:
+    if booking.case_id != case.pk or not selectors.booking_leads_to_consultation(booking):
         raise Http404
     session = booking.session
     start = booking.slot.start_time if booking.slot else session.start_time

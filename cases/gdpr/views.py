@@ -2,11 +2,9 @@
 
 import json
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +15,7 @@ from cases.persons import services as person_services
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
+from integrapsy.forms import posted, submit
 from integrapsy.gdpr import subject_sections
 
 
@@ -74,17 +73,14 @@ def gdpr_subject_access_json(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def gdpr_anonymise(request: HttpRequest, code) -> HttpResponse:
     person = _subject(request, code)
-    form = AnonymiseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person_services.person_anonymise(
-                person=person, actor=request.user, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            from integrapsy.forms import add_service_errors
-
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Identity erased. The counts used by the indicators are kept."))
-            return redirect("cases:gdpr_persons")
-    return render(request, "cases/gdpr_anonymise.html", {"person": person, "form": form})
+    return submit(
+        request,
+        AnonymiseForm(posted(request)),
+        lambda reason, confirm: person_services.person_anonymise(
+            person=person, actor=request.user, reason=reason, request=request
+        ),
+        success=_("Identity erased. The counts used by the indicators are kept."),
+        then="cases:gdpr_persons",
+        template="cases/gdpr_anonymise.html",
+        context={"person": person},
+    )

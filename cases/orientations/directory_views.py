@@ -1,8 +1,6 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +10,7 @@ from cases.orientations.forms import ResourceFilterForm, ResourceForm
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.directory import services as directory_services
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 
 RESOURCES_PER_PAGE = 25
 
@@ -43,45 +41,36 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _resource_form_page(request, form, title, resource=None):
-    return render(request, "cases/resource_form.html", {"form": form, "title": title, "resource": resource})
-
-
 @require_http_methods(["GET", "POST"])
 def resource_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.MANAGE_DIRECTORY)
-    form = ResourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        languages = list(data.pop("languages"))
-        try:
-            directory_services.resource_create(actor=request.user, languages=languages, request=request, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Resource added to the directory."))
-            return redirect("cases:resource_list")
-    return _resource_form_page(request, form, _("Add a resource"))
+    return submit(
+        request,
+        ResourceForm(posted(request)),
+        lambda languages, **data: directory_services.resource_create(
+            actor=request.user, languages=list(languages), request=request, **data
+        ),
+        success=_("Resource added to the directory."),
+        then="cases:resource_list",
+        template="cases/resource_form.html",
+        context={"title": _("Add a resource")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.MANAGE_DIRECTORY)
     resource = selectors.resource_get(user=request.user, code=code)
-    if request.method == "POST":
-        form = ResourceForm(request.POST, instance=type(resource).objects.get(pk=resource.pk))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            languages = list(data.pop("languages"))
-            try:
-                directory_services.resource_update(
-                    resource=resource, actor=request.user, languages=languages, request=request, **data
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Resource updated."))
-                return redirect("cases:resource_list")
-    else:
-        form = ResourceForm(instance=resource)
-    return _resource_form_page(request, form, _("Edit a resource"), resource)
+    # On a POST, a copy: the form's validation writes on its instance, the service on the resource.
+    instance = type(resource).objects.get(pk=resource.pk) if request.method == "POST" else resource
+    return submit(
+        request,
+        ResourceForm(posted(request), instance=instance),
+        lambda languages, **data: directory_services.resource_update(
+            resource=resource, actor=request.user, languages=list(languages), request=request, **data
+        ),
+        success=_("Resource updated."),
+        then="cases:resource_list",
+        template="cases/resource_form.html",
+        context={"title": _("Edit a resource"), "resource": resource},
+    )

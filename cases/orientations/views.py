@@ -1,7 +1,8 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -11,7 +12,7 @@ from cases.orientations.forms import OrientationForm, OutcomeForm
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,22 +23,19 @@ def orientation_new(request: HttpRequest, reference: str) -> HttpResponse:
     initial = {}
     if request.GET.get("resource"):
         initial["resource"] = resources.filter(code=selectors.uuid_or_none(request.GET["resource"])).first()
-    form = OrientationForm(request.POST or None, resources=resources, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            orientation = services.orientation_create(
-                case=case, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Orientation recorded."))
-            return redirect("cases:orientation_detail", code=orientation.code)
-    return render(
+    return submit(
         request,
-        "cases/orientation_form.html",
-        {"case": case, "form": form, "title": _("Orient to a specialised resource")},
+        OrientationForm(posted(request), resources=resources, initial=initial),
+        partial(services.orientation_create, case=case, actor=request.user, request=request),
+        success=_("Orientation recorded."),
+        then=_to_orientation,
+        template="cases/orientation_form.html",
+        context={"case": case, "title": _("Orient to a specialised resource")},
     )
+
+
+def _to_orientation(orientation) -> str:
+    return reverse("cases:orientation_detail", args=[orientation.code])
 
 
 @require_http_methods(["GET"])
@@ -61,21 +59,14 @@ def orientation_detail(request: HttpRequest, code) -> HttpResponse:
 def orientation_outcome(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.ORIENT)
     orientation = selectors.orientation_get(user=request.user, code=code)
-    form = OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.orientation_record_outcome(
-                orientation=orientation, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Outcome recorded."))
-            return redirect("cases:orientation_detail", code=orientation.code)
-    return render(
+    return submit(
         request,
-        "cases/orientation_outcome.html",
-        {"orientation": orientation, "case": orientation.case, "form": form},
+        OutcomeForm(posted(request)),
+        partial(services.orientation_record_outcome, orientation=orientation, actor=request.user, request=request),
+        success=_("Outcome recorded."),
+        then=_to_orientation(orientation),
+        template="cases/orientation_outcome.html",
+        context={"orientation": orientation, "case": orientation.case},
     )
 
 

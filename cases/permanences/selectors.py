@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.consultations.selectors import may_log_consultation
 from cases.models import (
     Case,
     CaseShare,
@@ -129,6 +130,18 @@ def is_not_recorded(booking: PermanenceBooking, session: PermanenceSession, toda
     return booking.status == SlotAttendance.BOOKED and session.date < today
 
 
+def session_flags(*, user: User, session: PermanenceSession) -> dict:
+    """What a session's page offers the user: plan, book, record attendance and walk-ins (not once cancelled)."""
+    held = not session.is_cancelled
+    may_record = held and access.may_record_attendance_in(user, session.team_id)
+    return {
+        "may_plan": held and access.may_plan_in(user, session.team_id),
+        "may_book": held and access.may_book_in(user, session.team_id),
+        "may_record": may_record,
+        "may_record_walk_in": may_record and session.date <= timezone.localdate(),
+    }
+
+
 @dataclass
 class SlotRow:
     slot: PermanenceSlot
@@ -136,7 +149,8 @@ class SlotRow:
     not_recorded: bool
     is_past: bool
     languages: list
-    has_consultation: bool = False
+    may_book: bool = False  # free, still to come, and the user books in this team
+    may_log_consultation: bool = False
 
 
 def _bookings_prefetch() -> Prefetch:
@@ -167,6 +181,7 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
         languages.setdefault(pl.person_id, []).append(pl.language)
     today = timezone.localdate()
     now = timezone.now()
+    may_book = not session.is_cancelled and access.may_book_in(user, session.team_id)
     rows = []
     for slot in slots:
         booking = slot.active_bookings[0] if slot.active_bookings else None
@@ -178,7 +193,8 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
                 not_recorded=bool(booking and is_not_recorded(booking, session, today)),
                 is_past=starts <= now,
                 languages=languages.get(booking.person_id, []) if booking else [],
-                has_consultation=bool(booking and hasattr(booking, "consultation")),
+                may_book=booking is None and starts > now and may_book,
+                may_log_consultation=bool(booking and may_log_consultation(user=user, booking=booking)),
             )
         )
     return {
@@ -187,7 +203,7 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
             {
                 "booking": w,
                 "languages": languages.get(w.person_id, []),
-                "has_consultation": hasattr(w, "consultation"),
+                "may_log_consultation": may_log_consultation(user=user, booking=w),
             }
             for w in walk_ins
         ],

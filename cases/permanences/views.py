@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.case_file.views import case_for, case_page
-from cases.models import PermanenceSlot, SlotAttendance
+from cases.consultations import selectors as consultation_selectors
+from cases.models import PermanenceSlot
 from cases.permanences import selectors, services
 from cases.permanences.forms import (
     AttendanceForm,
@@ -93,17 +94,6 @@ def permanence_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_flags(user, session) -> dict:
-    return {
-        "may_plan": access.may_plan_in(user, session.team_id) and not session.is_cancelled,
-        "may_book": access.may_book_in(user, session.team_id) and not session.is_cancelled,
-        "may_record": access.may_record_attendance_in(user, session.team_id) and not session.is_cancelled,
-        "may_log": access.is_clinician_in(user, session.team_id),
-        "is_past_day": session.date < timezone.localdate(),
-        "is_future_day": session.date > timezone.localdate(),
-    }
-
-
 def _session_for(request: HttpRequest, code):
     access.require(request.user, Capability.VIEW_PERMANENCES)
     return selectors.permanence_get(user=request.user, code=code)
@@ -118,7 +108,7 @@ def permanence_detail(request: HttpRequest, code) -> HttpResponse:
         {
             "session": session,
             **selectors.session_sheet(user=request.user, session=session),
-            **_session_flags(request.user, session),
+            **selectors.session_flags(user=request.user, session=session),
             "slot_requests": selectors.slot_requests_to_answer(user=request.user, session=session)
             if access.may_plan_in(request.user, session.team_id)
             else [],
@@ -234,11 +224,8 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
     back = reverse("cases:permanence_detail", args=[session.code])
 
     def then(booking) -> str:
-        if (
-            booking.status == SlotAttendance.ATTENDED
-            and booking.case is not None
-            and access.is_clinician_in(request.user, booking.case.team_id)
-        ):
+        # Once the person came, a psychologist goes on to log the consultation.
+        if consultation_selectors.may_log_consultation(user=request.user, booking=booking):
             url = reverse("cases:consultation_new", args=[booking.case.reference])
             return f"{url}?booking={booking.code}"
         return back

@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.messages.storage.base import Message
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +13,7 @@ from cases.screenings.models import localised
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.forms import add_service_errors
+from integrapsy.forms import posted, submit
 
 
 def _clinical_case_for(request: HttpRequest, reference: str):
@@ -40,10 +41,9 @@ def screening_list(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _form_context(case, form, instrument, screening=None) -> dict:
+def _form_context(case, instrument, screening=None) -> dict:
     return {
         "case": case,
-        "form": form,
         "instrument": instrument,
         "instructions": localised(instrument.definition.get("instructions")),
         "screening": screening,
@@ -54,32 +54,32 @@ def _form_context(case, form, instrument, screening=None) -> dict:
 def screening_new(request: HttpRequest, reference: str, instrument: str) -> HttpResponse:
     case = _clinical_case_for(request, reference)
     instrument = selectors.instrument_in_use(key=instrument)
-    helpers = selectors.helper_choices(user=request.user, case=case)
     form = ScreeningForm(
-        request.POST or None,
+        posted(request),
         instrument=instrument,
-        helpers=helpers,
+        helpers=selectors.helper_choices(user=request.user, case=case),
         initial={"language": case.main_language},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            screening = services.screening_save(
-                case=case,
-                instrument=instrument,
-                actor=request.user,
-                complete=request.POST.get("action") != DRAFT,
-                request=request,
-                **form.service_kwargs(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if screening.is_draft:
-                messages.info(request, _("Saved as a draft: it has no score until every item is answered."))
-            else:
-                messages.success(request, _("Questionnaire saved and scored."))
-            return redirect("cases:screening_list", reference=case.reference)
-    return render(request, "cases/screening_form.html", _form_context(case, form, instrument))
+    return submit(
+        request,
+        form,
+        lambda **_data: services.screening_save(
+            case=case,
+            instrument=instrument,
+            actor=request.user,
+            complete=request.POST.get("action") != DRAFT,
+            request=request,
+            **form.service_kwargs(),
+        ),
+        success=lambda screening: (
+            Message(messages.INFO, _("Saved as a draft: it has no score until every item is answered."))
+            if screening.is_draft
+            else _("Questionnaire saved and scored.")
+        ),
+        then=reverse("cases:screening_list", args=[case.reference]),
+        template="cases/screening_form.html",
+        context=_form_context(case, instrument),
+    )
 
 
 @require_http_methods(["GET"])
@@ -107,28 +107,26 @@ def screening_edit(request: HttpRequest, reference: str, code) -> HttpResponse:
     if not screening.is_draft:
         messages.info(request, _("A completed questionnaire cannot be changed."))
         return redirect("cases:screening_detail", reference=case.reference, code=screening.code)
-    helpers = selectors.helper_choices(user=request.user, case=case)
     form = ScreeningForm(
-        request.POST or None,
+        posted(request),
         instrument=screening.instrument,
-        helpers=helpers,
+        helpers=selectors.helper_choices(user=request.user, case=case),
         initial=ScreeningForm.initial_from(screening),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            screening = services.screening_update_draft(
-                screening=screening,
-                actor=request.user,
-                complete=request.POST.get("action") != DRAFT,
-                request=request,
-                **form.service_kwargs(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if screening.is_draft:
-                messages.info(request, _("Draft saved."))
-            else:
-                messages.success(request, _("Questionnaire saved and scored."))
-            return redirect("cases:screening_list", reference=case.reference)
-    return render(request, "cases/screening_form.html", _form_context(case, form, screening.instrument, screening))
+    return submit(
+        request,
+        form,
+        lambda **_data: services.screening_update_draft(
+            screening=screening,
+            actor=request.user,
+            complete=request.POST.get("action") != DRAFT,
+            request=request,
+            **form.service_kwargs(),
+        ),
+        success=lambda saved: (
+            Message(messages.INFO, _("Draft saved.")) if saved.is_draft else _("Questionnaire saved and scored.")
+        ),
+        then=reverse("cases:screening_list", args=[case.reference]),
+        template="cases/screening_form.html",
+        context=_form_context(case, screening.instrument, screening),
+    )

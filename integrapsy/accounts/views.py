@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from integrapsy.accounts.services import (
     user_set_language,
 )
 from integrapsy.audit.services import audit_record
+from integrapsy.forms import posted, submit
 
 
 class LoginView(auth_views.LoginView):
@@ -99,6 +100,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+WRONG_CODE = _("This code is not valid. Check the time of your phone and try the newest code in a few seconds.")
+
+
 class TwoFactorForm(forms.Form):
     token = forms.CharField(
         label=_("6-digit code from your authenticator app"),
@@ -124,16 +128,25 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
     enrolled = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    form = TwoFactorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if totp_verify(user=request.user, token=form.cleaned_data["token"], request=request):
-            return redirect(next_url or "home")
-        form.add_error(
-            "token", _("This code is not valid. Check the time of your phone and try the newest code in a few seconds.")
-        )
-    context = {"form": form, "enrolled": enrolled, "next": next_url}
-    if not enrolled:
-        device = totp_device_for_enrolment(user=request.user)
-        context["qr_svg"] = _qr_svg(device.config_url)
-        context["secret"] = b32encode(device.bin_key).decode()
-    return render(request, "registration/two_factor.html", context)
+
+    def verify(token):
+        if not totp_verify(user=request.user, token=token, request=request):
+            raise ValidationError({"token": WRONG_CODE})
+
+    def page() -> dict:
+        context = {"enrolled": enrolled, "next": next_url}
+        if not enrolled:
+            device = totp_device_for_enrolment(user=request.user)
+            context["qr_svg"] = _qr_svg(device.config_url)
+            context["secret"] = b32encode(device.bin_key).decode()
+        return context
+
+    return submit(
+        request,
+        TwoFactorForm(posted(request)),
+        verify,
+        success=[],
+        then=next_url or "home",
+        template="registration/two_factor.html",
+        context=page,
+    )

@@ -377,3 +377,42 @@ def test_reset_calendar_token_changes_it(interpreter):
     services.calendar_token_reset(interpreter=interpreter, actor=interpreter.user)
     interpreter.refresh_from_db()
     assert interpreter.calendar_token != before and len(interpreter.calendar_token) >= 40
+
+
+# --- The cancellation rules, which the cancel page reads too ----------------------------------
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.get_fixed_timezone(60))
+
+
+def _booking(status, starts_in):
+    return InterpreterBooking(status=status, starts_at=NOW + starts_in, ends_at=NOW + starts_in + timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("status", "cancellable"),
+    [
+        (BookingStatus.REQUESTED, True),
+        (BookingStatus.OFFERED, True),
+        (BookingStatus.CONFIRMED, True),
+        (BookingStatus.COMPLETED, False),
+        (BookingStatus.CANCELLED, False),
+        (BookingStatus.NO_SHOW, False),
+    ],
+)
+def test_which_bookings_may_be_cancelled(status, cancellable):
+    assert services.booking_is_cancellable(_booking(status, timedelta(days=3))) is cancellable
+
+
+def test_a_cancellation_is_late_under_24_hours_before_the_start():
+    assert not services.cancellation_is_late(_booking(BookingStatus.CONFIRMED, timedelta(hours=24)), now=NOW)
+    assert services.cancellation_is_late(_booking(BookingStatus.CONFIRMED, timedelta(hours=23, minutes=59)), now=NOW)
+
+
+def test_only_a_late_cancellation_of_a_confirmed_booking_by_the_team_is_billable():
+    soon = timedelta(hours=3)
+    assert services.cancellation_is_billable(_booking(BookingStatus.CONFIRMED, soon), now=NOW)
+    assert not services.cancellation_is_billable(
+        _booking(BookingStatus.CONFIRMED, soon), by=CancelledBy.INTERPRETER, now=NOW
+    )
+    assert not services.cancellation_is_billable(_booking(BookingStatus.OFFERED, soon), now=NOW)
+    assert not services.cancellation_is_billable(_booking(BookingStatus.CONFIRMED, timedelta(days=2)), now=NOW)

@@ -107,7 +107,7 @@ def test_bad_request_keeps_the_input_and_puts_the_error_beside_the_field(
 ):
     client.force_login(psychologist)
     response = client.post(reverse("interpreters:booking_new"), _form(case, language=tir.pk, **overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert field in form.errors
     assert form.data["briefing"] == "Suivi"

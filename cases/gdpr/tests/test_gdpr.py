@@ -84,7 +84,7 @@ def test_erasure_is_refused_while_a_case_is_open(client, admin, followed):
     response = client.post(
         reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande", "confirm": "on"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert Person.objects.get(pk=case.person.pk).last_name == "Kidane"
 

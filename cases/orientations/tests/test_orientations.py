@@ -238,7 +238,7 @@ def test_a_bad_outcome_comes_back_with_the_error_beside_the_field(client, psycho
         reverse("cases:orientation_outcome", args=[o.code]),
         {"status": "attended", "on": (TODAY() - timedelta(days=4)).isoformat(), "note": "kept"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert "on" in form.errors and form["note"].value() == "kept"
     assert OrientationOutcome.objects.filter(orientation=o).count() == 2
@@ -255,7 +255,7 @@ def test_orientation_without_consent_and_sent_date_is_refused_in_the_form(client
             "sent_on": TODAY().isoformat(),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "consent_to_share" in response.context["form"].errors
     assert not Orientation.objects.exists()
 
@@ -342,7 +342,7 @@ def test_coordinator_maintains_the_directory(client, coordinator, psychologist):
     assert list(resource.languages.all()) == [tir]
     # The same name in the same city is refused beside the name, input kept.
     response = client.post(reverse("cases:resource_new"), data | {"phone": "03 20 00 00 00"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "name" in response.context["form"].errors
     assert response.context["form"]["phone"].value() == "03 20 00 00 00"
     # Taking it out of the directory.

@@ -247,7 +247,7 @@ def test_missing_items_come_back_with_the_answers_kept(client, case, phq9, psych
     client.force_login(psychologist)
     url = reverse("cases:screening_new", args=[case.reference, "phq9"])
     response = client.post(url, form_data([2, 2, None, 1, 1, 1, 1, 1, 0], language=tigrinya.pk))
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert "item_3" in form.errors and form.non_field_errors()
     assert form["item_1"].value() == "2"
@@ -270,7 +270,7 @@ def test_an_out_of_range_post_is_refused_beside_the_item(client, case, phq9, psy
     client.force_login(psychologist)
     url = reverse("cases:screening_new", args=[case.reference, "phq9"])
     response = client.post(url, form_data([1, 1, 1, 1, 7, 1, 1, 1, 0], language=tigrinya.pk))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "item_5" in response.context["form"].errors
     assert not Screening.objects.exists()
 
