@@ -27,7 +27,8 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, stop)
             signal.signal(signal.SIGTERM, stop)
         while True:
-            close_old_connections()
+            if not once:
+                close_old_connections()
             for line in run_schedule_once():
                 self.stdout.write(f"enqueued {line}")
             if once or not self.running:
