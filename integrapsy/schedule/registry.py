@@ -14,6 +14,12 @@ def _retention():
     return apply_retention.enqueue()
 
 
+def _prune_task_results():
+    from integrapsy.schedule.tasks import prune_task_results
+
+    return prune_task_results.enqueue()
+
+
 def _outbox_sweep():
     from integrapsy.notifications.tasks import deliver_due
 
@@ -21,4 +27,5 @@ def _outbox_sweep():
 
 
 register_job(ScheduledJob("retention", _retention, daily(time(2, 0))))
+register_job(ScheduledJob("prune_task_results", _prune_task_results, daily(time(2, 30))))
 register_job(ScheduledJob("outbox_sweep", _outbox_sweep, every(minutes=1)))

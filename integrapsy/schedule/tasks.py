@@ -2,7 +2,8 @@
 
 import logging
 
-from django_tasks import task
+from django.core.management import call_command
+from django_tasks import task, task_backends
 
 from integrapsy.gdpr import RETENTION_RULES, cutoff_for
 
@@ -21,3 +22,15 @@ def apply_retention() -> int:
         for line in lines:
             logger.info("Retention %s: %s", rule.key, line)
     return total
+
+
+@task()
+def prune_task_results() -> bool:
+    """Delete the rows of tasks finished more than 14 days ago (the outbox keeps what matters)."""
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return False
+    call_command("prune_db_task_results", "--min-age-days=14", verbosity=0)
+    logger.info("Finished task rows older than 14 days pruned")
+    return True

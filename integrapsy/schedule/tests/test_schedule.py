@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ def test_each_job_runs_once_per_period(db, django_capture_on_commit_callbacks):
         first = run_schedule_once(at(3))
         again = run_schedule_once(at(3))
         later_that_day = run_schedule_once(at(23))
-    assert sorted(line.split()[0] for line in first) == ["outbox_sweep", "retention"]
+    assert sorted(line.split()[0] for line in first) == ["outbox_sweep", "prune_task_results", "retention"]
     assert again == []  # nothing more in the same minute and day
     assert [line.split()[0] for line in later_that_day] == ["outbox_sweep"]
     assert ScheduledRun.objects.filter(job="retention").count() == 1
@@ -59,3 +60,18 @@ def test_the_command_makes_one_pass(db):
     out = StringIO()
     call_command("run_schedule", "--once", stdout=out)
     assert "retention" not in out.getvalue()  # once a day at most
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finished_task_rows_are_pruned_on_the_database_backend(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from integrapsy.schedule.tasks import prune_task_results
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    result = prune_task_results.enqueue()
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=20)
+    )
+    assert prune_task_results.call() is True
+    assert not DBTaskResult.objects.filter(pk=result.id).exists()
