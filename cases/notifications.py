@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Referral
 from integrapsy.accounts.models import Role, Team, User
+from integrapsy.gdpr import register_eraser
 from integrapsy.notifications.messages import MessageTemplate, register_message_templates
+from integrapsy.notifications.models import OutboxMessage
 from integrapsy.notifications.services import Recipient
 
 
@@ -117,3 +119,19 @@ register_message_templates(
         prepare=_with_when,
     ),
 )
+
+
+def erase_message_texts(person) -> int:
+    """Blank the free text (a decline's reason) of the messages about the person's referrals."""
+    from cases.gdpr.providers import ERASED
+
+    references = list(Referral.objects.filter(person=person).values_list("reference", flat=True))
+    count = 0
+    for message in OutboxMessage.objects.filter(context__ref__in=references, context__has_key="reason"):
+        message.context = {**message.context, "reason": ERASED}
+        message.save(update_fields=["context"])
+        count += 1
+    return count
+
+
+register_eraser("cases.messages", erase_message_texts)

@@ -151,6 +151,7 @@ def test_mail_server_down_the_action_succeeds_the_message_waits_then_goes_once(
     assert flag.is_open  # the action went through
     message = OutboxMessage.objects.get()
     assert message.status == Status.PENDING and message.attempts == 1
+    assert message.context == {"ref": case.reference}  # never the clinical reason
     assert "refused" in message.last_error.lower() or "errno" in message.last_error.lower()
     assert message.next_attempt_at > timezone.now()
 
