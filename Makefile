@@ -19,11 +19,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The development server, with a task worker (the outbox's emails) and the schedule beside it;
+# Ctrl-C stops all three.
+RUN_PORT ?= 8000
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
-	@echo "IntegraPsy: http://127.0.0.1:8000  (logins above, password integrapsy)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "IntegraPsy: http://127.0.0.1:$(RUN_PORT)  (logins above, password integrapsy)"
+	@export DJANGO_DEBUG=1; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py run_schedule & schedule=$$!; \
+	trap 'kill -TERM $$worker $$schedule 2>/dev/null; wait $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(RUN_PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing and possible (root, apt).
 browser:

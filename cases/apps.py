@@ -25,3 +25,4 @@ class CasesConfig(AppConfig):
 
         for feature in FEATURE_REGISTRIES:
             import_module(f"cases.{feature}.registry")
+        import_module("cases.notifications")  # the messages the features send

@@ -54,6 +54,7 @@ class Capability(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     VIEW_INDICATORS = "view_indicators"
     EXPORT_LISTS = "export_lists"
+    VIEW_UNDELIVERED_MESSAGES = "view_undelivered_messages"
 
 
 BOOKING_REQUEST_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST})
@@ -103,6 +104,8 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.VIEW_DASHBOARD: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Capability.VIEW_INDICATORS: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Capability.EXPORT_LISTS: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    # Messages that could not be delivered: coordinators for their teams, the administrator all.
+    Capability.VIEW_UNDELIVERED_MESSAGES: frozenset({Role.COORDINATOR, Role.ADMIN}),
 }
 
 CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
@@ -524,3 +527,16 @@ def scope_report_rows(user, queryset, team_field: str = "team"):
         return queryset
     ids = profile(user).team_ids(Role.COORDINATOR)
     return queryset.filter(**{f"{team_field}__in": ids}) if ids else queryset.none()
+
+
+# --- Notification outbox ----------------------------------------------------------------
+
+
+def scope_outbox_messages(user, queryset):
+    """Outbox messages the user may see and retry: all for the administrator, those of the
+    teams they coordinate for a coordinator (a message with no team: the administrator only)."""
+    return scope_report_rows(user, queryset, team_field="team_id")
+
+
+def may_handle_outbox_message(user, team_id: int | None) -> bool:
+    return has_role(user, Role.ADMIN) or (team_id is not None and team_id in profile(user).team_ids(Role.COORDINATOR))

@@ -37,11 +37,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # The shared core, then the apps that build on it (dependencies point one way).
     "integrapsy.accounts",
     "integrapsy.directory",
     "integrapsy.audit",
     "integrapsy.gdpr",
+    "integrapsy.notifications",
+    "integrapsy.schedule",
     "cases",
     "interpreters",
     "ambassadors",
@@ -160,6 +164,21 @@ WHITENOISE_USE_FINDERS = DEBUG
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="IntegraPsy <noreply@integrapsy.invalid>")
+# A mail server that hangs must not hold a task worker for ever.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
+
+# Background work (Django's tasks API, the django-tasks backport): tasks are rows of the
+# database, run by `manage.py db_worker` (several on PostgreSQL). Tests run them at once.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# The notification outbox: waits between attempts (then the message is marked failed), and
+# how long a message being sent stays claimed by a worker before another may take it again.
+OUTBOX_BACKOFF_SECONDS = [60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600]
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -246,6 +265,8 @@ RETENTION_YEARS = {
     "closed_cases": env.float("RETENTION_CLOSED_CASES_YEARS", default=5),
     "declined_referrals": env.float("RETENTION_DECLINED_REFERRALS_YEARS", default=1),
     "audit_log": env.float("RETENTION_AUDIT_LOG_YEARS", default=2),
+    # Messages sent are deleted after 90 days (failed ones stay until retried or handled).
+    "outbox_sent": env.float("RETENTION_OUTBOX_SENT_DAYS", default=90) / 365.25,
 }
 
 # Demo accounts' password (seed_demo).

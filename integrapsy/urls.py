@@ -41,6 +41,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("integrapsy.audit.urls")),
     path("reports/", include("integrapsy.reports.urls")),
+    path("messages/", include("integrapsy.notifications.urls")),
     path("", include("cases.urls")),
     path("", include("interpreters.urls")),
     path("", include("ambassadors.urls")),

@@ -10,20 +10,30 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.selectors import staff_category_rows, user_home_context
 from integrapsy.navigation import HOME_PANELS
+from integrapsy.notifications.selectors import oldest_pending_age_seconds
 
 
 @require_GET
 @never_cache
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers, 503 when it does not.
+
+    The age in seconds of the oldest message waiting to be sent is in the header
+    ``X-Outbox-Oldest-Pending-Seconds`` (0 when none waits), and on a second line when one does:
+    a growing age means no task worker is running, or the mail server refuses.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        oldest = oldest_pending_age_seconds()
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+    body = "ok" if oldest is None else f"ok\noldest pending message: {oldest} s"
+    response = HttpResponse(body, content_type="text/plain")
+    response["X-Outbox-Oldest-Pending-Seconds"] = str(oldest or 0)
+    return response
 
 
 @require_GET

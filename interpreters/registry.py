@@ -8,6 +8,7 @@ from integrapsy.access import Capability
 from integrapsy.gdpr import register_eraser, register_subject_provider
 from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 from interpreters import gdpr, panels
+from interpreters import messages as _messages  # noqa: F401 — the messages to interpreters
 
 register(
     {

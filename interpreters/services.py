@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -20,6 +19,7 @@ from cases.timeline.record import timeline_record
 from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
+from integrapsy.notifications.services import outbox_queue
 from interpreters import ics
 from interpreters.models import (
     ON_SITE_BUFFER,
@@ -174,21 +174,29 @@ def _conflict_error(interpreter: Interpreter) -> BookingConflict:
     )
 
 
-def _notify_interpreter(booking: InterpreterBooking, *, subject: str, body: str, attach_ics: bool) -> None:
-    """Mail the interpreter after the commit; never clinical content, never a surname."""
+def _notify_interpreter(booking: InterpreterBooking, *, template: str, attach_ics: bool) -> None:
+    """Queue the interpreter's message (sent after the commit); never clinical content, never a surname.
+
+    Called in the interpreter's language: the booking's summary and invitation are written in it.
+    """
     user = booking.interpreter.user
-    if not user.email:
-        return
     method = "CANCEL" if booking.status == BookingStatus.CANCELLED else "REQUEST"
-    attachment = booking_ics(booking, method=method) if attach_ics else None
-
-    def send():
-        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        if attachment is not None:
-            message.attach("booking.ics", attachment, f"text/calendar; method={method}; charset=utf-8")
-        message.send(fail_silently=True)
-
-    transaction.on_commit(send)
+    attachments = []
+    if attach_ics:
+        attachments.append(
+            {
+                "filename": "booking.ics",
+                "content": booking_ics(booking, method=method),
+                "mimetype": f"text/calendar; method={method}; charset=utf-8",
+            }
+        )
+    outbox_queue(
+        to=user,
+        template=template,
+        context={"what": booking_summary(booking)},
+        attachments=attachments,
+        team=booking.team_id,
+    )
 
 
 # --- Calendar ---------------------------------------------------------------------------
@@ -389,13 +397,7 @@ def booking_offer(
     booking.save(update_fields=["interpreter", "status", "offered_at"])
     _record(booking, kind="booking.offered", actor=actor, request=request)
     with override(interpreter.user.language or settings.LANGUAGE_CODE):
-        _notify_interpreter(
-            booking,
-            subject=_("IntegraPsy: a booking is offered to you"),
-            body=_("A booking is offered to you: %(what)s.\nSign in to IntegraPsy to accept or decline it.")
-            % {"what": booking_summary(booking)},
-            attach_ics=False,
-        )
+        _notify_interpreter(booking, template="interpreters.booking_offered", attach_ics=False)
     return booking
 
 
@@ -462,13 +464,7 @@ def booking_confirm(
     extra = "" if is_interpreter else _("confirmed on the interpreter's behalf")
     _record(booking, kind="booking.confirmed", actor=actor, request=request, extra=str(extra))
     with override(interpreter.user.language or settings.LANGUAGE_CODE):
-        _notify_interpreter(
-            booking,
-            subject=_("IntegraPsy: booking confirmed — %(what)s") % {"what": booking_summary(booking)},
-            body=_("Your booking is confirmed: %(what)s.\nThe invitation is attached; the briefing is in IntegraPsy.")
-            % {"what": booking_summary(booking)},
-            attach_ics=True,
-        )
+        _notify_interpreter(booking, template="interpreters.booking_confirmed", attach_ics=True)
     return booking
 
 
@@ -577,12 +573,7 @@ def booking_cancel(
     _record(booking, kind="booking.cancelled", actor=actor, request=request, extra=extra)
     if was_confirmed and by == CancelledBy.TEAM:
         with override(booking.interpreter.user.language or settings.LANGUAGE_CODE):
-            _notify_interpreter(
-                booking,
-                subject=_("IntegraPsy: booking cancelled — %(what)s") % {"what": booking_summary(booking)},
-                body=_("This booking is cancelled: %(what)s.") % {"what": booking_summary(booking)},
-                attach_ics=True,
-            )
+            _notify_interpreter(booking, template="interpreters.booking_cancelled", attach_ics=True)
     return booking
 
 

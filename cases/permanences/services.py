@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, override
+from django.utils.translation import ngettext
 
 from cases.models import (
     Case,
@@ -23,12 +22,13 @@ from cases.models import (
     SlotRequest,
     Visibility,
 )
-from cases.notifications import _notify, referrer_contact_emails, team_coordinator_emails
+from cases.notifications import permanence_when, referrer_contacts, team_coordinators
 from cases.timeline.record import timeline_record
 from integrapsy import access, ratelimits
 from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
+from integrapsy.notifications.services import outbox_queue
 
 MAX_WEEKS = 26
 
@@ -49,6 +49,11 @@ def _slot_times(start: time, end: time, length: int) -> list[tuple[time, time]]:
 def _when(session: PermanenceSession, at: time | None = None) -> str:
     day = date_format(session.date, "SHORT_DATE_FORMAT")
     return f"{session.location.name} — {day} {(at or session.start_time):%H:%M}"
+
+
+def _message_when(session: PermanenceSession, slot) -> dict:
+    """The slot as a message stores it (written out when delivered, in the recipient's language)."""
+    return permanence_when(session.location.name, session.date, slot.start_time or session.start_time)
 
 
 def _validate_presence(
@@ -492,13 +497,12 @@ def slot_request_create(
         case_ref=referral.case.reference if referral.case else "",
         detail=referral.reference,
     )
-    with override(settings.LANGUAGE_CODE):
-        subject = _("IntegraPsy: a permanence slot is requested for referral %(ref)s") % {"ref": referral.reference}
-        body = _(
-            "%(org)s asks for a permanence slot for referral %(ref)s: %(when)s.\n"
-            "Sign in to IntegraPsy to confirm or decline it (Permanences, requested slots)."
-        ) % {"org": referral.organisation.name, "ref": referral.reference, "when": _when(session, slot.start_time)}
-    _notify(team_coordinator_emails(referral.team), subject, body)
+    outbox_queue(
+        to=team_coordinators(referral.team),
+        template="permanence.slot_requested",
+        context={"org": referral.organisation.name, "ref": referral.reference, "when": _message_when(session, slot)},
+        team=referral.team_id,
+    )
     return slot_request
 
 
@@ -566,13 +570,12 @@ def slot_request_confirm(*, slot_request: SlotRequest, actor: User, request=None
         obj=slot_request,
         case_ref=referral.case.reference,
     )
-    with override(settings.LANGUAGE_CODE):
-        subject = _("IntegraPsy: permanence appointment confirmed for referral %(ref)s") % {"ref": referral.reference}
-        body = _(
-            "The team confirmed the permanence appointment asked for referral %(ref)s: %(when)s.\n"
-            "Sign in to IntegraPsy to see it."
-        ) % {"ref": referral.reference, "when": _when(session, slot.start_time)}
-    _notify(referrer_contact_emails(referral), subject, body)
+    outbox_queue(
+        to=referrer_contacts(referral),
+        template="permanence.slot_confirmed",
+        context={"ref": referral.reference, "when": _message_when(session, slot)},
+        team=referral.team_id,
+    )
     return booking
 
 
@@ -610,11 +613,10 @@ def _slot_request_decline_write(slot_request: SlotRequest, *, actor: User, reaso
         case_ref=referral.case.reference if referral.case else "",
         detail=reason,
     )
-    with override(settings.LANGUAGE_CODE):
-        subject = _("IntegraPsy: permanence slot declined for referral %(ref)s") % {"ref": referral.reference}
-        body = _(
-            "The team cannot give the permanence slot asked for referral %(ref)s (%(when)s).\n"
-            "Reason: %(reason)s\nSign in to IntegraPsy to ask for another slot."
-        ) % {"ref": referral.reference, "when": _when(session, slot_request.slot.start_time), "reason": reason}
-    _notify(referrer_contact_emails(referral), subject, body)
+    outbox_queue(
+        to=referrer_contacts(referral),
+        template="permanence.slot_declined",
+        context={"ref": referral.reference, "when": _message_when(session, slot_request.slot), "reason": reason},
+        team=referral.team_id,
+    )
     return slot_request

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from cases.case_file.services import case_open, next_reference
 from cases.models import (
@@ -20,7 +18,7 @@ from cases.models import (
     SlotRequest,
     Urgency,
 )
-from cases.notifications import _notify, referrer_contact_emails, team_coordinator_emails
+from cases.notifications import referrer_contacts, team_coordinators
 from cases.persons.services import consent_record, person_create
 from cases.referrals.selectors import referral_team
 from cases.risk.services import risk_flag_raise
@@ -29,21 +27,18 @@ from integrapsy import access, ratelimits
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
+from integrapsy.notifications.services import outbox_queue
 from integrapsy.validators import normalise_name
 
 
 def _referral_status_mail(referral: Referral) -> None:
     """Tell the referring organisation that the status changed (status and dates only)."""
-    with override(settings.LANGUAGE_CODE):
-        subject = _("IntegraPsy: referral %(ref)s — %(status)s") % {
-            "ref": referral.reference,
-            "status": referral.get_status_display(),
-        }
-        body = _(
-            "The status of your referral %(ref)s is now: %(status)s.\n"
-            "Sign in to IntegraPsy to see the details you are allowed to see."
-        ) % {"ref": referral.reference, "status": referral.get_status_display()}
-    _notify(referrer_contact_emails(referral), subject, body)
+    outbox_queue(
+        to=referrer_contacts(referral),
+        template="referral.status",
+        context={"ref": referral.reference, "status": referral.status},
+        team=referral.team_id,
+    )
 
 
 REFERRAL_FIELDS = (
@@ -139,12 +134,12 @@ def referral_submit(
     referral.languages.set(languages)
     audit_record(action="referral.submitted", actor=actor, request=request, obj=referral)
     if referral.alarm:
-        with override(settings.LANGUAGE_CODE):
-            subject = _("IntegraPsy: urgent referral %(ref)s to take now") % {"ref": referral.reference}
-            body = _(
-                "An urgent referral (%(ref)s) from %(org)s is waiting in the inbox. Sign in to IntegraPsy to take it."
-            ) % {"ref": referral.reference, "org": referral.organisation.name}
-        _notify(team_coordinator_emails(team), subject, body)
+        outbox_queue(
+            to=team_coordinators(team),
+            template="referral.urgent",
+            context={"ref": referral.reference, "org": referral.organisation.name},
+            team=team,
+        )
     return referral
 
 
@@ -201,7 +196,12 @@ def referral_answer_info(*, referral: Referral, actor: User, answer: str, reques
     referral.info_response = answer
     referral.save(update_fields=["status", "info_response"])
     audit_record(action="referral.info_given", actor=actor, request=request, obj=referral)
-    _notify(team_coordinator_emails(referral.team), _("IntegraPsy: the referrer answered"), referral.reference)
+    outbox_queue(
+        to=team_coordinators(referral.team),
+        template="referral.info_given",
+        context={"ref": referral.reference},
+        team=referral.team_id,
+    )
     return referral
 
 

@@ -2,13 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from cases.models import (
     Case,
@@ -17,11 +15,12 @@ from cases.models import (
     RiskLevel,
     SafetyPlan,
 )
-from cases.notifications import _notify, team_clinician_and_coordinator_emails
+from cases.notifications import team_clinicians_and_coordinators
 from cases.timeline.record import timeline_record
 from integrapsy import access
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
+from integrapsy.notifications.services import outbox_queue
 
 HIGH_RISK = (RiskLevel.HIGH, RiskLevel.IMMINENT)
 
@@ -167,8 +166,10 @@ def risk_flag_raise(
     )
     if created:
         audit_record(action="risk.raised", actor=actor, request=request, obj=case, case_ref=case.reference)
-        with override(settings.LANGUAGE_CODE):
-            subject = _("IntegraPsy: risk flag raised on case %(ref)s") % {"ref": case.reference}
-            body = _("A suicide-risk flag was raised on case %(ref)s. Sign in to IntegraPsy.") % {"ref": case.reference}
-        _notify(team_clinician_and_coordinator_emails(case.team), subject, body)
+        outbox_queue(
+            to=team_clinicians_and_coordinators(case.team),
+            template="risk.raised",
+            context={"ref": case.reference},
+            team=case.team_id,
+        )
     return flag

@@ -156,7 +156,7 @@ def test_confirming_books_the_slot_in_the_case_and_tells_the_referrer(
     assert booking.booked_by == clinic.coordinator and booking.status == SlotAttendance.BOOKED
     assert TimelineEvent.objects.filter(case=clinic.case, kind="permanence.booked").count() == 1
     assert AuditEvent.objects.filter(action="permanence.slot_request_confirmed").exists()
-    assert set(mail.outbox[-1].to) == {"caes@example.org", "ref@example.org"}
+    assert {a for m in mail.outbox[-2:] for a in m.to} == {"caes@example.org", "ref@example.org"}
     # Emails go out in the default language (French): "confirmé".
     assert centre.accepted.reference in mail.outbox[-1].subject and "confirm" in mail.outbox[-1].subject
 
@@ -414,3 +414,17 @@ def test_two_walk_ins_for_the_last_place_at_once_on_postgresql(clinic):
 @pytest.mark.django_db(transaction=True)
 def test_two_walk_ins_for_the_last_place_at_once(clinic):
     _walk_in_race(clinic)
+
+
+def test_erasing_the_person_blanks_the_reason_kept_in_the_declined_slot_message(clinic, centre):
+    from integrapsy.gdpr import ERASERS
+    from integrapsy.notifications.models import OutboxMessage
+    from integrapsy.tests.erasure import rows_containing
+
+    reason = "Dawit suivi au CMP de Lens"
+    slot_request_decline(slot_request=_ask(centre), actor=clinic.coordinator, reason=reason)
+    assert OutboxMessage.objects.filter(template="permanence.slot_declined").count() == 2
+    assert any("OutboxMessage" in row for row in rows_containing(reason))
+    for _name, eraser in ERASERS:  # as erasing the person's identity does
+        eraser(centre.accepted.person)
+    assert not any("OutboxMessage" in row for row in rows_containing(reason))
