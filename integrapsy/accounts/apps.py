@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "integrapsy.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from integrapsy.accounts import messages  # noqa: F401 — registers the account's message

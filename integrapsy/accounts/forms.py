@@ -26,8 +26,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         with translation.override(context["user"].language or settings.LANGUAGE_CODE):
             subject = "".join(render_to_string(subject_template_name, context).splitlines())
             body = render_to_string(email_template_name, context)
-            html_body = render_to_string(html_email_template_name, context) if html_email_template_name else None
-        send_account_email(to=to_email, subject=subject, body=body, html_body=html_body)
+        send_account_email(to=to_email, subject=subject, body=body, user=context["user"])
 
 
 class UserAddForm(auth_forms.AdminUserCreationForm):

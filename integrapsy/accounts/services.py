@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
 from integrapsy.accounts.models import User
@@ -19,15 +18,16 @@ def user_set_language(*, user: User, language: str, request=None) -> User:
     return user
 
 
-def send_account_email(*, to: str, subject: str, body: str, html_body: str | None = None) -> None:
-    """Send an email about the account itself (password reset): the one place such mail leaves from.
+def send_account_email(*, to: str, subject: str, body: str, user: User | None = None) -> None:
+    """Queue an email about the account itself (password reset), already written in the user's language."""
+    from integrapsy.notifications.services import outbox_queue
 
-    It is sent at once, and a failure is raised, not hidden; the outbox will take its place.
-    """
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
-    if html_body is not None:
-        message.attach_alternative(html_body, "text/html")
-    message.send()
+    outbox_queue(
+        to=user or to,
+        template="account.message",
+        context={"subject": subject, "body": body},
+        language=user.language if user and user.language else None,
+    )
 
 
 @transaction.atomic
