@@ -276,7 +276,7 @@ def actions(browser: Browser, targets: Targets, team: int, rng: random.Random):
             },
         )
 
-    return [
+    mix = [
         ("case list", 6, lambda: browser.request("/cases/")),
         ("case search", 3, lambda: browser.request("/cases/?q=Noori")),
         ("case page", 6, lambda: browser.request(f"/cases/{rng.choice(cases)}/")),
@@ -288,6 +288,16 @@ def actions(browser: Browser, targets: Targets, team: int, rng: random.Random):
         ("book slot", 2, book_slot),
         ("assign ambassador", 1, assign),
     ]
+    # A small generated data set may leave a team without a free slot, an open booking or an
+    # ambassador (it depends on the day): its users then do the rest of the mix.
+    needs = {
+        "case page": [cases],
+        "match": [bookings],
+        "confirm booking": [bookings],
+        "book slot": [slots, cases],
+        "assign ambassador": [ambassadors, cases],
+    }
+    return [entry for entry in mix if all(needs.get(entry[0], ()))]
 
 
 @dataclass
