@@ -85,6 +85,18 @@ def referral_get_for_team(*, user: User, code) -> Referral:
         raise Http404 from exc
 
 
+def referral_awaits_answer(referral: Referral) -> bool:
+    """The team asked the referrer something: their answer is awaited."""
+    return referral.status == Referral.Status.INFO_REQUESTED
+
+
+def referrer_rows(*, user: User, limit: int = 200) -> list[dict]:
+    """The referrer's list: each referral of their organisation, and whether the team awaits their answer."""
+    return [
+        {"referral": r, "awaits_answer": referral_awaits_answer(r)} for r in referrals_for_referrer(user=user)[:limit]
+    ]
+
+
 def referrals_for_referrer(*, user: User) -> QuerySet[Referral]:
     """The referrer's organisation's referrals: only what the status page shows."""
     return (

@@ -333,3 +333,20 @@ class TestMerge:
         assert [s.person for s in found] == [known]
         assert found[0].score >= 80
         assert hidden.person not in [s.person for s in found]  # another team's person is not revealed
+
+
+class TestAwaitedAnswer:
+    """The referrer answers only what the team asked: their list and the status page show it, the service holds it."""
+
+    def test_only_a_referral_with_a_question_awaits_an_answer(self, referrer, team, coordinator):
+        referral = submit(referrer, team)
+        assert not selectors.referral_awaits_answer(referral)
+        services.referral_request_info(referral=referral, actor=coordinator, question="Quelle langue ?")
+        referral.refresh_from_db()
+        assert selectors.referral_awaits_answer(referral)
+        assert [row["awaits_answer"] for row in selectors.referrer_rows(user=referrer)] == [True]
+        services.referral_answer_info(referral=referral, actor=referrer, answer="Tigrinya")
+        referral.refresh_from_db()
+        assert not selectors.referral_awaits_answer(referral)
+        with pytest.raises(ValidationError):
+            services.referral_answer_info(referral=referral, actor=referrer, answer="Encore")
