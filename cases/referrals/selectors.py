@@ -85,6 +85,16 @@ def referral_get_for_team(*, user: User, code) -> Referral:
         raise Http404 from exc
 
 
+def referral_is_alarming(referral: Referral) -> bool:
+    """Urgent or suicidal thoughts, and still waiting for the team's decision."""
+    return referral.alarm and referral.is_open
+
+
+def referral_awaits_taker(referral: Referral) -> bool:
+    """An alarming referral nobody has said they handle yet: a coordinator takes it now."""
+    return referral_is_alarming(referral) and referral.taken_by_id is None
+
+
 def referral_awaits_answer(referral: Referral) -> bool:
     """The team asked the referrer something: their answer is awaited."""
     return referral.status == Referral.Status.INFO_REQUESTED

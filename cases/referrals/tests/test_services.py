@@ -350,3 +350,20 @@ class TestAwaitedAnswer:
         assert not selectors.referral_awaits_answer(referral)
         with pytest.raises(ValidationError):
             services.referral_answer_info(referral=referral, actor=referrer, answer="Encore")
+
+
+class TestAlarm:
+    """An alarming referral shows the crisis lines to its referrer, and asks a coordinator to take it, until decided."""
+
+    def test_an_urgent_referral_is_alarming_until_the_team_decides(self, referrer, team, coordinator):
+        referral = submit(referrer, team, urgency="urgent")
+        assert selectors.referral_is_alarming(referral) and selectors.referral_awaits_taker(referral)
+        taken = services.referral_take(referral=referral, actor=coordinator)
+        assert selectors.referral_is_alarming(taken) and not selectors.referral_awaits_taker(taken)
+        services.referral_decline(referral=taken, actor=coordinator, reason="Hors secteur")
+        taken.refresh_from_db()
+        assert not selectors.referral_is_alarming(taken)
+
+    def test_a_routine_referral_is_not(self, referrer, team):
+        referral = submit(referrer, team)
+        assert not selectors.referral_is_alarming(referral) and not selectors.referral_awaits_taker(referral)
