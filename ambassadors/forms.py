@@ -18,11 +18,7 @@ from ambassadors.models import (
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
-from integrapsy.forms import DateInput, DateTimeInput, TimeInput
-
-
-def _languages():
-    return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
+from integrapsy.forms import DateInput, DateTimeInput, TimeInput, active_languages
 
 
 class AmbassadorForm(forms.Form):
@@ -62,7 +58,7 @@ class AmbassadorForm(forms.Form):
     def __init__(self, *args, locations, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("mother_tongues", "fluent_languages", "working_languages"):
-            self.fields[name].queryset = _languages()
+            self.fields[name].queryset = active_languages()
         self.fields["territories"].queryset = locations
 
     def clean(self):
@@ -252,7 +248,7 @@ class PlannerForm(forms.Form):
         self.fields["case"].choices = [("", _("No case (a drop-in or a group)"))] + [
             (c.reference, f"{c.person.first_name} {c.person.last_name} — {c.reference}".strip()) for c in cases
         ]
-        self.fields["language"].queryset = _languages()
+        self.fields["language"].queryset = active_languages()
         self.fields["location"].queryset = locations
 
     def clean(self):

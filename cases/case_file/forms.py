@@ -3,11 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, RiskLevel
-from cases.persons.forms import _languages
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
-from integrapsy.forms import DateInput
+from integrapsy.forms import DateInput, active_languages
 
 
 class CaseFilterForm(forms.Form):
@@ -37,7 +36,7 @@ class CaseFilterForm(forms.Form):
         self.fields["team"].queryset = teams
         self.fields["lead_psychologist"].queryset = psychologists
         self.fields["location"].queryset = locations
-        self.fields["language"].queryset = _languages()
+        self.fields["language"].queryset = active_languages()
 
 
 class CoordinationNoteForm(forms.Form):

@@ -3,11 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Consultation, ReferralReason, RiskLevel
 from cases.permanences.forms import UserChoiceField
-from cases.persons.forms import _languages
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
-from integrapsy.forms import DateTimeInput
+from integrapsy.forms import DateTimeInput, active_languages
 
 
 class ConsultationForm(forms.Form):
@@ -18,7 +17,7 @@ class ConsultationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Consultation.Kind.choices)
     interpreter = UserChoiceField(label=_("Interpreter present"), required=False, queryset=User.objects.none())
     interpreter_language = core_forms.ModelChoiceField(
-        label=_("Interpreting language"), required=False, queryset=_languages()
+        label=_("Interpreting language"), required=False, queryset=active_languages()
     )
     ambassador = UserChoiceField(label=_("Ambassador present"), required=False, queryset=User.objects.none())
     social_worker = UserChoiceField(label=_("Social worker present"), required=False, queryset=User.objects.none())
@@ -52,7 +51,7 @@ class ConsultationForm(forms.Form):
         self.fields["interpreter"].queryset = interpreters
         self.fields["ambassador"].queryset = ambassadors
         self.fields["social_worker"].queryset = social_workers
-        self.fields["interpreter_language"].queryset = _languages()
+        self.fields["interpreter_language"].queryset = active_languages()
 
 
 class AddendumForm(forms.Form):

@@ -6,11 +6,7 @@ from cases.models import OrientationStatus
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Country
 from integrapsy.directory.models import Language, Resource
-from integrapsy.forms import DateInput
-
-
-def _languages():
-    return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
+from integrapsy.forms import DateInput, active_languages
 
 
 class ResourceFilterForm(forms.Form):
@@ -32,7 +28,7 @@ class ResourceFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].queryset = _languages()
+        self.fields["language"].queryset = active_languages()
 
 
 class ResourceForm(forms.ModelForm):
@@ -67,7 +63,7 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["languages"].queryset = _languages()
+        self.fields["languages"].queryset = active_languages()
 
     def _get_validation_exclusions(self):
         # The service checks that the name is unique in its city, and says so beside the name.

@@ -3,11 +3,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import PermanenceBooking, PermanenceSlot, SlotAttendance
-from cases.persons.forms import _languages
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
-from integrapsy.forms import DateInput, TimeInput
+from integrapsy.forms import DateInput, TimeInput, active_languages
 
 
 class UserChoiceField(core_forms.ModelChoiceField):
@@ -32,7 +31,7 @@ class PermanenceSessionForm(forms.Form):
     ambassador = UserChoiceField(label=_("Ambassador present"), required=False, queryset=User.objects.none())
     interpreter = UserChoiceField(label=_("Interpreter present"), required=False, queryset=User.objects.none())
     interpreter_language = core_forms.ModelChoiceField(
-        label=_("Interpreting language"), required=False, queryset=_languages()
+        label=_("Interpreting language"), required=False, queryset=active_languages()
     )
     weeks = forms.IntegerField(
         label=_("Repeat every week for (weeks)"),
@@ -48,7 +47,7 @@ class PermanenceSessionForm(forms.Form):
         self.fields["psychologist"].queryset = psychologists
         self.fields["ambassador"].queryset = ambassadors
         self.fields["interpreter"].queryset = interpreters
-        self.fields["interpreter_language"].queryset = _languages()
+        self.fields["interpreter_language"].queryset = active_languages()
 
 
 class WeekFilterForm(forms.Form):
@@ -90,7 +89,7 @@ class CaseChoiceField(core_forms.ModelChoiceField):
 class _InterpreterFields(forms.Form):
     interpreter_needed = forms.BooleanField(label=_("An interpreter is needed"), required=False)
     interpreter_language = core_forms.ModelChoiceField(
-        label=_("Interpreting language"), required=False, queryset=_languages()
+        label=_("Interpreting language"), required=False, queryset=active_languages()
     )
     note = forms.CharField(
         label=_("Practical note"),
@@ -101,7 +100,7 @@ class _InterpreterFields(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["interpreter_language"].queryset = _languages()
+        self.fields["interpreter_language"].queryset = active_languages()
 
 
 class SlotBookingForm(_InterpreterFields):

@@ -6,11 +6,7 @@ from cases.models import ConsentRecord, Person
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team
 from integrapsy.directory.models import Language
-from integrapsy.forms import DateInput
-
-
-def _languages():
-    return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
+from integrapsy.forms import DateInput, active_languages
 
 
 class ConsentForm(forms.Form):
@@ -31,7 +27,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].queryset = _languages()
+        self.fields["language"].queryset = active_languages()
 
 
 class PersonForm(forms.ModelForm):
@@ -63,8 +59,8 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, locations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["languages"].queryset = _languages()
-        self.fields["main_language"].queryset = _languages()
+        self.fields["languages"].queryset = active_languages()
+        self.fields["main_language"].queryset = active_languages()
         self.fields["location"].queryset = locations
 
     def clean_birth_date(self):

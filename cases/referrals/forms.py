@@ -4,12 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Referral, ReferralReason
-from cases.persons.forms import _languages
 from cases.referrals.services import referral_validate
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language
-from integrapsy.forms import DateInput
+from integrapsy.forms import DateInput, active_languages
 
 
 class ReferralForm(forms.ModelForm):
@@ -69,7 +68,7 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args, locations, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("main_language", "interpreter_language", "consent_language", "languages"):
-            self.fields[name].queryset = _languages()
+            self.fields[name].queryset = active_languages()
         self.fields["location"].queryset = locations
         self.fields["consent_method"].choices = Referral.ConsentMethod.choices
         self.fields["consent_method"].required = False
