@@ -18,11 +18,7 @@ from ambassadors.models import (
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
-from integrapsy.forms import DateInput, DateTimeInput, TimeInput
-
-
-def active_languages():
-    return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
+from integrapsy.forms import DateInput, DateTimeInput, TimeInput, active_languages
 
 
 class AmbassadorForm(forms.Form):

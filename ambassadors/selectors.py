@@ -209,6 +209,15 @@ def reduced_case(*, user: User, assignment: Assignment) -> dict:
         "assignment": assignment,
         "contacts": contacts,
         "minutes": sum(c.duration_minutes for c in contacts),
+        **assignment_flags(assignment),
+    }
+
+
+def assignment_flags(assignment: Assignment) -> dict:
+    """What the ambassador may do on their assignment: answer a proposal, then log contacts until it ends."""
+    return {
+        "may_answer": assignment.status == Assignment.Status.PROPOSED,
+        "may_log_contact": assignment.status in (Assignment.Status.ACCEPTED, Assignment.Status.ACTIVE),
     }
 
 

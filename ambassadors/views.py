@@ -183,8 +183,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         request,
         "ambassadors/mine.html",
         {
-            "open_assignments": [a for a in assignments if a.status != Assignment.Status.ENDED],
-            "past_assignments": [a for a in assignments if a.status == Assignment.Status.ENDED],
+            "open_assignments": [a for a in assignments if a.is_open],
+            "past_assignments": [a for a in assignments if not a.is_open],
             "minutes": sum(a.minutes for a in assignments),
         },
     )

@@ -12,6 +12,8 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
+from integrapsy.directory.models import Language
+
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ``ValidationError`` beside the fields it names (or on top of the form)."""
@@ -104,6 +106,11 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         for v in value if isinstance(value, list | tuple) else [value]:
             refuse_hostile_value(self, v)
         return super()._check_values(value)
+
+
+def active_languages():
+    """The languages a form offers: those in use, in the order of their French names."""
+    return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
 
 
 # --- Date and time inputs -------------------------------------------------------------------

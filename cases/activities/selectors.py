@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -51,6 +53,9 @@ def activity_page(*, user: User, activity: GroupActivity) -> dict:
         )
     )
     enrolled = [e for e in enrolments if e.status == Enrolment.Status.ENROLLED]
+    now = timezone.now()
+    for session in sessions:
+        session.may_record_attendance = attendance_may_be_recorded(session, now=now)
     return {
         "activity": activity,
         "enrolled": enrolled,
@@ -60,8 +65,12 @@ def activity_page(*, user: User, activity: GroupActivity) -> dict:
         "facilitators": list(activity.facilitators.order_by("last_name", "first_name")),
         "languages": list(activity.languages.all()),
         "may_manage": activity.team_id in access.activity_teams(user),
-        "now": timezone.now(),
     }
+
+
+def attendance_may_be_recorded(session: ActivitySession, *, now: datetime | None = None) -> bool:
+    """Who came is recorded once the session has started."""
+    return session.starts_at <= (now or timezone.now())
 
 
 def session_get(*, user: User, code) -> ActivitySession:

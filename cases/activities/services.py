@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.activities.selectors import attendance_may_be_recorded
 from cases.models import ActivitySession, Attendance, Case, Enrolment, GroupActivity
 from cases.timeline.record import timeline_record
 from integrapsy import access
@@ -210,7 +211,7 @@ def attendance_record(
     *, session: ActivitySession, actor: User, present: list[Enrolment], request=None
 ) -> list[Attendance]:
     """Record who came to a session; each one who came gets "took part in ..." on their timeline."""
-    if session.starts_at > timezone.now():
+    if not attendance_may_be_recorded(session):
         raise ValidationError(_("Attendance can be recorded once the session has started."))
     activity = session.activity
     enrolments = list(

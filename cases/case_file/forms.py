@@ -3,11 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, RiskLevel
-from cases.persons.forms import active_languages
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
-from integrapsy.forms import DateInput
+from integrapsy.forms import DateInput, active_languages
 
 
 class CaseFilterForm(forms.Form):

@@ -64,6 +64,11 @@ def _open_risk_flag_columns() -> dict:
     }
 
 
+def case_is_writable(*, case: Case, case_access: access.CaseAccess) -> bool:
+    """Notes and actions are added to an open case, by those who may write on it."""
+    return case_access.write and not case.is_closed
+
+
 def case_get(*, user: User, reference: str) -> Case:
     """One case the user may open, or 404."""
     if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses it in a query

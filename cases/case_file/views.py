@@ -66,6 +66,7 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
     context = {
         "case": case,
         "case_access": case_access,
+        "may_write": selectors.case_is_writable(case=case, case_access=case_access),
         "person": case.person,
         "section": section,
         "sections": [

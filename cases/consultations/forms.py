@@ -3,11 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Consultation, ReferralReason, RiskLevel
 from cases.permanences.forms import UserChoiceField
-from cases.persons.forms import active_languages
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
-from integrapsy.forms import DateTimeInput
+from integrapsy.forms import DateTimeInput, active_languages
 
 
 class ConsultationForm(forms.Form):

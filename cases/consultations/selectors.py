@@ -24,6 +24,11 @@ def may_log_consultation(*, user: User, booking: PermanenceBooking) -> bool:
     )
 
 
+def may_sign(*, user: User, consultation: Consultation) -> bool:
+    """A draft is signed by its author only, once."""
+    return not consultation.is_signed and consultation.psychologist_id == user.pk
+
+
 def clinician_or_404(user: User, case: Case) -> None:
     """Clinical reads are for the psychologists of the case's team: anyone else gets a 404."""
     if not access.is_clinician_in(user, case.team_id):

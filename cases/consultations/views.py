@@ -123,7 +123,7 @@ def _detail_context(request, consultation) -> dict:
         consultation=consultation,
         addenda=selectors.consultation_addenda(consultation=consultation),
         addendum_form=AddendumForm(),
-        may_sign=not consultation.is_signed and consultation.psychologist_id == request.user.pk,
+        may_sign=selectors.may_sign(user=request.user, consultation=consultation),
         problem_labels=[
             label
             for value, label in ConsultationForm.base_fields["presenting_problems"].choices

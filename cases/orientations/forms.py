@@ -6,11 +6,7 @@ from cases.models import OrientationStatus
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Country
 from integrapsy.directory.models import Language, Resource
-from integrapsy.forms import DateInput
-
-
-def active_languages():
-    return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
+from integrapsy.forms import DateInput, active_languages
 
 
 class ResourceFilterForm(forms.Form):

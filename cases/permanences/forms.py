@@ -3,11 +3,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import PermanenceBooking, PermanenceSlot, SlotAttendance
-from cases.persons.forms import active_languages
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Location
-from integrapsy.forms import DateInput, TimeInput
+from integrapsy.forms import DateInput, TimeInput, active_languages
 
 
 class UserChoiceField(core_forms.ModelChoiceField):

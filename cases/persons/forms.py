@@ -6,11 +6,7 @@ from cases.models import ConsentRecord, Person
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team
 from integrapsy.directory.models import Language
-from integrapsy.forms import DateInput
-
-
-def active_languages():
-    return Language.objects.filter(is_active=True).order_by("name_fr", "variety")
+from integrapsy.forms import DateInput, active_languages
 
 
 class ConsentForm(forms.Form):

@@ -4,12 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Referral, ReferralReason
-from cases.persons.forms import active_languages
 from cases.referrals.services import referral_validate
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language
-from integrapsy.forms import DateInput
+from integrapsy.forms import DateInput, active_languages
 
 
 class ReferralForm(forms.ModelForm):

@@ -85,6 +85,28 @@ def referral_get_for_team(*, user: User, code) -> Referral:
         raise Http404 from exc
 
 
+def referral_is_alarming(referral: Referral) -> bool:
+    """Urgent or suicidal thoughts, and still waiting for the team's decision."""
+    return referral.alarm and referral.is_open
+
+
+def referral_awaits_taker(referral: Referral) -> bool:
+    """An alarming referral nobody has said they handle yet: a coordinator takes it now."""
+    return referral_is_alarming(referral) and referral.taken_by_id is None
+
+
+def referral_awaits_answer(referral: Referral) -> bool:
+    """The team asked the referrer something: their answer is awaited."""
+    return referral.status == Referral.Status.INFO_REQUESTED
+
+
+def referrer_rows(*, user: User, limit: int = 200) -> list[dict]:
+    """The referrer's list: each referral of their organisation, and whether the team awaits their answer."""
+    return [
+        {"referral": r, "awaits_answer": referral_awaits_answer(r)} for r in referrals_for_referrer(user=user)[:limit]
+    ]
+
+
 def referrals_for_referrer(*, user: User) -> QuerySet[Referral]:
     """The referrer's organisation's referrals: only what the status page shows."""
     return (

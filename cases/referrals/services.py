@@ -20,7 +20,7 @@ from cases.models import (
 )
 from cases.notifications import referrer_contacts, team_coordinators
 from cases.persons.services import consent_record, person_create
-from cases.referrals.selectors import referral_team
+from cases.referrals.selectors import referral_awaits_answer, referral_team
 from cases.risk.services import risk_flag_raise
 from cases.timeline.record import timeline_record
 from integrapsy import access, ratelimits
@@ -190,7 +190,7 @@ def referral_answer_info(*, referral: Referral, actor: User, answer: str, reques
     if not answer:
         raise ValidationError({"answer": _("Write your answer.")})
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != Referral.Status.INFO_REQUESTED:
+    if not referral_awaits_answer(referral):
         raise ValidationError(_("The team has not asked anything on this referral."))
     referral.status = Referral.Status.SUBMITTED
     referral.info_response = answer

@@ -44,8 +44,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def referral_mine(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.FOLLOW_OWN_REFERRALS)
-    referrals = selectors.referrals_for_referrer(user=request.user)[:200]
-    return render(request, "cases/referral_mine.html", {"referrals": referrals})
+    return render(request, "cases/referral_mine.html", {"rows": selectors.referrer_rows(user=request.user)})
 
 
 @require_http_methods(["GET"])
@@ -58,6 +57,8 @@ def referral_status(request: HttpRequest, code) -> HttpResponse:
 def _status_context(referral) -> dict:
     return {
         "referral": referral,
+        "may_answer": selectors.referral_awaits_answer(referral),
+        "show_crisis_lines": selectors.referral_is_alarming(referral),
         "answer_form": InfoAnswerForm(),
         "crisis": selectors.crisis_lines(),
         **permanence_selectors.referral_slot_requests(referral=referral),
@@ -106,6 +107,7 @@ def _detail_context(request, referral) -> dict:
         "referral": referral,
         "reason_labels": [ReferralReason(r).label for r in referral.reasons if r != ReferralReason.OTHER],
         "may_triage": may_triage and referral.is_open,
+        "may_take": may_triage and selectors.referral_awaits_taker(referral),
         "suggestions": suggestions,
         "waiting_days": selectors.waiting_days(referral),
         "accept_form": AcceptForm(

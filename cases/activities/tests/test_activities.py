@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.activities import services
+from cases.activities import selectors, services
 from cases.models import ActivitySession, Enrolment, GroupActivity, TimelineEvent
 from cases.tests.factories import ActivitySessionFactory, CaseFactory, EnrolmentFactory, GroupActivityFactory
 from integrapsy.accounts.models import Role
@@ -224,3 +224,16 @@ def test_activity_pages_query_count_does_not_grow(client, team, psychologist, pa
     with CaptureQueriesContext(connection) as thirty:
         client.get(url)
     assert len(thirty) == len(one)
+
+
+def test_attendance_is_offered_once_the_session_has_started(activity, psychologist):
+    now = timezone.now()
+    started = ActivitySessionFactory(activity=activity, starts_at=now - timedelta(minutes=1))
+    coming = ActivitySessionFactory(activity=activity, starts_at=now + timedelta(hours=1))
+    assert selectors.attendance_may_be_recorded(started, now=now)
+    assert selectors.attendance_may_be_recorded(coming, now=coming.starts_at)
+    assert not selectors.attendance_may_be_recorded(coming, now=now)
+    page = selectors.activity_page(user=psychologist, activity=activity)
+    assert {s.pk: s.may_record_attendance for s in page["sessions"]} == {started.pk: True, coming.pk: False}
+    with pytest.raises(ValidationError):
+        services.attendance_record(session=coming, actor=psychologist, present=[])

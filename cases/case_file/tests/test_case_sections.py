@@ -6,12 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import TimelineEvent
+from cases.case_file import selectors as case_selectors
+from cases.models import Case, TimelineEvent
 from cases.risk import services as risk_services
 from cases.tests.factories import CaseFactory, PersonFactory
 from cases.tests.helpers import count_queries
 from cases.timeline import selectors as timeline_selectors
 from cases.timeline.record import timeline_record
+from integrapsy.access import CaseAccess
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
@@ -195,3 +197,13 @@ class TestCaseListSearchAndCount:
         client.force_login(coordinator)
         assert client.get(reverse("cases:list"), {"q": "Ab\x00di"}).status_code == 200
         assert client.get(reverse("cases:list"), {"q": "IP-\x002026"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("write", "status", "writable"),
+    [(True, "active", True), (True, "on_hold", True), (True, "closed", False), (False, "active", False)],
+)
+def test_notes_and_actions_are_offered_on_an_open_case_to_those_who_write(write, status, writable):
+    case = Case(status=status)
+    rights = CaseAccess(write=write, clinical=False, coordinate=False)
+    assert case_selectors.case_is_writable(case=case, case_access=rights) is writable

@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 
 from cases.consultations import selectors
-from cases.models import SlotAttendance
+from cases.models import Consultation, SlotAttendance
 from cases.tests.factories import CaseFactory, ConsultationFactory, PermanenceBookingFactory, PermanenceSessionFactory
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.tests.factories import make_user_with_role
 
 
 @pytest.fixture
@@ -54,3 +56,12 @@ def test_the_cases_team_decides_not_the_sessions(clinic, appointment):
     appointment.case = CaseFactory(team=clinic.other_team)
     assert not selectors.may_log_consultation(user=clinic.psychologist, booking=appointment)
     assert selectors.may_log_consultation(user=clinic.other_psychologist, booking=appointment)
+
+
+def test_a_draft_is_signed_by_its_author_only_once(clinic):
+    draft = ConsultationFactory(case=clinic.case, psychologist=clinic.psychologist)
+    assert selectors.may_sign(user=clinic.psychologist, consultation=draft)
+    colleague = make_user_with_role(Role.PSYCHOLOGIST, team=clinic.team, username="colleague")
+    assert not selectors.may_sign(user=colleague, consultation=draft)
+    draft.status = Consultation.Status.SIGNED
+    assert not selectors.may_sign(user=clinic.psychologist, consultation=draft)

@@ -334,3 +334,37 @@ class TestMerge:
         assert [s.person for s in found] == [known]
         assert found[0].score >= 80
         assert hidden.person not in [s.person for s in found]  # another team's person is not revealed
+
+
+class TestAwaitedAnswer:
+    """The referrer answers only what the team asked: their list and the status page show it, the service holds it."""
+
+    def test_only_a_referral_with_a_question_awaits_an_answer(self, referrer, team, coordinator):
+        referral = submit(referrer, team)
+        assert not selectors.referral_awaits_answer(referral)
+        services.referral_request_info(referral=referral, actor=coordinator, question="Quelle langue ?")
+        referral.refresh_from_db()
+        assert selectors.referral_awaits_answer(referral)
+        assert [row["awaits_answer"] for row in selectors.referrer_rows(user=referrer)] == [True]
+        services.referral_answer_info(referral=referral, actor=referrer, answer="Tigrinya")
+        referral.refresh_from_db()
+        assert not selectors.referral_awaits_answer(referral)
+        with pytest.raises(ValidationError):
+            services.referral_answer_info(referral=referral, actor=referrer, answer="Encore")
+
+
+class TestAlarm:
+    """An alarming referral shows the crisis lines to its referrer, and asks a coordinator to take it, until decided."""
+
+    def test_an_urgent_referral_is_alarming_until_the_team_decides(self, referrer, team, coordinator):
+        referral = submit(referrer, team, urgency="urgent")
+        assert selectors.referral_is_alarming(referral) and selectors.referral_awaits_taker(referral)
+        taken = services.referral_take(referral=referral, actor=coordinator)
+        assert selectors.referral_is_alarming(taken) and not selectors.referral_awaits_taker(taken)
+        services.referral_decline(referral=taken, actor=coordinator, reason="Hors secteur")
+        taken.refresh_from_db()
+        assert not selectors.referral_is_alarming(taken)
+
+    def test_a_routine_referral_is_not(self, referrer, team):
+        referral = submit(referrer, team)
+        assert not selectors.referral_is_alarming(referral) and not selectors.referral_awaits_taker(referral)
