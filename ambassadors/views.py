@@ -347,7 +347,11 @@ def planner(request: HttpRequest) -> HttpResponse:
     """For an activity, who may support it in the person's language: interpreters and ambassadors."""
     access.require(request.user, Capability.PLAN_LANGUAGE_SUPPORT)
     cases = selectors.planner_cases(user=request.user, include=request.GET.get("case", ""))
-    form = PlannerForm(request.GET or None, cases=cases, locations=_locations(request.user))
+    # Opened from a case (``?case=``), the form starts with that case chosen, unsent: no error yet.
+    asked = request.GET if any(key != "case" for key in request.GET) else None
+    form = PlannerForm(
+        asked, cases=cases, locations=_locations(request.user), initial={"case": request.GET.get("case", "")}
+    )
     result, assign_role = None, ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -279,6 +279,13 @@ def _my_booking(request: HttpRequest, code):
 @require_GET
 def my_booking_detail(request: HttpRequest, code) -> HttpResponse:
     booking = _my_booking(request, code)
+    # A read of personal data (a first name, a place, a briefing), audited as every role's reads are.
+    audit_record(
+        action="booking.viewed",
+        request=request,
+        obj=booking,
+        case_ref=booking.case.reference if booking.case_id else "",
+    )
     return render(
         request,
         "interpreters/my_booking_detail.html",

@@ -211,6 +211,14 @@ class TestPlannerPage:
         assert f'id="assign-{farid.code}"' in side
         assert f"/cases/{case.reference}/ambassadors/?ambassador={farid.code}&amp;role=language_support" in side
 
+    def test_opened_from_a_case_it_shows_no_error_before_anything_is_sent(self, client, coordinator, case, farid):
+        client.force_login(coordinator)
+        response = client.get(reverse("ambassadors:planner"), {"case": case.reference})
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert not form.is_bound and not form.errors
+        assert form["case"].value() == case.reference
+
     def test_a_first_assessment_says_an_interpreter_is_required(self, client, coordinator, case, farid):
         client.force_login(coordinator)
         html = client.get(

@@ -56,7 +56,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            # "New person" registers someone met without a referral: the coordinators' triage.
+            "may_register": access.can(request.user, Capability.TRIAGE_REFERRALS),
+        },
+    )
 
 
 @require_http_methods(["GET"])

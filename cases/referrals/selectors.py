@@ -8,7 +8,7 @@ from django.db.models import IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Case, Referral, Urgency
+from cases.models import Case, Referral, ReferralReason, Urgency
 from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
 from integrapsy import access
 from integrapsy.accounts.models import Role, Team, User
@@ -16,8 +16,11 @@ from integrapsy.accounts.models import Role, Team, User
 if TYPE_CHECKING:
     from integrapsy.directory.models import Location
 
+# A referral that signals danger (urgent, or suicidal thoughts whatever urgency was chosen)
+# sorts with the urgent ones.
 _URGENCY_RANK = db.Case(
     When(urgency=Urgency.URGENT, then=Value(0)),
+    When(alarm=True, then=Value(0)),
     When(urgency=Urgency.PRIORITY, then=Value(1)),
     default=Value(2),
     output_field=IntegerField(),
@@ -83,6 +86,22 @@ def referral_get_for_team(*, user: User, code) -> Referral:
         )
     except (Referral.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def signals_danger(*, urgency: str, reasons) -> bool:
+    """An urgent request or suicidal thoughts: the team is alerted and the crisis lines are shown."""
+    return urgency == Urgency.URGENT or ReferralReason.SUICIDAL_THOUGHTS in (reasons or ())
+
+
+def referral_form_crisis(form) -> dict:
+    """The crisis lines beside a referral form whose answers signal danger, sent or refused."""
+    if not form.is_bound:
+        return {}
+    urgency = form.data.get("urgency", "")
+    reasons = form.data.getlist("reasons") if hasattr(form.data, "getlist") else form.data.get("reasons", [])
+    if not signals_danger(urgency=urgency, reasons=reasons):
+        return {}
+    return {"show_crisis_lines": True, "crisis": crisis_lines()}
 
 
 def referral_is_alarming(referral: Referral) -> bool:
@@ -176,8 +195,20 @@ def referral_duplicates(*, user: User, referral: Referral) -> list[DuplicateSugg
     )
 
 
+def alarm_reason(referral: Referral) -> str:
+    """Why a referral sorts with the urgent ones: what the inbox row says beside its urgency."""
+    if not referral.alarm:
+        return ""
+    if ReferralReason.SUICIDAL_THOUGHTS in referral.reasons:
+        return str(ReferralReason.SUICIDAL_THOUGHTS.label)
+    return str(Urgency.URGENT.label)
+
+
 def inbox_rows(*, user: User) -> list[dict]:
-    return [{"referral": r, "waiting_days": waiting_days(r)} for r in referral_inbox(user=user)[:200]]
+    return [
+        {"referral": r, "waiting_days": waiting_days(r), "alarm_reason": alarm_reason(r)}
+        for r in referral_inbox(user=user)[:200]
+    ]
 
 
 @dataclass(frozen=True)

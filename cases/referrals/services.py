@@ -16,11 +16,10 @@ from cases.models import (
     ReferralReason,
     RiskFlag,
     SlotRequest,
-    Urgency,
 )
 from cases.notifications import referrer_contacts, team_coordinators
 from cases.persons.services import consent_record, person_create
-from cases.referrals.selectors import referral_awaits_answer, referral_team
+from cases.referrals.selectors import referral_awaits_answer, referral_team, signals_danger
 from cases.risk.services import risk_flag_raise
 from cases.timeline.record import timeline_record
 from integrapsy import access, ratelimits
@@ -127,7 +126,7 @@ def referral_submit(
     for field in ("first_name", "last_name", "alias"):
         setattr(referral, field, normalise_name(getattr(referral, field)))
     referral_validate(referral)
-    referral.alarm = referral.urgency == Urgency.URGENT or ReferralReason.SUICIDAL_THOUGHTS in referral.reasons
+    referral.alarm = signals_danger(urgency=referral.urgency, reasons=referral.reasons)
     referral.reference = next_reference("OR")
     referral.full_clean(exclude=["reference"])
     referral.save()

@@ -29,15 +29,17 @@ from integrapsy.forms import posted, submit
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.SUBMIT_REFERRAL)
+    form = ReferralForm(posted(request), locations=selectors.referrer_locations(user=request.user))
     return submit(
         request,
-        ReferralForm(posted(request), locations=selectors.referrer_locations(user=request.user)),
+        form,
         lambda languages, **data: services.referral_submit(
             actor=request.user, languages=list(languages), request=request, **data
         ),
         success=_("Referral sent. The team will answer you here and by email."),
         then=lambda referral: reverse("cases:referral_status", args=[referral.code]),
         template="cases/referral_form.html",
+        context=lambda: selectors.referral_form_crisis(form),
     )
 
 

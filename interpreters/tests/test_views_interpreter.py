@@ -170,3 +170,12 @@ def test_my_bookings_query_count_does_not_grow(client, team, interpreter):
             ends_at=start + timedelta(hours=1),
         )
     assert _queries(client) == one
+
+
+def test_opening_a_booking_is_audited(client, interpreter, offered):
+    from integrapsy.audit.models import AuditEvent
+
+    client.force_login(interpreter.user)
+    assert client.get(reverse("interpreters:my_booking_detail", args=[offered.code])).status_code == 200
+    event = AuditEvent.objects.get(action="booking.viewed")
+    assert event.actor == interpreter.user

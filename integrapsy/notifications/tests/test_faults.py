@@ -117,7 +117,7 @@ def start_worker(smtp_port: int, **env) -> subprocess.Popen:
     )
 
 
-def wait_for(predicate, timeout: float = 30, what: str = "") -> None:
+def wait_for(predicate, timeout: float = 90, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
