@@ -70,7 +70,8 @@ register_case_panel(
         "ambassadors/_case_panel.html",
         lambda *, user, case, case_access: {
             "ambassador_assignments": selectors.case_assignments(user=user, case=case),
-            "may_assign_ambassador": access.may_manage_case_assignments(user, case) and not case.is_closed,
+            "may_assign_ambassador": access.may(user, Capability.MANAGE_AMBASSADORS, case.team_id)
+            and not case.is_closed,
         },
         order=30,
         section=PLANNING,

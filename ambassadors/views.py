@@ -25,7 +25,6 @@ from ambassadors.models import Ambassador, Assignment, SupportActivity, Training
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.directory.models import Location
 from integrapsy.forms import add_service_errors
 
 # --- Profiles ---------------------------------------------------------------------------
@@ -45,7 +44,7 @@ def ambassador_list(request: HttpRequest) -> HttpResponse:
 
 
 def _locations(user):
-    return Location.objects.filter(team__in=selectors.coordinator_teams(user=user), is_active=True).order_by("name")
+    return selectors.coordinator_locations(user=user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,7 +86,7 @@ def ambassador_detail(request: HttpRequest, code) -> HttpResponse:
             "ambassador": ambassador,
             "assignments": selectors.ambassador_assignments(user=request.user, ambassador=ambassador),
             "progress": selectors.training_progress(ambassadors=Ambassador.objects.filter(pk=ambassador.pk))[0],
-            "may_manage": ambassador.team_id in access.coordinator_team_ids(request.user),
+            "may_manage": access.may(request.user, Capability.MANAGE_AMBASSADORS, ambassador.team_id),
         },
     )
 
@@ -309,7 +308,7 @@ def training_session_new(request: HttpRequest) -> HttpResponse:
 def training_session(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.VIEW_AMBASSADORS)
     session = selectors.training_session_get(user=request.user, code=code)
-    may_manage = session.team_id in access.coordinator_team_ids(request.user)
+    may_manage = access.may(request.user, Capability.MANAGE_AMBASSADORS, session.team_id)
     ambassadors = selectors.team_ambassadors(team=session.team)
     form = AttendanceForm(
         request.POST or None,
@@ -350,7 +349,7 @@ def ambassador_training(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.VIEW_AMBASSADORS)
     ambassador = selectors.ambassador_get(user=request.user, code=code)
     ctx = selectors.my_training(user=request.user, ambassador=ambassador)
-    may_manage = ambassador.team_id in access.coordinator_team_ids(request.user)
+    may_manage = access.may(request.user, Capability.MANAGE_AMBASSADORS, ambassador.team_id)
     remaining = TrainingModule.objects.exclude(pk__in=ctx["progress"].completed_module_ids).order_by("order")
     form = ModuleCompletionForm(request.POST or None, modules=remaining)
     if request.method == "POST":

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases.models import ActivitySession, Attendance, Case, Enrolment, GroupActivity
 from cases.timeline.record import timeline_record
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
@@ -48,7 +49,7 @@ def activity_create(
 ) -> GroupActivity:
     """Plan a group activity, once or as a series of sessions."""
     errors: dict[str, str] = {}
-    if team.pk not in access.activity_teams(actor):
+    if not access.may(actor, Capability.MANAGE_ACTIVITIES, team.pk):
         errors["team"] = _("You can plan activities only for your own team.")
     if location is not None and location.team_id != team.pk:
         errors["location"] = _("Choose a place of this team.")

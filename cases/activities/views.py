@@ -31,7 +31,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         teams=teams,
         facilitators=selectors.team_facilitators(teams=teams),
-        locations=selectors.team_locations(teams=teams),
+        locations=selectors.activity_locations(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -100,7 +100,7 @@ def enrolment_withdraw(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_add(request: HttpRequest, code) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, code=code)
-    if activity.team_id not in access.activity_teams(request.user):
+    if not access.may(request.user, Capability.MANAGE_ACTIVITIES, activity.team_id):
         raise Http404
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -8,7 +8,9 @@ from django.http import Http404
 from cases.models import Case, Person, PersonLanguage
 from cases.persons.matching import name_key
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
+from integrapsy.directory.models import Location
 
 
 def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
@@ -97,16 +99,18 @@ def team_staff(*, team: Team) -> QuerySet[User]:
     )
 
 
-def user_teams(*, user: User, roles=access.STAFF_ROLES) -> QuerySet[Team]:
-    return Team.objects.filter(pk__in=access.team_ids(user, *roles)).order_by("name")
+def user_teams(*, user: User, capability: Capability = Capability.VIEW_CASES) -> QuerySet[Team]:
+    """The teams in which the user holds ``capability``, by name."""
+    return access.scope(user, Team.objects.all(), capability).order_by("name")
 
 
-def team_psychologists_of(*, teams) -> QuerySet[User]:
-    return (
-        User.objects.filter(memberships__team__in=teams, memberships__role=Role.PSYCHOLOGIST, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+def team_psychologists_of(*, teams: QuerySet[Team]) -> QuerySet[User]:
+    return access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams=teams).order_by("last_name", "first_name")
+
+
+def user_locations(*, user: User, capability: Capability = Capability.VIEW_CASES) -> QuerySet[Location]:
+    """The active places of the teams in which the user holds ``capability``, by name."""
+    return access.scope(user, Location.objects.filter(is_active=True), capability).order_by("name")
 
 
 def case_panels(*, user: User, case: Case, section: str) -> dict:

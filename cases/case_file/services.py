@@ -63,7 +63,7 @@ def case_open(
     request=None,
 ) -> Case:
     """Open a follow-up of the person by the team (one open case per person and team)."""
-    if lead_psychologist is not None and team.pk not in access.team_ids(lead_psychologist, Role.PSYCHOLOGIST):
+    if lead_psychologist is not None and not access.holds_role(lead_psychologist, Role.PSYCHOLOGIST, team.pk):
         raise ValidationError({"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")})
     if Case.objects.filter(person=person, team=team).exclude(status=Case.Status.CLOSED).exists():
         raise ValidationError(_("This person already has an open case in this team."))
@@ -98,7 +98,7 @@ def case_update(
     """Change a case's status, lead psychologist and members (closing has its own service)."""
     if status == Case.Status.CLOSED:
         raise ValidationError({"status": _("Use “Close the case” to close it, with a reason.")})
-    if lead_psychologist is not None and case.team_id not in access.team_ids(lead_psychologist, Role.PSYCHOLOGIST):
+    if lead_psychologist is not None and not access.holds_role(lead_psychologist, Role.PSYCHOLOGIST, case.team_id):
         raise ValidationError({"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")})
     changes = []
     if case.status != status:

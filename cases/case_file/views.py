@@ -19,7 +19,6 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team
 from integrapsy.audit.services import audit_record
-from integrapsy.directory.models import Location
 from integrapsy.forms import add_service_errors
 from integrapsy.pagination import CappedPaginator
 
@@ -44,7 +43,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         teams=teams,
         psychologists=selectors.team_psychologists_of(teams=teams),
-        locations=Location.objects.filter(team__in=teams, is_active=True),
+        locations=selectors.user_locations(user=request.user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     page = CappedPaginator(selectors.case_list(user=request.user, filters=filters), CASES_PER_PAGE).get_page(

@@ -29,8 +29,6 @@ from cases.referrals import selectors as referral_selectors
 from cases.risk import selectors as risk_selectors
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.accounts.models import Role, User
-from integrapsy.directory.models import Location
 from integrapsy.forms import add_service_errors
 
 
@@ -70,13 +68,7 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
 
 
 def _session_form_kwargs(user) -> dict:
-    teams = access.team_ids(user, Role.COORDINATOR)
-    return {
-        "locations": Location.objects.filter(team_id__in=teams, is_active=True).order_by("name"),
-        "psychologists": access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams).order_by("last_name"),
-        "ambassadors": access.users_holding(User.objects.all(), Role.AMBASSADOR, teams).order_by("last_name"),
-        "interpreters": access.users_holding(User.objects.all(), Role.INTERPRETER).order_by("last_name"),
-    }
+    return selectors.session_form_choices(user=user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,10 +95,10 @@ def permanence_new(request: HttpRequest) -> HttpResponse:
 
 def _session_flags(user, session) -> dict:
     return {
-        "may_plan": access.may_plan_in(user, session.team_id) and not session.is_cancelled,
-        "may_book": access.may_book_in(user, session.team_id) and not session.is_cancelled,
-        "may_record": access.may_record_attendance_in(user, session.team_id) and not session.is_cancelled,
-        "may_log": access.is_clinician_in(user, session.team_id),
+        "may_plan": access.may(user, Capability.PLAN_PERMANENCES, session.team_id) and not session.is_cancelled,
+        "may_book": access.may(user, Capability.BOOK_SLOTS, session.team_id) and not session.is_cancelled,
+        "may_record": access.may(user, Capability.RECORD_ATTENDANCE, session.team_id) and not session.is_cancelled,
+        "may_log": access.may(user, Capability.LOG_CONSULTATIONS, session.team_id),
         "is_past_day": session.date < timezone.localdate(),
         "is_future_day": session.date > timezone.localdate(),
     }
@@ -128,7 +120,7 @@ def permanence_detail(request: HttpRequest, code) -> HttpResponse:
             **selectors.session_sheet(user=request.user, session=session),
             **_session_flags(request.user, session),
             "slot_requests": selectors.slot_requests_to_answer(user=request.user, session=session)
-            if access.may_plan_in(request.user, session.team_id)
+            if access.may(request.user, Capability.ANSWER_SLOT_REQUESTS, session.team_id)
             else [],
         },
     )
@@ -147,7 +139,7 @@ def permanence_sheet(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
-    if not access.may_plan_in(request.user, session.team_id):
+    if not access.may(request.user, Capability.PLAN_PERMANENCES, session.team_id):
         raise Http404
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -183,7 +175,7 @@ def _bookable(request: HttpRequest, session):
 @require_http_methods(["GET", "POST"])
 def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
-    if not access.may_record_attendance_in(request.user, session.team_id):
+    if not access.may(request.user, Capability.RECORD_ATTENDANCE, session.team_id):
         raise Http404
     cases, case_search = _bookable(request, session)
     form = WalkInForm(request.POST or None, cases=cases)
@@ -273,7 +265,7 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.BOOK_SLOTS)
     booking = selectors.booking_get(user=request.user, code=code)
     session = booking.session
-    may_record = access.may_record_attendance_in(request.user, session.team_id)
+    may_record = access.may(request.user, Capability.RECORD_ATTENDANCE, session.team_id)
     form = AttendanceForm(request.POST or None, may_record=may_record, initial={"status": booking.status})
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,7 +279,7 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
             if (
                 booking.status == SlotAttendance.ATTENDED
                 and booking.case is not None
-                and access.is_clinician_in(request.user, booking.case.team_id)
+                and access.may(request.user, Capability.LOG_CONSULTATIONS, booking.case.team_id)
             ):
                 url = reverse("cases:consultation_new", args=[booking.case.reference])
                 return redirect(f"{url}?booking={booking.code}")

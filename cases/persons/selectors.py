@@ -8,6 +8,7 @@ from django.http import Http404
 from cases.models import Person, PersonLanguage
 from cases.persons.matching import Candidate, name_key, score_candidate
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 
 
@@ -75,11 +76,18 @@ def person_page(*, user: User, person: Person) -> dict:
         "languages": person_languages(person=person),
         "consents": list(person.consents.select_related("language", "recorded_by").order_by("-given_on")),
         "cases": list(access.scope_cases(user, person.cases.all()).select_related("team", "lead_psychologist")),
-        "referrals": list(access.scope_referrals_for_team(user, person.referrals.all()).select_related("organisation")),
+        "referrals": list(
+            access.scope(user, person.referrals.all(), Capability.VIEW_TEAM_REFERRALS).select_related("organisation")
+        ),
         "merged_persons": list(person.merged_persons.all()),
-        "may_merge": access.can(user, access.Capability.MERGE_PERSONS),
-        "may_see_access_log": access.may_see_access_log(user, set(person.cases.values_list("team_id", flat=True))),
+        "may_merge": access.can(user, Capability.MERGE_PERSONS),
+        "may_see_access_log": _may_see_access_log(user, person.cases.values_list("team_id", flat=True)),
     }
+
+
+def _may_see_access_log(user: User, team_ids) -> bool:
+    """ "Who accessed this file" is for clinicians of a team that follows the person."""
+    return any(access.may(user, Capability.READ_CLINICAL, team_id) for team_id in set(team_ids))
 
 
 def person_access_log(*, user: User, person: Person):
@@ -87,7 +95,7 @@ def person_access_log(*, user: User, person: Person):
     from integrapsy.audit.selectors import audit_for_subject
 
     cases = list(person.cases.values_list("reference", "team_id"))
-    if not access.may_see_access_log(user, {team for _ref, team in cases}):
+    if not _may_see_access_log(user, [team for _ref, team in cases]):
         raise Http404
     referral_codes = [str(c) for c in person.referrals.values_list("code", flat=True)]
     return audit_for_subject(object_refs=[str(person.code), *referral_codes], case_refs=[ref for ref, _t in cases])

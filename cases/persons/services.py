@@ -160,9 +160,10 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
         raise ValidationError(_("A person cannot be merged with themselves."))
     if duplicate.merged_into_id is not None or keep.merged_into_id is not None:
         raise ValidationError(_("One of these persons was already merged."))
-    open_teams = set(keep.cases.exclude(status=Case.Status.CLOSED).values_list("team_id", flat=True))
-    clash = duplicate.cases.exclude(status=Case.Status.CLOSED).filter(team_id__in=open_teams)
-    if clash.exists():
+    kept_open, duplicate_open = (
+        set(p.cases.exclude(status=Case.Status.CLOSED).values_list("team_id", flat=True)) for p in (keep, duplicate)
+    )
+    if kept_open & duplicate_open:
         raise ValidationError(_("Both persons have an open case in the same team: close one of the two cases first."))
     moved_cases = list(duplicate.cases.all())
     duplicate.cases.update(person=keep)

@@ -13,7 +13,6 @@ from cases.persons import selectors, services
 from cases.persons.forms import ConsentForm, MergeForm, NewPersonForm, PersonForm
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.accounts.models import Role
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
 from integrapsy.forms import add_service_errors
@@ -112,8 +111,8 @@ def person_merge(request: HttpRequest, code) -> HttpResponse:
 def person_new(request: HttpRequest) -> HttpResponse:
     """Register a person met without a referral and open their case; duplicates are proposed first."""
     access.require(request.user, Capability.TRIAGE_REFERRALS)
-    teams = case_selectors.user_teams(user=request.user, roles=[Role.COORDINATOR])
-    locations = Location.objects.filter(team__in=teams, is_active=True).order_by("name")
+    teams = case_selectors.user_teams(user=request.user, capability=Capability.TRIAGE_REFERRALS)
+    locations = case_selectors.user_locations(user=request.user, capability=Capability.TRIAGE_REFERRALS)
     form = NewPersonForm(request.POST or None, teams=teams, locations=locations)
     suggestions = []
     if request.method == "POST" and form.is_valid():

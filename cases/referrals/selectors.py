@@ -10,7 +10,8 @@ from django.utils import timezone
 from cases.models import Case, Referral, Urgency
 from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
 from integrapsy import access
-from integrapsy.accounts.models import Role, Team, User
+from integrapsy.access import Capability
+from integrapsy.accounts.models import Team, User
 
 _URGENCY_RANK = When_(
     When(urgency=Urgency.URGENT, then=Value(0)),
@@ -23,7 +24,7 @@ _URGENCY_RANK = When_(
 def referral_inbox(*, user: User) -> QuerySet[Referral]:
     """Open referrals for the user's teams: urgent first, then the longest waiting."""
     return (
-        access.scope_referrals_for_team(user, Referral.objects.all())
+        access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
         .filter(status__in=[Referral.Status.SUBMITTED, Referral.Status.INFO_REQUESTED])
         .select_related("organisation", "team", "main_language", "location", "taken_by")
         .annotate(urgency_rank=_URGENCY_RANK)
@@ -33,7 +34,7 @@ def referral_inbox(*, user: User) -> QuerySet[Referral]:
 
 def referral_recent_decided(*, user: User, limit: int = 10) -> list[Referral]:
     return list(
-        access.scope_referrals_for_team(user, Referral.objects.all())
+        access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
         .filter(status__in=[Referral.Status.ACCEPTED, Referral.Status.DECLINED])
         .select_related("organisation", "case", "decided_by")
         .order_by("-decided_at")[:limit]
@@ -42,11 +43,9 @@ def referral_recent_decided(*, user: User, limit: int = 10) -> list[Referral]:
 
 def urgent_referrals_untaken(*, user: User) -> list[Referral]:
     """Alarming referrals no coordinator has taken yet: the coordinators' banner."""
-    if not access.has_role(user, Role.COORDINATOR):
-        return []
     qs = (
-        Referral.objects.filter(
-            team_id__in=access.team_ids(user, Role.COORDINATOR),
+        access.scope(user, Referral.objects.all(), Capability.TRIAGE_REFERRALS)
+        .filter(
             alarm=True,
             taken_by__isnull=True,
             status__in=[Referral.Status.SUBMITTED, Referral.Status.INFO_REQUESTED],
@@ -60,7 +59,7 @@ def urgent_referrals_untaken(*, user: User) -> list[Referral]:
 def referral_get_for_team(*, user: User, code) -> Referral:
     try:
         return (
-            access.scope_referrals_for_team(user, Referral.objects.all())
+            access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
             .select_related(
                 "organisation",
                 "team",

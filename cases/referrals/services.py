@@ -25,7 +25,8 @@ from cases.persons.services import consent_record, person_create
 from cases.risk.services import risk_flag_raise
 from cases.timeline.record import timeline_record
 from integrapsy import access
-from integrapsy.accounts.models import Role, Team, User
+from integrapsy.access import Capability
+from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
 
@@ -115,7 +116,7 @@ def referral_submit(
     unknown = set(fields) - set(REFERRAL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown referral fields: {sorted(unknown)}")
-    organisations = access.organisation_ids(actor, Role.REFERRER)
+    organisations = access.organisations_for(actor, Capability.SUBMIT_REFERRAL)
     if not organisations:
         raise ValidationError(_("Only staff of a reception centre or partner may submit a referral."))
     referral = Referral(
