@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -316,7 +316,8 @@ def training_session(request: HttpRequest, code) -> HttpResponse:
         initial={"ambassadors": list(selectors.session_attendees(session=session))},
     )
     if request.method == "POST":
-        access.require(request.user, Capability.MANAGE_AMBASSADORS)
+        if not may_manage:
+            raise Http404
         if form.is_valid():
             try:
                 services.training_attendance_set(
@@ -353,7 +354,8 @@ def ambassador_training(request: HttpRequest, code) -> HttpResponse:
     remaining = TrainingModule.objects.exclude(pk__in=ctx["progress"].completed_module_ids).order_by("order")
     form = ModuleCompletionForm(request.POST or None, modules=remaining)
     if request.method == "POST":
-        access.require(request.user, Capability.MANAGE_AMBASSADORS)
+        if not may_manage:
+            raise Http404
         if form.is_valid():
             try:
                 services.module_complete(

@@ -14,7 +14,8 @@ ambassador reads their own rows. No team filter is written anywhere else.
 
 Views and selectors call it; templates only receive the flags it computes. A row outside a
 user's scope is answered with a 404 (``require`` and the views' lookups raise ``Http404``),
-so that its existence does not leak.
+so that its existence does not leak; services refuse with ``PermissionDenied``
+(``ensure_may``), which the views turn into the same 404.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q
 from django.http import Http404
 
@@ -239,6 +240,12 @@ def may(user: AnyUser, capability: Capability, team_id: int | None) -> bool:
     return team_id is not None and team_id in prof.team_ids(*CAPABILITIES[capability])
 
 
+def ensure_may(user: AnyUser, capability: Capability, team_id: int | None) -> None:
+    """For services: refuse with ``PermissionDenied`` unless ``may`` (the views answer 404)."""
+    if not may(user, capability, team_id):
+        raise PermissionDenied
+
+
 def team_path(model: type[Model]) -> str:
     """The lookup from the model to its team, declared once on the model (``TEAM_PATH``)."""
     path = getattr(model, "TEAM_PATH", None)
@@ -401,6 +408,23 @@ def scope_persons(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     case_model = queryset.model._meta.get_field("cases").related_model
     cases = scope_cases(user, case_model.objects.all())
     return _persons_of(user, queryset, Capability.VIEW_TEAM_REFERRALS, cases)
+
+
+def scope_persons_to_change(user: AnyUser, queryset: QuerySet[M], capability: Capability) -> QuerySet[M]:
+    """Persons followed by a team where the user holds ``capability``: a case or a referral of that team.
+
+    A case shared with the user's team is not enough: a person's record belongs to the teams
+    that follow them.
+    """
+    if not teams_for(user, capability):
+        return queryset.none()
+    case_model = queryset.model._meta.get_field("cases").related_model
+    return _persons_of(user, queryset, capability, scope(user, case_model.objects.all(), capability))
+
+
+def may_change_person(user: AnyUser, person: Model, capability: Capability) -> bool:
+    """For services and flags: ``scope_persons_to_change`` for one person."""
+    return scope_persons_to_change(user, type(person)._base_manager.filter(pk=person.pk), capability).exists()
 
 
 def scope_referrals_for_referrer(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:

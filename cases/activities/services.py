@@ -98,7 +98,8 @@ def activity_create(
 def session_add(
     *, activity: GroupActivity, actor: User, starts_at: datetime, duration_minutes: int = 90, request=None
 ) -> ActivitySession:
-    """Add one session to an activity."""
+    """Add one session to an activity (its team's coordinators and psychologists)."""
+    access.ensure_may(actor, Capability.MANAGE_ACTIVITIES, activity.team_id)
     if activity.sessions.filter(starts_at=starts_at).exists():
         raise ValidationError({"starts_at": _("There is already a session at this time.")})
     session = ActivitySession(activity=activity, starts_at=starts_at, duration_minutes=duration_minutes)

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -106,6 +106,8 @@ def session_add(request: HttpRequest, code) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.session_add(activity=activity, actor=request.user, request=request, **form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -20,6 +20,7 @@ from cases.models import (
 from cases.persons.services import has_current_consent, person_create
 from cases.timeline.record import timeline_record
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
@@ -46,6 +47,7 @@ def person_register_with_case(
     **fields,
 ) -> Case:
     """A person met without a referral: register them and open their case in one step."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, team.pk)
     person = person_create(actor=actor, languages=languages, main_language=main_language, request=request, **fields)
     return case_open(person=person, team=team, actor=actor, main_language=main_language, request=request)
 

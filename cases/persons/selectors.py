@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.models import Person, PersonLanguage
@@ -13,8 +13,18 @@ from integrapsy.accounts.models import User
 
 
 def person_get(*, user: User, code) -> Person:
+    """A person the user may read (their team follows them, or a case of theirs is shared with it), or 404."""
+    return _get(access.scope_persons(user, Person.objects.all()), code)
+
+
+def person_get_to_change(*, user: User, code, capability: Capability) -> Person:
+    """A person followed by a team where the user holds ``capability``, or 404."""
+    return _get(access.scope_persons_to_change(user, Person.objects.all(), capability), code)
+
+
+def _get(persons: QuerySet[Person], code) -> Person:
     try:
-        return access.scope_persons(user, Person.objects.all()).select_related("location").get(code=code)
+        return persons.select_related("location").get(code=code)
     except (Person.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
@@ -40,8 +50,9 @@ def duplicate_candidates(
     nationality: str = "",
     exclude: Person | None = None,
     limit: int = 5,
+    capability: Capability | None = None,
 ) -> list[DuplicateSuggestion]:
-    """Persons the user may see whose names match across transliterations, best first."""
+    """Persons the user may see (or, with ``capability``, change) whose names match across transliterations."""
     keys = {k for k in (name_key(first_name), name_key(last_name), name_key(alias)) if k}
     if not keys:
         return []
@@ -50,7 +61,12 @@ def duplicate_candidates(
     match = Q(first_name_key__in=keys) | Q(last_name_key__in=keys) | Q(alias_key__in=keys)
     for p in prefixes:
         match |= Q(first_name_key__startswith=p) | Q(last_name_key__startswith=p)
-    qs = access.scope_persons(user, Person.objects.filter(merged_into__isnull=True)).filter(match)
+    persons = Person.objects.filter(merged_into__isnull=True)
+    if capability is None:
+        persons = access.scope_persons(user, persons)
+    else:
+        persons = access.scope_persons_to_change(user, persons, capability)
+    qs = persons.filter(match)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     scored: list[tuple[Candidate, Person]] = []
@@ -80,7 +96,7 @@ def person_page(*, user: User, person: Person) -> dict:
             access.scope(user, person.referrals.all(), Capability.VIEW_TEAM_REFERRALS).select_related("organisation")
         ),
         "merged_persons": list(person.merged_persons.all()),
-        "may_merge": access.can(user, Capability.MERGE_PERSONS),
+        "may_merge": access.may_change_person(user, person, Capability.MERGE_PERSONS),
         "may_see_access_log": _may_see_access_log(user, person.cases.values_list("team_id", flat=True)),
     }
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,8 @@ from cases.models import (
 )
 from cases.persons.matching import name_key
 from cases.timeline.record import timeline_record
+from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
@@ -156,6 +158,8 @@ def has_current_consent(person: Person, purpose: str) -> bool:
 @transaction.atomic
 def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) -> Person:
     """Fold a duplicate into the person kept, moving all their history; nothing is deleted."""
+    if not all(access.may_change_person(actor, p, Capability.MERGE_PERSONS) for p in (keep, duplicate)):
+        raise PermissionDenied
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A person cannot be merged with themselves."))
     if duplicate.merged_into_id is not None or keep.merged_into_id is not None:

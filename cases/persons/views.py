@@ -1,7 +1,7 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,6 +21,12 @@ from integrapsy.forms import add_service_errors
 def _person_for(request: HttpRequest, code) -> Person:
     access.require(request.user, Capability.VIEW_CASES)
     return selectors.person_get(user=request.user, code=code)
+
+
+def _person_to_change(request: HttpRequest, code, capability: Capability) -> Person:
+    """The person if a team where the user holds ``capability`` follows them (404 otherwise)."""
+    access.require(request.user, capability)
+    return selectors.person_get_to_change(user=request.user, code=code, capability=capability)
 
 
 @require_http_methods(["GET"])
@@ -83,8 +89,7 @@ def consent_add(request: HttpRequest, code) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_merge(request: HttpRequest, code) -> HttpResponse:
-    person = _person_for(request, code)
-    access.require(request.user, Capability.MERGE_PERSONS)
+    person = _person_to_change(request, code, Capability.MERGE_PERSONS)
     suggestions = selectors.duplicate_candidates(
         user=request.user,
         first_name=person.first_name,
@@ -93,12 +98,17 @@ def person_merge(request: HttpRequest, code) -> HttpResponse:
         birth_year=person.estimated_birth_year,
         nationality=person.nationality,
         exclude=person,
+        capability=Capability.MERGE_PERSONS,
     )
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        duplicate = selectors.person_get(user=request.user, code=form.cleaned_data["duplicate"])
+        duplicate = selectors.person_get_to_change(
+            user=request.user, code=form.cleaned_data["duplicate"], capability=Capability.MERGE_PERSONS
+        )
         try:
             services.person_merge(keep=person, duplicate=duplicate, actor=request.user, request=request)
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -137,6 +147,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
                     request=request,
                     **data,
                 )
+            except PermissionDenied as exc:
+                raise Http404 from exc
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -56,10 +56,11 @@ def urgent_referrals_untaken(*, user: User) -> list[Referral]:
     return list(qs[:20])
 
 
-def referral_get_for_team(*, user: User, code) -> Referral:
+def referral_get_for_team(*, user: User, code, capability: Capability = Capability.VIEW_TEAM_REFERRALS) -> Referral:
+    """A referral addressed to a team where the user holds ``capability`` (reading, or triage), or 404."""
     try:
         return (
-            access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
+            access.scope(user, Referral.objects.all(), capability)
             .select_related(
                 "organisation",
                 "team",
@@ -112,6 +113,15 @@ def referral_get_for_referrer(*, user: User, code) -> Referral:
         return referrals_for_referrer(user=user).get(code=code)
     except (Referral.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def referral_flags(*, user: User, referral: Referral) -> dict:
+    """What the team's referral page offers: triage (open referrals) and the first contact, to its coordinators."""
+    may_triage = access.may(user, Capability.TRIAGE_REFERRALS, referral.team_id)
+    return {
+        "may_triage": may_triage and referral.is_open,
+        "may_record_first_contact": may_triage and referral.status == Referral.Status.ACCEPTED,
+    }
 
 
 def waiting_days(referral: Referral) -> int:

@@ -156,6 +156,7 @@ def _lock_open_referral(referral: Referral) -> Referral:
 @transaction.atomic
 def referral_take(*, referral: Referral, actor: User, request=None) -> Referral:
     """A coordinator takes an urgent referral: it leaves the banner of the others."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.taken_by_id is None:
         locked.taken_by = actor
@@ -168,6 +169,7 @@ def referral_take(*, referral: Referral, actor: User, request=None) -> Referral:
 @transaction.atomic
 def referral_request_info(*, referral: Referral, actor: User, question: str, request=None) -> Referral:
     """Ask the referrer for more information; they answer in the portal."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     question = question.strip()
     if not question:
         raise ValidationError({"question": _("Write your question to the referrer.")})
@@ -203,6 +205,7 @@ def referral_answer_info(*, referral: Referral, actor: User, answer: str, reques
 @transaction.atomic
 def referral_decline(*, referral: Referral, actor: User, reason: str, request=None) -> Referral:
     """Decline a referral with a reason the referrer may read."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason: the referrer will read it.")})
@@ -234,6 +237,7 @@ def referral_accept(
     request=None,
 ) -> Case:
     """Accept a referral: link or create the person, open a case or attach to the open one."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     referral = _lock_open_referral(referral)
     team = referral.team
     if person is None:
@@ -312,6 +316,7 @@ def referral_accept(
 @transaction.atomic
 def referral_record_first_contact(*, referral: Referral, actor: User, on: date, request=None) -> Referral:
     """The date the team first met the person: the referrer sees it."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.ACCEPTED:
         raise ValidationError(_("Only an accepted referral has a first contact."))

@@ -1,6 +1,6 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -96,23 +96,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "referrals": selectors.inbox_rows(user=request.user),
             "recent": selectors.referral_recent_decided(user=request.user),
-            "may_triage": access.can(request.user, Capability.TRIAGE_REFERRALS),
         },
     )
 
 
-def _team_referral(request: HttpRequest, code, capability=Capability.VIEW_TEAM_REFERRALS):
+def _team_referral(request: HttpRequest, code, capability: Capability = Capability.VIEW_TEAM_REFERRALS):
+    """The referral if it is addressed to a team where the user holds ``capability`` (404 otherwise)."""
     access.require(request.user, capability)
-    return selectors.referral_get_for_team(user=request.user, code=code)
+    return selectors.referral_get_for_team(user=request.user, code=code, capability=capability)
 
 
 def _detail_context(request, referral, **forms):
-    may_triage = access.can(request.user, Capability.TRIAGE_REFERRALS)
-    suggestions = selectors.referral_duplicates(user=request.user, referral=referral) if referral.is_open else []
+    flags = selectors.referral_flags(user=request.user, referral=referral)
+    suggestions = selectors.referral_duplicates(user=request.user, referral=referral) if flags["may_triage"] else []
     ctx = {
         "referral": referral,
         "reason_labels": [ReferralReason(r).label for r in referral.reasons if r != ReferralReason.OTHER],
-        "may_triage": may_triage and referral.is_open,
+        **flags,
         "suggestions": suggestions,
         "waiting_days": selectors.waiting_days(referral),
         "accept_form": AcceptForm(
@@ -152,6 +152,8 @@ def referral_accept(request: HttpRequest, code) -> HttpResponse:
                 lead_psychologist=form.cleaned_data["lead_psychologist"],
                 request=request,
             )
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -174,6 +176,8 @@ def referral_decline(request: HttpRequest, code) -> HttpResponse:
             services.referral_decline(
                 referral=referral, actor=request.user, reason=form.cleaned_data["reason"], request=request
             )
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -196,6 +200,8 @@ def referral_ask(request: HttpRequest, code) -> HttpResponse:
             services.referral_request_info(
                 referral=referral, actor=request.user, question=form.cleaned_data["question"], request=request
             )
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -207,20 +213,25 @@ def referral_ask(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def referral_take(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    services.referral_take(referral=referral, actor=request.user, request=request)
+    try:
+        services.referral_take(referral=referral, actor=request.user, request=request)
+    except PermissionDenied as exc:
+        raise Http404 from exc
     messages.success(request, _("You are handling this referral."))
     return redirect("cases:referral_detail", code=referral.code)
 
 
 @require_POST
 def referral_first_contact(request: HttpRequest, code) -> HttpResponse:
-    referral = _team_referral(request, code)
+    referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
     form = FirstContactForm(request.POST)
     if form.is_valid():
         try:
             services.referral_record_first_contact(
                 referral=referral, actor=request.user, on=form.cleaned_data["on"], request=request
             )
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
