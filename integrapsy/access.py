@@ -47,6 +47,7 @@ class Capability(StrEnum):
     VIEW_HOME = "view_home"
     CHANGE_OWN_PASSWORD = "change_own_password"
     VIEW_CASES = "view_cases"
+    CHANGE_CASES = "change_cases"
     READ_CLINICAL = "read_clinical"
     VIEW_RISK_ALERTS = "view_risk_alerts"
     SUBMIT_REFERRAL = "submit_referral"
@@ -95,6 +96,9 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.CHANGE_OWN_PASSWORD: frozenset(Role.values),
     # Open a case of the team, or one shared with the team (``scope_cases``).
     Capability.VIEW_CASES: _STAFF,
+    # Change a case of the team (status, members, closure, sharing) and the identity and
+    # consents of its person. A team the case is shared with reads it and adds notes only.
+    Capability.CHANGE_CASES: _STAFF,
     # Consultation notes, screening answers and scores, risk details and safety plans: for the
     # psychologists of the case's team only.
     Capability.READ_CLINICAL: frozenset({Role.PSYCHOLOGIST}),
@@ -383,14 +387,17 @@ def scope_case_rows(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
 class CaseAccess:
     """What a user may do on one case they can open."""
 
-    write: bool
+    write: bool  # the case's own team: edit, close, share; the person's identity and consents
+    note: bool  # coordination notes: the case's team and the teams it is shared with
     clinical: bool  # clinical content: psychologists of the case's team
 
 
 def case_access(user: AnyUser, case: Model) -> CaseAccess:
     """Flags for a case the user may open (scope it first with ``scope_cases``)."""
+    own_team = may(user, Capability.VIEW_CASES, case.team_id)
     return CaseAccess(
-        write=bool(teams_for(user, Capability.VIEW_CASES)),
+        write=may(user, Capability.CHANGE_CASES, case.team_id),
+        note=own_team or case.pk in shared_case_ids(user, type(case)),
         clinical=may(user, Capability.READ_CLINICAL, case.team_id),
     )
 

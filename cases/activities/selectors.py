@@ -124,13 +124,13 @@ def activity_locations(*, user: User) -> QuerySet[Location]:
 
 
 def activity_panel(*, user: User, case: Case, case_access) -> dict:
-    """The case page's block of group activities the person is in or waiting for."""
-    if not case_access.write:
-        return {}
+    """The case page's block of group activities the person is in or waiting for (linked when of the user's teams)."""
+    enrolments = (
+        case.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).select_related("activity").order_by("-enrolled_at")
+    )
     return {
-        "enrolments": list(
-            case.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
-            .select_related("activity")
-            .order_by("-enrolled_at")
-        )
+        "enrolments": [
+            {"enrolment": e, "may_open": access.may(user, Capability.VIEW_ACTIVITIES, e.activity.team_id)}
+            for e in enrolments
+        ]
     }

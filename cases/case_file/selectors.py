@@ -113,6 +113,14 @@ def user_locations(*, user: User, capability: Capability = Capability.VIEW_CASES
     return access.scope(user, Location.objects.filter(is_active=True), capability).order_by("name")
 
 
+def case_actions(*, case: Case, case_access: access.CaseAccess) -> dict:
+    """What the case page offers: changes to the case's own team, notes to the teams it is shared with too."""
+    return {
+        "may_change": case_access.write and not case.is_closed,
+        "may_add_note": case_access.note and not case.is_closed,
+    }
+
+
 def case_panels(*, user: User, case: Case, section: str) -> dict:
     """What a section of the case page shows besides the header: only that section's rows are read."""
     from cases.panels import render_context

@@ -98,6 +98,7 @@ def case_update(
     request=None,
 ) -> Case:
     """Change a case's status, lead psychologist and members (closing has its own service)."""
+    access.ensure_may(actor, Capability.CHANGE_CASES, case.team_id)
     if status == Case.Status.CLOSED:
         raise ValidationError({"status": _("Use “Close the case” to close it, with a reason.")})
     if lead_psychologist is not None and not access.holds_role(lead_psychologist, Role.PSYCHOLOGIST, case.team_id):
@@ -123,6 +124,7 @@ def case_update(
 @transaction.atomic
 def case_share(*, case: Case, team: Team, actor: User, reason: str = "", request=None) -> CaseShare:
     """Share a case with another team; needs the person's current consent to sharing."""
+    access.ensure_may(actor, Capability.CHANGE_CASES, case.team_id)
     if case.is_closed:
         raise ValidationError(_("A closed case cannot be shared."))
     if team.pk == case.team_id or case.shares.filter(team=team).exists():
@@ -145,6 +147,7 @@ def case_share(*, case: Case, team: Team, actor: User, reason: str = "", request
 @transaction.atomic
 def case_close(*, case: Case, actor: User, reason: str, closed_on: date | None = None, request=None) -> Case:
     """Close a case with a reason."""
+    access.ensure_may(actor, Capability.CHANGE_CASES, case.team_id)
     closed_on = closed_on or timezone.localdate()
     if case.is_closed:
         raise ValidationError(_("This case is already closed."))

@@ -1,8 +1,8 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +35,14 @@ def _case_for(request: HttpRequest, reference: str):
     return case, access.case_access(request.user, case)
 
 
+def _case_to_change(request: HttpRequest, reference: str):
+    """The case if the user's team follows it (404 otherwise, also for a team it is shared with)."""
+    case, case_access = _case_for(request, reference)
+    if not case_access.write:
+        raise Http404
+    return case
+
+
 @require_http_methods(["GET"])
 def case_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.VIEW_CASES)
@@ -60,13 +68,13 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
     case, case_access = _case_for(request, reference)
     context = {
         "case": case,
-        "case_access": case_access,
         "person": case.person,
         "section": section,
         "sections": [
             {"key": key, "label": label, "url": reverse(url_name, args=[case.reference])}
             for key, (label, url_name) in SECTIONS.items()
         ],
+        **selectors.case_actions(case=case, case_access=case_access),
         **selectors.case_panels(user=request.user, case=case, section=section),
     }
     if section == TIMELINE:
@@ -96,7 +104,9 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
 
 @require_POST
 def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case, _access = _case_for(request, reference)
+    case, case_access = _case_for(request, reference)
+    if not case_access.note:
+        raise Http404
     form = CoordinationNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -123,7 +133,7 @@ def _form_page(case, form, title, **extra):
 
 @require_http_methods(["GET", "POST"])
 def case_update(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = _case_for(request, reference)
+    case = _case_to_change(request, reference)
     kwargs = {
         "psychologists": selectors.team_psychologists(team=case.team),
         "staff": selectors.team_staff(team=case.team),
@@ -133,6 +143,8 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
         if form.is_valid():
             try:
                 services.case_update(case=case, actor=request.user, request=request, **form.cleaned_data)
+            except PermissionDenied as exc:
+                raise Http404 from exc
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -152,11 +164,13 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = _case_for(request, reference)
+    case = _case_to_change(request, reference)
     form = CaseCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(case=case, actor=request.user, request=request, **form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -167,12 +181,14 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_share(request: HttpRequest, reference: str) -> HttpResponse:
-    case, case_access = _case_for(request, reference)
+    case = _case_to_change(request, reference)
     teams = Team.objects.exclude(pk=case.team_id).order_by("name")
     form = CaseShareForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_share(case=case, actor=request.user, request=request, **form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -84,9 +84,7 @@ def overdue_orientations(*, user: User) -> QuerySet[Orientation]:
 
 
 def orientation_panel(*, user: User, case: Case, case_access) -> dict:
-    """The case page's block of orientations: every team member of the case sees it."""
-    if not case_access.write:
-        return {}
+    """The case page's block of orientations: whoever may open the case sees it."""
     return {
         "orientations": case_orientations(case=case),
         "may_orient": access.can(user, access.Capability.ORIENT) and not case.is_closed,

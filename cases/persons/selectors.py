@@ -18,7 +18,7 @@ def person_get(*, user: User, code) -> Person:
 
 
 def person_get_to_change(*, user: User, code, capability: Capability) -> Person:
-    """A person followed by a team where the user holds ``capability``, or 404."""
+    """A person followed by a team where the user holds ``capability`` (identity and consents, merge), or 404."""
     return _get(access.scope_persons_to_change(user, Person.objects.all(), capability), code)
 
 
@@ -96,6 +96,8 @@ def person_page(*, user: User, person: Person) -> dict:
             access.scope(user, person.referrals.all(), Capability.VIEW_TEAM_REFERRALS).select_related("organisation")
         ),
         "merged_persons": list(person.merged_persons.all()),
+        # Identity and consents belong to the teams that follow the person, not to a team a case is shared with.
+        "may_change": access.may_change_person(user, person, Capability.CHANGE_CASES),
         "may_merge": access.may_change_person(user, person, Capability.MERGE_PERSONS),
         "may_see_access_log": _may_see_access_log(user, person.cases.values_list("team_id", flat=True)),
     }

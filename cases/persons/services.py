@@ -91,10 +91,12 @@ def person_update(
     request=None,
     **fields,
 ) -> Person:
-    """Correct or complete a person's identity."""
+    """Correct or complete a person's identity (a team that follows the person)."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    if not access.may_change_person(actor, person, Capability.CHANGE_CASES):
+        raise PermissionDenied
     for name, value in fields.items():
         setattr(person, name, value)
     _refresh_name_keys(person)
@@ -121,6 +123,8 @@ def consent_record(
     request=None,
 ) -> ConsentRecord:
     """Record the person's consent (or refusal) for one purpose; every open case shows it."""
+    if actor is not None and not access.may_change_person(actor, person, Capability.CHANGE_CASES):
+        raise PermissionDenied
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("The date of consent cannot be in the future.")})
     consent = ConsentRecord(

@@ -38,7 +38,7 @@ def person_detail(request: HttpRequest, code) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, code) -> HttpResponse:
-    person = _person_for(request, code)
+    person = _person_to_change(request, code, Capability.CHANGE_CASES)
     locations = Location.objects.filter(is_active=True).order_by("name")
     if request.method == "POST":
         form = PersonForm(request.POST, instance=Person.objects.get(pk=person.pk), locations=locations)
@@ -54,6 +54,8 @@ def person_edit(request: HttpRequest, code) -> HttpResponse:
                     request=request,
                     **data,
                 )
+            except PermissionDenied as exc:
+                raise Http404 from exc
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -74,11 +76,13 @@ def person_edit(request: HttpRequest, code) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, code) -> HttpResponse:
-    person = _person_for(request, code)
+    person = _person_to_change(request, code, Capability.CHANGE_CASES)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(person=person, actor=request.user, request=request, **form.cleaned_data)
+        except PermissionDenied as exc:
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

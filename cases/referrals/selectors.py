@@ -129,8 +129,16 @@ def waiting_days(referral: Referral) -> int:
 
 
 def case_referrals_panel(*, user: User, case: Case, case_access) -> dict:
-    """The referrals that brought the person to this case (the "referrals and team" tab)."""
-    return {"referrals": list(case.referrals.select_related("organisation").order_by("-received_at"))}
+    """The referrals that brought the person to this case (the "referrals and team" tab).
+
+    A team the case is shared with sees them, without the link to the referral's page (not theirs).
+    """
+    referrals = case.referrals.select_related("organisation").order_by("-received_at")
+    return {
+        "referrals": [
+            {"referral": r, "may_open": access.may(user, Capability.VIEW_TEAM_REFERRALS, r.team_id)} for r in referrals
+        ]
+    }
 
 
 def referrer_locations(*, user: User):
