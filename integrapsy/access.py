@@ -264,7 +264,7 @@ def scope(
     """The rows of the teams where the user holds ``capability``, through the model's ``TEAM_PATH``.
 
     With ``within``, only those of these teams (a report's chosen teams, one team's rows).
-    The filter is ``<path>_id IN (...)`` alone, which the (team, ...) indexes serve.
+    The filter is the team column ``IN (...)`` alone, which the (team, ...) indexes serve.
     """
     path = team_path(queryset.model)
     prof = profile(user)

@@ -37,7 +37,7 @@ def _post_data(name: str) -> dict:
 
 def _team_world(team, label: str) -> SimpleNamespace:
     """An open alarming referral, an accepted one with its case, and two records of one person."""
-    accepted_case = CaseFactory(team=team)
+    accepted_case = CaseFactory(team=team, person=PersonFactory(first_name="Amina", last_name=f"Diallo {label}"))
     duplicate = CaseFactory(team=team, person=PersonFactory(first_name="Muhammad", last_name=f"Adam {label}"))
     return SimpleNamespace(
         team=team,
@@ -188,6 +188,7 @@ class TestTeamAsCoordinator:
         url = reverse("cases:person_merge", args=[world.b.keep.code])
         page = client.get(url)
         assert page.status_code == 200
+        # Team B's duplicate is proposed; team A's, of the same name, is not.
         assert [s.person for s in page.context["suggestions"]] == [world.b.duplicate]
         assert reverse("cases:person_merge", args=[world.b.keep.code]) in client.get(
             reverse("cases:person_detail", args=[world.b.keep.code])
