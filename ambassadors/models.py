@@ -41,6 +41,8 @@ class Slot(models.TextChoices):
 class Ambassador(models.Model):
     """A user with the ambassador role, as colleagues and the planner know them."""
 
+    TEAM_PATH = "team"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ambassador_profile", verbose_name=_("user")
@@ -120,6 +122,8 @@ class AmbassadorLanguage(models.Model):
 
 class Assignment(models.Model):
     """An ambassador's work with the person of a case, proposed by a coordinator."""
+
+    TEAM_PATH = "case__team"
 
     class Role(models.TextChoices):
         PEER_SUPPORT = "peer_support", _("Peer support")
@@ -208,6 +212,8 @@ class Assignment(models.Model):
 class Contact(models.Model):
     """A contact the ambassador had with the person, with its duration; never clinical."""
 
+    TEAM_PATH = "assignment__case__team"
+
     class Kind(models.TextChoices):
         VISIT = "visit", _("Visit")
         PHONE = "phone", _("Phone call")
@@ -269,6 +275,8 @@ class TrainingModule(models.Model):
 
 
 class TrainingSession(models.Model):
+    TEAM_PATH = "team"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     module = models.ForeignKey(
         TrainingModule, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("module")
@@ -350,6 +358,8 @@ class Requirement(models.TextChoices):
 
 class LanguageSupportRule(models.Model):
     """A team's own rule: for this activity, is a professional interpreter required?"""
+
+    TEAM_PATH = "team"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="language_support_rules")
     activity = models.CharField(_("activity"), max_length=20, choices=SupportActivity.choices)

@@ -69,8 +69,13 @@ register_case_panel(
     CasePanel(
         "ambassadors/_case_panel.html",
         lambda *, user, case, case_access: {
-            "ambassador_assignments": selectors.case_assignments(user=user, case=case),
-            "may_assign_ambassador": access.may_manage_case_assignments(user, case) and not case.is_closed,
+            "ambassador_assignments": [
+                # The ambassador's profile is linked for colleagues of the ambassador's team.
+                {"assignment": a, "may_open": access.may(user, Capability.VIEW_AMBASSADORS, a.ambassador.team_id)}
+                for a in selectors.case_assignments(user=user, case=case)
+            ],
+            "may_assign_ambassador": access.may(user, Capability.MANAGE_AMBASSADORS, case.team_id)
+            and not case.is_closed,
         },
         order=30,
         section=PLANNING,

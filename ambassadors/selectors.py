@@ -22,7 +22,9 @@ from ambassadors.models import (
 )
 from cases.models import Case, PersonLanguage
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
+from integrapsy.directory.models import Location
 
 
 def _open_load():
@@ -83,7 +85,7 @@ def _with_profile(qs: QuerySet[Ambassador]) -> QuerySet[Ambassador]:
 
 def ambassador_list(*, user: User, active_only: bool = False) -> QuerySet[Ambassador]:
     """Ambassadors of the user's teams with their languages, territories, load and hours."""
-    qs = access.scope_ambassadors(user, Ambassador.objects.all())
+    qs = access.scope(user, Ambassador.objects.all(), Capability.VIEW_AMBASSADORS)
     if active_only:
         qs = qs.filter(is_active=True, user__is_active=True)
     return _with_profile(qs).annotate(minutes=_minutes_of_ambassador()).order_by("user__last_name", "user__first_name")
@@ -98,14 +100,14 @@ def ambassador_get(*, user: User, code) -> Ambassador:
 
 def ambassador_get_to_manage(*, user: User, code) -> Ambassador:
     try:
-        return _with_profile(access.scope_ambassadors_to_manage(user, Ambassador.objects.all())).get(code=code)
+        return _with_profile(access.scope(user, Ambassador.objects.all(), Capability.MANAGE_AMBASSADORS)).get(code=code)
     except (Ambassador.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
 def ambassador_of(*, user: User) -> Ambassador | None:
     """The signed-in ambassador's own profile."""
-    if not access.can(user, access.Capability.WORK_AS_AMBASSADOR):
+    if not access.can(user, Capability.WORK_AS_AMBASSADOR):
         return None
     return _with_profile(Ambassador.objects.filter(user=user)).annotate(minutes=_minutes_of_ambassador()).first()
 
@@ -113,7 +115,7 @@ def ambassador_of(*, user: User) -> Ambassador | None:
 def ambassador_assignments(*, user: User, ambassador: Ambassador) -> list[Assignment]:
     """An ambassador's assignments on cases the user may open (their profile page)."""
     return list(
-        access.scope_assignments_for_staff(user, ambassador.assignments.all())
+        access.scope_case_rows(user, ambassador.assignments.all())
         .select_related("case__person")
         .annotate(minutes=_minutes_of_assignment())
         .order_by("status", "-starts_on")
@@ -122,19 +124,20 @@ def ambassador_assignments(*, user: User, ambassador: Ambassador) -> list[Assign
 
 def users_without_profile(*, user: User) -> QuerySet[User]:
     """Users holding the ambassador role in a team the user coordinates, without a profile yet."""
-    return (
-        User.objects.filter(
-            memberships__role=Role.AMBASSADOR,
-            memberships__team_id__in=access.coordinator_team_ids(user),
-            ambassador_profile__isnull=True,
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    teams = access.teams_for(user, Capability.MANAGE_AMBASSADORS)
+    return access.users_holding(
+        User.objects.filter(ambassador_profile__isnull=True), Role.AMBASSADOR, teams=teams
+    ).order_by("last_name", "first_name")
 
 
 def coordinator_teams(*, user: User) -> QuerySet[Team]:
-    return Team.objects.filter(pk__in=access.coordinator_team_ids(user)).order_by("name")
+    """The teams whose ambassadors the user manages."""
+    return access.scope(user, Team.objects.all(), Capability.MANAGE_AMBASSADORS).order_by("name")
+
+
+def coordinator_locations(*, user: User) -> QuerySet[Location]:
+    """The active places of the teams whose ambassadors the user manages."""
+    return access.scope(user, Location.objects.filter(is_active=True), Capability.MANAGE_AMBASSADORS).order_by("name")
 
 
 # --- The ambassador's own pages ---------------------------------------------------------
@@ -251,7 +254,7 @@ def _contacts_count():
 
 def _cases_to_manage(user: User):
     """Cases of the teams the user coordinates: inside ``scope_cases`` (own teams), shares aside."""
-    return Case.objects.filter(team_id__in=access.coordinator_team_ids(user))
+    return access.scope(user, Case.objects.all(), Capability.MANAGE_AMBASSADORS)
 
 
 def case_to_manage(*, user: User, reference: str) -> Case:
@@ -269,7 +272,7 @@ def case_to_manage(*, user: User, reference: str) -> Case:
 def assignment_to_manage(*, user: User, code) -> Assignment:
     try:
         return (
-            access.scope_assignments_to_manage(user, Assignment.objects.all())
+            access.scope(user, Assignment.objects.all(), Capability.MANAGE_AMBASSADORS)
             .select_related("ambassador__user", "case__person")
             .get(code=code)
         )
@@ -317,16 +320,18 @@ def ambassador_suggestions(
 ) -> list[matching.Suggestion]:
     """Active ambassadors of the team ranked for the case's person (or a language), with reasons."""
     need = _need_for(case=case, language=language, location=location, gender_preference=gender_preference, slot=slot)
-    teams = {team.pk}
     candidates = _with_profile(
-        access.scope_ambassadors(
-            user, Ambassador.objects.filter(team_id__in=teams, is_active=True, user__is_active=True)
+        access.scope(
+            user,
+            Ambassador.objects.filter(is_active=True, user__is_active=True),
+            Capability.VIEW_AMBASSADORS,
+            within=[team.pk],
         )
     )
     worked_with: set[int] = set()
     if need.person_id is not None:
         worked_with = set(
-            Assignment.objects.filter(case__person_id=need.person_id, ambassador__team_id__in=teams).values_list(
+            Assignment.objects.filter(case__person_id=need.person_id, ambassador__team=team).values_list(
                 "ambassador_id", flat=True
             )
         )
@@ -477,7 +482,7 @@ def training_progress(*, ambassadors: QuerySet[Ambassador]) -> list[Progress]:
 def training_overview(*, user: User) -> dict:
     """The programme: modules, the teams' sessions, and each ambassador's progress."""
     sessions = (
-        access.scope_training_sessions(user, TrainingSession.objects.all())
+        access.scope(user, TrainingSession.objects.all(), Capability.VIEW_TRAINING)
         .select_related("module", "team")
         .annotate(present=Count("attendances"))
         .order_by("-starts_at")
@@ -485,7 +490,9 @@ def training_overview(*, user: User) -> dict:
     return {
         "modules": list(TrainingModule.objects.order_by("order", "title")),
         "sessions": sessions,
-        "progress": training_progress(ambassadors=access.scope_ambassadors(user, Ambassador.objects.all())),
+        "progress": training_progress(
+            ambassadors=access.scope(user, Ambassador.objects.all(), Capability.VIEW_AMBASSADORS)
+        ),
     }
 
 
@@ -498,7 +505,7 @@ def my_training(*, user: User, ambassador: Ambassador) -> dict:
         .order_by("-session__starts_at")
     )
     upcoming = list(
-        access.scope_training_sessions(user, TrainingSession.objects.all())
+        access.scope(user, TrainingSession.objects.all(), Capability.VIEW_TRAINING)
         .filter(starts_at__gte=_now())
         .select_related("module")
         .order_by("starts_at")[:10]
@@ -513,7 +520,7 @@ def _now():
 def training_session_get(*, user: User, code) -> TrainingSession:
     try:
         return (
-            access.scope_training_sessions(user, TrainingSession.objects.all())
+            access.scope(user, TrainingSession.objects.all(), Capability.VIEW_TRAINING)
             .select_related("module", "team")
             .get(code=code)
         )
@@ -554,13 +561,15 @@ def home_for_ambassador(*, user: User) -> dict:
 def home_for_coordinator(*, user: User) -> dict:
     """Proposals the ambassadors have not answered yet, and ambassadors at their maximum."""
     waiting = (
-        access.scope_assignments_to_manage(user, Assignment.objects.filter(status=Assignment.Status.PROPOSED))
+        access.scope(user, Assignment.objects.filter(status=Assignment.Status.PROPOSED), Capability.MANAGE_AMBASSADORS)
         .select_related("ambassador__user", "case")
         .order_by("proposed_at")
     )
     full = [
         a
-        for a in _with_profile(access.scope_ambassadors_to_manage(user, Ambassador.objects.filter(is_active=True)))
+        for a in _with_profile(
+            access.scope(user, Ambassador.objects.filter(is_active=True), Capability.MANAGE_AMBASSADORS)
+        )
         if a.load >= a.max_active_assignments
     ]
     return {"waiting_answers": list(waiting[:10]), "full_ambassadors": full}

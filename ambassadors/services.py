@@ -25,6 +25,7 @@ from ambassadors.models import (
 from cases.models import Case
 from cases.timeline.record import timeline_record
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Membership, Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
@@ -138,7 +139,7 @@ def assignment_propose(
     request=None,
 ) -> Assignment:
     """A coordinator proposes an ambassador for a case; beyond the maximum load it needs a reason."""
-    if not access.may_manage_case_assignments(actor, case):
+    if not access.may(actor, Capability.MANAGE_AMBASSADORS, case.team_id):
         raise ValidationError(_("Only a coordinator of the case's team may assign an ambassador."))
     if case.is_closed:
         raise ValidationError(_("This case is closed: reopen it before assigning an ambassador."))
@@ -228,7 +229,9 @@ def assignment_decline(*, assignment: Assignment, actor: User, note: str = "", r
 def assignment_start(*, assignment: Assignment, actor: User, request=None) -> Assignment:
     """An accepted assignment starts (the first contact starts it too)."""
     assignment = _lock(assignment)
-    if assignment.ambassador.user_id != actor.pk and not access.may_manage_case_assignments(actor, assignment.case):
+    if assignment.ambassador.user_id != actor.pk and not access.may(
+        actor, Capability.MANAGE_AMBASSADORS, assignment.case.team_id
+    ):
         raise ValidationError(_("Only the ambassador or a coordinator of the case may start it."))
     return _start(assignment, actor=actor, request=request)
 
@@ -274,7 +277,7 @@ def assignment_end(
 ) -> Assignment:
     """A coordinator ends an assignment, with its reason."""
     assignment = _lock(assignment)
-    if not access.may_manage_case_assignments(actor, assignment.case):
+    if not access.may(actor, Capability.MANAGE_AMBASSADORS, assignment.case.team_id):
         raise ValidationError(_("Only a coordinator of the case's team may end an assignment."))
     if not assignment.is_open:
         raise ValidationError(_("This assignment has already ended."))
@@ -377,7 +380,7 @@ def training_session_create(
     request=None,
 ) -> TrainingSession:
     """Plan a session of a training module for a team's ambassadors."""
-    if team.pk not in access.coordinator_team_ids(actor):
+    if not access.may(actor, Capability.MANAGE_AMBASSADORS, team.pk):
         raise ValidationError({"team": _("You coordinate no such team.")})
     session = TrainingSession(
         module=module,
@@ -398,7 +401,7 @@ def training_attendance_set(
     *, session: TrainingSession, actor: User, ambassadors: list[Ambassador], request=None
 ) -> list[TrainingAttendance]:
     """Record who attended a session (the list replaces the previous one)."""
-    if session.team_id not in access.coordinator_team_ids(actor):
+    if not access.may(actor, Capability.MANAGE_AMBASSADORS, session.team_id):
         raise ValidationError(_("Only a coordinator of the session's team records attendance."))
     if session.starts_at > timezone.now():
         raise ValidationError({"ambassadors": _("Attendance is recorded once the session has taken place.")})
@@ -422,7 +425,7 @@ def module_complete(
     *, ambassador: Ambassador, module: TrainingModule, actor: User, completed_on: date, request=None
 ) -> ModuleCompletion:
     """Record that an ambassador completed a module of the programme."""
-    if ambassador.team_id not in access.coordinator_team_ids(actor):
+    if not access.may(actor, Capability.MANAGE_AMBASSADORS, ambassador.team_id):
         raise ValidationError(_("Only a coordinator of the ambassador's team records a completion."))
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("The date cannot be in the future.")})
@@ -443,7 +446,7 @@ def language_support_rule_set(
     *, team: Team, activity: str, requirement: str, explanation: str = "", actor: User, request=None
 ) -> LanguageSupportRule:
     """A coordinator sets, for their team, who may support an activity in the person's language."""
-    if team.pk not in access.coordinator_team_ids(actor):
+    if not access.may(actor, Capability.PLAN_LANGUAGE_SUPPORT, team.pk):
         raise ValidationError(_("Only a coordinator of the team may change its rules."))
     rule = LanguageSupportRule.objects.filter(team=team, activity=activity).first() or LanguageSupportRule(
         team=team, activity=activity

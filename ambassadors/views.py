@@ -3,7 +3,7 @@ from functools import partial
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +28,6 @@ from ambassadors.models import Ambassador, Assignment, SupportActivity, Training
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.directory.models import Location
 from integrapsy.forms import add_service_errors, posted, submit
 
 # --- Profiles ---------------------------------------------------------------------------
@@ -48,7 +47,7 @@ def ambassador_list(request: HttpRequest) -> HttpResponse:
 
 
 def _locations(user):
-    return Location.objects.filter(team__in=selectors.coordinator_teams(user=user), is_active=True).order_by("name")
+    return selectors.coordinator_locations(user=user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +93,7 @@ def ambassador_detail(request: HttpRequest, code) -> HttpResponse:
             "ambassador": ambassador,
             "assignments": selectors.ambassador_assignments(user=request.user, ambassador=ambassador),
             "progress": selectors.training_progress(ambassadors=Ambassador.objects.filter(pk=ambassador.pk))[0],
-            "may_manage": ambassador.team_id in access.coordinator_team_ids(request.user),
+            "may_manage": access.may(request.user, Capability.MANAGE_AMBASSADORS, ambassador.team_id),
         },
     )
 
@@ -296,8 +295,9 @@ def training_session_new(request: HttpRequest) -> HttpResponse:
 def training_session(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.VIEW_AMBASSADORS)
     session = selectors.training_session_get(user=request.user, code=code)
-    if request.method == "POST":
-        access.require(request.user, Capability.MANAGE_AMBASSADORS)
+    may_manage = access.may(request.user, Capability.MANAGE_AMBASSADORS, session.team_id)
+    if request.method == "POST" and not may_manage:
+        raise Http404
     ambassadors = selectors.team_ambassadors(team=session.team)
     attendees = selectors.session_attendees(session=session)
     form = AttendanceForm(posted(request), ambassadors=ambassadors, initial={"ambassadors": list(attendees)})
@@ -312,7 +312,7 @@ def training_session(request: HttpRequest, code) -> HttpResponse:
         template="ambassadors/training_session.html",
         context={
             "session": session,
-            "may_manage": session.team_id in access.coordinator_team_ids(request.user),
+            "may_manage": may_manage,
             "attendees": [a for a in ambassadors if a.pk in attendees],
         },
     )
@@ -326,8 +326,10 @@ def ambassador_training(request: HttpRequest, code) -> HttpResponse:
     if request.method == "POST":
         access.require(request.user, Capability.MANAGE_AMBASSADORS)
     ctx = selectors.my_training(user=request.user, ambassador=ambassador)
-    may_manage = ambassador.team_id in access.coordinator_team_ids(request.user)
+    may_manage = access.may(request.user, Capability.MANAGE_AMBASSADORS, ambassador.team_id)
     remaining = TrainingModule.objects.exclude(pk__in=ctx["progress"].completed_module_ids).order_by("order")
+    if request.method == "POST" and not may_manage:
+        raise Http404
     return submit(
         request,
         ModuleCompletionForm(posted(request), modules=remaining),

@@ -1,19 +1,45 @@
 """The access policy: the one place that answers "may this user ...?" and "which rows?".
 
-Views and selectors call it; templates only receive the flags it computes. A row outside
-a user's scope is answered with a 404 (``get_or_404``-style helpers raise ``Http404``),
-so that its existence does not leak.
+The capability table (``CAPABILITIES``: capability -> roles) is the single source. Three
+functions read it for team-bound rows:
+
+- ``teams_for(user, capability)``: the teams in which the user holds a role that has it;
+- ``may(user, capability, team_id)``: whether they hold it in that team;
+- ``scope(user, queryset, capability)``: the rows of those teams, following the ``TEAM_PATH``
+  each model declares once (``TEAM_PATH = "session__team"`` on a permanence booking).
+
+The rules that really differ are named functions below: a case shared with another team is
+readable by it, a referrer reads their own organisation's referrals, an interpreter or an
+ambassador reads their own rows. No team filter is written anywhere else.
+
+Views and selectors call it; templates only receive the flags it computes. A row outside a
+user's scope is answered with a 404 (``require`` and the views' lookups raise ``Http404``),
+so that its existence does not leak; services refuse with ``PermissionDenied``
+(``ensure_may``), which the views turn into the same 404.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
-from django.db.models import Q
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Model, Q
 from django.http import Http404
 
-from integrapsy.accounts.models import Role
+from integrapsy.accounts.models import Membership, Role, Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from integrapsy.accounts.models import User
+
+    AnyUser: TypeAlias = User | AnonymousUser | None
+
+M = TypeVar("M", bound=Model)
 
 
 class Capability(StrEnum):
@@ -21,6 +47,9 @@ class Capability(StrEnum):
     VIEW_HOME = "view_home"
     CHANGE_OWN_PASSWORD = "change_own_password"
     VIEW_CASES = "view_cases"
+    CHANGE_CASES = "change_cases"
+    READ_CLINICAL = "read_clinical"
+    VIEW_RISK_ALERTS = "view_risk_alerts"
     SUBMIT_REFERRAL = "submit_referral"
     FOLLOW_OWN_REFERRALS = "follow_own_referrals"
     TRIAGE_REFERRALS = "triage_referrals"
@@ -44,6 +73,7 @@ class Capability(StrEnum):
     MANAGE_AMBASSADORS = "manage_ambassadors"
     PLAN_LANGUAGE_SUPPORT = "plan_language_support"
     WORK_AS_AMBASSADOR = "work_as_ambassador"
+    VIEW_TRAINING = "view_training"
     ADMINISTER_SCREENINGS = "administer_screenings"
     VIEW_DIRECTORY = "view_directory"
     MANAGE_DIRECTORY = "manage_directory"
@@ -57,24 +87,34 @@ class Capability(StrEnum):
     VIEW_UNDELIVERED_MESSAGES = "view_undelivered_messages"
 
 
-BOOKING_REQUEST_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST})
+_STAFF = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER})
 
-# Which roles hold which capability. Later features add their capabilities here.
+# Which roles hold which capability. A team role holds it in the teams of its memberships;
+# later features add their capabilities here.
 CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.ADMIN_SITE: frozenset({Role.ADMIN}),
     Capability.VIEW_HOME: frozenset(Role.values),
     Capability.CHANGE_OWN_PASSWORD: frozenset(Role.values),
-    Capability.VIEW_CASES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    # Open a case of the team, or one shared with the team (``scope_cases``).
+    Capability.VIEW_CASES: _STAFF,
+    # Change a case of the team (status, members, closure, sharing) and the identity and
+    # consents of its person. A team the case is shared with reads it and adds notes only.
+    Capability.CHANGE_CASES: _STAFF,
+    # Consultation notes, screening answers and scores, risk details and safety plans: for the
+    # psychologists of the case's team only.
+    Capability.READ_CLINICAL: frozenset({Role.PSYCHOLOGIST}),
+    Capability.VIEW_RISK_ALERTS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
     Capability.SUBMIT_REFERRAL: frozenset({Role.REFERRER}),
     Capability.FOLLOW_OWN_REFERRALS: frozenset({Role.REFERRER}),
+    # Accept, decline, ask the referrer, take an urgent referral, record the first contact.
     Capability.TRIAGE_REFERRALS: frozenset({Role.COORDINATOR}),
-    Capability.VIEW_TEAM_REFERRALS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.VIEW_TEAM_REFERRALS: _STAFF,
     Capability.MERGE_PERSONS: frozenset({Role.COORDINATOR}),
     Capability.VIEW_AUDIT: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Capability.MANAGE_DATA_RIGHTS: frozenset({Role.ADMIN}),
-    Capability.VIEW_PERMANENCES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.VIEW_PERMANENCES: _STAFF,
     Capability.PLAN_PERMANENCES: frozenset({Role.COORDINATOR}),
-    Capability.BOOK_SLOTS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.BOOK_SLOTS: _STAFF,
     Capability.RECORD_ATTENDANCE: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
     Capability.LOG_CONSULTATIONS: frozenset({Role.PSYCHOLOGIST}),
     # A referrer asks for a permanence slot for a person they referred; the team's
@@ -83,21 +123,23 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.ANSWER_SLOT_REQUESTS: frozenset({Role.COORDINATOR}),
     # Interpreter bookings: the team asks, the coordinator matches and confirms, the
     # interpreter sees only their own bookings.
-    Capability.VIEW_BOOKINGS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
-    Capability.REQUEST_BOOKINGS: BOOKING_REQUEST_ROLES,
+    Capability.VIEW_BOOKINGS: _STAFF,
+    Capability.REQUEST_BOOKINGS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
     Capability.MANAGE_BOOKINGS: frozenset({Role.COORDINATOR}),
     Capability.INTERPRET: frozenset({Role.INTERPRETER}),
+    # Coordinators read their teams' timesheets (for invoicing); an interpreter their own.
     Capability.VIEW_TIMESHEET: frozenset({Role.COORDINATOR, Role.INTERPRETER}),
-    Capability.VIEW_AMBASSADORS: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.VIEW_AMBASSADORS: _STAFF,
     Capability.MANAGE_AMBASSADORS: frozenset({Role.COORDINATOR}),
     Capability.PLAN_LANGUAGE_SUPPORT: frozenset({Role.COORDINATOR}),
     Capability.WORK_AS_AMBASSADOR: frozenset({Role.AMBASSADOR}),
+    Capability.VIEW_TRAINING: _STAFF | {Role.AMBASSADOR},
     Capability.ADMINISTER_SCREENINGS: frozenset({Role.PSYCHOLOGIST}),
-    Capability.VIEW_DIRECTORY: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.VIEW_DIRECTORY: _STAFF,
     Capability.MANAGE_DIRECTORY: frozenset({Role.COORDINATOR}),
-    Capability.ORIENT: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.ORIENT: _STAFF,
     Capability.FOLLOW_UP_ORIENTATIONS: frozenset({Role.COORDINATOR}),
-    Capability.VIEW_ACTIVITIES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER}),
+    Capability.VIEW_ACTIVITIES: _STAFF,
     Capability.MANAGE_ACTIVITIES: frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST}),
     # Dashboards, funder indicators and list exports: coordinators for their teams, the
     # administrator for every team.
@@ -108,8 +150,16 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.VIEW_UNDELIVERED_MESSAGES: frozenset({Role.COORDINATOR, Role.ADMIN}),
 }
 
-CLINICAL_ROLES = frozenset({Role.PSYCHOLOGIST})
-STAFF_ROLES = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER})
+# The administrator holds no team, yet holds these in every team.
+ADMIN_WIDE: frozenset[Capability] = frozenset(
+    {
+        Capability.VIEW_AUDIT,
+        Capability.VIEW_DASHBOARD,
+        Capability.VIEW_INDICATORS,
+        Capability.EXPORT_LISTS,
+        Capability.VIEW_UNDELIVERED_MESSAGES,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +182,7 @@ class AccessProfile:
 _EMPTY = AccessProfile()
 
 
-def profile(user) -> AccessProfile:
+def profile(user: AnyUser) -> AccessProfile:
     """The user's roles and scopes, cached on the user object (one query per request)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return _EMPTY
@@ -157,41 +207,120 @@ def profile(user) -> AccessProfile:
     return result
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: AnyUser, *roles: str) -> bool:
     return bool(profile(user).roles.intersection(roles))
 
 
-def can(user, capability: Capability) -> bool:
+def can(user: AnyUser, capability: Capability) -> bool:
+    """Whether the user holds the capability anywhere (menus, pages that list their teams' rows)."""
     return has_role(user, *CAPABILITIES[capability])
 
 
-def require(user, capability: Capability) -> None:
+def require(user: AnyUser, capability: Capability) -> None:
     """Answer 404 (never 403) when the user lacks the capability."""
     if not can(user, capability):
         raise Http404
 
 
-def team_ids(user, *roles: str) -> frozenset[int]:
-    """Teams in which the user holds one of ``roles`` (any role when none is given)."""
-    return profile(user).team_ids(*roles)
+# --- The one scope rule -----------------------------------------------------------------
 
 
-def organisation_ids(user, *roles: str) -> frozenset[int]:
-    return profile(user).organisation_ids(*roles)
+def _admin_wide(prof: AccessProfile, capability: Capability) -> bool:
+    return capability in ADMIN_WIDE and Role.ADMIN in prof.roles
 
 
-def is_clinician_in(user, team_id: int) -> bool:
-    """Clinical content is for psychologists of the team that follows the case."""
-    return team_id in profile(user).team_ids(*CLINICAL_ROLES)
+def _all_team_ids(user: AnyUser) -> frozenset[int]:
+    cached = getattr(user, "_all_team_ids", None)
+    if cached is None:
+        cached = frozenset(Team.objects.values_list("pk", flat=True))
+        user._all_team_ids = cached
+    return cached
 
 
-def requires_two_factor(user) -> bool:
+def teams_for(user: AnyUser, capability: Capability) -> frozenset[int]:
+    """Ids of the teams in which the user holds a role that has ``capability``."""
+    prof = profile(user)
+    if _admin_wide(prof, capability):
+        return _all_team_ids(user)
+    return prof.team_ids(*CAPABILITIES[capability])
+
+
+def may(user: AnyUser, capability: Capability, team_id: int | None) -> bool:
+    """Whether the user holds ``capability`` in the team ``team_id`` (the row's team)."""
+    prof = profile(user)
+    if _admin_wide(prof, capability):
+        return True
+    return team_id is not None and team_id in prof.team_ids(*CAPABILITIES[capability])
+
+
+def ensure_may(user: AnyUser, capability: Capability, team_id: int | None) -> None:
+    """For services: refuse with ``PermissionDenied`` unless ``may`` (the views answer 404)."""
+    if not may(user, capability, team_id):
+        raise PermissionDenied
+
+
+def team_path(model: type[Model]) -> str:
+    """The lookup from the model to its team, declared once on the model (``TEAM_PATH``)."""
+    path = getattr(model, "TEAM_PATH", None)
+    if not isinstance(path, str):
+        raise ImproperlyConfigured(f"{model.__name__} declares no TEAM_PATH for the access policy.")
+    return path
+
+
+def scope(
+    user: AnyUser, queryset: QuerySet[M], capability: Capability, *, within: Iterable[int] | None = None
+) -> QuerySet[M]:
+    """The rows of the teams where the user holds ``capability``, through the model's ``TEAM_PATH``.
+
+    With ``within``, only those of these teams (a report's chosen teams, one team's rows).
+    The filter is the team column ``IN (...)`` alone, which the (team, ...) indexes serve.
+    """
+    path = team_path(queryset.model)
+    prof = profile(user)
+    if _admin_wide(prof, capability):
+        if within is None:
+            return queryset
+        ids = frozenset(within)
+    else:
+        ids = prof.team_ids(*CAPABILITIES[capability])
+        if within is not None:
+            ids = ids.intersection(within)
+    if not ids:
+        return queryset.none()
+    return queryset.filter(**{f"{path}__in": sorted(ids)})
+
+
+def organisations_for(user: AnyUser, capability: Capability) -> frozenset[int]:
+    """Ids of the organisations for which the user holds a role that has ``capability`` (referrers, interpreters)."""
+    return profile(user).organisation_ids(*CAPABILITIES[capability])
+
+
+def requires_two_factor(user: AnyUser) -> bool:
     """Every role that reads health data (``DATA_ACCESS``) confirms a second factor (TOTP)."""
     return has_role(user, *TWO_FACTOR_ROLES)
 
 
-def may_use_admin_site(user) -> bool:
-    return user.is_active and user.is_staff and can(user, Capability.ADMIN_SITE)
+def may_use_admin_site(user: AnyUser) -> bool:
+    return bool(user is not None and user.is_active and user.is_staff and can(user, Capability.ADMIN_SITE))
+
+
+def users_holding(
+    queryset: QuerySet[User], *roles: str, teams: Iterable[int] | QuerySet[Team] | None = None
+) -> QuerySet[User]:
+    """Active users holding one of ``roles`` (in one of ``teams`` for team roles): who may be named on a row."""
+    # One filter() call: the role and the team must be those of the same membership.
+    lookups: dict[str, object] = {"memberships__role__in": sorted(roles)}
+    if teams is not None:
+        lookups["memberships__team__in"] = teams
+    return queryset.filter(is_active=True, **lookups).distinct()
+
+
+def holds_role(user: AnyUser, role: str, team_id: int | None = None) -> bool:
+    """Whether a user named on a row holds ``role`` (in the team ``team_id`` for a team role)."""
+    prof = profile(user)
+    if team_id is None:
+        return role in prof.roles
+    return team_id in prof.team_ids(role)
 
 
 # --- Cases, persons and referrals -------------------------------------------------------
@@ -199,104 +328,127 @@ def may_use_admin_site(user) -> bool:
 # import the apps built on it.
 
 
-def staff_team_ids(user) -> frozenset[int]:
-    """Teams whose cases the user follows as coordinator, psychologist or social worker."""
-    return profile(user).team_ids(*STAFF_ROLES)
-
-
-def scope_cases(user, queryset):
+def scope_cases(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """The cases the user may open: their teams' cases and cases shared with their teams.
 
     Ambassadors reach only the cases they are assigned to, through their own reduced pages;
     interpreters and referrers reach none.
     """
-    ids = staff_team_ids(user)
+    ids = teams_for(user, Capability.VIEW_CASES)
     if not ids:
         return queryset.none()
     shared = shared_case_ids(user, queryset.model)
+    teams = Q(**{f"{team_path(queryset.model)}__in": sorted(ids)})
     # Without shares the filter is the team alone, which the (team, -opened_on) index serves in
     # order: a page of a team's cases reads that page only. A subquery in an OR would make the
     # database read every case of every team (measured by ``manage.py benchmark``).
     if not shared:
-        return queryset.filter(team_id__in=ids)
-    return queryset.filter(Q(team_id__in=ids) | Q(pk__in=shared))
+        return queryset.filter(teams)
+    return queryset.filter(teams | Q(pk__in=shared))
 
 
-def scope_case_lookup(user, queryset):
+def scope_case_lookup(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """``scope_cases`` for reading one case by its reference, in one query.
 
     The shares are a subquery here: costless on the one row a reference names, where the list
     (``scope_cases``) reads them first to keep its team index usable.
     """
-    ids = staff_team_ids(user)
+    ids = teams_for(user, Capability.VIEW_CASES)
     if not ids:
         return queryset.none()
     share_model = queryset.model._meta.get_field("shares").related_model
-    shared = share_model.objects.filter(team_id__in=ids).values("case_id")
-    return queryset.filter(Q(team_id__in=ids) | Q(pk__in=shared))
+    shared = scope(user, share_model.objects.all(), Capability.VIEW_CASES).values("case_id")
+    return queryset.filter(Q(**{f"{team_path(queryset.model)}__in": sorted(ids)}) | Q(pk__in=shared))
 
 
-def shared_case_ids(user, case_model) -> frozenset[int]:
+def shared_case_ids(user: AnyUser, case_model: type[Model]) -> frozenset[int]:
     """Ids of the cases shared with the user's teams: few, read once per request (cached on the user)."""
     cached = getattr(user, "_shared_case_ids", None)
     if cached is not None:
         return cached
     share_model = case_model._meta.get_field("shares").related_model
-    result = frozenset(share_model.objects.filter(team_id__in=staff_team_ids(user)).values_list("case_id", flat=True))
+    result = frozenset(scope(user, share_model.objects.all(), Capability.VIEW_CASES).values_list("case_id", flat=True))
     user._shared_case_ids = result
     return result
+
+
+def _related_model(model: type[Model], path: str) -> type[Model]:
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def scope_case_rows(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Rows of the cases the user may open (``scope_cases``, shares included), for models whose
+    ``TEAM_PATH`` goes through a case (``"case__team"``)."""
+    path = team_path(queryset.model)
+    case_path = path.removesuffix("__team")
+    if case_path == path:
+        raise ImproperlyConfigured(f"{queryset.model.__name__}'s TEAM_PATH does not go through a case.")
+    case_model = _related_model(queryset.model, case_path)
+    return queryset.filter(**{f"{case_path}__in": scope_cases(user, case_model.objects.all()).values("pk")})
 
 
 @dataclass(frozen=True)
 class CaseAccess:
     """What a user may do on one case they can open."""
 
-    write: bool
-    clinical: bool
-    coordinate: bool
+    write: bool  # the case's own team: edit, close, share; the person's identity and consents
+    note: bool  # coordination notes: the case's team and the teams it is shared with
+    clinical: bool  # clinical content: psychologists of the case's team
 
 
-def case_access(user, case) -> CaseAccess:
+def case_access(user: AnyUser, case: Model) -> CaseAccess:
     """Flags for a case the user may open (scope it first with ``scope_cases``)."""
-    prof = profile(user)
-    own_team = case.team_id in prof.team_ids(*STAFF_ROLES)
+    own_team = may(user, Capability.VIEW_CASES, case.team_id)
     return CaseAccess(
-        write=bool(staff_team_ids(user)),
-        clinical=is_clinician_in(user, case.team_id),
-        coordinate=own_team and case.team_id in prof.team_ids(Role.COORDINATOR),
+        write=may(user, Capability.CHANGE_CASES, case.team_id),
+        note=own_team or case.pk in shared_case_ids(user, type(case)),
+        clinical=may(user, Capability.READ_CLINICAL, case.team_id),
     )
 
 
-def visible_timeline_visibilities(user, case) -> list[str]:
-    """Clinical events are for psychologists of the case's team only."""
-    return ["team", "clinical"] if is_clinician_in(user, case.team_id) else ["team"]
+def _persons_of(user: AnyUser, queryset: QuerySet[M], capability: Capability, cases: QuerySet) -> QuerySet[M]:
+    referral_model = queryset.model._meta.get_field("referrals").related_model
+    referrals = scope(user, referral_model.objects.filter(person__isnull=False), capability)
+    return queryset.filter(Q(pk__in=cases.values("person_id")) | Q(pk__in=referrals.values("person_id")))
 
 
-def scope_persons(user, queryset):
+def scope_persons(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """Persons with a case (or a referral) the user may open."""
-    ids = staff_team_ids(user)
-    if not ids:
+    if not teams_for(user, Capability.VIEW_CASES):
         return queryset.none()
     case_model = queryset.model._meta.get_field("cases").related_model
-    referral_model = queryset.model._meta.get_field("referrals").related_model
-    cases = scope_cases(user, case_model.objects.all()).values("person_id")
-    referrals = referral_model.objects.filter(team_id__in=ids, person__isnull=False).values("person_id")
-    return queryset.filter(Q(pk__in=cases) | Q(pk__in=referrals))
+    cases = scope_cases(user, case_model.objects.all())
+    return _persons_of(user, queryset, Capability.VIEW_TEAM_REFERRALS, cases)
 
 
-def scope_referrals_for_team(user, queryset):
-    """Referrals addressed to the user's teams (staff view)."""
-    return queryset.filter(team_id__in=staff_team_ids(user))
+def scope_persons_to_change(user: AnyUser, queryset: QuerySet[M], capability: Capability) -> QuerySet[M]:
+    """Persons followed by a team where the user holds ``capability``: a case or a referral of that team.
+
+    A case shared with the user's team is not enough: a person's record belongs to the teams
+    that follow them.
+    """
+    if not teams_for(user, capability):
+        return queryset.none()
+    case_model = queryset.model._meta.get_field("cases").related_model
+    return _persons_of(user, queryset, capability, scope(user, case_model.objects.all(), capability))
 
 
-def scope_referrals_for_referrer(user, queryset):
+def may_change_person(user: AnyUser, person: Model, capability: Capability) -> bool:
+    """For services and flags: ``scope_persons_to_change`` for one person."""
+    return scope_persons_to_change(user, type(person)._base_manager.filter(pk=person.pk), capability).exists()
+
+
+def scope_referrals_for_referrer(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """Referrals of the referrer's own organisation(s): status and dates only."""
-    return queryset.filter(organisation_id__in=profile(user).organisation_ids(Role.REFERRER))
+    ids = organisations_for(user, Capability.FOLLOW_OWN_REFERRALS)
+    return queryset.filter(organisation_id__in=sorted(ids)) if ids else queryset.none()
 
 
-def may_see_access_log(user, case_team_ids) -> bool:
-    """ "Who accessed this file" is for clinicians of a team that follows the person."""
-    return bool(profile(user).team_ids(*CLINICAL_ROLES).intersection(case_team_ids))
+def may_request_slot_for(user: AnyUser, referral: Model) -> bool:
+    """A referrer asks for slots for their own organisation's referrals only."""
+    return referral.organisation_id in organisations_for(user, Capability.REQUEST_SLOTS)
 
 
 # What each role may read, for the list of staff categories with access to health data
@@ -313,76 +465,21 @@ DATA_ACCESS: dict[str, tuple[bool, str]] = {
 # The second factor follows from the table above: a role that reads health data needs it.
 TWO_FACTOR_ROLES = frozenset(role for role, (health_data, _scope) in DATA_ACCESS.items() if health_data)
 
-# --- Permanences, consultations and risk ------------------------------------------------
 
-
-def scope_team_rows(user, queryset, *roles: str):
-    """Rows carrying a ``team`` of the user's (staff roles unless ``roles`` are given)."""
-    ids = profile(user).team_ids(*(roles or STAFF_ROLES))
-    return queryset.filter(team_id__in=ids) if ids else queryset.none()
-
-
-def may_plan_in(user, team_id: int) -> bool:
-    """Coordinators plan the permanences of their own teams."""
-    return team_id in profile(user).team_ids(Role.COORDINATOR)
-
-
-def may_record_attendance_in(user, team_id: int) -> bool:
-    return team_id in profile(user).team_ids(Role.COORDINATOR, *CLINICAL_ROLES)
-
-
-def may_book_in(user, team_id: int) -> bool:
-    return team_id in staff_team_ids(user)
-
-
-def may_request_slot_for(user, referral) -> bool:
-    """A referrer asks for slots for their own organisation's referrals only."""
-    return referral.organisation_id in profile(user).organisation_ids(Role.REFERRER)
-
-
-def scope_slot_requests_for_team(user, queryset):
-    """Slot requests addressed to the teams the user coordinates: they confirm or decline them."""
-    ids = profile(user).team_ids(Role.COORDINATOR)
-    return queryset.filter(team_id__in=ids) if ids else queryset.none()
-
-
-def scope_slot_requests_for_referrer(user, queryset):
-    """Slot requests made for the referrer's own organisation's referrals."""
-    ids = profile(user).organisation_ids(Role.REFERRER)
-    return queryset.filter(referral__organisation_id__in=ids) if ids else queryset.none()
-
-
-def users_holding(queryset, role: str, team_ids=None):
-    """Active users holding ``role`` (in one of ``team_ids`` for team roles): who may be present."""
-    qs = queryset.filter(is_active=True, memberships__role=role)
-    if team_ids is not None:
-        qs = qs.filter(memberships__team_id__in=team_ids)
-    return qs.distinct()
-
-
-def holds_role(user, role: str, team_id: int | None = None) -> bool:
-    prof = profile(user)
-    if team_id is None:
-        return role in prof.roles
-    return team_id in prof.team_ids(role)
-
-
-def risk_alert_team_ids(user) -> frozenset[int]:
-    """Teams whose open risk flags the user sees on their home page: psychologists and coordinators."""
-    return profile(user).team_ids(Role.COORDINATOR, *CLINICAL_ROLES)
+def scope_audit_events(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Audit events the user may search: all for the administrator, those of their teams' staff for a coordinator."""
+    if _admin_wide(profile(user), Capability.VIEW_AUDIT):
+        return queryset
+    members = scope(user, Membership.objects.all(), Capability.VIEW_AUDIT).values("user_id")
+    return queryset.filter(actor_id__in=members)
 
 
 # --- Interpreter bookings ---------------------------------------------------------------
 
 
-def scope_bookings_for_team(user, queryset):
-    """Bookings requested by the user's teams (staff view)."""
-    return queryset.filter(team_id__in=staff_team_ids(user))
-
-
-def scope_bookings_for_interpreter(user, queryset):
+def scope_bookings_for_interpreter(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """An interpreter's own bookings, and nothing else."""
-    if not has_role(user, Role.INTERPRETER):
+    if not can(user, Capability.INTERPRET):
         return queryset.none()
     return queryset.filter(interpreter__user=user)
 
@@ -395,18 +492,12 @@ class BookingAccess:
     cancel: bool
 
 
-def booking_access(user, booking) -> BookingAccess:
-    """Flags for a booking the user may see (scope it first with ``scope_bookings_for_team``)."""
-    prof = profile(user)
+def booking_access(user: AnyUser, booking: Model) -> BookingAccess:
+    """Flags for a booking the user may see (scope it first with ``VIEW_BOOKINGS``)."""
     return BookingAccess(
-        manage=booking.team_id in prof.team_ids(Role.COORDINATOR),
-        cancel=booking.team_id in prof.team_ids(*BOOKING_REQUEST_ROLES),
+        manage=may(user, Capability.MANAGE_BOOKINGS, booking.team_id),
+        cancel=may(user, Capability.REQUEST_BOOKINGS, booking.team_id),
     )
-
-
-def timesheet_teams(user) -> frozenset[int]:
-    """Teams whose interpreter timesheets the user may read (coordinators, for invoicing)."""
-    return profile(user).team_ids(Role.COORDINATOR)
 
 
 # --- Ambassadors --------------------------------------------------------------------------
@@ -414,129 +505,37 @@ def timesheet_teams(user) -> frozenset[int]:
 # through the reduced page of the ambassadors app.
 
 
-def coordinator_team_ids(user) -> frozenset[int]:
-    return profile(user).team_ids(Role.COORDINATOR)
-
-
-def scope_ambassadors(user, queryset):
-    """Ambassadors of the teams the user works in as staff."""
-    return queryset.filter(team_id__in=staff_team_ids(user))
-
-
-def scope_ambassadors_to_manage(user, queryset):
-    """Ambassadors of the teams the user coordinates."""
-    return queryset.filter(team_id__in=coordinator_team_ids(user))
-
-
-def scope_assignments_for_staff(user, queryset):
-    """Assignments on the cases the user may open."""
-    case_model = queryset.model._meta.get_field("case").related_model
-    return queryset.filter(case__in=scope_cases(user, case_model.objects.all()).values("pk"))
-
-
-def scope_assignments_to_manage(user, queryset):
-    """Assignments on cases of the teams the user coordinates."""
-    return queryset.filter(case__team_id__in=coordinator_team_ids(user))
-
-
-def scope_assignments_for_ambassador(user, queryset, *, open_only: bool = False):
+def scope_assignments_for_ambassador(user: AnyUser, queryset: QuerySet[M], *, open_only: bool = False) -> QuerySet[M]:
     """The ambassador's own assignments, and nothing else.
 
     With ``open_only``, those still proposed, accepted or in progress: once an assignment
     ends, its reduced case page closes to the ambassador (their hours stay listed).
     """
-    if not has_role(user, Role.AMBASSADOR):
+    teams = teams_for(user, Capability.WORK_AS_AMBASSADOR)
+    if not teams:
         return queryset.none()
-    qs = queryset.filter(ambassador__user=user, ambassador__team_id__in=profile(user).team_ids(Role.AMBASSADOR))
+    qs = queryset.filter(ambassador__user=user, ambassador__team__in=sorted(teams))
     return qs.exclude(status="ended") if open_only else qs
 
 
-def scope_contacts_for_ambassador(user, queryset):
+def scope_contacts_for_ambassador(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     """Contacts on the ambassador's own assignments: never another ambassador's."""
-    if not has_role(user, Role.AMBASSADOR):
+    if not can(user, Capability.WORK_AS_AMBASSADOR):
         return queryset.none()
     return queryset.filter(assignment__ambassador__user=user)
 
 
-def may_manage_case_assignments(user, case) -> bool:
-    """Coordinators of the case's team propose and end ambassadors' assignments."""
-    return case.team_id in coordinator_team_ids(user)
+# --- Screenings -------------------------------------------------------------------------
 
 
-def scope_training_sessions(user, queryset):
-    """Sessions of the teams the user works in (as staff or as ambassador)."""
-    return queryset.filter(team_id__in=profile(user).team_ids(*STAFF_ROLES, Role.AMBASSADOR))
-
-
-# --- Screenings, orientations and group activities --------------------------------------
-
-
-def screening_helpers(user, case, queryset):
+def screening_helpers(user: AnyUser, case: Model, queryset: QuerySet[User]) -> QuerySet[User]:
     """Who may be named as having helped give a questionnaire on the case.
 
     The Integration Ambassadors of the case's team, and the professional interpreters.
     """
-    if not is_clinician_in(user, case.team_id):
+    if not may(user, Capability.ADMINISTER_SCREENINGS, case.team_id):
         return queryset.none()
     return queryset.filter(
-        Q(memberships__role=Role.AMBASSADOR, memberships__team_id=case.team_id) | Q(memberships__role=Role.INTERPRETER),
+        Q(memberships__role=Role.AMBASSADOR, memberships__team=case.team_id) | Q(memberships__role=Role.INTERPRETER),
         is_active=True,
     ).distinct()
-
-
-def scope_orientations(user, queryset):
-    """Orientations of the cases the user may open."""
-    case_model = queryset.model._meta.get_field("case").related_model
-    return queryset.filter(case__in=scope_cases(user, case_model.objects.all()))
-
-
-def scope_orientations_to_follow_up(user, queryset):
-    """The coordinator's to-do list covers their own teams' cases."""
-    return queryset.filter(case__team_id__in=team_ids(user, Role.COORDINATOR))
-
-
-def scope_group_activities(user, queryset):
-    """Group activities of the user's teams."""
-    return queryset.filter(team_id__in=staff_team_ids(user))
-
-
-def activity_teams(user) -> frozenset[int]:
-    """Teams for which the user may create and run group activities."""
-    return profile(user).team_ids(Role.COORDINATOR, Role.PSYCHOLOGIST)
-
-
-# --- Dashboards, indicators and exports -------------------------------------------------
-
-
-def scope_report_teams(user, queryset):
-    """Teams whose dashboard, indicators and exports the user may see: all for the administrator,
-    the teams they coordinate for a coordinator, none for anybody else."""
-    if has_role(user, Role.ADMIN):
-        return queryset
-    ids = profile(user).team_ids(Role.COORDINATOR)
-    return queryset.filter(pk__in=ids) if ids else queryset.none()
-
-
-def may_report_on(user, team_id: int) -> bool:
-    return has_role(user, Role.ADMIN) or team_id in profile(user).team_ids(Role.COORDINATOR)
-
-
-def scope_report_rows(user, queryset, team_field: str = "team"):
-    """Rows counted or exported for the user: those whose ``team_field`` is one of their report teams."""
-    if has_role(user, Role.ADMIN):
-        return queryset
-    ids = profile(user).team_ids(Role.COORDINATOR)
-    return queryset.filter(**{f"{team_field}__in": ids}) if ids else queryset.none()
-
-
-# --- Notification outbox ----------------------------------------------------------------
-
-
-def scope_outbox_messages(user, queryset):
-    """Outbox messages the user may see and retry: all for the administrator, those of the
-    teams they coordinate for a coordinator (a message with no team: the administrator only)."""
-    return scope_report_rows(user, queryset, team_field="team_id")
-
-
-def may_handle_outbox_message(user, team_id: int | None) -> bool:
-    return has_role(user, Role.ADMIN) or (team_id is not None and team_id in profile(user).team_ids(Role.COORDINATOR))

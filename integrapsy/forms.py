@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from integrapsy.directory.models import Language
@@ -60,6 +60,9 @@ def submit(
     if request.method == "POST" and form.is_valid():
         try:
             result = action(**form.cleaned_data)
+        except PermissionDenied as exc:
+            # A service that refuses the row's team: the row is outside the user's scope.
+            raise Http404 from exc
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

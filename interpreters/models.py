@@ -169,6 +169,8 @@ class CancelledBy(models.TextChoices):
 class InterpreterBooking(models.Model):
     """A request for an interpreter at a given time, and what became of it."""
 
+    TEAM_PATH = "team"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="interpreter_bookings", verbose_name=_("team")

@@ -17,6 +17,10 @@ def case_bookings(*, user, case, case_access) -> dict:
     if not access.can(user, access.Capability.VIEW_BOOKINGS):
         return {}
     return {
-        "bookings": selectors.case_bookings(user=user, case=case),
+        # A booking is linked when the user's team asked for it (a team the case is shared with may not).
+        "bookings": [
+            {"booking": b, "may_open": access.may(user, access.Capability.VIEW_BOOKINGS, b.team_id)}
+            for b in selectors.case_bookings(user=user, case=case)
+        ],
         "may_request": access.can(user, access.Capability.REQUEST_BOOKINGS) and not case.is_closed,
     }

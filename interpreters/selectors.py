@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language, Location
 from interpreters.models import (
@@ -36,7 +37,7 @@ LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "te
 
 def booking_list(*, user: User, status: str = "", when: str = "") -> QuerySet[InterpreterBooking]:
     """Bookings of the user's teams; rows carry what the list shows (no query per row)."""
-    qs = access.scope_bookings_for_team(user, InterpreterBooking.objects.all()).select_related(*LIST_RELATED)
+    qs = access.scope(user, InterpreterBooking.objects.all(), Capability.VIEW_BOOKINGS).select_related(*LIST_RELATED)
     if status:
         qs = qs.filter(status=status)
     now = timezone.now()
@@ -55,7 +56,7 @@ def booking_get(*, user: User, code) -> InterpreterBooking:
     """One booking of the user's teams, or 404."""
     try:
         return (
-            access.scope_bookings_for_team(user, InterpreterBooking.objects.all())
+            access.scope(user, InterpreterBooking.objects.all(), Capability.VIEW_BOOKINGS)
             .select_related(*LIST_RELATED, "requested_by", "confirmed_by", "cancelled_by", "interpreter__service")
             .get(code=code)
         )
@@ -103,12 +104,11 @@ def case_bookings(*, user: User, case: Case) -> list[InterpreterBooking]:
 
 def open_bookings_for_coordinator(*, user: User, limit: int = 5) -> dict:
     """Requests still waiting for an interpreter, for the coordinator's home page."""
+    waiting = InterpreterBooking.objects.filter(
+        status__in=[BookingStatus.REQUESTED, BookingStatus.OFFERED], starts_at__gte=timezone.now()
+    )
     qs = (
-        InterpreterBooking.objects.filter(
-            team_id__in=access.timesheet_teams(user),
-            status__in=[BookingStatus.REQUESTED, BookingStatus.OFFERED],
-            starts_at__gte=timezone.now(),
-        )
+        access.scope(user, waiting, Capability.MANAGE_BOOKINGS)
         .select_related("language", "interpreter__user")
         .order_by("starts_at")
     )
@@ -253,7 +253,7 @@ def rank_interpreters(
     same_as_before: bool = True,
 ) -> list[Suggestion]:
     """Interpreters for a need not booked yet (the language-support planner), ranked as for a booking."""
-    if not access.can(user, access.Capability.VIEW_BOOKINGS):
+    if not access.can(user, Capability.VIEW_BOOKINGS):
         return []
     return rank_for_need(
         MatchNeed(
@@ -452,7 +452,7 @@ def _interpreter_bookings(user: User) -> QuerySet[InterpreterBooking]:
 
 def interpreter_of(*, user: User) -> Interpreter:
     """The signed-in interpreter's profile, or 404."""
-    if not access.can(user, access.Capability.INTERPRET):
+    if not access.can(user, Capability.INTERPRET):
         raise Http404
     try:
         return Interpreter.objects.select_related("service").get(user=user)
@@ -541,10 +541,9 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 def timesheet_scope(*, user: User) -> QuerySet[InterpreterBooking]:
     """Coordinators read their teams' bookings; an interpreter reads their own."""
-    scope = Q(team_id__in=access.timesheet_teams(user))
-    if access.can(user, access.Capability.INTERPRET):
-        scope |= Q(interpreter__user=user)
-    return InterpreterBooking.objects.filter(scope)
+    bookings = InterpreterBooking.objects.all()
+    teams = access.scope(user, bookings, Capability.VIEW_TIMESHEET)
+    return teams | access.scope_bookings_for_interpreter(user, bookings)
 
 
 def timesheet(*, user: User, month: date, interpreter=None, service=None) -> dict:

@@ -19,7 +19,6 @@ from cases.case_file import selectors as case_selectors
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.directory.models import Location
 from integrapsy.forms import posted, submit
 from interpreters import exports, selectors, services
 from interpreters.forms import (
@@ -82,10 +81,10 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def booking_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.REQUEST_BOOKINGS)
-    teams = case_selectors.user_teams(user=request.user, roles=access.BOOKING_REQUEST_ROLES)
+    teams = case_selectors.user_teams(user=request.user, capability=Capability.REQUEST_BOOKINGS)
     case = None
     reference = (request.POST.get("case") or request.GET.get("case") or "").strip()
-    locations = Location.objects.filter(is_active=True, team__in=teams).order_by("name")
+    locations = case_selectors.user_locations(user=request.user, capability=Capability.REQUEST_BOOKINGS)
     initial = default_booking_initial()
     if reference:
         case = case_selectors.case_get(user=request.user, reference=reference)

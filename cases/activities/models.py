@@ -13,6 +13,8 @@ from integrapsy.directory.models import Language, Location
 class GroupActivity(models.Model):
     """A collective therapeutic activity: once or a series of sessions, for a limited group."""
 
+    TEAM_PATH = "team"
+
     class Kind(models.TextChoices):
         TALK_GROUP = "talk_group", _("Talk group")
         ART_THERAPY = "art_therapy", _("Art therapy")
@@ -71,6 +73,8 @@ class GroupActivity(models.Model):
 class ActivitySession(models.Model):
     """One meeting of a group activity."""
 
+    TEAM_PATH = "activity__team"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     activity = models.ForeignKey(GroupActivity, on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField(_("starts at"))
@@ -92,6 +96,8 @@ class ActivitySession(models.Model):
 
 class Enrolment(models.Model):
     """A person (through their case) in a group activity, or on its waiting list."""
+
+    TEAM_PATH = "activity__team"
 
     class Status(models.TextChoices):
         ENROLLED = "enrolled", _("Enrolled")
@@ -119,6 +125,8 @@ class Enrolment(models.Model):
 
 class Attendance(models.Model):
     """Whether an enrolled person came to one session."""
+
+    TEAM_PATH = "session__activity__team"
 
     session = models.ForeignKey(ActivitySession, on_delete=models.CASCADE, related_name="attendances")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")

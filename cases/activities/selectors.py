@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import ActivitySession, Case, Enrolment, GroupActivity
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
 
@@ -18,7 +19,7 @@ def activity_list(*, user: User) -> QuerySet[GroupActivity]:
     """The activities of the user's teams, with places taken and the next session (no query per row)."""
     access.require(user, access.Capability.VIEW_ACTIVITIES)
     return (
-        access.scope_group_activities(user, GroupActivity.objects.all())
+        access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
         .select_related("team", "location")
         .annotate(
             enrolled_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True),
@@ -33,7 +34,7 @@ def activity_get(*, user: User, code) -> GroupActivity:
     access.require(user, access.Capability.VIEW_ACTIVITIES)
     try:
         return (
-            access.scope_group_activities(user, GroupActivity.objects.all())
+            access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
             .select_related("team", "location")
             .get(code=code)
         )
@@ -64,7 +65,8 @@ def activity_page(*, user: User, activity: GroupActivity) -> dict:
         "sessions": sessions,
         "facilitators": list(activity.facilitators.order_by("last_name", "first_name")),
         "languages": list(activity.languages.all()),
-        "may_manage": activity.team_id in access.activity_teams(user),
+        "may_manage": access.may(user, Capability.MANAGE_ACTIVITIES, activity.team_id),
+        "now": timezone.now(),
     }
 
 
@@ -77,7 +79,7 @@ def session_get(*, user: User, code) -> ActivitySession:
     access.require(user, access.Capability.VIEW_ACTIVITIES)
     try:
         return ActivitySession.objects.select_related("activity", "activity__team").get(
-            code=code, activity__in=access.scope_group_activities(user, GroupActivity.objects.all())
+            code=code, activity__in=access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
         )
     except (ActivitySession.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
@@ -98,7 +100,7 @@ def enrolment_get(*, user: User, code) -> Enrolment:
     access.require(user, access.Capability.VIEW_ACTIVITIES)
     try:
         return Enrolment.objects.select_related("activity", "case").get(
-            code=code, activity__in=access.scope_group_activities(user, GroupActivity.objects.all())
+            code=code, activity__in=access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
         )
     except (Enrolment.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
@@ -116,33 +118,29 @@ def enrolable_cases(*, user: User, activity: GroupActivity) -> QuerySet[Case]:
 
 
 def activity_teams(*, user: User) -> QuerySet[Team]:
-    return Team.objects.filter(pk__in=access.activity_teams(user)).order_by("name")
+    """The teams for which the user may plan and run group activities."""
+    return access.scope(user, Team.objects.all(), Capability.MANAGE_ACTIVITIES).order_by("name")
 
 
-def team_facilitators(*, teams) -> QuerySet[User]:
-    return (
-        User.objects.filter(
-            memberships__team__in=teams,
-            memberships__role__in=[Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER, Role.AMBASSADOR],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+def team_facilitators(*, teams: QuerySet[Team]) -> QuerySet[User]:
+    return access.users_holding(
+        User.objects.all(), Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER, Role.AMBASSADOR, teams=teams
+    ).order_by("last_name", "first_name")
 
 
-def team_locations(*, teams) -> QuerySet[Location]:
-    return Location.objects.filter(team__in=teams, is_active=True).order_by("name")
+def activity_locations(*, user: User) -> QuerySet[Location]:
+    """The places of the teams for which the user may plan group activities."""
+    return access.scope(user, Location.objects.filter(is_active=True), Capability.MANAGE_ACTIVITIES).order_by("name")
 
 
 def activity_panel(*, user: User, case: Case, case_access) -> dict:
-    """The case page's block of group activities the person is in or waiting for."""
-    if not case_access.write:
-        return {}
+    """The case page's block of group activities the person is in or waiting for (linked when of the user's teams)."""
+    enrolments = (
+        case.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).select_related("activity").order_by("-enrolled_at")
+    )
     return {
-        "enrolments": list(
-            case.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
-            .select_related("activity")
-            .order_by("-enrolled_at")
-        )
+        "enrolments": [
+            {"enrolment": e, "may_open": access.may(user, Capability.VIEW_ACTIVITIES, e.activity.team_id)}
+            for e in enrolments
+        ]
     }

@@ -13,6 +13,7 @@ from cases.activities.selectors import attendance_may_be_recorded
 from cases.models import ActivitySession, Attendance, Case, Enrolment, GroupActivity
 from cases.timeline.record import timeline_record
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
@@ -49,7 +50,7 @@ def activity_create(
 ) -> GroupActivity:
     """Plan a group activity, once or as a series of sessions."""
     errors: dict[str, str] = {}
-    if team.pk not in access.activity_teams(actor):
+    if not access.may(actor, Capability.MANAGE_ACTIVITIES, team.pk):
         errors["team"] = _("You can plan activities only for your own team.")
     if location is not None and location.team_id != team.pk:
         errors["location"] = _("Choose a place of this team.")
@@ -98,7 +99,8 @@ def activity_create(
 def session_add(
     *, activity: GroupActivity, actor: User, starts_at: datetime, duration_minutes: int = 90, request=None
 ) -> ActivitySession:
-    """Add one session to an activity."""
+    """Add one session to an activity (its team's coordinators and psychologists)."""
+    access.ensure_may(actor, Capability.MANAGE_ACTIVITIES, activity.team_id)
     if activity.sessions.filter(starts_at=starts_at).exists():
         raise ValidationError({"starts_at": _("There is already a session at this time.")})
     session = ActivitySession(activity=activity, starts_at=starts_at, duration_minutes=duration_minutes)

@@ -35,7 +35,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         posted(request),
         teams=teams,
         facilitators=selectors.team_facilitators(teams=teams),
-        locations=selectors.team_locations(teams=teams),
+        locations=selectors.activity_locations(user=request.user),
     )
     return submit(
         request,
@@ -97,7 +97,7 @@ def enrolment_withdraw(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_add(request: HttpRequest, code) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, code=code)
-    if activity.team_id not in access.activity_teams(request.user):
+    if not access.may(request.user, Capability.MANAGE_ACTIVITIES, activity.team_id):
         raise Http404
     return submit(
         request,

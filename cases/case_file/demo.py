@@ -174,6 +174,7 @@ def seed(*, stdout) -> None:
         for u in User.objects.filter(
             username__in=[
                 "coordinator",
+                "coordinator_be",
                 "psychologist",
                 "psychologist_be",
                 "socialworker",
@@ -196,7 +197,7 @@ def seed(*, stdout) -> None:
         team = teams[team_name]
         belgian = team_name == TEAM_BE
         referrer = users["referrer_be" if belgian else "referrer"]
-        coordinator = users["coordinator"]
+        coordinator = users["coordinator_be" if belgian else "coordinator"]
         psychologist = users["psychologist_be" if belgian else "psychologist"]
         language = _language(lang)
         start = 10 + (index * 37) % 160

@@ -35,6 +35,8 @@ class ReferenceCounter(models.Model):
 class Case(models.Model):
     """A follow-up episode of a person by a team."""
 
+    TEAM_PATH = "team"
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         ACTIVE = "active", _("Active")
@@ -113,6 +115,8 @@ class Case(models.Model):
 class CaseShare(models.Model):
     """A case shared with another team, with the person's consent to sharing."""
 
+    TEAM_PATH = "team"  # the team the case is shared with
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
     shared_at = models.DateTimeField(auto_now_add=True)
@@ -130,6 +134,8 @@ class CaseShare(models.Model):
 
 class CoordinationNote(models.Model):
     """A short, non-clinical note any team member of the case may write."""
+
+    TEAM_PATH = "case__team"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="coordination_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

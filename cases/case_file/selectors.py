@@ -8,7 +8,9 @@ from django.http import Http404
 from cases.models import Case, Person, PersonLanguage
 from cases.persons.matching import name_key
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
+from integrapsy.directory.models import Location
 
 
 def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
@@ -64,11 +66,6 @@ def _open_risk_flag_columns() -> dict:
     }
 
 
-def case_is_writable(*, case: Case, case_access: access.CaseAccess) -> bool:
-    """Notes and actions are added to an open case, by those who may write on it."""
-    return case_access.write and not case.is_closed
-
-
 def case_get(*, user: User, reference: str) -> Case:
     """One case the user may open, or 404."""
     if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses it in a query
@@ -102,16 +99,26 @@ def team_staff(*, team: Team) -> QuerySet[User]:
     )
 
 
-def user_teams(*, user: User, roles=access.STAFF_ROLES) -> QuerySet[Team]:
-    return Team.objects.filter(pk__in=access.team_ids(user, *roles)).order_by("name")
+def user_teams(*, user: User, capability: Capability = Capability.VIEW_CASES) -> QuerySet[Team]:
+    """The teams in which the user holds ``capability``, by name."""
+    return access.scope(user, Team.objects.all(), capability).order_by("name")
 
 
-def team_psychologists_of(*, teams) -> QuerySet[User]:
-    return (
-        User.objects.filter(memberships__team__in=teams, memberships__role=Role.PSYCHOLOGIST, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+def team_psychologists_of(*, teams: QuerySet[Team]) -> QuerySet[User]:
+    return access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams=teams).order_by("last_name", "first_name")
+
+
+def user_locations(*, user: User, capability: Capability = Capability.VIEW_CASES) -> QuerySet[Location]:
+    """The active places of the teams in which the user holds ``capability``, by name."""
+    return access.scope(user, Location.objects.filter(is_active=True), capability).order_by("name")
+
+
+def case_actions(*, case: Case, case_access: access.CaseAccess) -> dict:
+    """What the case page offers: changes to the case's own team, notes to the teams it is shared with too."""
+    return {
+        "may_change": case_access.write and not case.is_closed,
+        "may_add_note": case_access.note and not case.is_closed,
+    }
 
 
 def case_panels(*, user: User, case: Case, section: str) -> dict:

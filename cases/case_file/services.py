@@ -20,6 +20,7 @@ from cases.models import (
 from cases.persons.services import has_current_consent, person_create
 from cases.timeline.record import timeline_record
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
@@ -46,6 +47,7 @@ def person_register_with_case(
     **fields,
 ) -> Case:
     """A person met without a referral: register them and open their case in one step."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, team.pk)
     person = person_create(actor=actor, languages=languages, main_language=main_language, request=request, **fields)
     return case_open(person=person, team=team, actor=actor, main_language=main_language, request=request)
 
@@ -63,7 +65,7 @@ def case_open(
     request=None,
 ) -> Case:
     """Open a follow-up of the person by the team (one open case per person and team)."""
-    if lead_psychologist is not None and team.pk not in access.team_ids(lead_psychologist, Role.PSYCHOLOGIST):
+    if lead_psychologist is not None and not access.holds_role(lead_psychologist, Role.PSYCHOLOGIST, team.pk):
         raise ValidationError({"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")})
     if Case.objects.filter(person=person, team=team).exclude(status=Case.Status.CLOSED).exists():
         raise ValidationError(_("This person already has an open case in this team."))
@@ -96,9 +98,10 @@ def case_update(
     request=None,
 ) -> Case:
     """Change a case's status, lead psychologist and members (closing has its own service)."""
+    access.ensure_may(actor, Capability.CHANGE_CASES, case.team_id)
     if status == Case.Status.CLOSED:
         raise ValidationError({"status": _("Use “Close the case” to close it, with a reason.")})
-    if lead_psychologist is not None and case.team_id not in access.team_ids(lead_psychologist, Role.PSYCHOLOGIST):
+    if lead_psychologist is not None and not access.holds_role(lead_psychologist, Role.PSYCHOLOGIST, case.team_id):
         raise ValidationError({"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")})
     changes = []
     if case.status != status:
@@ -121,6 +124,7 @@ def case_update(
 @transaction.atomic
 def case_share(*, case: Case, team: Team, actor: User, reason: str = "", request=None) -> CaseShare:
     """Share a case with another team; needs the person's current consent to sharing."""
+    access.ensure_may(actor, Capability.CHANGE_CASES, case.team_id)
     if case.is_closed:
         raise ValidationError(_("A closed case cannot be shared."))
     if team.pk == case.team_id or case.shares.filter(team=team).exists():
@@ -143,6 +147,7 @@ def case_share(*, case: Case, team: Team, actor: User, reason: str = "", request
 @transaction.atomic
 def case_close(*, case: Case, actor: User, reason: str, closed_on: date | None = None, request=None) -> Case:
     """Close a case with a reason."""
+    access.ensure_may(actor, Capability.CHANGE_CASES, case.team_id)
     closed_on = closed_on or timezone.localdate()
     if case.is_closed:
         raise ValidationError(_("This case is already closed."))

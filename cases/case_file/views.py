@@ -1,7 +1,7 @@
 from functools import partial
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,6 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team
 from integrapsy.audit.services import audit_record
-from integrapsy.directory.models import Location
 from integrapsy.forms import posted, submit
 from integrapsy.pagination import CappedPaginator
 
@@ -40,6 +39,14 @@ def case_page(case, **ctx) -> dict:
     return {"case": case, "open_risk_flag": risk_selectors.case_open_risk_flag(case=case), **ctx}
 
 
+def case_to_change(request: HttpRequest, reference: str):
+    """The case if the user's team follows it (404 otherwise, also for a team it is shared with)."""
+    case, case_access = case_for(request, reference)
+    if not case_access.write:
+        raise Http404
+    return case
+
+
 @require_http_methods(["GET"])
 def case_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.VIEW_CASES)
@@ -48,7 +55,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         teams=teams,
         psychologists=selectors.team_psychologists_of(teams=teams),
-        locations=Location.objects.filter(team__in=teams, is_active=True),
+        locations=selectors.user_locations(user=request.user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     page = CappedPaginator(selectors.case_list(user=request.user, filters=filters), CASES_PER_PAGE).get_page(
@@ -75,14 +82,13 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
     case, case_access = case_for(request, reference)
     context = {
         "case": case,
-        "case_access": case_access,
-        "may_write": selectors.case_is_writable(case=case, case_access=case_access),
         "person": case.person,
         "section": section,
         "sections": [
             {"key": key, "label": label, "url": reverse(url_name, args=[case.reference])}
             for key, (label, url_name) in SECTIONS.items()
         ],
+        **selectors.case_actions(case=case, case_access=case_access),
         **selectors.case_panels(user=request.user, case=case, section=section),
     }
     if section == TIMELINE:
@@ -112,7 +118,9 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
 
 @require_POST
 def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case, _access = case_for(request, reference)
+    case, case_access = case_for(request, reference)
+    if not case_access.note:
+        raise Http404
     return submit(
         request,
         CoordinationNoteForm(request.POST),
@@ -126,7 +134,7 @@ def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_update(request: HttpRequest, reference: str) -> HttpResponse:
-    case, _access = case_for(request, reference)
+    case = case_to_change(request, reference)
     form = CaseUpdateForm(
         posted(request),
         psychologists=selectors.team_psychologists(team=case.team),
@@ -146,7 +154,7 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, reference: str) -> HttpResponse:
-    case, _access = case_for(request, reference)
+    case = case_to_change(request, reference)
     return submit(
         request,
         CaseCloseForm(posted(request)),
@@ -160,7 +168,7 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_share(request: HttpRequest, reference: str) -> HttpResponse:
-    case, _access = case_for(request, reference)
+    case = case_to_change(request, reference)
     return submit(
         request,
         CaseShareForm(posted(request), teams=Team.objects.exclude(pk=case.team_id).order_by("name")),

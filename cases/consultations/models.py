@@ -13,6 +13,8 @@ from integrapsy.directory.models import Language, Location
 class Consultation(models.Model):
     """A psychologist's consultation with a person: confidential notes, signed like a medical record."""
 
+    TEAM_PATH = "case__team"
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SIGNED = "signed", _("Signed")

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from cases.models import Case, Consultation, PermanenceBooking, SlotAttendance
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, User
 
 
@@ -20,7 +21,7 @@ def may_log_consultation(*, user: User, booking: PermanenceBooking) -> bool:
     return (
         booking_leads_to_consultation(booking)
         and not hasattr(booking, "consultation")
-        and access.is_clinician_in(user, booking.case.team_id)
+        and access.may(user, Capability.READ_CLINICAL, booking.case.team_id)
     )
 
 
@@ -29,18 +30,11 @@ def may_sign(*, user: User, consultation: Consultation) -> bool:
     return not consultation.is_signed and consultation.psychologist_id == user.pk
 
 
-def clinician_or_404(user: User, case: Case) -> None:
-    """Clinical reads are for the psychologists of the case's team: anyone else gets a 404."""
-    if not access.is_clinician_in(user, case.team_id):
-        raise Http404
-
-
 def consultation_get(*, user: User, code) -> Consultation:
     """One consultation, for a psychologist of its case's team; anyone else gets a 404."""
-    clinical_teams = access.team_ids(user, *access.CLINICAL_ROLES)
     try:
-        consultation = (
-            Consultation.objects.filter(case__team_id__in=clinical_teams)
+        return (
+            access.scope(user, Consultation.objects.all(), Capability.READ_CLINICAL)
             .select_related(
                 "case",
                 "case__person",
@@ -57,8 +51,6 @@ def consultation_get(*, user: User, code) -> Consultation:
         )
     except (Consultation.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
-    clinician_or_404(user, consultation.case)
-    return consultation
 
 
 def consultation_addenda(*, consultation: Consultation) -> list:
@@ -67,7 +59,8 @@ def consultation_addenda(*, consultation: Consultation) -> list:
 
 def case_consultations(*, user: User, case: Case) -> QuerySet[Consultation]:
     """The case's consultations, newest first (clinicians only)."""
-    clinician_or_404(user, case)
+    if not access.may(user, Capability.READ_CLINICAL, case.team_id):
+        raise Http404
     return case.consultations.select_related("psychologist", "interpreter_language", "place").order_by(
         "-started_at", "-id"
     )
@@ -75,7 +68,7 @@ def case_consultations(*, user: User, case: Case) -> QuerySet[Consultation]:
 
 def my_draft_consultations(*, user: User, limit: int = 10) -> list[Consultation]:
     """The psychologist's drafts still to sign."""
-    if not access.has_role(user, *access.CLINICAL_ROLES):
+    if not access.can(user, Capability.LOG_CONSULTATIONS):
         return []
     return list(
         Consultation.objects.filter(psychologist=user, status=Consultation.Status.DRAFT)
@@ -87,10 +80,11 @@ def my_draft_consultations(*, user: User, limit: int = 10) -> list[Consultation]
 def team_people(*, case: Case) -> dict:
     """Who may be recorded as present at a consultation of this case."""
     team = [case.team_id]
+    users = User.objects.all()
     return {
-        "interpreters": access.users_holding(User.objects.all(), Role.INTERPRETER).order_by("last_name"),
-        "ambassadors": access.users_holding(User.objects.all(), Role.AMBASSADOR, team).order_by("last_name"),
-        "social_workers": access.users_holding(User.objects.all(), Role.SOCIAL_WORKER, team).order_by("last_name"),
+        "interpreters": access.users_holding(users, Role.INTERPRETER).order_by("last_name"),
+        "ambassadors": access.users_holding(users, Role.AMBASSADOR, teams=team).order_by("last_name"),
+        "social_workers": access.users_holding(users, Role.SOCIAL_WORKER, teams=team).order_by("last_name"),
     }
 
 
@@ -100,5 +94,5 @@ def case_consultations_panel(*, user: User, case: Case, case_access, limit: int 
         return {}
     return {
         "consultations": list(case_consultations(user=user, case=case)[:limit]),
-        "may_log": access.can(user, access.Capability.LOG_CONSULTATIONS) and not case.is_closed,
+        "may_log": access.may(user, Capability.LOG_CONSULTATIONS, case.team_id) and not case.is_closed,
     }

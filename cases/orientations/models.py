@@ -29,6 +29,8 @@ WAITING_STATUSES = [OrientationStatus.PROPOSED, OrientationStatus.SENT]
 class Orientation(models.Model):
     """The needs assessment sends the person to a specialised resource of the directory."""
 
+    TEAM_PATH = "case__team"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orientations")
     resource = models.ForeignKey(

@@ -55,7 +55,7 @@ def orientation_get(*, user: User, code) -> Orientation:
     """One orientation of a case the user may open, or 404."""
     try:
         return (
-            access.scope_orientations(user, Orientation.objects.all())
+            access.scope_case_rows(user, Orientation.objects.all())
             .select_related("case", "case__person", "case__team", "resource", "created_by")
             .get(code=code)
         )
@@ -73,11 +73,9 @@ def case_orientations(*, case: Case) -> list[Orientation]:
 
 def overdue_orientations(*, user: User) -> QuerySet[Orientation]:
     """The coordinator's to-do list: orientations still without an outcome after 30 days."""
-    if not access.can(user, access.Capability.FOLLOW_UP_ORIENTATIONS):
-        return Orientation.objects.none()
     limit = timezone.localdate() - timedelta(days=ORIENTATION_OVERDUE_DAYS)
     return (
-        access.scope_orientations_to_follow_up(user, Orientation.objects.all())
+        access.scope(user, Orientation.objects.all(), access.Capability.FOLLOW_UP_ORIENTATIONS)
         .filter(status__in=WAITING_STATUSES, proposed_on__lte=limit)
         .exclude(case__status=Case.Status.CLOSED)
         .select_related("case", "case__person", "resource")
@@ -86,9 +84,7 @@ def overdue_orientations(*, user: User) -> QuerySet[Orientation]:
 
 
 def orientation_panel(*, user: User, case: Case, case_access) -> dict:
-    """The case page's block of orientations: every team member of the case sees it."""
-    if not case_access.write:
-        return {}
+    """The case page's block of orientations: whoever may open the case sees it."""
     return {
         "orientations": case_orientations(case=case),
         "may_orient": access.can(user, access.Capability.ORIENT) and not case.is_closed,

@@ -16,6 +16,8 @@ from integrapsy.directory.models import Language, Location
 class PermanenceSession(models.Model):
     """A drop-in session: a psychologist present at a place, on a date, with slots and walk-in places."""
 
+    TEAM_PATH = "team"
+
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
@@ -106,6 +108,8 @@ class PermanenceSession(models.Model):
 class PermanenceSlot(models.Model):
     """A bookable appointment within a session."""
 
+    TEAM_PATH = "session__team"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     session = models.ForeignKey(PermanenceSession, on_delete=models.CASCADE, related_name="slots")
     start_time = models.TimeField(_("start"))
@@ -132,6 +136,8 @@ class SlotAttendance(models.TextChoices):
 
 class PermanenceBooking(models.Model):
     """A person's place at a session: in a slot, or as a walk-in (no slot)."""
+
+    TEAM_PATH = "session__team"
 
     class CancelledBy(models.TextChoices):
         PERSON = "person", _("The person")
@@ -213,6 +219,8 @@ class SlotRequest(models.Model):
     through ``permanence_slot_book``, where the constraint keeps the first confirmation and
     refuses the second.
     """
+
+    TEAM_PATH = "team"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the team's answer")

@@ -24,6 +24,7 @@ from cases.models import (
     SlotRequest,
 )
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
 
@@ -64,7 +65,7 @@ def permanence_week(
     *, user: User, monday: date, location: Location | None = None, psychologist: User | None = None
 ) -> list[WeekDay]:
     """The week's sessions of the user's teams, by day, with free and booked counts."""
-    qs = access.scope_team_rows(user, PermanenceSession.objects.all()).filter(
+    qs = access.scope(user, PermanenceSession.objects.all(), Capability.VIEW_PERMANENCES).filter(
         date__gte=monday, date__lt=monday + timedelta(days=7)
     )
     if location is not None:
@@ -82,12 +83,28 @@ def permanence_week(
 
 
 def week_filter_choices(*, user: User) -> dict:
-    teams = access.staff_team_ids(user)
+    teams = access.teams_for(user, Capability.VIEW_PERMANENCES)
     return {
-        "locations": Location.objects.filter(team_id__in=teams, is_active=True).order_by("name"),
-        "psychologists": access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams).order_by(
+        "locations": access.scope(user, Location.objects.filter(is_active=True), Capability.VIEW_PERMANENCES).order_by(
+            "name"
+        ),
+        "psychologists": access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams=teams).order_by(
             "last_name", "first_name"
         ),
+    }
+
+
+def session_form_choices(*, user: User) -> dict:
+    """Where and with whom the user may plan a permanence: their coordinated teams' places and people."""
+    teams = access.teams_for(user, Capability.PLAN_PERMANENCES)
+    users = User.objects.all()
+    return {
+        "locations": access.scope(user, Location.objects.filter(is_active=True), Capability.PLAN_PERMANENCES).order_by(
+            "name"
+        ),
+        "psychologists": access.users_holding(users, Role.PSYCHOLOGIST, teams=teams).order_by("last_name"),
+        "ambassadors": access.users_holding(users, Role.AMBASSADOR, teams=teams).order_by("last_name"),
+        "interpreters": access.users_holding(users, Role.INTERPRETER).order_by("last_name"),
     }
 
 
@@ -95,7 +112,7 @@ def permanence_get(*, user: User, code) -> PermanenceSession:
     """One session of the user's teams, or 404."""
     try:
         return (
-            access.scope_team_rows(user, PermanenceSession.objects.all())
+            access.scope(user, PermanenceSession.objects.all(), Capability.VIEW_PERMANENCES)
             .select_related("team", "location", "psychologist", "ambassador", "interpreter", "interpreter_language")
             .get(code=code)
         )
@@ -106,7 +123,7 @@ def permanence_get(*, user: User, code) -> PermanenceSession:
 def slot_get(*, user: User, code) -> PermanenceSlot:
     try:
         return (
-            PermanenceSlot.objects.filter(session__team_id__in=access.staff_team_ids(user))
+            access.scope(user, PermanenceSlot.objects.all(), Capability.BOOK_SLOTS)
             .select_related("session", "session__location", "session__team")
             .get(code=code)
         )
@@ -117,7 +134,7 @@ def slot_get(*, user: User, code) -> PermanenceSlot:
 def booking_get(*, user: User, code) -> PermanenceBooking:
     try:
         return (
-            PermanenceBooking.objects.filter(session__team_id__in=access.staff_team_ids(user))
+            access.scope(user, PermanenceBooking.objects.all(), Capability.BOOK_SLOTS)
             .select_related("session", "session__location", "slot", "person", "case")
             .get(code=code)
         )
@@ -133,10 +150,10 @@ def is_not_recorded(booking: PermanenceBooking, session: PermanenceSession, toda
 def session_flags(*, user: User, session: PermanenceSession) -> dict:
     """What a session's page offers the user: plan, book, record attendance and walk-ins (not once cancelled)."""
     held = not session.is_cancelled
-    may_record = held and access.may_record_attendance_in(user, session.team_id)
+    may_record = held and access.may(user, Capability.RECORD_ATTENDANCE, session.team_id)
     return {
-        "may_plan": held and access.may_plan_in(user, session.team_id),
-        "may_book": held and access.may_book_in(user, session.team_id),
+        "may_plan": held and access.may(user, Capability.PLAN_PERMANENCES, session.team_id),
+        "may_book": held and access.may(user, Capability.BOOK_SLOTS, session.team_id),
         "may_record": may_record,
         "may_record_walk_in": may_record and session.date <= timezone.localdate(),
     }
@@ -181,7 +198,7 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
         languages.setdefault(pl.person_id, []).append(pl.language)
     today = timezone.localdate()
     now = timezone.now()
-    may_book = not session.is_cancelled and access.may_book_in(user, session.team_id)
+    may_book = not session.is_cancelled and access.may(user, Capability.BOOK_SLOTS, session.team_id)
     rows = []
     for slot in slots:
         booking = slot.active_bookings[0] if slot.active_bookings else None
@@ -244,16 +261,11 @@ def bookable_cases(*, user: User, team: Team, q: str = "", include: str = "") ->
 
 def bookings_not_recorded(*, user: User, limit: int = 20) -> list[PermanenceBooking]:
     """The coordinator's to-do: past booked slots nobody marked attended, not come or cancelled."""
-    teams = access.profile(user).team_ids(Role.COORDINATOR)
-    if not teams:
-        return []
+    booked = PermanenceBooking.objects.filter(
+        status=SlotAttendance.BOOKED, slot__isnull=False, session__date__lt=timezone.localdate()
+    )
     return list(
-        PermanenceBooking.objects.filter(
-            session__team_id__in=teams,
-            status=SlotAttendance.BOOKED,
-            slot__isnull=False,
-            session__date__lt=timezone.localdate(),
-        )
+        access.scope(user, booked, Capability.PLAN_PERMANENCES)
         .select_related("session", "session__location", "slot", "person")
         .order_by("session__date", "slot__start_time")[:limit]
     )
@@ -283,8 +295,7 @@ def case_bookings(*, case: Case, limit: int = 5) -> list[PermanenceBooking]:
 def free_slots_for_case(*, user: User, case: Case, days: int = 28) -> list[PermanenceSlot]:
     """Free slots of the case's team in the coming weeks."""
     qs = (
-        _free_coming_slots(case.team_id, days)
-        .filter(session__team_id__in=access.staff_team_ids(user))
+        access.scope(user, _free_coming_slots(case.team_id, days), Capability.BOOK_SLOTS)
         .select_related("session", "session__location", "session__psychologist")
         .order_by("session__date", "start_time")
     )
@@ -295,7 +306,7 @@ def case_permanences_panel(*, user: User, case: Case, case_access) -> dict:
     """The case's permanence appointments, for the team."""
     return {
         "bookings": case_bookings(case=case),
-        "may_book": access.can(user, access.Capability.BOOK_SLOTS) and not case.is_closed,
+        "may_book": access.can(user, Capability.BOOK_SLOTS) and not case.is_closed,
     }
 
 
@@ -432,7 +443,7 @@ def slot_requests_to_answer(
     *, user: User, session: PermanenceSession | None = None, limit: int | None = 200
 ) -> list[RequestRow]:
     """The slots referrers asked for that the user's teams have not answered yet, soonest first."""
-    qs = access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+    qs = access.scope(user, SlotRequest.objects.all(), Capability.ANSWER_SLOT_REQUESTS)
     if session is not None:
         qs = qs.filter(slot__session=session)
     qs = _answerable(qs)
@@ -441,7 +452,7 @@ def slot_requests_to_answer(
 
 def slot_requests_count(*, user: User) -> int:
     return (
-        access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+        access.scope(user, SlotRequest.objects.all(), Capability.ANSWER_SLOT_REQUESTS)
         .filter(status=SlotRequest.Status.PENDING)
         .count()
     )
@@ -451,7 +462,7 @@ def slot_request_get(*, user: User, code) -> SlotRequest:
     """One request addressed to a team the user coordinates, or 404."""
     try:
         return (
-            access.scope_slot_requests_for_team(user, SlotRequest.objects.all())
+            access.scope(user, SlotRequest.objects.all(), Capability.ANSWER_SLOT_REQUESTS)
             .select_related("referral", "slot", "slot__session", "slot__session__location")
             .get(code=code)
         )

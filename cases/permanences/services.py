@@ -25,6 +25,7 @@ from cases.models import (
 from cases.notifications import permanence_when, referrer_contacts, team_coordinators
 from cases.timeline.record import timeline_record
 from integrapsy import access, ratelimits
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
@@ -92,7 +93,7 @@ def permanence_session_create(
     """Plan one session, or the same session every week for ``weeks`` weeks, with its slots."""
     errors: dict[str, str] = {}
     team_id = location.team_id
-    if not access.may_plan_in(actor, team_id):
+    if not access.may(actor, Capability.PLAN_PERMANENCES, team_id):
         errors["location"] = _("You can only plan permanences at your team's places.")
     if end_time <= start_time:
         errors["end_time"] = _("The end must be after the start.")
@@ -178,7 +179,7 @@ def permanence_session_cancel(
 ) -> PermanenceSession:
     """Cancel one occurrence; its appointments are cancelled by the team with the same reason."""
     session = PermanenceSession.objects.select_for_update(of=("self",)).select_related("location").get(pk=session.pk)
-    if not access.may_plan_in(actor, session.team_id):
+    if not access.may(actor, Capability.PLAN_PERMANENCES, session.team_id):
         raise ValidationError(_("Only a coordinator of the team may cancel this permanence."))
     if session.is_cancelled:
         raise ValidationError(_("This permanence is already cancelled."))
@@ -238,7 +239,7 @@ def permanence_slot_book(
 ) -> PermanenceBooking:
     """Book a case's person into a free slot; the database refuses a second booking of the slot."""
     session = PermanenceSession.objects.select_related("location").get(pk=slot.session_id)
-    if not access.may_book_in(actor, session.team_id):
+    if not access.may(actor, Capability.BOOK_SLOTS, session.team_id):
         raise ValidationError(_("You cannot book at this team's permanences."))
     if session.is_cancelled:
         raise ValidationError(_("This permanence is cancelled."))
@@ -290,7 +291,7 @@ def permanence_walk_in_record(
     request=None,
 ) -> PermanenceBooking:
     """Record a person who came without an appointment (no slot), within the session's walk-in places."""
-    if not access.may_record_attendance_in(actor, session.team_id):
+    if not access.may(actor, Capability.RECORD_ATTENDANCE, session.team_id):
         raise ValidationError(_("You cannot record attendance at this team's permanences."))
     # The session's row lock makes two walk-ins recorded at once count each other.
     session = PermanenceSession.objects.select_for_update(of=("self",)).select_related("location").get(pk=session.pk)
@@ -359,9 +360,9 @@ def booking_attendance_record(
     if status not in SlotAttendance.values or status == SlotAttendance.BOOKED:
         raise ValidationError({"status": _("Choose attended, did not come or cancelled.")})
     if status == SlotAttendance.CANCELLED:
-        if not access.may_book_in(actor, session.team_id):
+        if not access.may(actor, Capability.BOOK_SLOTS, session.team_id):
             raise ValidationError(_("You cannot change this team's appointments."))
-    elif not access.may_record_attendance_in(actor, session.team_id):
+    elif not access.may(actor, Capability.RECORD_ATTENDANCE, session.team_id):
         raise ValidationError(_("Only the team's coordinators and psychologists record attendance."))
     if booking.status == SlotAttendance.CANCELLED:
         raise ValidationError(_("This appointment was cancelled; book a new one if needed."))
@@ -521,7 +522,7 @@ def _lock_pending_request(slot_request: SlotRequest, actor: User) -> SlotRequest
         )
         .get(pk=slot_request.pk)
     )
-    if not access.may_plan_in(actor, locked.team_id):
+    if not access.may(actor, Capability.ANSWER_SLOT_REQUESTS, locked.team_id):
         raise ValidationError(_("Only a coordinator of the team may answer this request."))
     if not locked.is_pending:
         raise ValidationError(

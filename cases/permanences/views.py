@@ -29,8 +29,6 @@ from cases.permanences.forms import (
 from cases.referrals import selectors as referral_selectors
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.accounts.models import Role, User
-from integrapsy.directory.models import Location
 from integrapsy.forms import posted, submit
 from integrapsy.params import safe_next
 
@@ -71,13 +69,7 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
 
 
 def _session_form_kwargs(user) -> dict:
-    teams = access.team_ids(user, Role.COORDINATOR)
-    return {
-        "locations": Location.objects.filter(team_id__in=teams, is_active=True).order_by("name"),
-        "psychologists": access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams).order_by("last_name"),
-        "ambassadors": access.users_holding(User.objects.all(), Role.AMBASSADOR, teams).order_by("last_name"),
-        "interpreters": access.users_holding(User.objects.all(), Role.INTERPRETER).order_by("last_name"),
-    }
+    return selectors.session_form_choices(user=user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,7 +102,7 @@ def permanence_detail(request: HttpRequest, code) -> HttpResponse:
             **selectors.session_sheet(user=request.user, session=session),
             **selectors.session_flags(user=request.user, session=session),
             "slot_requests": selectors.slot_requests_to_answer(user=request.user, session=session)
-            if access.may_plan_in(request.user, session.team_id)
+            if access.may(request.user, Capability.ANSWER_SLOT_REQUESTS, session.team_id)
             else [],
         },
     )
@@ -129,7 +121,7 @@ def permanence_sheet(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
-    if not access.may_plan_in(request.user, session.team_id):
+    if not access.may(request.user, Capability.PLAN_PERMANENCES, session.team_id):
         raise Http404
     back = reverse("cases:permanence_detail", args=[session.code])
     return submit(
@@ -154,7 +146,7 @@ def _bookable(request: HttpRequest, session):
 @require_http_methods(["GET", "POST"])
 def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
-    if not access.may_record_attendance_in(request.user, session.team_id):
+    if not access.may(request.user, Capability.RECORD_ATTENDANCE, session.team_id):
         raise Http404
     cases, case_search = _bookable(request, session)
     back = reverse("cases:permanence_detail", args=[session.code])
@@ -220,7 +212,7 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.BOOK_SLOTS)
     booking = selectors.booking_get(user=request.user, code=code)
     session = booking.session
-    may_record = access.may_record_attendance_in(request.user, session.team_id)
+    may_record = access.may(request.user, Capability.RECORD_ATTENDANCE, session.team_id)
     back = reverse("cases:permanence_detail", args=[session.code])
 
     def then(booking) -> str:

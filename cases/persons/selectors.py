@@ -2,18 +2,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.models import Person, PersonLanguage
 from cases.persons.matching import Candidate, name_key, score_candidate
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 
 
 def person_get(*, user: User, code) -> Person:
+    """A person the user may read (their team follows them, or a case of theirs is shared with it), or 404."""
+    return _get(access.scope_persons(user, Person.objects.all()), code)
+
+
+def person_get_to_change(*, user: User, code, capability: Capability) -> Person:
+    """A person followed by a team where the user holds ``capability`` (identity and consents, merge), or 404."""
+    return _get(access.scope_persons_to_change(user, Person.objects.all(), capability), code)
+
+
+def _get(persons: QuerySet[Person], code) -> Person:
     try:
-        return access.scope_persons(user, Person.objects.all()).select_related("location").get(code=code)
+        return persons.select_related("location").get(code=code)
     except (Person.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
@@ -39,8 +50,9 @@ def duplicate_candidates(
     nationality: str = "",
     exclude: Person | None = None,
     limit: int = 5,
+    capability: Capability | None = None,
 ) -> list[DuplicateSuggestion]:
-    """Persons the user may see whose names match across transliterations, best first."""
+    """Persons the user may see (or, with ``capability``, change) whose names match across transliterations."""
     keys = {k for k in (name_key(first_name), name_key(last_name), name_key(alias)) if k}
     if not keys:
         return []
@@ -49,7 +61,12 @@ def duplicate_candidates(
     match = Q(first_name_key__in=keys) | Q(last_name_key__in=keys) | Q(alias_key__in=keys)
     for p in prefixes:
         match |= Q(first_name_key__startswith=p) | Q(last_name_key__startswith=p)
-    qs = access.scope_persons(user, Person.objects.filter(merged_into__isnull=True)).filter(match)
+    persons = Person.objects.filter(merged_into__isnull=True)
+    if capability is None:
+        persons = access.scope_persons(user, persons)
+    else:
+        persons = access.scope_persons_to_change(user, persons, capability)
+    qs = persons.filter(match)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     scored: list[tuple[Candidate, Person]] = []
@@ -75,11 +92,20 @@ def person_page(*, user: User, person: Person) -> dict:
         "languages": person_languages(person=person),
         "consents": list(person.consents.select_related("language", "recorded_by").order_by("-given_on")),
         "cases": list(access.scope_cases(user, person.cases.all()).select_related("team", "lead_psychologist")),
-        "referrals": list(access.scope_referrals_for_team(user, person.referrals.all()).select_related("organisation")),
+        "referrals": list(
+            access.scope(user, person.referrals.all(), Capability.VIEW_TEAM_REFERRALS).select_related("organisation")
+        ),
         "merged_persons": list(person.merged_persons.all()),
-        "may_merge": access.can(user, access.Capability.MERGE_PERSONS),
-        "may_see_access_log": access.may_see_access_log(user, set(person.cases.values_list("team_id", flat=True))),
+        # Identity and consents belong to the teams that follow the person, not to a team a case is shared with.
+        "may_change": access.may_change_person(user, person, Capability.CHANGE_CASES),
+        "may_merge": access.may_change_person(user, person, Capability.MERGE_PERSONS),
+        "may_see_access_log": _may_see_access_log(user, person.cases.values_list("team_id", flat=True)),
     }
+
+
+def _may_see_access_log(user: User, team_ids) -> bool:
+    """ "Who accessed this file" is for clinicians of a team that follows the person."""
+    return any(access.may(user, Capability.READ_CLINICAL, team_id) for team_id in set(team_ids))
 
 
 def person_access_log(*, user: User, person: Person):
@@ -87,7 +113,7 @@ def person_access_log(*, user: User, person: Person):
     from integrapsy.audit.selectors import audit_for_subject
 
     cases = list(person.cases.values_list("reference", "team_id"))
-    if not access.may_see_access_log(user, {team for _ref, team in cases}):
+    if not _may_see_access_log(user, [team for _ref, team in cases]):
         raise Http404
     referral_codes = [str(c) for c in person.referrals.values_list("code", flat=True)]
     return audit_for_subject(object_refs=[str(person.code), *referral_codes], case_refs=[ref for ref, _t in cases])

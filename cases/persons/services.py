@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,8 @@ from cases.models import (
 )
 from cases.persons.matching import name_key
 from cases.timeline.record import timeline_record
+from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
@@ -92,10 +94,12 @@ def person_update(
     request=None,
     **fields,
 ) -> Person:
-    """Correct or complete a person's identity."""
+    """Correct or complete a person's identity (a team that follows the person)."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    if not access.may_change_person(actor, person, Capability.CHANGE_CASES):
+        raise PermissionDenied
     for name, value in fields.items():
         setattr(person, name, value)
     _refresh_name_keys(person)
@@ -122,6 +126,8 @@ def consent_record(
     request=None,
 ) -> ConsentRecord:
     """Record the person's consent (or refusal) for one purpose; every open case shows it."""
+    if actor is not None and not access.may_change_person(actor, person, Capability.CHANGE_CASES):
+        raise PermissionDenied
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("The date of consent cannot be in the future.")})
     consent = ConsentRecord(
@@ -159,13 +165,16 @@ def has_current_consent(person: Person, purpose: str) -> bool:
 @transaction.atomic
 def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) -> Person:
     """Fold a duplicate into the person kept, moving all their history; nothing is deleted."""
+    if not all(access.may_change_person(actor, p, Capability.MERGE_PERSONS) for p in (keep, duplicate)):
+        raise PermissionDenied
     if keep.pk == duplicate.pk:
         raise ValidationError(_("A person cannot be merged with themselves."))
     if duplicate.merged_into_id is not None or keep.merged_into_id is not None:
         raise ValidationError(_("One of these persons was already merged."))
-    open_teams = set(keep.cases.exclude(status=Case.Status.CLOSED).values_list("team_id", flat=True))
-    clash = duplicate.cases.exclude(status=Case.Status.CLOSED).filter(team_id__in=open_teams)
-    if clash.exists():
+    kept_open, duplicate_open = (
+        set(p.cases.exclude(status=Case.Status.CLOSED).values_list("team_id", flat=True)) for p in (keep, duplicate)
+    )
+    if kept_open & duplicate_open:
         raise ValidationError(_("Both persons have an open case in the same team: close one of the two cases first."))
     moved_cases = list(duplicate.cases.all())
     duplicate.cases.update(person=keep)

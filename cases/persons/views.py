@@ -15,7 +15,6 @@ from cases.persons import selectors, services
 from cases.persons.forms import ConsentForm, MergeForm, NewPersonForm, PersonForm
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.accounts.models import Role
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
 from integrapsy.forms import posted, submit
@@ -24,6 +23,12 @@ from integrapsy.forms import posted, submit
 def _person_for(request: HttpRequest, code) -> Person:
     access.require(request.user, Capability.VIEW_CASES)
     return selectors.person_get(user=request.user, code=code)
+
+
+def _person_to_change(request: HttpRequest, code, capability: Capability) -> Person:
+    """The person if a team where the user holds ``capability`` follows them (404 otherwise)."""
+    access.require(request.user, capability)
+    return selectors.person_get_to_change(user=request.user, code=code, capability=capability)
 
 
 @require_http_methods(["GET"])
@@ -35,7 +40,7 @@ def person_detail(request: HttpRequest, code) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, code) -> HttpResponse:
-    person = _person_for(request, code)
+    person = _person_to_change(request, code, Capability.CHANGE_CASES)
     locations = Location.objects.filter(is_active=True).order_by("name")
     if request.method == "POST":
         # A copy: the form's validation writes on its instance, the service writes on the person.
@@ -69,7 +74,7 @@ def _to_person(person: Person) -> str:
 
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, code) -> HttpResponse:
-    person = _person_for(request, code)
+    person = _person_to_change(request, code, Capability.CHANGE_CASES)
     return submit(
         request,
         ConsentForm(posted(request)),
@@ -83,8 +88,7 @@ def consent_add(request: HttpRequest, code) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_merge(request: HttpRequest, code) -> HttpResponse:
-    person = _person_for(request, code)
-    access.require(request.user, Capability.MERGE_PERSONS)
+    person = _person_to_change(request, code, Capability.MERGE_PERSONS)
     suggestions = selectors.duplicate_candidates(
         user=request.user,
         first_name=person.first_name,
@@ -93,13 +97,16 @@ def person_merge(request: HttpRequest, code) -> HttpResponse:
         birth_year=person.estimated_birth_year,
         nationality=person.nationality,
         exclude=person,
+        capability=Capability.MERGE_PERSONS,
     )
     return submit(
         request,
         MergeForm(posted(request)),
         lambda duplicate, confirm: services.person_merge(
             keep=person,
-            duplicate=selectors.person_get(user=request.user, code=duplicate),
+            duplicate=selectors.person_get_to_change(
+                user=request.user, code=duplicate, capability=Capability.MERGE_PERSONS
+            ),
             actor=request.user,
             request=request,
         ),
@@ -114,8 +121,8 @@ def person_merge(request: HttpRequest, code) -> HttpResponse:
 def person_new(request: HttpRequest) -> HttpResponse:
     """Register a person met without a referral and open their case; duplicates are proposed first."""
     access.require(request.user, Capability.TRIAGE_REFERRALS)
-    teams = case_selectors.user_teams(user=request.user, roles=[Role.COORDINATOR])
-    locations = Location.objects.filter(team__in=teams, is_active=True).order_by("name")
+    teams = case_selectors.user_teams(user=request.user, capability=Capability.TRIAGE_REFERRALS)
+    locations = case_selectors.user_locations(user=request.user, capability=Capability.TRIAGE_REFERRALS)
     suggestions = []
 
     def register(team, create_anyway, languages, **data):

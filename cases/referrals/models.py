@@ -32,6 +32,8 @@ class ReferralReason(models.TextChoices):
 class Referral(models.Model):
     """A reception centre's request that the team meets a person."""
 
+    TEAM_PATH = "team"
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Received")
         INFO_REQUESTED = "info_requested", _("More information requested")

@@ -11,7 +11,8 @@ from django.utils import timezone
 from cases.models import Case, Referral, ReferralReason, Urgency
 from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
 from integrapsy import access
-from integrapsy.accounts.models import Role, Team, User
+from integrapsy.access import Capability
+from integrapsy.accounts.models import Team, User
 
 if TYPE_CHECKING:
     from integrapsy.directory.models import Location
@@ -30,7 +31,7 @@ _URGENCY_RANK = db.Case(
 def referral_inbox(*, user: User) -> QuerySet[Referral]:
     """Open referrals for the user's teams: urgent first, then the longest waiting."""
     return (
-        access.scope_referrals_for_team(user, Referral.objects.all())
+        access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
         .filter(status__in=[Referral.Status.SUBMITTED, Referral.Status.INFO_REQUESTED])
         .select_related("organisation", "team", "main_language", "location", "taken_by")
         .annotate(urgency_rank=_URGENCY_RANK)
@@ -40,7 +41,7 @@ def referral_inbox(*, user: User) -> QuerySet[Referral]:
 
 def referral_recent_decided(*, user: User, limit: int = 10) -> list[Referral]:
     return list(
-        access.scope_referrals_for_team(user, Referral.objects.all())
+        access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
         .filter(status__in=[Referral.Status.ACCEPTED, Referral.Status.DECLINED])
         .select_related("organisation", "case", "decided_by")
         .order_by("-decided_at")[:limit]
@@ -49,11 +50,9 @@ def referral_recent_decided(*, user: User, limit: int = 10) -> list[Referral]:
 
 def urgent_referrals_untaken(*, user: User) -> list[Referral]:
     """Alarming referrals no coordinator has taken yet: the coordinators' banner."""
-    if not access.has_role(user, Role.COORDINATOR):
-        return []
     qs = (
-        Referral.objects.filter(
-            team_id__in=access.team_ids(user, Role.COORDINATOR),
+        access.scope(user, Referral.objects.all(), Capability.TRIAGE_REFERRALS)
+        .filter(
             alarm=True,
             taken_by__isnull=True,
             status__in=[Referral.Status.SUBMITTED, Referral.Status.INFO_REQUESTED],
@@ -64,10 +63,11 @@ def urgent_referrals_untaken(*, user: User) -> list[Referral]:
     return list(qs[:20])
 
 
-def referral_get_for_team(*, user: User, code) -> Referral:
+def referral_get_for_team(*, user: User, code, capability: Capability = Capability.VIEW_TEAM_REFERRALS) -> Referral:
+    """A referral addressed to a team where the user holds ``capability`` (reading, or triage), or 404."""
     try:
         return (
-            access.scope_referrals_for_team(user, Referral.objects.all())
+            access.scope(user, Referral.objects.all(), capability)
             .select_related(
                 "organisation",
                 "team",
@@ -160,13 +160,30 @@ def referral_get_for_referrer(*, user: User, code) -> Referral:
         raise Http404 from exc
 
 
+def referral_flags(*, user: User, referral: Referral) -> dict:
+    """What the team's referral page offers: triage (open referrals) and the first contact, to its coordinators."""
+    may_triage = access.may(user, Capability.TRIAGE_REFERRALS, referral.team_id)
+    return {
+        "may_triage": may_triage and referral.is_open,
+        "may_record_first_contact": may_triage and referral.status == Referral.Status.ACCEPTED,
+    }
+
+
 def waiting_days(referral: Referral) -> int:
     return (timezone.now() - referral.received_at).days
 
 
 def case_referrals_panel(*, user: User, case: Case, case_access) -> dict:
-    """The referrals that brought the person to this case (the "referrals and team" tab)."""
-    return {"referrals": list(case.referrals.select_related("organisation").order_by("-received_at"))}
+    """The referrals that brought the person to this case (the "referrals and team" tab).
+
+    A team the case is shared with sees them, without the link to the referral's page (not theirs).
+    """
+    referrals = case.referrals.select_related("organisation").order_by("-received_at")
+    return {
+        "referrals": [
+            {"referral": r, "may_open": access.may(user, Capability.VIEW_TEAM_REFERRALS, r.team_id)} for r in referrals
+        ]
+    }
 
 
 def referrer_locations(*, user: User):

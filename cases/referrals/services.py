@@ -23,7 +23,8 @@ from cases.referrals.selectors import referral_awaits_answer, referral_team, sig
 from cases.risk.services import risk_flag_raise
 from cases.timeline.record import timeline_record
 from integrapsy import access, ratelimits
-from integrapsy.accounts.models import Role, Team, User
+from integrapsy.access import Capability
+from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
 from integrapsy.notifications.services import outbox_queue
@@ -112,7 +113,7 @@ def referral_submit(
     unknown = set(fields) - set(REFERRAL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown referral fields: {sorted(unknown)}")
-    organisations = access.organisation_ids(actor, Role.REFERRER)
+    organisations = access.organisations_for(actor, Capability.SUBMIT_REFERRAL)
     if not organisations:
         raise ValidationError(_("Only staff of a reception centre or partner may submit a referral."))
     team = team or referral_team(user=actor, location=fields.get("location"))
@@ -155,6 +156,7 @@ def _lock_open_referral(referral: Referral) -> Referral:
 @transaction.atomic
 def referral_take(*, referral: Referral, actor: User, request=None) -> Referral:
     """A coordinator takes an urgent referral: it leaves the banner of the others."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.taken_by_id is None:
         locked.taken_by = actor
@@ -167,6 +169,7 @@ def referral_take(*, referral: Referral, actor: User, request=None) -> Referral:
 @transaction.atomic
 def referral_request_info(*, referral: Referral, actor: User, question: str, request=None) -> Referral:
     """Ask the referrer for more information; they answer in the portal."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     question = question.strip()
     if not question:
         raise ValidationError({"question": _("Write your question to the referrer.")})
@@ -207,6 +210,7 @@ def referral_answer_info(*, referral: Referral, actor: User, answer: str, reques
 @transaction.atomic
 def referral_decline(*, referral: Referral, actor: User, reason: str, request=None) -> Referral:
     """Decline a referral with a reason the referrer may read."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason: the referrer will read it.")})
@@ -238,6 +242,7 @@ def referral_accept(
     request=None,
 ) -> Case:
     """Accept a referral: link or create the person, open a case or attach to the open one."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     referral = _lock_open_referral(referral)
     team = referral.team
     if person is None:
@@ -316,6 +321,7 @@ def referral_accept(
 @transaction.atomic
 def referral_record_first_contact(*, referral: Referral, actor: User, on: date, request=None) -> Referral:
     """The date the team first met the person: the referrer sees it."""
+    access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.ACCEPTED:
         raise ValidationError(_("Only an accepted referral has a first contact."))

@@ -1,7 +1,8 @@
 from functools import partial
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -92,24 +93,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "referrals": selectors.inbox_rows(user=request.user),
             "recent": selectors.referral_recent_decided(user=request.user),
-            "may_triage": access.can(request.user, Capability.TRIAGE_REFERRALS),
         },
     )
 
 
-def _team_referral(request: HttpRequest, code, capability=Capability.VIEW_TEAM_REFERRALS):
+def _team_referral(request: HttpRequest, code, capability: Capability = Capability.VIEW_TEAM_REFERRALS):
+    """The referral if it is addressed to a team where the user holds ``capability`` (404 otherwise)."""
     access.require(request.user, capability)
-    return selectors.referral_get_for_team(user=request.user, code=code)
+    return selectors.referral_get_for_team(user=request.user, code=code, capability=capability)
 
 
 def _detail_context(request, referral) -> dict:
-    may_triage = access.can(request.user, Capability.TRIAGE_REFERRALS)
-    suggestions = selectors.referral_duplicates(user=request.user, referral=referral) if referral.is_open else []
+    flags = selectors.referral_flags(user=request.user, referral=referral)
+    suggestions = selectors.referral_duplicates(user=request.user, referral=referral) if flags["may_triage"] else []
     return {
         "referral": referral,
         "reason_labels": [ReferralReason(r).label for r in referral.reasons if r != ReferralReason.OTHER],
-        "may_triage": may_triage and referral.is_open,
-        "may_take": may_triage and selectors.referral_awaits_taker(referral),
+        **flags,
+        "may_take": flags["may_triage"] and selectors.referral_awaits_taker(referral),
         "suggestions": suggestions,
         "waiting_days": selectors.waiting_days(referral),
         "accept_form": AcceptForm(
@@ -188,14 +189,17 @@ def referral_ask(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def referral_take(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    services.referral_take(referral=referral, actor=request.user, request=request)
+    try:
+        services.referral_take(referral=referral, actor=request.user, request=request)
+    except PermissionDenied as exc:
+        raise Http404 from exc
     messages.success(request, _("You are handling this referral."))
     return redirect("cases:referral_detail", code=referral.code)
 
 
 @require_POST
 def referral_first_contact(request: HttpRequest, code) -> HttpResponse:
-    referral = _team_referral(request, code)
+    referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
     return submit(
         request,
         FirstContactForm(request.POST),

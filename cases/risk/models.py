@@ -11,6 +11,8 @@ from cases.case_file.models import Case, RiskLevel
 class RiskFlag(models.Model):
     """A suicide-risk alert on a case, open until a psychologist acknowledges it."""
 
+    TEAM_PATH = "case__team"
+
     class Source(models.TextChoices):
         REFERRAL = "referral", _("Referral")
         CONSULTATION = "consultation", _("Consultation")
@@ -51,6 +53,8 @@ class RiskFlag(models.Model):
 
 class RiskAssessment(models.Model):
     """A psychologist's assessment of suicide risk; it acknowledges the open flag, if any."""
+
+    TEAM_PATH = "case__team"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="risk_assessments")

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from cases.consultations.selectors import clinician_or_404
 from cases.models import Case, RiskAssessment, RiskFlag, SafetyPlan
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 
 
@@ -14,34 +14,28 @@ def case_open_risk_flag(*, case: Case) -> RiskFlag | None:
 
 def open_risk_flags_for_home(*, user: User, limit: int = 20) -> list[RiskFlag]:
     """Open flags of the teams where the user is a psychologist or a coordinator."""
-    teams = access.risk_alert_team_ids(user)
-    if not teams:
-        return []
     return list(
-        RiskFlag.objects.filter(case__team_id__in=teams, acknowledged_at__isnull=True)
+        access.scope(user, RiskFlag.objects.filter(acknowledged_at__isnull=True), Capability.VIEW_RISK_ALERTS)
         .select_related("case", "case__person")
         .order_by("raised_at")[:limit]
     )
 
 
 def latest_risk_assessment(*, user: User, case: Case) -> RiskAssessment | None:
-    if not access.is_clinician_in(user, case.team_id):
+    if not access.may(user, Capability.READ_CLINICAL, case.team_id):
         return None
     return case.risk_assessments.select_related("assessed_by").order_by("-assessed_at", "-id").first()
 
 
 def risk_assessment_get(*, user: User, code) -> RiskAssessment:
-    clinical_teams = access.team_ids(user, *access.CLINICAL_ROLES)
     try:
-        assessment = (
-            RiskAssessment.objects.filter(case__team_id__in=clinical_teams)
+        return (
+            access.scope(user, RiskAssessment.objects.all(), Capability.READ_CLINICAL)
             .select_related("case", "case__person", "case__team", "assessed_by", "flag")
             .get(code=code)
         )
     except (RiskAssessment.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
-    clinician_or_404(user, assessment.case)
-    return assessment
 
 
 def safety_plan_of(assessment: RiskAssessment) -> SafetyPlan | None:

@@ -18,6 +18,7 @@ from cases.models import (
 from cases.notifications import team_clinicians_and_coordinators
 from cases.timeline.record import timeline_record
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
 from integrapsy.notifications.services import outbox_queue
@@ -30,7 +31,7 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 
 def require_clinician(actor: User, case: Case) -> None:
     """Refuse a clinical write by anybody but a psychologist of the case's team."""
-    if not access.is_clinician_in(actor, case.team_id):
+    if not access.may(actor, Capability.READ_CLINICAL, case.team_id):
         raise ValidationError(_("Only the psychologists of the case's team may do this."))
 
 

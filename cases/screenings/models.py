@@ -65,6 +65,8 @@ class Instrument(models.Model):
 class Screening(models.Model):
     """One administration of an instrument on a case: answers, total and band (clinical)."""
 
+    TEAM_PATH = "case__team"
+
     # A screening is often given during a consultation: a nullable link to it will be added
     # here once consultations exist.
 

@@ -10,12 +10,13 @@ from cases.models import Case, Instrument, Screening
 from cases.screenings import scoring
 from cases.screenings.models import localised
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 
 
 def require_clinical(*, user: User, case: Case) -> None:
     """Screening pages exist only for the psychologists of the case's team (404 for others)."""
-    if not access.is_clinician_in(user, case.team_id):
+    if not access.may(user, Capability.READ_CLINICAL, case.team_id):
         raise Http404
 
 

@@ -16,6 +16,7 @@ from cases.screenings import scoring
 from cases.screenings.models import localised
 from cases.timeline.record import timeline_record
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
@@ -70,7 +71,7 @@ def _item_field(item_id: str) -> str:
 def _validate_administration(
     *, case: Case, actor: User, administered_on: date, helper: User | None, helper_kind: str
 ) -> None:
-    if not access.is_clinician_in(actor, case.team_id):
+    if not access.may(actor, Capability.ADMINISTER_SCREENINGS, case.team_id):
         raise ValidationError(_("Only a psychologist of the case's team may administer a questionnaire."))
     if case.is_closed:
         raise ValidationError(_("This case is closed."))

@@ -17,6 +17,8 @@ class Visibility(models.TextChoices):
 class TimelineEvent(AppendOnlyModel):
     """One thing that happened on a case. Written only by ``cases.services.timeline_record``."""
 
+    TEAM_PATH = "case__team"
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline_events")
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)

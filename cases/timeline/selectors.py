@@ -6,16 +6,24 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from cases.models import Case, TimelineEvent
+from cases.models import Case, TimelineEvent, Visibility
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
+
+
+def visibilities(*, user: User, case: Case) -> list[str]:
+    """Clinical events are for the psychologists of the case's team only."""
+    if access.may(user, Capability.READ_CLINICAL, case.team_id):
+        return [Visibility.TEAM, Visibility.CLINICAL]
+    return [Visibility.TEAM]
 
 
 def case_timeline(*, user: User, case: Case, family: str = "") -> QuerySet[TimelineEvent]:
     """The events of the case this user may see, newest first."""
-    qs = TimelineEvent.objects.filter(
-        case=case, visibility__in=access.visible_timeline_visibilities(user, case)
-    ).select_related("actor")
+    qs = TimelineEvent.objects.filter(case=case, visibility__in=visibilities(user=user, case=case)).select_related(
+        "actor"
+    )
     from cases.timeline.kinds import KIND_FAMILIES
 
     # Only a registered family filters: anything else (a NUL, which PostgreSQL refuses) shows all.

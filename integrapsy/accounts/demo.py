@@ -39,6 +39,7 @@ TEAMS = [
 DEMO_USERS = [
     ("admin", "Alix", "Durand", Role.ADMIN, None),
     ("coordinator", "Claire", "Lemaire", Role.COORDINATOR, TEAM_FR),
+    ("coordinator_be", "Luc", "Dumont", Role.COORDINATOR, TEAM_BE),
     ("psychologist", "Nadia", "Benali", Role.PSYCHOLOGIST, TEAM_FR),
     ("psychologist_be", "Pieter", "Vermeulen", Role.PSYCHOLOGIST, TEAM_BE),
     ("socialworker", "Julien", "Caron", Role.SOCIAL_WORKER, TEAM_FR),

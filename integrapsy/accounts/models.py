@@ -51,6 +51,8 @@ class Organisation(models.Model):
 
 
 class Team(models.Model):
+    TEAM_PATH = "pk"  # for the access policy: a team is its own team
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     organisation = models.ForeignKey(
@@ -107,6 +109,8 @@ class User(AbstractUser):
 
 class Membership(models.Model):
     """A role a user holds: within a team (operator staff) or for an organisation."""
+
+    TEAM_PATH = "team"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

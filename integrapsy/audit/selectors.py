@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from integrapsy import access
-from integrapsy.accounts.models import Membership, Role, User
+from integrapsy.accounts.models import User
 from integrapsy.audit.models import AuditEvent
 
 
@@ -19,11 +19,7 @@ def audit_search(
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
     """The audit events the user may search: all for the administrator, their team's for a coordinator."""
-    qs = AuditEvent.objects.all()
-    if not access.has_role(user, Role.ADMIN):
-        teams = access.team_ids(user, Role.COORDINATOR)
-        members = Membership.objects.filter(team_id__in=teams).values("user_id")
-        qs = qs.filter(actor_id__in=members)
+    qs = access.scope_audit_events(user, AuditEvent.objects.all())
     if username:
         qs = qs.filter(actor_username__icontains=username)
     if reference:

@@ -46,6 +46,8 @@ class Language(models.Model):
 class Location(models.Model):
     """A place where the team intervenes."""
 
+    TEAM_PATH = "team"
+
     class Kind(models.TextChoices):
         RECEPTION_CENTRE = "reception_centre", _("Reception centre")
         DIFFUSE_HOUSING = "diffuse_housing", _("Diffuse housing")

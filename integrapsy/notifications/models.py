@@ -12,6 +12,9 @@ class OutboxMessage(models.Model):
     It never carries clinical content: a template key and the few references its text needs.
     """
 
+    # For the access policy: a message without a team is for the administrator only.
+    TEAM_PATH = "team"
+
     class Channel(models.TextChoices):
         EMAIL = "email", _("email")
 

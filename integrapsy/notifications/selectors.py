@@ -6,6 +6,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.notifications.messages import MESSAGE_TEMPLATES
 from integrapsy.notifications.models import OutboxMessage
 
@@ -13,7 +14,7 @@ from integrapsy.notifications.models import OutboxMessage
 def undelivered_messages(*, user):
     """Messages that could not be delivered, for those who may see them, newest first."""
     queryset = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).select_related("recipient", "team")
-    return access.scope_outbox_messages(user, queryset).order_by("-created_at")
+    return access.scope(user, queryset, Capability.VIEW_UNDELIVERED_MESSAGES).order_by("-created_at")
 
 
 def undelivered_count(*, user) -> int:

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.notifications.messages import message_template
@@ -220,7 +221,7 @@ def outbox_deliver_due(*, batch: int = 50, max_messages: int = 1000) -> dict[str
 def outbox_retry(*, message: OutboxMessage, actor: User, request=None) -> OutboxMessage:
     """Try a failed message again now, with a fresh series of attempts."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if not access.may_handle_outbox_message(actor, message.team_id):
+    if not access.may(actor, Capability.VIEW_UNDELIVERED_MESSAGES, message.team_id):
         raise ValidationError(_("You may not retry this message."))
     if message.status != Status.FAILED:
         raise ValidationError(_("This message is no longer waiting for a retry."))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Referral
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
 from integrapsy.reports.indicators import Indicators
 from integrapsy.reports.periods import Period
@@ -73,9 +74,9 @@ class ListExport:
         return out
 
 
-def _scoped(user, qs, team, field="team"):
-    qs = access.scope_report_rows(user, qs, field)
-    return qs.filter(**{field: team}) if team is not None else qs
+def _scoped(user, qs, team):
+    """The rows the user may export: their report teams' (every team's for the administrator), or one team's."""
+    return access.scope(user, qs, Capability.EXPORT_LISTS, within=None if team is None else [team.pk])
 
 
 def _cases(user, team, period):

@@ -7,6 +7,7 @@ the number of persons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
@@ -28,6 +29,7 @@ from cases.models import (
 )
 from cases.persons.models import Sex
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Country, Team, User
 from integrapsy.reports.periods import Period, years_before
 from interpreters.models import BookingStatus, InterpreterBooking
@@ -71,13 +73,22 @@ class Indicators:
         raise KeyError(f"{section}.{row}")
 
 
-def _active_cases(teams: QuerySet, period: Period) -> QuerySet:
-    return Case.objects.filter(team__in=teams, opened_on__lte=period.end).filter(
+# Narrows a queryset to the report's teams, through each model's team path (``access.scope``).
+ReportRows = Callable[[QuerySet], QuerySet]
+
+
+def report_rows(*, user: User, teams: list[int]) -> ReportRows:
+    """The rows of ``teams`` (teams the user may report on), whatever the model."""
+    return lambda qs: access.scope(user, qs, Capability.VIEW_INDICATORS, within=teams)
+
+
+def _active_cases(rows: ReportRows, period: Period) -> QuerySet:
+    return rows(Case.objects.filter(opened_on__lte=period.end)).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=period.start)
     )
 
 
-def participant_ids(teams: QuerySet, period: Period) -> Q:
+def participant_ids(rows: ReportRows, period: Period) -> Q:
     """Persons supported in the period: a case active in it, or a service received in it.
 
     One ``IN`` over the UNION of the sources, which the database answers as one semi-join; an OR
@@ -86,25 +97,24 @@ def participant_ids(teams: QuerySet, period: Period) -> Q:
     """
     s, e = period.starts_at, period.ends_before
     sources = [
-        _active_cases(teams, period).values("person_id"),
-        Consultation.objects.filter(case__team__in=teams, started_at__gte=s, started_at__lt=e).values(
-            "case__person_id"
-        ),
-        PermanenceBooking.objects.filter(
-            session__team__in=teams,
-            session__date__gte=period.start,
-            session__date__lte=period.end,
-            status=SlotAttendance.ATTENDED,
+        _active_cases(rows, period).values("person_id"),
+        rows(Consultation.objects.filter(started_at__gte=s, started_at__lt=e)).values("case__person_id"),
+        rows(
+            PermanenceBooking.objects.filter(
+                session__date__gte=period.start, session__date__lte=period.end, status=SlotAttendance.ATTENDED
+            )
         ).values("person_id"),
-        InterpreterBooking.objects.filter(
-            team__in=teams, starts_at__gte=s, starts_at__lt=e, status=BookingStatus.COMPLETED, case__isnull=False
+        rows(
+            InterpreterBooking.objects.filter(
+                starts_at__gte=s, starts_at__lt=e, status=BookingStatus.COMPLETED, case__isnull=False
+            )
         ).values("case__person_id"),
-        Contact.objects.filter(
-            assignment__case__team__in=teams, occurred_on__gte=period.start, occurred_on__lte=period.end
-        ).values("assignment__case__person_id"),
-        Attendance.objects.filter(
-            session__activity__team__in=teams, session__starts_at__gte=s, session__starts_at__lt=e, present=True
-        ).values("enrolment__case__person_id"),
+        rows(Contact.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)).values(
+            "assignment__case__person_id"
+        ),
+        rows(Attendance.objects.filter(session__starts_at__gte=s, session__starts_at__lt=e, present=True)).values(
+            "enrolment__case__person_id"
+        ),
     ]
     union = sources[0].order_by().union(*(source.order_by() for source in sources[1:]))
     return Q(pk__in=union)
@@ -135,16 +145,16 @@ AGE_BANDS = {
 
 def indicators(*, user: User, period: Period, team: Team | None = None) -> Indicators:
     """The funder indicators over the teams the user may report on (or one of them)."""
-    teams = access.scope_report_teams(user, Team.objects.all())
+    teams = access.scope(user, Team.objects.all(), Capability.VIEW_INDICATORS)
     if team is not None:
         teams = teams.filter(pk=team.pk)
     team_list = list(teams.order_by("name"))
-    teams = Team.objects.filter(pk__in=[t.pk for t in team_list])
+    rows = report_rows(user=user, teams=[t.pk for t in team_list])
     s, e = period.starts_at, period.ends_before
 
-    participants = Person.objects.filter(participant_ids(teams, period))
+    participants = Person.objects.filter(participant_ids(rows, period))
     bands = age_band_filters(period.start)
-    cross_border = CaseShare.objects.filter(case__in=_active_cases(teams, period)).exclude(
+    cross_border = CaseShare.objects.filter(case__in=_active_cases(rows, period)).exclude(
         team__country=F("case__team__country")
     )
     people = participants.aggregate(
@@ -157,9 +167,8 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
     # One count per country, each a semi-join of its own: inside the aggregate above, the
     # country's participants would be a subplan run once per person.
     for country in Country.values:
-        people[f"territory_{country}"] = Person.objects.filter(
-            participant_ids(teams.filter(country=country), period)
-        ).count()
+        in_country = report_rows(user=user, teams=[t.pk for t in team_list if t.country == country])
+        people[f"territory_{country}"] = Person.objects.filter(participant_ids(in_country, period)).count()
     nationalities = list(participants.values("nationality").annotate(n=Count("id")).order_by("-n", "nationality"))
 
     def service(qs, person_field):
@@ -168,18 +177,17 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
     services = {
         "consultations": (
             _("Consultations"),
-            service(
-                Consultation.objects.filter(case__team__in=teams, started_at__gte=s, started_at__lt=e), "case__person"
-            ),
+            service(rows(Consultation.objects.filter(started_at__gte=s, started_at__lt=e)), "case__person"),
         ),
         "screenings": (
             _("Screenings"),
             service(
-                Screening.objects.filter(
-                    case__team__in=teams,
-                    status=Screening.Status.COMPLETED,
-                    administered_on__gte=period.start,
-                    administered_on__lte=period.end,
+                rows(
+                    Screening.objects.filter(
+                        status=Screening.Status.COMPLETED,
+                        administered_on__gte=period.start,
+                        administered_on__lte=period.end,
+                    )
                 ),
                 "case__person",
             ),
@@ -187,20 +195,19 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
         "orientations": (
             _("Orientations to specialised services"),
             service(
-                Orientation.objects.filter(
-                    case__team__in=teams, proposed_on__gte=period.start, proposed_on__lte=period.end
-                ),
+                rows(Orientation.objects.filter(proposed_on__gte=period.start, proposed_on__lte=period.end)),
                 "case__person",
             ),
         ),
         "permanences": (
             _("Permanence appointments attended"),
             service(
-                PermanenceBooking.objects.filter(
-                    session__team__in=teams,
-                    session__date__gte=period.start,
-                    session__date__lte=period.end,
-                    status=SlotAttendance.ATTENDED,
+                rows(
+                    PermanenceBooking.objects.filter(
+                        session__date__gte=period.start,
+                        session__date__lte=period.end,
+                        status=SlotAttendance.ATTENDED,
+                    )
                 ),
                 "person",
             ),
@@ -208,8 +215,8 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
         "interpreting": (
             _("Interpreter bookings"),
             service(
-                InterpreterBooking.objects.filter(
-                    team__in=teams, starts_at__gte=s, starts_at__lt=e, status=BookingStatus.COMPLETED
+                rows(
+                    InterpreterBooking.objects.filter(starts_at__gte=s, starts_at__lt=e, status=BookingStatus.COMPLETED)
                 ),
                 "case__person",
             ),
@@ -217,31 +224,24 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
         "ambassadors": (
             _("Ambassador support (contacts)"),
             service(
-                Contact.objects.filter(
-                    assignment__case__team__in=teams, occurred_on__gte=period.start, occurred_on__lte=period.end
-                ),
+                rows(Contact.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)),
                 "assignment__case__person",
             ),
         ),
         "activities": (
             _("Group activities (attendances)"),
             service(
-                Attendance.objects.filter(
-                    session__activity__team__in=teams,
-                    session__starts_at__gte=s,
-                    session__starts_at__lt=e,
-                    present=True,
-                ),
+                rows(Attendance.objects.filter(session__starts_at__gte=s, session__starts_at__lt=e, present=True)),
                 "enrolment__case__person",
             ),
         ),
     }
-    organisations = Referral.objects.filter(team__in=teams, received_at__gte=s, received_at__lt=e).aggregate(
+    organisations = rows(Referral.objects.filter(received_at__gte=s, received_at__lt=e)).aggregate(
         organisations=Count("organisation", distinct=True), referrals=Count("id")
     )
-    resources = Orientation.objects.filter(
-        case__team__in=teams, proposed_on__gte=period.start, proposed_on__lte=period.end
-    ).aggregate(n=Count("resource", distinct=True))
+    resources = rows(Orientation.objects.filter(proposed_on__gte=period.start, proposed_on__lte=period.end)).aggregate(
+        n=Count("resource", distinct=True)
+    )
 
     sections = [
         Section("participants", _("Participants"), [Row("total", _("Persons supported"), mask(people["total"]))]),

@@ -28,6 +28,7 @@ from cases.models import (
     Urgency,
 )
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
 from integrapsy.reports.periods import Period, weighted_percentile
 from interpreters.models import BookingStatus, InterpreterBooking
@@ -38,7 +39,7 @@ FOLLOW_UP_STATUSES = [Case.Status.OPEN, Case.Status.ACTIVE, Case.Status.ON_HOLD]
 
 def report_teams(*, user: User) -> list[Team]:
     """The teams the user may report on, by name."""
-    return list(access.scope_report_teams(user, Team.objects.all()).order_by("name"))
+    return list(access.scope(user, Team.objects.all(), Capability.VIEW_DASHBOARD).order_by("name"))
 
 
 def language_label(row: dict, prefix: str = "language__") -> str:
@@ -82,7 +83,7 @@ def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[st
 
 def dashboard(*, user: User, team: Team, period: Period) -> dict:
     """The figures of one team over one period (the team must be one the user may report on)."""
-    if not access.may_report_on(user, team.pk):
+    if not access.may(user, Capability.VIEW_DASHBOARD, team.pk):
         raise Http404
     in_period = {"received_at__gte": period.starts_at, "received_at__lt": period.ends_before}
     referrals = Referral.objects.filter(team=team, **in_period)

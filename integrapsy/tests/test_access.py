@@ -16,8 +16,8 @@ def test_profile_reads_roles_and_scopes_in_one_query(django_assert_num_queries):
         prof = access.profile(user)
         access.profile(user)  # cached on the user
     assert prof.roles == {Role.PSYCHOLOGIST, Role.COORDINATOR}
-    assert access.team_ids(user) == {team_a.pk, team_b.pk}
-    assert access.team_ids(user, Role.PSYCHOLOGIST) == {team_a.pk}
+    assert prof.team_ids() == {team_a.pk, team_b.pk}
+    assert prof.team_ids(Role.PSYCHOLOGIST) == {team_a.pk}
 
 
 @pytest.mark.django_db
@@ -25,9 +25,9 @@ def test_clinical_content_is_for_psychologists_of_the_team_only():
     team_a, team_b = TeamFactory(), TeamFactory()
     psy = make_user_with_role(Role.PSYCHOLOGIST, team=team_a)
     coordinator = make_user_with_role(Role.COORDINATOR, team=team_a)
-    assert access.is_clinician_in(psy, team_a.pk)
-    assert not access.is_clinician_in(psy, team_b.pk)
-    assert not access.is_clinician_in(coordinator, team_a.pk)
+    assert access.may(psy, Capability.READ_CLINICAL, team_a.pk)
+    assert not access.may(psy, Capability.READ_CLINICAL, team_b.pk)
+    assert not access.may(coordinator, Capability.READ_CLINICAL, team_a.pk)
 
 
 @pytest.mark.django_db

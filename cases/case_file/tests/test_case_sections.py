@@ -200,10 +200,19 @@ class TestCaseListSearchAndCount:
 
 
 @pytest.mark.parametrize(
-    ("write", "status", "writable"),
-    [(True, "active", True), (True, "on_hold", True), (True, "closed", False), (False, "active", False)],
+    ("write", "note", "status", "change", "add_note"),
+    [
+        (True, True, "active", True, True),
+        (True, True, "on_hold", True, True),
+        (True, True, "closed", False, False),
+        (False, True, "active", False, True),  # a partner team: notes only
+        (False, False, "active", False, False),
+    ],
 )
-def test_notes_and_actions_are_offered_on_an_open_case_to_those_who_write(write, status, writable):
+def test_notes_and_actions_are_offered_on_an_open_case_to_those_who_may(write, note, status, change, add_note):
     case = Case(status=status)
-    rights = CaseAccess(write=write, clinical=False, coordinate=False)
-    assert case_selectors.case_is_writable(case=case, case_access=rights) is writable
+    rights = CaseAccess(write=write, note=note, clinical=False)
+    assert case_selectors.case_actions(case=case, case_access=rights) == {
+        "may_change": change,
+        "may_add_note": add_note,
+    }

@@ -303,8 +303,14 @@ class TestCases:
 
 class TestMerge:
     def test_merge_moves_all_history(self, referrer, team, coordinator):
-        keep = PersonFactory(first_name="Mohammed", last_name="Adam")
-        dup_case = CaseFactory(team=TeamFactory(), person=PersonFactory(first_name="Muhammad", last_name="Adam"))
+        # Both records are followed by the coordinator's team (one case closed, the other open).
+        keep = CaseFactory(
+            team=team,
+            person=PersonFactory(first_name="Mohammed", last_name="Adam"),
+            status=Case.Status.CLOSED,
+            closed_on=timezone.localdate(),
+        ).person
+        dup_case = CaseFactory(team=team, person=PersonFactory(first_name="Muhammad", last_name="Adam"))
         dup = dup_case.person
         person_services.consent_record(
             person=dup, actor=coordinator, purpose="follow_up", given=True, given_on=timezone.localdate(), method="oral"
