@@ -16,7 +16,6 @@ from cases.permanences import selectors, services
 from cases.persons import services as person_services
 from integrapsy.accounts.demo import TEAM_BE, TEAM_FR
 from integrapsy.accounts.models import Team, User
-from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
 
 WEEKS = 4
@@ -133,12 +132,10 @@ def seed(*, stdout) -> None:
             "interpreter_language": Language.objects.filter(code=lang, variety="").first() if lang else None,
             "weeks": WEEKS,
         }
-        if team_name == TEAM_FR:
-            sessions = services.permanence_session_create(actor=coordinator, **fields)
-        else:
-            # The Belgian team has no demo coordinator: write the series as its planning would.
-            sessions = services._sessions_write(actor=None, **fields)
-            audit_record(action="permanence.created", obj=sessions[0], detail="demo")
+        planner = coordinator if team_name == TEAM_FR else _user("coordinator_be")
+        if planner is None:
+            continue
+        sessions = services.permanence_session_create(actor=planner, **fields)
         created_sessions += len(sessions)
 
     # Book the first slots of each side's next permanence.
