@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
@@ -217,7 +217,8 @@ def _start_job(request: HttpRequest, **kwargs) -> HttpResponse:
     job = services.report_job_start(
         user=request.user, language=get_language() or "", site_url=request.build_absolute_uri("/"), **kwargs
     )
-    return redirect("reports:job", code=job.code)
+    # The page of the file being prepared, at the download's address (its own address is on it).
+    return render(request, "reports/job.html", _job_context(job))
 
 
 def _download(header, rows, *, fmt: str, title: str, filename: str) -> HttpResponse:
@@ -315,8 +316,11 @@ def job_page(request: HttpRequest, code) -> HttpResponse:
     """A file being prepared: its progress (the page asks again every few seconds), then its link."""
     job = selectors.report_job_of(user=request.user, code=code)
     template = "reports/_job_status.html" if request.headers.get("HX-Request") else "reports/job.html"
-    ctx = {"job": job, "title": _job_title(job), "file_hours": settings.REPORT_FILE_HOURS}
-    return render(request, template, ctx)
+    return render(request, template, _job_context(job))
+
+
+def _job_context(job: ReportJob) -> dict:
+    return {"job": job, "title": _job_title(job), "file_hours": settings.REPORT_FILE_HOURS}
 
 
 def _job_title(job: ReportJob) -> str:

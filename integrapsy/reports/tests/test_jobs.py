@@ -53,8 +53,10 @@ def _body(response) -> bytes:
 
 
 def _job_code(response) -> str:
-    assert response.status_code == 302, response.status_code
-    return response.url.rstrip("/").rsplit("/", 1)[1]
+    """The page of the file being prepared, shown at the download's address."""
+    assert response.status_code == 200, response.status_code
+    assert not response.streaming
+    return re.search(r'data-job="([0-9a-f-]{36})"', response.content.decode()).group(1)
 
 
 def _export(client, capture, fmt="csv", what="cases", **params):
@@ -119,6 +121,7 @@ def test_the_owner_alone_sees_and_downloads_the_file(
         assert client.get(reverse("reports:job_download", args=[code])).status_code == 404
     client.logout()
     assert client.get(reverse("reports:job", args=[code])).status_code == 302  # to the login page
+    assert client.get(reverse("reports:export", args=["cases", "csv"])).status_code == 302
     assert not AuditEvent.objects.filter(action="export.cases").exists()
 
 
