@@ -241,3 +241,16 @@ def test_indicators_of_several_teams_are_always_prepared(client, team, cases, dj
     # One team chosen: inline, as before.
     one = client.get(reverse("reports:indicators_export", args=["csv"]), {**PERIOD.as_query(), "team": team.code})
     assert one.status_code == 200
+
+
+def test_the_schedule_starts_the_sweep_once_every_five_minutes(django_capture_on_commit_callbacks):
+    from integrapsy.schedule.jobs import run_schedule_once
+
+    moment = timezone.now().replace(minute=0, second=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = run_schedule_once(moment)
+        again = run_schedule_once(moment + timedelta(minutes=2))
+        later = run_schedule_once(moment + timedelta(minutes=5))
+    assert [line for line in first if line.startswith("report_jobs_sweep")]
+    assert not [line for line in again if line.startswith("report_jobs_sweep")]
+    assert [line for line in later if line.startswith("report_jobs_sweep")]
