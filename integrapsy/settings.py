@@ -179,6 +179,10 @@ TASKS = {
 # how long a message being sent stays claimed by a worker before another may take it again.
 OUTBOX_BACKOFF_SECONDS = [60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600]
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
+# Reports and exports: past this many rows a list export is prepared by a task (as the
+# funder indicators for several teams always are); its file is kept this many hours.
+REPORT_INLINE_MAX_ROWS = env.int("REPORT_INLINE_MAX_ROWS", default=20_000)
+REPORT_FILE_HOURS = env.int("REPORT_FILE_HOURS", default=24)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

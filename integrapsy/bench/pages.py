@@ -3,6 +3,9 @@
 A new page is one line, e.g.::
 
     register_page(Page("coordinator dashboard", "coordinator", lambda w: reverse("reports:dashboard")))
+
+A form sent is measured the same way, with the fields it posts (``post=lambda w: {...}``); it
+must succeed (a redirect) every time it is sent.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ class World:
     open_booking: str  # code of a requested interpreter booking
     week: str  # a Monday with permanences
     old_events: str  # the timeline cursor of the heavy case 4,500 events back
+    accepted_referral: str = ""  # code of an accepted referral of the measured team
 
     @classmethod
     def load(cls) -> World:
-        from cases.models import Case, PermanenceSession, TimelineEvent
+        from cases.models import Case, PermanenceSession, Referral, TimelineEvent
         from cases.timeline.selectors import _timeline_cursor
         from integrapsy.accounts.models import User
         from interpreters.models import BookingStatus, InterpreterBooking
@@ -57,6 +61,7 @@ class World:
         if not PermanenceSession.objects.filter(team_id=team_id, date__gte=monday, date__lt=monday + timedelta(7)):
             first = PermanenceSession.objects.filter(team_id=team_id).order_by("date").first()
             monday = first.date - timedelta(days=first.date.weekday())
+        referral = Referral.objects.filter(team_id=team_id, status=Referral.Status.ACCEPTED).order_by("reference")
         old_event = TimelineEvent.objects.filter(case=heavy).order_by("-occurred_at", "-id")[4500:4501].first()
         return cls(
             users=users,
@@ -66,6 +71,7 @@ class World:
             open_booking=str(booking.code),
             week=monday.isoformat(),
             old_events=_timeline_cursor(old_event) if old_event else "",
+            accepted_referral=str(referral.values_list("code", flat=True).first() or ""),
         )
 
 
@@ -76,6 +82,10 @@ class Page:
     url: Callable[[World], str]
     # The two baselines the pages are compared with.
     baseline: str = ""
+    # A form sent (POST, answered by a redirect) rather than a page read: the fields it sends.
+    post: Callable[[World], dict] | None = None
+    # Sent with the outbox finding no recipient: the page's work without its messages.
+    quiet: bool = False
 
 
 BARE, EMPTY = "bare", "empty"
@@ -120,4 +130,21 @@ register_page(
     Page("coordinator dashboard", "coordinator", lambda w: reverse("reports:dashboard")),
     Page("funder indicators", "coordinator", lambda w: reverse("reports:indicators")),
     Page("funder indicators, all teams", "admin", lambda w: reverse("reports:indicators")),
+)
+
+
+# The same form sent twice over: once as it is (it queues a message to the referrer, through
+# the outbox), once with the outbox given no recipient (the same work, no message): the
+# message must cost the click no more than noise.
+def _first_contact(w: World) -> str:
+    return reverse("cases:referral_first_contact", args=[w.accepted_referral])
+
+
+def _today(w: World) -> dict:
+    return {"on": timezone.localdate().isoformat()}
+
+
+register_page(
+    Page("first contact recorded (queues a message)", "coordinator", _first_contact, post=_today),
+    Page("first contact recorded, no recipient (no message)", "coordinator", _first_contact, post=_today, quiet=True),
 )

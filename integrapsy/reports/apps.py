@@ -10,6 +10,16 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from integrapsy.access import Capability
         from integrapsy.navigation import NavItem, register_nav
+        from integrapsy.reports import notifications  # noqa: F401 — registers its message
+        from integrapsy.schedule.jobs import ScheduledJob, every, register_job
+
+        def sweep():
+            from integrapsy.reports.tasks import sweep_report_jobs
+
+            return sweep_report_jobs.enqueue()
+
+        # Files past their day deleted, lost jobs asked again (idempotent: see the service).
+        register_job(ScheduledJob("report_jobs_sweep", sweep, every(minutes=5)))
 
         register_nav(
             NavItem(

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,11 @@ CHUNK_SIZE = 200
 PSEUDONYM_LENGTH = 12
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+
+
+def filename(stem: str, period: Period, fmt: str) -> str:
+    """The name a downloaded file gets, inline or prepared in the background."""
+    return f"integrapsy-{slugify(stem)}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
 
 
 def pseudonym(code) -> str:
@@ -257,6 +263,15 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
+
+
+def csv_file(header: list[str], rows: Iterable[list]):
+    """The same CSV as ``csv_stream`` written into a temporary file (deleted when closed), rewound."""
+    handle = tempfile.TemporaryFile(suffix=".csv")  # noqa: SIM115 — closed by the caller
+    for line in csv_stream(header, rows):
+        handle.write(line.encode("utf-8"))
+    handle.seek(0)
+    return handle
 
 
 def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:

@@ -30,6 +30,7 @@ from cases.models import (
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
+from integrapsy.reports.models import ReportJob
 from integrapsy.reports.periods import Period, weighted_percentile
 from interpreters.models import BookingStatus, InterpreterBooking
 
@@ -217,3 +218,37 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         "orientations": {"total": sum(orientations.values()), "by_status": orientations},
         "attendance": {**attendance, "rate": _percent(attendance["came"], recorded)},
     }
+
+
+# --- Reports prepared in the background -------------------------------------------------
+
+
+def indicators_in_background(*, team: Team | None, teams: list[Team]) -> bool:
+    """The funder indicators of several teams are always prepared by a task."""
+    return team is None and len(teams) > 1
+
+
+def export_in_background(rows: int) -> bool:
+    from django.conf import settings
+
+    return rows > settings.REPORT_INLINE_MAX_ROWS
+
+
+def report_job_of(*, user: User, code) -> ReportJob:
+    """One of the user's own jobs; anybody else's is not found."""
+    job = ReportJob.objects.filter(requested_by=user, code=code).first()
+    if job is None:
+        raise Http404
+    capability = access.Capability.VIEW_INDICATORS if job.kind == ReportJob.Kind.INDICATORS else None
+    if not access.can(user, capability or access.Capability.EXPORT_LISTS):
+        raise Http404
+    return job
+
+
+def recent_report_jobs(*, user: User, kind: str, limit: int = 10) -> list[ReportJob]:
+    """The user's files being prepared or still to download, newest first."""
+    return list(
+        ReportJob.objects.filter(requested_by=user, kind=kind)
+        .exclude(status=ReportJob.Status.EXPIRED)
+        .order_by("-created_at")[:limit]
+    )

@@ -11,4 +11,6 @@ urlpatterns = [
     path("indicators.<str:fmt>", views.indicators_export, name="indicators_export"),
     path("exports/", views.export_page, name="exports"),
     path("exports/<slug:what>.<str:fmt>", views.export_list, name="export"),
+    path("files/<uuid:code>/", views.job_page, name="job"),
+    path("files/<uuid:code>/download", views.job_download, name="job_download"),
 ]

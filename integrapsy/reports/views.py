@@ -2,22 +2,24 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
 from cases.models import Case, Consultation, OrientationStatus
 from integrapsy import access, ratelimits
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.reports import exports, selectors
+from integrapsy.reports import exports, selectors, services
 from integrapsy.reports.forms import ExportForm, PeriodForm
 from integrapsy.reports.indicators import indicators as indicators_of
 from integrapsy.reports.lists import LISTS, ROW_CAPABILITY, clean_filters
+from integrapsy.reports.models import ReportJob
 from integrapsy.reports.periods import Period
 
 ROWS_PER_PAGE = 50
@@ -198,15 +200,25 @@ def indicators(request: HttpRequest) -> HttpResponse:
     form, teams = _period_form(request, default=Period.year_to_date(), team_required=False)
     ctx = {"form": form}
     if form.is_valid():
-        ctx["data"] = indicators_of(user=request.user, period=form.period, team=form.cleaned_data["team"])
+        team = form.cleaned_data["team"]
+        if selectors.indicators_in_background(team=team, teams=teams):
+            # Several teams: the figures are prepared by a task, as a file (see indicators_export).
+            ctx["background"] = True
+            ctx["jobs"] = selectors.recent_report_jobs(user=request.user, kind=ReportJob.Kind.INDICATORS)
+        else:
+            ctx["data"] = indicators_of(user=request.user, period=form.period, team=team)
         ctx["export_query"] = urlencode(
             {k: v for k, v in {"team": request.GET.get("team", ""), **form.period.as_query()}.items() if v}
         )
     return render(request, "reports/indicators.html", ctx, status=200 if form.is_valid() else 400)
 
 
-def _filename(stem: str, period: Period, fmt: str) -> str:
-    return f"integrapsy-{slugify(stem)}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+def _start_job(request: HttpRequest, **kwargs) -> HttpResponse:
+    job = services.report_job_start(
+        user=request.user, language=get_language() or "", site_url=request.build_absolute_uri("/"), **kwargs
+    )
+    # The page of the file being prepared, at the download's address (its own address is on it).
+    return render(request, "reports/job.html", _job_context(job))
 
 
 def _download(header, rows, *, fmt: str, title: str, filename: str) -> HttpResponse:
@@ -237,7 +249,11 @@ def indicators_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form, teams = _period_form(request, default=Period.year_to_date(), team_required=False)
     if not form.is_valid():
         return render(request, "reports/indicators.html", {"form": form}, status=400)
-    data = indicators_of(user=request.user, period=form.period, team=form.cleaned_data["team"])
+    team = form.cleaned_data["team"]
+    if selectors.indicators_in_background(team=team, teams=teams):
+        params = services.report_job_params(team=team, period=form.period)
+        return _start_job(request, kind=ReportJob.Kind.INDICATORS, fmt=fmt, params=params)
+    data = indicators_of(user=request.user, period=form.period, team=team)
     rows = sum(len(s.rows) for s in data.sections)
     audit_record(
         action="export.indicators",
@@ -246,7 +262,7 @@ def indicators_export(request: HttpRequest, fmt: str) -> HttpResponse:
         detail=f"format={fmt}; {_filters_detail(form)}; rows={rows}",
     )
     header, body = exports.indicator_rows(data)
-    filename = _filename("indicateurs", form.period, fmt)
+    filename = exports.filename("indicateurs", form.period, fmt)
     return _download(header, body, fmt=fmt, title="Indicators", filename=filename)
 
 
@@ -254,7 +270,12 @@ def indicators_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def export_page(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.EXPORT_LISTS)
     form, teams = _period_form(request, default=Period.year_to_date(), team_required=False, form_class=ExportForm)
-    return render(request, "reports/exports.html", {"form": form, "exports": exports.EXPORTS})
+    jobs = [
+        {"job": job, "title": _job_title(job)}
+        for job in selectors.recent_report_jobs(user=request.user, kind=ReportJob.Kind.LIST)
+    ]
+    ctx = {"form": form, "exports": exports.EXPORTS, "jobs": jobs, "max_rows": settings.REPORT_INLINE_MAX_ROWS}
+    return render(request, "reports/exports.html", ctx)
 
 
 @require_GET
@@ -274,6 +295,11 @@ def export_list(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
     deidentified = form.cleaned_data["deidentified"]
     qs = spec.rows(request.user, form.cleaned_data["team"], form.period)
     count = qs.count()
+    if selectors.export_in_background(count):
+        params = services.report_job_params(
+            team=form.cleaned_data["team"], period=form.period, deidentified=deidentified
+        )
+        return _start_job(request, kind=ReportJob.Kind.LIST, what=what, fmt=fmt, params=params)
     audit_record(
         action=f"export.{what}",
         request=request,
@@ -282,4 +308,34 @@ def export_list(request: HttpRequest, what: str, fmt: str) -> HttpResponse:
     )
     header, rows = exports.list_rows(spec, qs, deidentified=deidentified)
     stem = f"{what}-pseudonymised" if deidentified else what
-    return _download(header, rows, fmt=fmt, title=str(spec.title), filename=_filename(stem, form.period, fmt))
+    return _download(header, rows, fmt=fmt, title=str(spec.title), filename=exports.filename(stem, form.period, fmt))
+
+
+@require_GET
+def job_page(request: HttpRequest, code) -> HttpResponse:
+    """A file being prepared: its progress (the page asks again every few seconds), then its link."""
+    job = selectors.report_job_of(user=request.user, code=code)
+    template = "reports/_job_status.html" if request.headers.get("HX-Request") else "reports/job.html"
+    return render(request, template, _job_context(job))
+
+
+def _job_context(job: ReportJob) -> dict:
+    return {"job": job, "title": _job_title(job), "file_hours": settings.REPORT_FILE_HOURS}
+
+
+def _job_title(job: ReportJob) -> str:
+    if job.kind == ReportJob.Kind.INDICATORS:
+        return gettext("Funder indicators")
+    spec = exports.EXPORTS.get(job.what)
+    return str(spec.title) if spec else job.what
+
+
+@require_GET
+def job_download(request: HttpRequest, code) -> HttpResponse:
+    job = selectors.report_job_of(user=request.user, code=code)
+    if not job.ready:
+        raise Http404
+    handle = job.file.open("rb")
+    services.report_job_downloaded(job=job, request=request)
+    content_type = exports.XLSX_CONTENT_TYPE if job.fmt == "xlsx" else "text/csv; charset=utf-8"
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=content_type)

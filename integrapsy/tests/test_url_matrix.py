@@ -260,6 +260,9 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "reports:indicators_export": (lambda w: {"fmt": "xlsx"}, expect(404, **REPORTERS_200)),
     "reports:exports": (None, expect(404, **REPORTERS_200)),
     "reports:export": (lambda w: {"what": "cases", "fmt": "csv"}, expect(404, **REPORTERS_200)),
+    # A file prepared in the background: its owner alone sees it (an unknown one is not found).
+    "reports:job": (lambda w: {"code": "00000000-0000-0000-0000-000000000001"}, expect(404)),
+    "reports:job_download": (lambda w: {"code": "00000000-0000-0000-0000-000000000001"}, expect(404)),
     # Messages that could not be delivered: coordinators (their teams) and the administrator
     "notifications:undelivered": (None, expect(404, **REPORTERS_200)),
     "notifications:retry": (lambda w: {"code": "00000000-0000-0000-0000-000000000001"}, expect(405)),  # POST only

@@ -61,3 +61,37 @@ def test_dashboard_indicators_export_and_its_audit(page: Page, live_server):
     expect(row).to_have_count(1)
     expect(row).to_contain_text("coordinator")
     assert_accessible(page)
+
+
+def test_a_long_export_shows_its_progress_then_its_download(page: Page, live_server, settings):
+    from integrapsy.notifications.tests.test_faults import DB_TASKS
+    from integrapsy.reports import services
+    from integrapsy.reports.models import ReportJob
+
+    settings.TASKS = DB_TASKS  # the request queues the task; the test plays the worker
+    settings.REPORT_INLINE_MAX_ROWS = 3
+    team = TeamFactory(name="IntegraPsy Hauts-de-France")
+    make_user_with_role(Role.COORDINATOR, team=team, username="coordinator", first_name="Claire")
+    populate(team, 6)
+    csp_errors = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+
+    page.set_viewport_size(PHONE)
+    login(page, live_server.url, "coordinator")
+    page.goto(f"{live_server.url}/reports/exports/")
+    page.locator("#export-cases-csv").click()
+    expect(page.locator("#job-status")).to_have_attribute("data-status", "pending")
+    expect(page.locator("progress#job-progress")).to_have_attribute("value", "0")
+    assert_accessible(page)
+
+    # The worker runs it; the page, asking every two seconds, shows the link without a reload.
+    job = ReportJob.objects.get()
+    assert services.report_job_run(job.pk) == ReportJob.Status.DONE
+    expect(page.locator("#job-download")).to_be_visible(timeout=10_000)
+    assert_accessible(page)
+    with page.expect_download() as info:
+        page.locator("#job-download").click()
+    assert info.value.suggested_filename.endswith(".csv")
+    with open(info.value.path(), encoding="utf-8-sig") as handle:
+        assert len(handle.read().strip().splitlines()) == 7  # the header and the six cases
+    assert not csp_errors

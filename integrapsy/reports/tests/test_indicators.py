@@ -15,6 +15,7 @@ from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
 from integrapsy.reports.indicators import age_band_filters, indicators, mask
+from integrapsy.reports.models import ReportJob
 from integrapsy.reports.periods import Period
 
 pytestmark = pytest.mark.django_db
@@ -160,9 +161,14 @@ def test_the_csv_export_keeps_the_small_cells_hidden_and_is_audited(client, worl
     assert "format=csv" in event.detail and "from=2026-03-01" in event.detail and "rows=" in event.detail
 
 
-def test_the_xlsx_export(client, world):
+def test_the_xlsx_export(client, world, django_capture_on_commit_callbacks):
     client.force_login(make_user_with_role(Role.ADMIN))
-    response = client.get(reverse("reports:indicators_export", args=["xlsx"]), PERIOD.as_query())
+    # All the teams: prepared by a task (run at once in the tests), then downloaded.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("reports:indicators_export", args=["xlsx"]), PERIOD.as_query())
+    assert response.status_code == 200 and not response.streaming  # the page of the file being prepared
+    job = ReportJob.objects.get(requested_by__username="admin-user").code
+    response = client.get(reverse("reports:job_download", args=[job]))
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:

@@ -18,11 +18,14 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 
 def test_each_job_runs_once_per_period(db, django_capture_on_commit_callbacks):
+    def core(lines):  # the jobs other apps register are checked in their own tests
+        return [line for line in lines if line.split()[0] in {"outbox_sweep", "prune_task_results", "retention"}]
+
     with django_capture_on_commit_callbacks(execute=True):
-        assert run_schedule_once(at(1)) == [f"outbox_sweep 1m-{int(at(1).timestamp() // 60)}"]  # retention: 02:00
-        first = run_schedule_once(at(3))
+        assert core(run_schedule_once(at(1))) == [f"outbox_sweep 1m-{int(at(1).timestamp() // 60)}"]  # retention: 02:00
+        first = core(run_schedule_once(at(3)))
         again = run_schedule_once(at(3))
-        later_that_day = run_schedule_once(at(23))
+        later_that_day = core(run_schedule_once(at(23)))
     assert sorted(line.split()[0] for line in first) == ["outbox_sweep", "prune_task_results", "retention"]
     assert again == []  # nothing more in the same minute and day
     assert [line.split()[0] for line in later_that_day] == ["outbox_sweep"]

@@ -1,0 +1,65 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportJob(models.Model):
+    """A report or an export prepared in the background, and the file it gives for a day.
+
+    Only the user who asked for it sees it. The parameters are those of the page it was asked
+    from (team, period, de-identified or not): the file is written as that page would have.
+    """
+
+    class Kind(models.TextChoices):
+        INDICATORS = "indicators", _("funder indicators")
+        LIST = "list", _("list export")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a worker")
+        RUNNING = "running", _("being prepared")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("could not be prepared")
+        EXPIRED = "expired", _("expired")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("asked by")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    what = models.CharField(_("list"), max_length=40, blank=True)
+    fmt = models.CharField(_("format"), max_length=8)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="report-jobs/", max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report being prepared")
+        verbose_name_plural = _("reports being prepared")
+        indexes = [
+            models.Index(fields=["requested_by", "created_at"], name="report_job_user_idx"),
+            models.Index(fields=["status", "expires_at"], name="report_job_status_exp_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.what} {self.fmt} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def ready(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)
