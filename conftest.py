@@ -51,6 +51,16 @@ ROLE_NAMES = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_browser_assertions():
+    """On a busy 2-core machine a page may take more than Playwright's default 5 s to answer."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # browser tests are not installed
+        return
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
