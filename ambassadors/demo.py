@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from unittest import mock
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from ambassadors import services
 from ambassadors.models import Ambassador, Assignment, LanguageSupportRule, TrainingModule, TrainingSession
 from cases.models import Case
+from integrapsy import clock
 from integrapsy.accounts.demo import TEAM_FR
 from integrapsy.accounts.models import Membership, Organisation, Role, Team, User
 from integrapsy.directory.models import Language, Location
@@ -127,7 +127,7 @@ ATTENDANCE = {
 @contextmanager
 def _at(moment: datetime):
     """Run services as if it were ``moment`` (demo history only)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    with clock.as_of(moment):
         yield
 
 
@@ -166,7 +166,7 @@ def _case(first: str, last: str) -> Case | None:
 
 
 def seed(*, stdout) -> None:
-    today = timezone.localdate()
+    today = clock.localdate()
     team = Team.objects.get(name=TEAM_FR)
     coordinator = User.objects.get(username="coordinator")
     locations = {loc.name: loc for loc in Location.objects.filter(team=team)}
@@ -247,7 +247,7 @@ def seed(*, stdout) -> None:
                 trainer=trainer,
                 place=place,
             )
-        if order in ATTENDANCE and session.starts_at <= timezone.now():
+        if order in ATTENDANCE and session.starts_at <= clock.now():
             services.training_attendance_set(
                 session=session, actor=coordinator, ambassadors=[ambassadors[u] for u in ATTENDANCE[order]]
             )

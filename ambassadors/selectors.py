@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from ambassadors import matching, planner
 from ambassadors.models import (
@@ -21,7 +20,7 @@ from ambassadors.models import (
     TrainingSession,
 )
 from cases.models import Case, PersonLanguage
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
@@ -514,7 +513,7 @@ def my_training(*, user: User, ambassador: Ambassador) -> dict:
 
 
 def _now():
-    return timezone.now()
+    return clock.now()
 
 
 def training_session_get(*, user: User, code) -> TrainingSession:
@@ -541,7 +540,7 @@ def team_ambassadors(*, team: Team) -> QuerySet[Ambassador]:
 
 def home_for_ambassador(*, user: User) -> dict:
     """Proposals waiting for the ambassador's answer, and their hours this month."""
-    today = timezone.localdate()
+    today = clock.localdate()
     mine = access.scope_assignments_for_ambassador(user, Assignment.objects.all(), open_only=True)
     minutes = access.scope_contacts_for_ambassador(
         user, Contact.objects.filter(occurred_on__year=today.year, occurred_on__month=today.month)

@@ -24,7 +24,7 @@ from ambassadors.models import (
 )
 from cases.models import Case
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Membership, Role, Team, User
 from integrapsy.audit.services import audit_record
@@ -175,7 +175,7 @@ def assignment_propose(
         planned_end_on=planned_end_on,
         over_limit_reason=over_limit_reason if load >= ambassador.max_active_assignments else "",
         proposed_by=actor,
-        proposed_at=timezone.now(),
+        proposed_at=clock.now(),
     )
     assignment.full_clean()
     assignment.save()
@@ -208,7 +208,7 @@ def assignment_accept(*, assignment: Assignment, actor: User, request=None) -> A
     if assignment.status != Assignment.Status.PROPOSED:
         raise ValidationError(_("This assignment is no longer waiting for an answer."))
     assignment.status = Assignment.Status.ACCEPTED
-    assignment.accepted_at = timezone.now()
+    assignment.accepted_at = clock.now()
     assignment.save(update_fields=["status", "accepted_at"])
     timeline_record(case=assignment.case, kind="assignment.accepted", actor=actor, summary=_summary(assignment))
     audit_record(action="assignment.accepted", actor=actor, request=request, obj=assignment)
@@ -240,7 +240,7 @@ def _start(assignment: Assignment, *, actor: User, request=None) -> Assignment:
     if assignment.status != Assignment.Status.ACCEPTED:
         raise ValidationError(_("Only an accepted assignment can start."))
     assignment.status = Assignment.Status.ACTIVE
-    assignment.started_at = timezone.now()
+    assignment.started_at = clock.now()
     assignment.save(update_fields=["status", "started_at"])
     timeline_record(case=assignment.case, kind="assignment.started", actor=actor, summary=_summary(assignment))
     audit_record(action="assignment.started", actor=actor, request=request, obj=assignment)
@@ -249,7 +249,7 @@ def _start(assignment: Assignment, *, actor: User, request=None) -> Assignment:
 
 def _end(assignment: Assignment, *, actor: User, reason: str, note: str, request=None, ended_on=None) -> Assignment:
     assignment.status = Assignment.Status.ENDED
-    assignment.ended_on = ended_on or timezone.localdate()
+    assignment.ended_on = ended_on or clock.localdate()
     assignment.end_reason = reason
     assignment.end_note = note.strip()[:255]
     assignment.full_clean()
@@ -283,8 +283,8 @@ def assignment_end(
         raise ValidationError(_("This assignment has already ended."))
     if reason not in Assignment.EndReason.values:
         raise ValidationError({"reason": _("Choose why the assignment ends.")})
-    ended_on = ended_on or timezone.localdate()
-    if ended_on > timezone.localdate():
+    ended_on = ended_on or clock.localdate()
+    if ended_on > clock.localdate():
         raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
     if ended_on < assignment.starts_on:
         raise ValidationError({"ended_on": _("The end date cannot be before the start of the assignment.")})
@@ -296,8 +296,8 @@ def assignment_end(
 
 def _contact_moment(day: date) -> datetime:
     """When the contact goes on the timeline: now if today, midday of its day otherwise."""
-    if day == timezone.localdate():
-        return timezone.now()
+    if day == clock.localdate():
+        return clock.now()
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
@@ -329,7 +329,7 @@ def contact_log(
                 "Log each day separately if the support lasted longer."
             )
         ]
-    if occurred_on > timezone.localdate():
+    if occurred_on > clock.localdate():
         errors["occurred_on"] = [_("The contact cannot be in the future.")]
     elif occurred_on < assignment.starts_on:
         errors["occurred_on"] = [
@@ -403,7 +403,7 @@ def training_attendance_set(
     """Record who attended a session (the list replaces the previous one)."""
     if not access.may(actor, Capability.MANAGE_AMBASSADORS, session.team_id):
         raise ValidationError(_("Only a coordinator of the session's team records attendance."))
-    if session.starts_at > timezone.now():
+    if session.starts_at > clock.now():
         raise ValidationError({"ambassadors": _("Attendance is recorded once the session has taken place.")})
     wrong = [a for a in ambassadors if a.team_id != session.team_id]
     if wrong:
@@ -427,7 +427,7 @@ def module_complete(
     """Record that an ambassador completed a module of the programme."""
     if not access.may(actor, Capability.MANAGE_AMBASSADORS, ambassador.team_id):
         raise ValidationError(_("Only a coordinator of the ambassador's team records a completion."))
-    if completed_on > timezone.localdate():
+    if completed_on > clock.localdate():
         raise ValidationError({"completed_on": _("The date cannot be in the future.")})
     completion, created = ModuleCompletion.objects.get_or_create(
         ambassador=ambassador, module=module, defaults={"completed_on": completed_on, "recorded_by": actor}

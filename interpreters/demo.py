@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.timeline.record import timeline_record
+from integrapsy import clock
 from integrapsy.accounts.demo import SETIS, TEAM_BE, TEAM_FR
 from integrapsy.accounts.models import Country, Membership, Organisation, Role, Team, User
 from integrapsy.directory.models import Language
@@ -117,7 +118,7 @@ PERSONS = {
 
 def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:
     """A local time ``day_offset`` days from today, moved off the weekend."""
-    day = timezone.localdate() + timedelta(days=day_offset)
+    day = clock.localdate() + timedelta(days=day_offset)
     while day.weekday() >= 5:
         day += timedelta(days=1 if day_offset >= 0 else -1)
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
@@ -194,7 +195,7 @@ def _cases(stdout) -> dict[str, Case]:
 
 def _during(case: Case, count: int, hour: int) -> list[datetime]:
     """``count`` weekdays spread between the case's opening and yesterday, at ``hour``."""
-    today = timezone.localdate()
+    today = clock.localdate()
     span = max((today - case.opened_on).days, count + 1)
     step = max(span // (count + 1), 1)
     days: list = []
@@ -355,7 +356,7 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
         briefing="Permanence à l'espace d'accueil.",
     )
     # Cancelled in time, and cancelled late (billable).
-    soon = (timezone.now() + timedelta(hours=20)).replace(minute=0, second=0, microsecond=0)
+    soon = (clock.now() + timedelta(hours=20)).replace(minute=0, second=0, microsecond=0)
     for start, late in ((_at(3, 11), False), (soon, True)):
         booking = services.booking_request(
             actor=psychologist,

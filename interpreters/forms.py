@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from integrapsy import clock
 from integrapsy import forms as core_forms
 from integrapsy.directory.models import Language, Location
 from integrapsy.forms import DateInput, DateTimeInput, TimeInput
@@ -161,11 +162,11 @@ class TimesheetForm(forms.Form):
 
     def month_or_current(self):
         month = self.cleaned_data.get("month") if self.is_valid() else None
-        return month or timezone.localdate().replace(day=1)
+        return month or clock.localdate().replace(day=1)
 
 
 def default_booking_initial() -> dict:
-    tomorrow = timezone.localdate() + timedelta(days=3)
+    tomorrow = clock.localdate() + timedelta(days=3)
     return {"day": tomorrow, "same_as_before": True, "mode": Mode.ON_SITE}
 
 

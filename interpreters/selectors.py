@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language, Location
@@ -40,7 +40,7 @@ def booking_list(*, user: User, status: str = "", when: str = "") -> QuerySet[In
     qs = access.scope(user, InterpreterBooking.objects.all(), Capability.VIEW_BOOKINGS).select_related(*LIST_RELATED)
     if status:
         qs = qs.filter(status=status)
-    now = timezone.now()
+    now = clock.now()
     if when == "upcoming":
         # No booking lasts longer than MAX_BOOKING (the services refuse it): the lower bound on
         # the start lets the database read the team's bookings from now on, in order, one page.
@@ -66,7 +66,7 @@ def booking_get(*, user: User, code) -> InterpreterBooking:
 
 def booking_flags(*, booking: InterpreterBooking, rights: access.BookingAccess, now: datetime | None = None) -> dict:
     """What the team's page of a booking offers: find an interpreter, record the time, cancel."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return {
         "may_match": rights.manage and booking.is_open and booking.starts_at > now,
         "may_complete": rights.manage and _may_complete(booking, now),
@@ -76,7 +76,7 @@ def booking_flags(*, booking: InterpreterBooking, rights: access.BookingAccess, 
 
 def my_booking_flags(*, booking: InterpreterBooking, now: datetime | None = None) -> dict:
     """What the interpreter's page of their booking offers: answer the offer, record the time, the invitation."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return {
         "may_answer": booking.status == BookingStatus.OFFERED and booking.starts_at > now,
         "may_complete": _may_complete(booking, now),
@@ -105,7 +105,7 @@ def case_bookings(*, user: User, case: Case) -> list[InterpreterBooking]:
 def open_bookings_for_coordinator(*, user: User, limit: int = 5) -> dict:
     """Requests still waiting for an interpreter, for the coordinator's home page."""
     waiting = InterpreterBooking.objects.filter(
-        status__in=[BookingStatus.REQUESTED, BookingStatus.OFFERED], starts_at__gte=timezone.now()
+        status__in=[BookingStatus.REQUESTED, BookingStatus.OFFERED], starts_at__gte=clock.now()
     )
     qs = (
         access.scope(user, waiting, Capability.MANAGE_BOOKINGS)
@@ -189,7 +189,7 @@ class MatchNeed:
     def week(self) -> tuple[datetime, datetime]:
         """The week the load is counted in: the one of the time wanted, or the coming seven days."""
         if self.starts_at is None:
-            start = timezone.now()
+            start = clock.now()
             return start, start + timedelta(days=7)
         day = timezone.localtime(self.starts_at).date()
         monday = day - timedelta(days=day.weekday())
@@ -462,7 +462,7 @@ def interpreter_of(*, user: User) -> Interpreter:
 
 def my_bookings(*, user: User) -> dict:
     """The interpreter's offers, upcoming and past bookings."""
-    now = timezone.now()
+    now = clock.now()
     qs = _interpreter_bookings(user)
     return {
         "offers": list(qs.filter(status=BookingStatus.OFFERED, starts_at__gte=now).order_by("starts_at")),
@@ -486,7 +486,7 @@ def my_booking_get(*, user: User, code) -> InterpreterBooking:
 
 
 def my_unavailabilities(*, interpreter: Interpreter) -> list[Unavailability]:
-    return list(interpreter.unavailabilities.filter(ends_at__gte=timezone.now()).order_by("starts_at"))
+    return list(interpreter.unavailabilities.filter(ends_at__gte=clock.now()).order_by("starts_at"))
 
 
 def interpreter_by_token(*, token: str) -> Interpreter:
@@ -501,7 +501,7 @@ def interpreter_by_token(*, token: str) -> Interpreter:
 
 def feed_bookings(*, interpreter: Interpreter) -> list[InterpreterBooking]:
     """What the phone calendar shows: confirmed bookings and the recent past."""
-    since = timezone.now() - timedelta(days=60)
+    since = clock.now() - timedelta(days=60)
     return list(
         InterpreterBooking.objects.filter(
             interpreter=interpreter,

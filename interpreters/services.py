@@ -16,6 +16,7 @@ from django.utils.translation import override
 
 from cases.models import Case
 from cases.timeline.record import timeline_record
+from integrapsy import clock
 from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
@@ -78,7 +79,7 @@ def is_rare_language(language: Language) -> bool:
 
 
 def is_short_notice(*, language: Language, starts_at: datetime, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
+    now = now or clock.now()
     return starts_at < add_working_days(now, RARE_LANGUAGE_NOTICE_DAYS) and is_rare_language(language)
 
 
@@ -160,7 +161,7 @@ def _check_fits(booking: InterpreterBooking, interpreter: Interpreter) -> None:
 
 
 def _check_not_past(booking: InterpreterBooking) -> None:
-    if booking.starts_at <= timezone.now():
+    if booking.starts_at <= clock.now():
         raise ValidationError(_("This booking has already started."))
 
 
@@ -239,7 +240,7 @@ def booking_calendar_event(booking: InterpreterBooking, *, url: str = "") -> ics
 
 
 def booking_ics(booking: InterpreterBooking, *, method: str = "PUBLISH", url: str = "") -> str:
-    return ics.calendar([booking_calendar_event(booking, url=url)], now=timezone.now(), method=method)
+    return ics.calendar([booking_calendar_event(booking, url=url)], now=clock.now(), method=method)
 
 
 # --- Interpreters -----------------------------------------------------------------------
@@ -302,7 +303,7 @@ def unavailability_add(
     """A period when the interpreter takes no booking."""
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
-    if ends_at <= timezone.now():
+    if ends_at <= clock.now():
         raise ValidationError({"ends_at": _("This period is already over.")})
     period = Unavailability(interpreter=interpreter, starts_at=starts_at, ends_at=ends_at, reason=reason)
     period.full_clean()
@@ -335,7 +336,7 @@ def booking_request(
     request=None,
 ) -> InterpreterBooking:
     """Ask for an interpreter; ``short_notice`` is set when a rare language is asked too late."""
-    now = timezone.now()
+    now = clock.now()
     errors: dict[str, str] = {}
     if starts_at <= now:
         errors["starts_at"] = _("A booking cannot start in the past.")
@@ -393,7 +394,7 @@ def booking_offer(
         raise _conflict_error(interpreter)
     booking.interpreter = interpreter
     booking.status = BookingStatus.OFFERED
-    booking.offered_at = timezone.now()
+    booking.offered_at = clock.now()
     booking.save(update_fields=["interpreter", "status", "offered_at"])
     _record(booking, kind="booking.offered", actor=actor, request=request)
     with override(interpreter.user.language or settings.LANGUAGE_CODE):
@@ -451,7 +452,7 @@ def booking_confirm(
         raise _conflict_error(interpreter)
     booking.interpreter = interpreter
     booking.status = BookingStatus.CONFIRMED
-    booking.confirmed_at = timezone.now()
+    booking.confirmed_at = clock.now()
     booking.confirmed_by = actor
     booking.offered_at = booking.offered_at or booking.confirmed_at
     try:
@@ -476,7 +477,7 @@ def booking_complete(
     if booking.status != BookingStatus.CONFIRMED:
         raise ValidationError(_("Only a confirmed booking can be completed."))
     errors = {}
-    if actual_start > timezone.now():
+    if actual_start > clock.now():
         errors["actual_start"] = _("The actual start cannot be in the future.")
     elif abs(actual_start - booking.starts_at) > timedelta(hours=12):
         errors["actual_start"] = _("The actual start must be on the day of the booking.")
@@ -488,7 +489,7 @@ def booking_complete(
     booking.actual_end = actual_start + timedelta(minutes=minutes)
     booking.billable_minutes = minutes
     booking.status = BookingStatus.COMPLETED
-    booking.completed_at = timezone.now()
+    booking.completed_at = clock.now()
     booking.completed_by = actor
     booking.save(
         update_fields=[
@@ -520,7 +521,7 @@ def booking_is_cancellable(booking: InterpreterBooking) -> bool:
 
 def cancellation_is_late(booking: InterpreterBooking, *, now: datetime | None = None) -> bool:
     """Cancelling now is late: less than 24 hours before the start."""
-    return booking.starts_at - (now or timezone.now()) < LATE_CANCELLATION
+    return booking.starts_at - (now or clock.now()) < LATE_CANCELLATION
 
 
 def cancellation_is_billable(
@@ -546,7 +547,7 @@ def booking_cancel(
         raise ValidationError(_("Only your own bookings can be cancelled."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the cancellation.")})
-    now = timezone.now()
+    now = clock.now()
     was_confirmed = booking.status == BookingStatus.CONFIRMED
     booking.late_cancellation = cancellation_is_late(booking, now=now)
     if cancellation_is_billable(booking, by=by, now=now):
@@ -582,7 +583,7 @@ def booking_no_show(*, booking: InterpreterBooking, actor: User, party: str, req
     """Record that the interpreter or the person did not come to a confirmed booking."""
     if booking.status != BookingStatus.CONFIRMED:
         raise ValidationError(_("Only a confirmed booking can be marked as a no-show."))
-    if booking.starts_at > timezone.now():
+    if booking.starts_at > clock.now():
         raise ValidationError(_("This booking has not started yet."))
     if party not in NoShowParty.values:
         raise ValidationError({"party": _("Say who did not come.")})

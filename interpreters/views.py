@@ -10,13 +10,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.case_file import selectors as case_selectors
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import posted, submit
@@ -388,7 +387,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     interpreter = selectors.interpreter_by_token(token=token)
     text = services.ics.calendar(
         [services.booking_calendar_event(b) for b in selectors.feed_bookings(interpreter=interpreter)],
-        now=timezone.now(),
+        now=clock.now(),
         name=_("IntegraPsy — interpreting"),
     )
     return HttpResponse(text, content_type="text/calendar; charset=utf-8")

@@ -6,10 +6,9 @@ from datetime import datetime
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from cases.models import ActivitySession, Case, Enrolment, GroupActivity
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
@@ -24,7 +23,7 @@ def activity_list(*, user: User) -> QuerySet[GroupActivity]:
         .annotate(
             enrolled_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True),
             waiting_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING), distinct=True),
-            next_session=Min("sessions__starts_at", filter=Q(sessions__starts_at__gte=timezone.now())),
+            next_session=Min("sessions__starts_at", filter=Q(sessions__starts_at__gte=clock.now())),
         )
         .order_by("title")
     )
@@ -54,7 +53,7 @@ def activity_page(*, user: User, activity: GroupActivity) -> dict:
         )
     )
     enrolled = [e for e in enrolments if e.status == Enrolment.Status.ENROLLED]
-    now = timezone.now()
+    now = clock.now()
     for session in sessions:
         session.may_record_attendance = attendance_may_be_recorded(session, now=now)
     return {
@@ -66,13 +65,13 @@ def activity_page(*, user: User, activity: GroupActivity) -> dict:
         "facilitators": list(activity.facilitators.order_by("last_name", "first_name")),
         "languages": list(activity.languages.all()),
         "may_manage": access.may(user, Capability.MANAGE_ACTIVITIES, activity.team_id),
-        "now": timezone.now(),
+        "now": clock.now(),
     }
 
 
 def attendance_may_be_recorded(session: ActivitySession, *, now: datetime | None = None) -> bool:
     """Who came is recorded once the session has started."""
-    return session.starts_at <= (now or timezone.now())
+    return session.starts_at <= (now or clock.now())
 
 
 def session_get(*, user: User, code) -> ActivitySession:

@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.activities.selectors import attendance_may_be_recorded
 from cases.models import ActivitySession, Attendance, Case, Enrolment, GroupActivity
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
@@ -145,7 +144,7 @@ def enrolment_add(
         )
     enrolment = existing or Enrolment(activity=activity, case=case)
     enrolment.status = status
-    enrolment.enrolled_at = timezone.now()
+    enrolment.enrolled_at = clock.now()
     enrolment.enrolled_by = actor
     enrolment.full_clean()
     enrolment.save()
@@ -245,7 +244,7 @@ def attendance_record(
                 source=attendance,
                 data={"activity": str(activity.code), "session": str(session.code)},
             )
-    session.attendance_recorded_at = timezone.now()
+    session.attendance_recorded_at = clock.now()
     session.save(update_fields=["attendance_recorded_at"])
     audit_record(action="activity.attendance", actor=actor, request=request, obj=activity, detail=str(session.code))
     return rows

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
-from unittest import mock
 
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from cases.models import Case, ConsentRecord, Person, Referral, RiskFlag
 from cases.persons import services as person_services
 from cases.referrals import services as referral_services
 from cases.risk import services as risk_services
+from integrapsy import clock
 from integrapsy.accounts.demo import TEAM_BE, TEAM_FR
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
@@ -25,7 +25,7 @@ from integrapsy.directory.models import Language, Location
 @contextmanager
 def at(moment: datetime):
     """Run services as if it were ``moment`` (demo history only)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    with clock.as_of(moment):
         yield
 
 
@@ -167,7 +167,7 @@ def _language(code_variety) -> Language:
 
 def seed(*, stdout) -> None:
     global _TODAY
-    _TODAY = timezone.localdate()
+    _TODAY = clock.localdate()
     teams = {t.name: t for t in Team.objects.all()}
     users = {
         u.username: u

@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -19,7 +18,7 @@ from cases.models import (
 )
 from cases.persons.services import has_current_consent, person_create
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
@@ -28,7 +27,7 @@ from integrapsy.directory.models import Language
 
 def next_reference(prefix: str, *, year: int | None = None) -> str:
     """``PREFIX-YYYY-NNNNN``, numbered per year, safe under concurrent requests."""
-    year = year or timezone.localdate().year
+    year = year or clock.localdate().year
     with transaction.atomic():
         counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix, year=year)
         counter.value += 1
@@ -73,7 +72,7 @@ def case_open(
         person=person,
         team=team,
         reference=next_reference("IP"),
-        opened_on=opened_on or timezone.localdate(),
+        opened_on=opened_on or clock.localdate(),
         lead_psychologist=lead_psychologist,
         main_language=main_language,
     )
@@ -148,12 +147,12 @@ def case_share(*, case: Case, team: Team, actor: User, reason: str = "", request
 def case_close(*, case: Case, actor: User, reason: str, closed_on: date | None = None, request=None) -> Case:
     """Close a case with a reason."""
     access.ensure_may(actor, Capability.CHANGE_CASES, case.team_id)
-    closed_on = closed_on or timezone.localdate()
+    closed_on = closed_on or clock.localdate()
     if case.is_closed:
         raise ValidationError(_("This case is already closed."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for closing the case.")})
-    if closed_on < case.opened_on or closed_on > timezone.localdate():
+    if closed_on < case.opened_on or closed_on > clock.localdate():
         raise ValidationError({"closed_on": _("The closing date must be between the opening date and today.")})
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on

@@ -19,7 +19,7 @@ from cases.models import (
 )
 from cases.risk.services import FUTURE_TOLERANCE, HIGH_RISK, require_clinician, risk_flag_raise
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
 
@@ -43,7 +43,7 @@ CONSULTATION_FIELDS = (
 def _validate(consultation: Consultation) -> None:
     errors: dict[str, str] = {}
     team_id = consultation.case.team_id
-    if consultation.started_at and consultation.started_at > timezone.now() + FUTURE_TOLERANCE:
+    if consultation.started_at and consultation.started_at > clock.now() + FUTURE_TOLERANCE:
         errors["started_at"] = _("A consultation cannot be in the future: log it once it has taken place.")
     unknown = set(consultation.presenting_problems) - set(ReferralReason.values)
     if unknown:
@@ -166,7 +166,7 @@ def consultation_sign(*, consultation: Consultation, actor: User, request=None) 
         raise ValidationError(_("Only the author of a draft may sign it."))
     _validate(consultation)
     consultation.status = Consultation.Status.SIGNED
-    consultation.signed_at = timezone.now()
+    consultation.signed_at = clock.now()
     consultation.save(update_fields=["status", "signed_at", "updated_at"])
     timeline_record(
         case=case,

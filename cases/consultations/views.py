@@ -16,7 +16,7 @@ from cases.consultations import selectors, services
 from cases.consultations.forms import AddendumForm, ConsultationForm
 from cases.models import Consultation
 from cases.permanences import selectors as permanence_selectors
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
@@ -89,7 +89,7 @@ def consultation_new(request: HttpRequest, reference: str) -> HttpResponse:
     form = _consultation_form(
         case,
         posted(request),
-        initial={"started_at": timezone.localtime().replace(second=0, microsecond=0), **initial},
+        initial={"started_at": timezone.localtime(clock.now()).replace(second=0, microsecond=0), **initial},
     )
     return submit(
         request,

@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from cases.models import Case, Orientation
 from cases.orientations.models import ORIENTATION_OVERDUE_DAYS, WAITING_STATUSES
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Resource
 
@@ -73,7 +72,7 @@ def case_orientations(*, case: Case) -> list[Orientation]:
 
 def overdue_orientations(*, user: User) -> QuerySet[Orientation]:
     """The coordinator's to-do list: orientations still without an outcome after 30 days."""
-    limit = timezone.localdate() - timedelta(days=ORIENTATION_OVERDUE_DAYS)
+    limit = clock.localdate() - timedelta(days=ORIENTATION_OVERDUE_DAYS)
     return (
         access.scope(user, Orientation.objects.all(), access.Capability.FOLLOW_UP_ORIENTATIONS)
         .filter(status__in=WAITING_STATUSES, proposed_on__lte=limit)

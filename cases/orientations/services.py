@@ -6,12 +6,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Orientation, OrientationOutcome, OrientationStatus
 from cases.screenings.services import day_moment
 from cases.timeline.record import timeline_record
+from integrapsy import clock
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Resource
@@ -35,7 +36,7 @@ def orientation_create(
     request=None,
 ) -> Orientation:
     """Orient the person to a resource of the directory; it may be sent at once."""
-    today = timezone.localdate()
+    today = clock.localdate()
     proposed_on = proposed_on or today
     errors: dict[str, str] = {}
     if case.is_closed:
@@ -102,7 +103,7 @@ def orientation_record_outcome(
 ) -> Orientation:
     """Record what became of an orientation: sent, appointment made, attended, refused, no answer."""
     orientation = Orientation.objects.select_for_update().select_related("case", "resource").get(pk=orientation.pk)
-    today = timezone.localdate()
+    today = clock.localdate()
     errors: dict[str, str] = {}
     if status == OrientationStatus.PROPOSED or status not in OrientationStatus.values:
         errors["status"] = _("Choose what happened.")

@@ -14,6 +14,7 @@ from cases.consultations import services as consultation_services
 from cases.models import Case, Consultation, PermanenceSession, Person, Referral, SlotAttendance, SlotRequest
 from cases.permanences import selectors, services
 from cases.persons import services as person_services
+from integrapsy import clock
 from integrapsy.accounts.demo import TEAM_BE, TEAM_FR
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language, Location
@@ -92,7 +93,7 @@ def _case_for(row, coordinator, locations) -> Case:
             person=person,
             team=team,
             actor=coordinator,
-            opened_on=timezone.localdate() - timedelta(days=30),
+            opened_on=clock.localdate() - timedelta(days=30),
             lead_psychologist=_user("psychologist" if team_name == TEAM_FR else "psychologist_be"),
             main_language=language,
         )
@@ -106,7 +107,7 @@ def seed(*, stdout) -> None:
         return
     locations = {loc.name: loc for loc in Location.objects.all()}
     cases = [_case_for(row, coordinator, locations) for row in PERSONS]
-    today = timezone.localdate()
+    today = clock.localdate()
 
     created_sessions = 0
     for team_name, place, weekday, start, end, psy, amb, interp, lang in SERIES:
@@ -162,7 +163,7 @@ def seed(*, stdout) -> None:
     logged = 0
     for index, days_ago, kind, problems, notes, risk in CONSULTATIONS:
         case = cases[index]
-        started = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=days_ago)
+        started = clock.now().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=days_ago)
         if Consultation.objects.filter(case=case, kind=kind).exists():
             continue
         psychologist = case.lead_psychologist
@@ -195,7 +196,7 @@ def seed(*, stdout) -> None:
 def _last_weeks_permanence(coordinator, cases, locations) -> int:
     """Last week's Tuesday at CAES Croisilles, planned and booked before it, never marked afterwards."""
     location = locations.get("CAES Croisilles")
-    today = timezone.localdate()
+    today = clock.localdate()
     day = _next_weekday(today - timedelta(days=7), 1)
     if location is None or PermanenceSession.objects.filter(location=location, date__gte=day, date__lt=today).exists():
         return 0

@@ -23,7 +23,7 @@ from cases.models import (
     SlotAttendance,
     SlotRequest,
 )
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
@@ -58,7 +58,7 @@ class WeekDay:
 
     @property
     def is_today(self) -> bool:
-        return self.day == timezone.localdate()
+        return self.day == clock.localdate()
 
 
 def permanence_week(
@@ -155,7 +155,7 @@ def session_flags(*, user: User, session: PermanenceSession) -> dict:
         "may_plan": held and access.may(user, Capability.PLAN_PERMANENCES, session.team_id),
         "may_book": held and access.may(user, Capability.BOOK_SLOTS, session.team_id),
         "may_record": may_record,
-        "may_record_walk_in": may_record and session.date <= timezone.localdate(),
+        "may_record_walk_in": may_record and session.date <= clock.localdate(),
     }
 
 
@@ -196,8 +196,8 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
         .order_by("-is_main", "language__name_en")
     ):
         languages.setdefault(pl.person_id, []).append(pl.language)
-    today = timezone.localdate()
-    now = timezone.now()
+    today = clock.localdate()
+    now = clock.now()
     may_book = not session.is_cancelled and access.may(user, Capability.BOOK_SLOTS, session.team_id)
     rows = []
     for slot in slots:
@@ -262,7 +262,7 @@ def bookable_cases(*, user: User, team: Team, q: str = "", include: str = "") ->
 def bookings_not_recorded(*, user: User, limit: int = 20) -> list[PermanenceBooking]:
     """The coordinator's to-do: past booked slots nobody marked attended, not come or cancelled."""
     booked = PermanenceBooking.objects.filter(
-        status=SlotAttendance.BOOKED, slot__isnull=False, session__date__lt=timezone.localdate()
+        status=SlotAttendance.BOOKED, slot__isnull=False, session__date__lt=clock.localdate()
     )
     return list(
         access.scope(user, booked, Capability.PLAN_PERMANENCES)
@@ -273,7 +273,7 @@ def bookings_not_recorded(*, user: User, limit: int = 20) -> list[PermanenceBook
 
 def my_coming_sessions(*, user: User, days: int = 7) -> list[PermanenceSession]:
     """The psychologist's sessions today and in the coming days."""
-    today = timezone.localdate()
+    today = clock.localdate()
     qs = PermanenceSession.objects.filter(
         psychologist=user,
         status=PermanenceSession.Status.SCHEDULED,
@@ -314,8 +314,8 @@ REQUEST_WEEKS = 4
 
 
 def _free_coming_slots(team_id: int, days: int) -> QuerySet[PermanenceSlot]:
-    today = timezone.localdate()
-    now = timezone.localtime()
+    today = clock.localdate()
+    now = timezone.localtime(clock.now())
     taken = PermanenceBooking.objects.filter(ACTIVE, slot__isnull=False).values("slot_id")
     return (
         PermanenceSlot.objects.filter(
@@ -352,7 +352,7 @@ def referral_free_slots(*, referral: Referral, location: Location | None = None,
 
 def referral_slot_locations(*, referral: Referral) -> QuerySet[Location]:
     """Places of the team with a permanence in the coming weeks, to filter the free slots."""
-    today = timezone.localdate()
+    today = clock.localdate()
     sessions = PermanenceSession.objects.filter(
         team_id=referral.team_id,
         status=PermanenceSession.Status.SCHEDULED,
@@ -420,7 +420,7 @@ class RequestRow:
 
 
 def _rows(requests) -> list[RequestRow]:
-    now = timezone.now()
+    now = clock.now()
     rows = []
     for r in requests:
         session = r.slot.session

@@ -24,7 +24,7 @@ from cases.models import (
 )
 from cases.notifications import permanence_when, referrer_contacts, team_coordinators
 from cases.timeline.record import timeline_record
-from integrapsy import access, ratelimits
+from integrapsy import access, clock, ratelimits
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
@@ -106,7 +106,7 @@ def permanence_session_create(
                 "Slots of %(slot)s minutes do not divide the session of %(length)s minutes: "
                 "change the slot length or the end time."
             ) % {"slot": slot_minutes, "length": length}
-    if date < timezone.localdate():
+    if date < clock.localdate():
         errors["date"] = _("A permanence cannot be planned in the past.")
     if not 1 <= weeks <= MAX_WEEKS:
         errors["weeks"] = _("Repeat for 1 to %(max)s weeks.") % {"max": MAX_WEEKS}
@@ -186,7 +186,7 @@ def permanence_session_cancel(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason: the persons booked will be told.")})
-    now = timezone.now()
+    now = clock.now()
     session.status = PermanenceSession.Status.CANCELLED
     session.cancel_reason = reason
     session.cancelled_at = now
@@ -244,7 +244,7 @@ def permanence_slot_book(
     if session.is_cancelled:
         raise ValidationError(_("This permanence is cancelled."))
     starts = timezone.make_aware(datetime.combine(session.date, slot.start_time))
-    if starts <= timezone.now():
+    if starts <= clock.now():
         raise ValidationError({"slot": _("This slot is in the past: choose a coming slot.")})
     if interpreter_needed and interpreter_language is None:
         raise ValidationError({"interpreter_language": _("Say which language the interpreter must speak.")})
@@ -297,7 +297,7 @@ def permanence_walk_in_record(
     session = PermanenceSession.objects.select_for_update(of=("self",)).select_related("location").get(pk=session.pk)
     if session.is_cancelled:
         raise ValidationError(_("This permanence is cancelled."))
-    if session.date > timezone.localdate():
+    if session.date > clock.localdate():
         raise ValidationError(_("Walk-ins are recorded on the day of the permanence or after."))
     used = session.bookings.filter(slot__isnull=True).exclude(status=SlotAttendance.CANCELLED).count()
     if used >= session.walk_in_places:
@@ -312,7 +312,7 @@ def permanence_walk_in_record(
             % {"places": session.walk_in_places}
         )
     _check_case(actor, session, case)
-    now = timezone.now()
+    now = clock.now()
     booking = PermanenceBooking(
         session=session,
         slot=None,
@@ -333,7 +333,7 @@ def permanence_walk_in_record(
         kind="permanence.walk_in",
         actor=actor,
         summary=_when(session),
-        occurred_at=session.starts_at if session.date < timezone.localdate() else now,
+        occurred_at=session.starts_at if session.date < clock.localdate() else now,
         source=booking,
     )
     audit_record(action="permanence.walk_in", actor=actor, request=request, obj=booking, case_ref=case.reference)
@@ -374,12 +374,12 @@ def booking_attendance_record(
             errors["cancelled_by_party"] = _("Say who cancelled.")
         if not cancel_reason.strip():
             errors["cancel_reason"] = _("Say why the appointment is cancelled.")
-    elif session.date > timezone.localdate():
+    elif session.date > clock.localdate():
         errors["status"] = _("Attendance is recorded from the day of the permanence.")
     if errors:
         raise ValidationError(errors)
     booking.status = status
-    booking.marked_by, booking.marked_at = actor, timezone.now()
+    booking.marked_by, booking.marked_at = actor, clock.now()
     if status == SlotAttendance.CANCELLED:
         booking.cancelled_by_party = cancelled_by_party
         booking.cancel_reason = cancel_reason.strip()
@@ -458,7 +458,7 @@ def slot_request_create(
         errors["slot"] = _("Choose a slot of the team your referral was sent to.")
     elif session.is_cancelled:
         errors["slot"] = _("This permanence is cancelled: choose another slot.")
-    elif _slot_starts(session, slot) <= timezone.now():
+    elif _slot_starts(session, slot) <= clock.now():
         errors["slot"] = _("This slot is in the past: choose a coming slot.")
     elif _slot_is_taken(slot):
         errors["slot"] = _("This slot is already booked: choose another one.")
@@ -544,7 +544,7 @@ def slot_request_confirm(*, slot_request: SlotRequest, actor: User, request=None
     taken = _("This slot is no longer free: decline the request with a reason, the referrer can then ask for another.")
     if session.is_cancelled:
         raise ValidationError(_("This permanence is cancelled: decline the request."))
-    if _slot_starts(session, slot) <= timezone.now():
+    if _slot_starts(session, slot) <= clock.now():
         raise ValidationError(_("This slot has passed: decline the request with a reason."))
     try:
         booking = permanence_slot_book(
@@ -562,7 +562,7 @@ def slot_request_confirm(*, slot_request: SlotRequest, actor: User, request=None
         raise ValidationError(exc.messages) from exc
     slot_request.status = SlotRequest.Status.CONFIRMED
     slot_request.booking = booking
-    slot_request.decided_by, slot_request.decided_at = actor, timezone.now()
+    slot_request.decided_by, slot_request.decided_at = actor, clock.now()
     slot_request.save(update_fields=["status", "booking", "decided_by", "decided_at"])
     audit_record(
         action="permanence.slot_request_confirmed",
@@ -595,7 +595,7 @@ def _slot_request_decline_write(slot_request: SlotRequest, *, actor: User, reaso
     session = slot_request.slot.session
     slot_request.status = SlotRequest.Status.DECLINED
     slot_request.decline_reason = reason[:500]
-    slot_request.decided_by, slot_request.decided_at = actor, timezone.now()
+    slot_request.decided_by, slot_request.decided_at = actor, clock.now()
     slot_request.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
     referral = slot_request.referral
     if referral.case is not None:

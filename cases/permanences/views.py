@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,7 +26,7 @@ from cases.permanences.forms import (
     WeekFilterForm,
 )
 from cases.referrals import selectors as referral_selectors
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.forms import posted, submit
 from integrapsy.params import safe_next
@@ -38,7 +37,7 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.VIEW_PERMANENCES)
     form = WeekFilterForm(request.GET or None, **selectors.week_filter_choices(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    monday = selectors.week_start(filters.get("week") or timezone.localdate())
+    monday = selectors.week_start(filters.get("week") or clock.localdate())
     days = selectors.permanence_week(
         user=request.user,
         monday=monday,
@@ -59,7 +58,7 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
             "sunday": monday + timedelta(days=6),
             "previous_week": (monday - timedelta(days=7)).isoformat(),
             "next_week": (monday + timedelta(days=7)).isoformat(),
-            "this_week": selectors.week_start(timezone.localdate()).isoformat(),
+            "this_week": selectors.week_start(clock.localdate()).isoformat(),
             "query": query.urlencode(),
             "may_plan": access.can(request.user, Capability.PLAN_PERMANENCES),
             "may_answer_requests": may_answer,

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ConsentRecord, Person
+from integrapsy import clock
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team
 from integrapsy.directory.models import Language
@@ -65,7 +66,7 @@ class PersonForm(forms.ModelForm):
 
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")
-        if value and value > timezone.localdate():
+        if value and value > clock.localdate():
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return value
 

@@ -4,7 +4,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -16,7 +15,7 @@ from cases.models import (
 )
 from cases.persons.matching import name_key
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
@@ -128,7 +127,7 @@ def consent_record(
     """Record the person's consent (or refusal) for one purpose; every open case shows it."""
     if actor is not None and not access.may_change_person(actor, person, Capability.CHANGE_CASES):
         raise PermissionDenied
-    if given_on > timezone.localdate():
+    if given_on > clock.localdate():
         raise ValidationError({"given_on": _("The date of consent cannot be in the future.")})
     consent = ConsentRecord(
         person=person,

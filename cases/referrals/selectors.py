@@ -6,11 +6,10 @@ from typing import TYPE_CHECKING
 from django.db import models as db
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
 
 from cases.models import Case, Referral, ReferralReason, Urgency
 from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
 
@@ -170,7 +169,7 @@ def referral_flags(*, user: User, referral: Referral) -> dict:
 
 
 def waiting_days(referral: Referral) -> int:
-    return (timezone.now() - referral.received_at).days
+    return (clock.now() - referral.received_at).days
 
 
 def case_referrals_panel(*, user: User, case: Case, case_access) -> dict:

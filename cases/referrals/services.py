@@ -4,7 +4,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.case_file.services import case_open, next_reference
@@ -22,7 +21,7 @@ from cases.persons.services import consent_record, person_create
 from cases.referrals.selectors import referral_awaits_answer, referral_team, signals_danger
 from cases.risk.services import risk_flag_raise
 from cases.timeline.record import timeline_record
-from integrapsy import access, ratelimits
+from integrapsy import access, clock, ratelimits
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
@@ -70,7 +69,7 @@ REFERRAL_FIELDS = (
 def referral_validate(referral: Referral) -> None:
     """The rules a referral must meet before it is saved, each error named by its field."""
     errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
+    today = clock.localdate()
     if not referral.consent_given:
         errors.setdefault("consent_given", []).append(
             _(
@@ -121,7 +120,7 @@ def referral_submit(
         team=team,
         organisation_id=actor.organisation_id if actor.organisation_id in organisations else min(organisations),
         submitted_by=actor,
-        received_at=timezone.now(),
+        received_at=clock.now(),
         **fields,
     )
     for field in ("first_name", "last_name", "alias"):
@@ -160,7 +159,7 @@ def referral_take(*, referral: Referral, actor: User, request=None) -> Referral:
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.taken_by_id is None:
         locked.taken_by = actor
-        locked.taken_at = timezone.now()
+        locked.taken_at = clock.now()
         locked.save(update_fields=["taken_by", "taken_at"])
         audit_record(action="referral.taken", actor=actor, request=request, obj=locked)
     return locked
@@ -178,7 +177,7 @@ def referral_request_info(*, referral: Referral, actor: User, question: str, req
     referral.info_request = question
     referral.info_response = ""
     if referral.taken_by_id is None:
-        referral.taken_by, referral.taken_at = actor, timezone.now()
+        referral.taken_by, referral.taken_at = actor, clock.now()
     referral.save(update_fields=["status", "info_request", "info_response", "taken_by", "taken_at"])
     audit_record(action="referral.info_requested", actor=actor, request=request, obj=referral)
     _referral_status_mail(referral)
@@ -217,7 +216,7 @@ def referral_decline(*, referral: Referral, actor: User, reason: str, request=No
     referral = _lock_open_referral(referral)
     referral.status = Referral.Status.DECLINED
     referral.decline_reason = reason
-    referral.decided_at = timezone.now()
+    referral.decided_at = clock.now()
     referral.decided_by = actor
     referral.save(update_fields=["status", "decline_reason", "decided_at", "decided_by"])
     # A permanence slot asked for this person will not be given: the referrer reads the same reason.
@@ -289,7 +288,7 @@ def referral_accept(
     referral.status = Referral.Status.ACCEPTED
     referral.person = person
     referral.case = case
-    referral.decided_at = timezone.now()
+    referral.decided_at = clock.now()
     referral.decided_by = actor
     if referral.taken_by_id is None:
         referral.taken_by, referral.taken_at = actor, referral.decided_at
@@ -325,7 +324,7 @@ def referral_record_first_contact(*, referral: Referral, actor: User, on: date, 
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.ACCEPTED:
         raise ValidationError(_("Only an accepted referral has a first contact."))
-    if on > timezone.localdate() or on < referral.received_at.date():
+    if on > clock.localdate() or on < referral.received_at.date():
         raise ValidationError({"on": _("The first contact must be between the referral date and today.")})
     referral.first_contact_on = on
     referral.save(update_fields=["first_contact_on"])

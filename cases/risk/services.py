@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -17,7 +16,7 @@ from cases.models import (
 )
 from cases.notifications import team_clinicians_and_coordinators
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
@@ -68,8 +67,8 @@ def risk_assessment_record(
             errors["warning_signs"] = _("From a moderate risk, write the safety plan: start with the warning signs.")
         if not safety_plan.get("professionals"):
             errors["professionals"] = _("Write the professionals and crisis lines the person can call.")
-    assessed_at = assessed_at or timezone.now()
-    if assessed_at > timezone.now() + FUTURE_TOLERANCE:
+    assessed_at = assessed_at or clock.now()
+    if assessed_at > clock.now() + FUTURE_TOLERANCE:
         errors["assessed_at"] = _("An assessment cannot be in the future.")
     if errors:
         raise ValidationError(errors)
@@ -104,7 +103,7 @@ def risk_assessment_record(
     case.risk_level = level
     case.save(update_fields=["risk_level", "updated_at"])
     if flag is not None:
-        flag.acknowledged_at = timezone.now()
+        flag.acknowledged_at = clock.now()
         flag.acknowledged_by = actor
         flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
         timeline_record(
@@ -143,7 +142,7 @@ def risk_flag_raise(
     ``reason`` may hold clinical detail: it goes to a clinical timeline event only; the team
     sees that a flag was raised, not why.
     """
-    now = timezone.now()
+    now = clock.now()
     flag = RiskFlag.objects.select_for_update().filter(case=case, acknowledged_at__isnull=True).first()
     created = flag is None
     if created:

@@ -15,6 +15,7 @@ from cases.orientations import services as orientation_services
 from cases.persons import services as person_services
 from cases.screenings import services as screening_services
 from cases.screenings.scoring import parse_instrument_file
+from integrapsy import clock
 from integrapsy.accounts.demo import TEAM_FR
 from integrapsy.accounts.models import Country, Team, User
 from integrapsy.directory.models import Language, Location, Resource
@@ -383,7 +384,7 @@ def _case_for(team: Team, actor: User, first: str, last: str, nationality: str, 
             languages=[language],
             main_language=language,
         )
-    today = timezone.localdate()
+    today = clock.localdate()
     return case_services.case_open(
         person=person,
         team=team,
@@ -403,7 +404,7 @@ def seed(*, stdout) -> None:
     if team is None or psy is None:
         stdout.write(f"  screenings: {len(instruments)} questionnaires, {len(resources)} resources")
         return
-    today = timezone.localdate()
+    today = clock.localdate()
     languages = {lang.code: lang for lang in Language.objects.filter(variety="")}
     cases = []
     for first, last, nationality, code, scores in PERSONS:
@@ -498,7 +499,7 @@ def _activities(team: Team, psy: User, cases: list[Case], today) -> None:
             if not Enrolment.objects.filter(activity=activity, case=case).exists():
                 activity_services.enrolment_add(activity=activity, case=case, actor=psy)
         enrolled = list(activity.enrolments.filter(status=Enrolment.Status.ENROLLED).order_by("id"))
-        past = activity.sessions.filter(starts_at__lte=timezone.now(), attendance_recorded_at__isnull=True)
+        past = activity.sessions.filter(starts_at__lte=clock.now(), attendance_recorded_at__isnull=True)
         for n, session in enumerate(past.order_by("starts_at")):
             # Someone misses a session now and then.
             present = [e for i, e in enumerate(enrolled) if (i + n) % 4 != 3]

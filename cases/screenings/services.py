@@ -15,7 +15,7 @@ from cases.risk.services import risk_flag_raise
 from cases.screenings import scoring
 from cases.screenings.models import localised
 from cases.timeline.record import timeline_record
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
@@ -76,7 +76,7 @@ def _validate_administration(
     if case.is_closed:
         raise ValidationError(_("This case is closed."))
     errors = {}
-    if administered_on > timezone.localdate():
+    if administered_on > clock.localdate():
         errors["administered_on"] = _("The date cannot be in the future.")
     if helper is not None and not access.screening_helpers(actor, case, User.objects.filter(pk=helper.pk)).exists():
         errors["helper"] = _("Choose an interpreter or an ambassador who may help on this case.")
@@ -136,12 +136,12 @@ def _complete(screening: Screening) -> None:
     screening.total = result.total
     screening.band = result.band["key"]
     screening.result = {"clusters": result.clusters} if result.clusters else {}
-    screening.completed_at = timezone.now()
+    screening.completed_at = clock.now()
 
 
 def day_moment(day: date) -> datetime | None:
     """When something dated ``day`` happened, for the timeline: now if today, else midday."""
-    if day == timezone.localdate():
+    if day == clock.localdate():
         return None
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 

@@ -4,13 +4,13 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
-from django.utils import timezone
 
 from cases.models import (
     Case,
     TimelineEvent,
 )
 from cases.timeline.kinds import EVENT_KINDS
+from integrapsy import clock
 from integrapsy.accounts.models import User
 
 
@@ -28,7 +28,7 @@ def timeline_record(
     """Append one event to the case timeline; the only writer of ``TimelineEvent``."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"Unknown timeline kind {kind!r}: register it in cases.timeline.")
-    now = timezone.now()
+    now = clock.now()
     return TimelineEvent.objects.create(
         case=case,
         kind=kind,
