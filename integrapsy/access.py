@@ -540,3 +540,30 @@ def scope_outbox_messages(user, queryset):
 
 def may_handle_outbox_message(user, team_id: int | None) -> bool:
     return has_role(user, Role.ADMIN) or (team_id is not None and team_id in profile(user).team_ids(Role.COORDINATOR))
+
+
+# --- Text reminders -----------------------------------------------------------------------
+
+
+def may_configure_reminders(user, team_id: int) -> bool:
+    """Coordinators choose their team's reminders, sender name and texts."""
+    return team_id in profile(user).team_ids(Role.COORDINATOR)
+
+
+def scope_reminders(user, queryset):
+    """Reminders of the teams the user coordinates."""
+    return scope_team_rows(user, queryset, Role.COORDINATOR)
+
+
+def scope_reminder_calls(user, queryset):
+    """Calls the user is asked to make, and for coordinators the calls nobody of their team was found for."""
+    coordinated = profile(user).team_ids(Role.COORDINATOR)
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(Q(call_assignee_id=user.pk) | Q(call_assignee__isnull=True, team_id__in=coordinated))
+
+
+def may_answer_reminder_call(user, reminder) -> bool:
+    if reminder.call_assignee_id is not None:
+        return reminder.call_assignee_id == user.pk or may_configure_reminders(user, reminder.team_id)
+    return may_configure_reminders(user, reminder.team_id)

@@ -155,10 +155,12 @@ class ConsentRecord(models.Model):
         SHARING = "sharing", _("Sharing with another team or service")
         INTERPRETER = "interpreter", _("Working with an interpreter")
         DATA_PROCESSING = "data_processing", _("Processing of personal data")
+        TEXT_REMINDERS = "text_reminders", _("Text reminders of appointments")
 
     class Method(models.TextChoices):
         ORAL = "oral", _("Orally")
         WRITTEN = "written", _("In writing (signed form)")
+        TEXT = "text", _("By text message")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
