@@ -6,7 +6,7 @@ reminder): the text names the place; the person is not told about the interprete
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from cases.reminders.sources import Appointment, AppointmentSource, register_appointment_source
 from interpreters.models import BookingStatus, InterpreterBooking, Mode, ServesKind
@@ -22,7 +22,7 @@ def _appointments(queryset):
             team_id=booking.team_id,
             person_id=booking.case.person_id,
             case_id=booking.case_id,
-            starts_at=booking.starts_at,
+            starts_at=booking.starts_at.astimezone(UTC),
             place=booking.location.name if booking.location else booking.location_detail,
             cancelled=booking.status not in ACTIVE,
         )

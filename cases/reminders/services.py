@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -207,11 +207,12 @@ def _create(appointment: Appointment, *, kind: str, send_at: datetime) -> Remind
 
 def reminders_schedule(*, now: datetime) -> int:
     """Write the reminders of the coming appointments (one row per appointment, kind and time)."""
+    now = now.astimezone(UTC)
     settings_by_team = {s.team_id: s for s in ReminderSettings.objects.all()}
     horizon = max([48, *(s.first_hours for s in settings_by_team.values())])
     created = 0
     for source in APPOINTMENT_SOURCES.values():
-        for appointment in source.coming(now, now + timedelta(hours=horizon + 1)):
+        for appointment in source.coming(now, now + timedelta(hours=horizon + 2)):
             settings_row = settings_by_team.get(appointment.team_id) or ReminderSettings(team_id=appointment.team_id)
             if not getattr(settings_row, source.setting):
                 continue
@@ -237,6 +238,7 @@ INFORMED = (Status.QUEUED, Status.CALLED, Status.NOT_REACHED, Status.TO_CALL)
 
 def reminders_watch_changes(*, now: datetime) -> int:
     """Appointments moved or cancelled since their reminders were written: drop those, tell the person."""
+    now = now.astimezone(UTC)
     rows = list(
         Reminder.objects.filter(appointment_at__gt=now, kind__in=[Kind.FIRST, Kind.SECOND, Kind.MOVED]).exclude(
             status=Status.DROPPED
@@ -277,8 +279,10 @@ def reminders_watch_changes(*, now: datetime) -> int:
     return told
 
 
-def _still_valid(reminder: Reminder) -> str:
+def _still_valid(reminder: Reminder, now: datetime) -> str:
     """Why a due reminder must not go out any more ("" when it may)."""
+    if reminder.appointment_at <= now:
+        return Why.TOO_LATE
     if reminder.kind == Kind.CANCELLED:
         return ""
     source = APPOINTMENT_SOURCES.get(reminder.source)
@@ -297,7 +301,7 @@ def reminder_send(*, reminder: Reminder, now: datetime) -> str:
     if claimed is None:
         return "skipped"  # another run took it
     reminder = claimed
-    why = _still_valid(reminder)
+    why = _still_valid(reminder, now)
     if why:
         reminder.status, reminder.why = Status.DROPPED, why
         reminder.save(update_fields=["status", "why"])
@@ -345,6 +349,7 @@ def reminder_send(*, reminder: Reminder, now: datetime) -> str:
 
 def reminders_send_due(*, now: datetime, limit: int = 500) -> dict[str, int]:
     """Send every reminder whose time has come; counts by outcome."""
+    now = now.astimezone(UTC)
     counts: dict[str, int] = {}
     due = Reminder.objects.filter(status=Status.SCHEDULED, send_at__lte=now).select_related("case")
     for reminder in list(due.order_by("send_at", "pk")[:limit]):
@@ -355,7 +360,8 @@ def reminders_send_due(*, now: datetime, limit: int = 500) -> dict[str, int]:
 
 def reminders_run(*, now: datetime | None = None) -> dict[str, int]:
     """One pass of the job: watch the changes, schedule the coming appointments, send what is due."""
-    now = now or timezone.now()
+    # Real hours, not wall-clock ones: "48 h before" stays 48 h across a DST change.
+    now = (now or timezone.now()).astimezone(UTC)
     told = reminders_watch_changes(now=now)
     scheduled = reminders_schedule(now=now)
     counts = reminders_send_due(now=now)

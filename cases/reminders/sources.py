@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -56,7 +56,7 @@ def _permanence_appointments(queryset) -> Iterable[Appointment]:
             team_id=session.team_id,
             person_id=booking.person_id,
             case_id=booking.case_id,
-            starts_at=timezone.make_aware(datetime.combine(session.date, start)),
+            starts_at=timezone.make_aware(datetime.combine(session.date, start)).astimezone(UTC),
             place=session.location.name,
             cancelled=booking.status == "cancelled" or session.status == "cancelled",
         )
