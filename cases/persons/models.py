@@ -177,7 +177,10 @@ class ConsentRecord(models.Model):
     )
     through_interpreter = models.BooleanField(_("through an interpreter"), default=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # None when the person withdrew it themselves (a STOP answered to a text reminder).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
