@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.reminders import selectors
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
-from integrapsy.gdpr import register_eraser
+from integrapsy.gdpr import Section, register_eraser, register_subject_provider
 from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 from integrapsy.notifications.messages import MessageTemplate, register_message_templates
 from integrapsy.schedule.jobs import ScheduledJob, every, register_job
@@ -63,3 +63,35 @@ def _erase_text_contact(person):
 
 
 register_eraser("cases.text_contact", _erase_text_contact)
+
+
+def _subject_data(person) -> list[Section]:
+    """The person's mobile number, the language they read texts in, and the reminders about them."""
+    from cases.gdpr.providers import export_value
+    from cases.reminders.models import Reminder, TextContact
+
+    rows = []
+    contact = TextContact.objects.select_related("reads_language").filter(person=person).first()
+    if contact is not None:
+        reads = _("does not read texts") if contact.does_not_read else (contact.reads_language or "—")
+        rows.append({"label": str(_("Mobile number")), "value": f"{contact.mobile or '—'} — {reads}"})
+    for reminder in Reminder.objects.filter(person=person).order_by("send_at", "pk"):
+        rows.append(
+            {
+                "label": f"{export_value(reminder.send_at)} — {reminder.get_kind_display()}",
+                "value": " — ".join(
+                    str(p)
+                    for p in (
+                        export_value(reminder.appointment_at),
+                        reminder.place,
+                        reminder.get_status_display(),
+                        reminder.get_why_display() if reminder.why else "",
+                    )
+                    if p
+                ),
+            }
+        )
+    return [Section("text_reminders", _("Text reminders"), rows)]
+
+
+register_subject_provider("cases.text_reminders", _subject_data)

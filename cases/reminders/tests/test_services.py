@@ -346,3 +346,31 @@ def test_only_the_team_coordinator_changes_its_texts(clinic):
         services.reminder_template_save(
             team=clinic.team, actor=clinic.other_coordinator, language_code="tir", kind="reminder", text="{date}"
         )
+
+
+# --- Data rights ------------------------------------------------------------------------------
+
+
+def test_the_subject_access_export_lists_the_number_and_the_reminders(clinic, french):
+    from integrapsy.gdpr import SUBJECT_PROVIDERS
+
+    reachable(clinic.case.person, clinic.coordinator, french)
+    booking_at(clinic, APPOINTMENT_DAY, time(10))
+    reminders_run(now=local(2027, 7, 4, 9, 30))
+    provider = dict(SUBJECT_PROVIDERS)["cases.text_reminders"]
+    [section] = provider(clinic.case.person)
+    assert "+33612345678" in section.rows[0]["value"]
+    assert len(section.rows) == 3  # the number, two reminders
+
+
+def test_erasing_the_person_removes_their_number_everywhere(clinic, french, sms):
+    from cases.persons.services import person_anonymise
+    from cases.reminders.models import TextContact
+
+    reachable(clinic.case.person, clinic.coordinator, french)
+    booking_at(clinic, APPOINTMENT_DAY, time(10))
+    _run(local(2027, 7, 4, 10, 0))
+    clinic.case.__class__.objects.filter(pk=clinic.case.pk).update(status="closed", closed_on=timezone.localdate())
+    person_anonymise(person=clinic.case.person, actor=clinic.coordinator, reason="Art. 17")
+    assert not TextContact.objects.exists()
+    assert OutboxMessage.objects.get(channel="sms").address == ""
