@@ -54,5 +54,6 @@ def seed(*, stdout) -> None:
     services.reminder_template_save(
         team=team, actor=coordinator, language_code="ara", kind="reminder", text=ARABIC_REMINDER
     )
-    counts = services.reminders_run()
+    # The permanences' reminders only: the interpreters' demo bookings are written after this.
+    counts = services.reminders_run(sources=["permanence"])
     stdout.write(f"  reminders: {counts}")

@@ -101,23 +101,32 @@ def template_text_for(*, team: Team, language_code: str, kind: str) -> str:
     return own.text if own else texts.SHIPPED.get(language_code, {}).get(kind, "")
 
 
-def preview_values(*, team: Team, language_code: str) -> dict:
-    """What the preview puts in the placeholders: a sample appointment, in the template's language."""
+def _sample_moment():
+    sample = timezone.localtime(timezone.now()).replace(hour=9, minute=30, second=0, microsecond=0)
+    return sample + timedelta(days=2)
+
+
+def preview_values(*, team: Team, language_codes) -> dict[str, dict]:
+    """What the preview puts in the placeholders, per language: a sample appointment, and the direction."""
     from cases.reminders.services import team_settings
 
-    sample = timezone.localtime(timezone.now()).replace(hour=9, minute=30, second=0, microsecond=0)
-    sample += timedelta(days=2)
+    sender = team_settings(team.pk).sender_name
+    sample = _sample_moment()
     return {
-        **texts.format_when(sample, language_code),
-        "place": "CAES Croisilles",
-        "sender": team_settings(team.pk).sender_name,
+        code: {
+            **texts.format_when(sample, code),
+            "place": "CAES Croisilles",
+            "sender": sender,
+            "dir": "rtl" if texts.is_right_to_left(code) else "ltr",
+        }
+        for code in language_codes
     }
 
 
 def preview(*, team: Team, language_code: str, text: str) -> tuple[str, str]:
     """The text as the person would read it (or the error), and its direction."""
-    direction = "rtl" if texts.is_right_to_left(language_code) else "ltr"
-    values = preview_values(team=team, language_code=language_code)
+    values = preview_values(team=team, language_codes=[language_code])[language_code]
+    direction = values["dir"]
     try:
         texts.placeholders_in(text)
     except Exception:  # the form says what is wrong; the preview shows the text as typed

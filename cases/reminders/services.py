@@ -205,13 +205,15 @@ def _create(appointment: Appointment, *, kind: str, send_at: datetime) -> Remind
         return None  # this appointment's reminder of this kind exists already
 
 
-def reminders_schedule(*, now: datetime) -> int:
+def reminders_schedule(*, now: datetime, sources: list[str] | None = None) -> int:
     """Write the reminders of the coming appointments (one row per appointment, kind and time)."""
     now = now.astimezone(UTC)
     settings_by_team = {s.team_id: s for s in ReminderSettings.objects.all()}
     horizon = max([48, *(s.first_hours for s in settings_by_team.values())])
     created = 0
     for source in APPOINTMENT_SOURCES.values():
+        if sources is not None and source.key not in sources:
+            continue
         for appointment in source.coming(now, now + timedelta(hours=horizon + 2)):
             settings_row = settings_by_team.get(appointment.team_id) or ReminderSettings(team_id=appointment.team_id)
             if not getattr(settings_row, source.setting):
@@ -358,12 +360,12 @@ def reminders_send_due(*, now: datetime, limit: int = 500) -> dict[str, int]:
     return counts
 
 
-def reminders_run(*, now: datetime | None = None) -> dict[str, int]:
+def reminders_run(*, now: datetime | None = None, sources: list[str] | None = None) -> dict[str, int]:
     """One pass of the job: watch the changes, schedule the coming appointments, send what is due."""
     # Real hours, not wall-clock ones: "48 h before" stays 48 h across a DST change.
     now = (now or timezone.now()).astimezone(UTC)
     told = reminders_watch_changes(now=now)
-    scheduled = reminders_schedule(now=now)
+    scheduled = reminders_schedule(now=now, sources=sources)
     counts = reminders_send_due(now=now)
     logger.info("Reminders: %s scheduled, %s changes told, sent %s", scheduled, told, counts)
     return {"scheduled": scheduled, "changes": told, **counts}

@@ -133,13 +133,7 @@ def reminder_template_edit(request: HttpRequest, code) -> HttpResponse:
             "team": team,
             "preview_text": preview_text,
             "preview_dir": direction,
-            "preview_values": {
-                code: {
-                    **selectors.preview_values(team=team, language_code=code),
-                    "dir": "rtl" if texts.is_right_to_left(code) else "ltr",
-                }
-                for code, _name in choices
-            },
+            "preview_values": selectors.preview_values(team=team, language_codes=[code for code, _name in choices]),
         },
     )
 

@@ -106,3 +106,27 @@ def test_consent_number_booking_reminder_then_stop(page: Page, live_server, sms)
     expect(
         page.locator("#reminder-list tbody tr").filter(has_text=re.compile("Second rappel|Second reminder"))
     ).to_contain_text(re.compile("Non envoyé|Not sent"))
+
+
+def test_the_live_preview_fills_the_placeholders_and_turns_right_to_left(page: Page, live_server):
+    team = TeamFactory(name="IntegraPsy Hauts-de-France")
+    make_user_with_role(Role.COORDINATOR, team=team, username="coordinator")
+    LanguageFactory(code="ara", name_fr="Arabe", name_nl="Arabisch", name_en="Arabic")
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    login(page, base, "coordinator")
+    page.goto(f"{base}/reminders/teams/{team.code}/texts/edit/")
+    preview = page.locator("#reminder-preview")
+    expect(preview).to_have_attribute("dir", "ltr")
+    expect(preview).to_contain_text("Rappel : rendez-vous le ")
+    page.locator("select[name=language_code]").select_option("ara")
+    page.locator("textarea[name=text]").fill("موعد {date} {time} {place}")
+    expect(preview).to_have_attribute("dir", "rtl")
+    expect(preview).to_contain_text("CAES Croisilles")
+    expect(preview).not_to_contain_text("{date}")
+    assert_accessible(page)
+    page.locator("textarea[name=text]").fill("موعد {date} {doctor}")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("textarea[name=text]")).to_have_value("موعد {date} {doctor}")
+    expect(page.locator("main")).to_contain_text("{doctor}")
+    assert_accessible(page)
