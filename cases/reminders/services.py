@@ -382,7 +382,7 @@ def _when(reminder: Reminder) -> str:
 @transaction.atomic
 def reminder_call_answer(*, reminder: Reminder, actor: User, reached: bool, request=None) -> Reminder:
     """Record that the person was called about their appointment, reached or not (on the timeline)."""
-    reminder = Reminder.objects.select_for_update().select_related("case").get(pk=reminder.pk)
+    reminder = Reminder.objects.select_for_update(of=("self",)).select_related("case").get(pk=reminder.pk)
     if not access.may_answer_reminder_call(actor, reminder):
         raise ValidationError(_("This call is not yours to record."))
     if reminder.status != Status.TO_CALL:
