@@ -195,3 +195,17 @@ def test_someone_elses_call_answers_404(client, clinic):
     call = Reminder.objects.get(kind="first", status="to_call")
     client.force_login(clinic.other_coordinator)
     assert client.get(reverse("cases:reminder_call", args=[call.code])).status_code == 404
+
+
+def test_the_ambassador_who_speaks_the_language_sees_the_call_on_their_home_page(client, clinic):
+    from ambassadors.models import Ambassador, AmbassadorLanguage
+
+    ambassador = Ambassador.objects.create(user=clinic.ambassador, team=clinic.team, started_on=date(2026, 1, 1))
+    AmbassadorLanguage.objects.create(ambassador=ambassador, language=clinic.tigrinya)
+    booking_at(clinic, date(2027, 7, 6), time(10))
+    reminders_run(now=local(2027, 7, 4, 10, 0))
+    client.force_login(clinic.ambassador)
+    home = client.get(reverse("home")).content.decode()
+    assert 'id="home-reminder-calls"' in home and "Tigrinya" in home
+    client.force_login(clinic.coordinator)  # assigned to the ambassador: not on the coordinator's list
+    assert 'id="home-reminder-calls"' not in client.get(reverse("home")).content.decode()
