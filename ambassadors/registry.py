@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ambassadors import gdpr, selectors
 from cases.panels import PLANNING, CasePanel, register_case_panel
+from cases.reminders.sources import CallHelperFinder, register_call_helper_finder
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy import access
 from integrapsy.access import Capability
@@ -83,3 +84,14 @@ register_case_panel(
 )
 register_subject_provider("ambassadors", gdpr.subject_data)
 register_eraser("ambassadors", gdpr.erase)
+
+
+def _ambassadors_speaking(team_id, language):
+    """The team's active ambassadors who speak the language: they call when no text can help."""
+    from ambassadors.models import Ambassador
+
+    found = Ambassador.objects.filter(team_id=team_id, is_active=True, user__is_active=True, languages=language)
+    return [a.user for a in found.select_related("user").order_by("pk")[:1]]
+
+
+register_call_helper_finder(CallHelperFinder("ambassadors", _ambassadors_speaking, order=10))

@@ -13,6 +13,7 @@ FEATURE_REGISTRIES = (
     "orientations",
     "activities",
     "gdpr",
+    "reminders",
 )
 
 

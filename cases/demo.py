@@ -2,6 +2,7 @@
 
 from cases.case_file import demo as case_file_demo
 from cases.permanences import demo as permanence_demo
+from cases.reminders import demo as reminder_demo
 from cases.screenings import demo as screening_demo
 
 
@@ -10,4 +11,5 @@ def seed(*, stdout) -> None:
     # the directory of resources, orientations and group activities.
     case_file_demo.seed(stdout=stdout)
     permanence_demo.seed(stdout=stdout)
+    reminder_demo.seed(stdout=stdout)
     screening_demo.seed(stdout=stdout)

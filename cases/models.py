@@ -13,6 +13,7 @@ from cases.permanences.models import (
 )
 from cases.persons.models import ConsentRecord, Household, Person, PersonLanguage
 from cases.referrals.models import Referral, ReferralReason, Urgency
+from cases.reminders.models import Reminder, ReminderSettings, ReminderTemplate, TextContact, WebhookReceipt
 from cases.risk.models import RiskAssessment, RiskFlag, SafetyPlan
 from cases.screenings.models import Instrument, Screening
 from cases.timeline.models import TimelineEvent, Visibility
@@ -41,6 +42,9 @@ __all__ = [
     "ReferenceCounter",
     "Referral",
     "ReferralReason",
+    "Reminder",
+    "ReminderSettings",
+    "ReminderTemplate",
     "RiskAssessment",
     "RiskFlag",
     "RiskLevel",
@@ -48,7 +52,9 @@ __all__ = [
     "Screening",
     "SlotAttendance",
     "SlotRequest",
+    "TextContact",
     "TimelineEvent",
     "Urgency",
     "Visibility",
+    "WebhookReceipt",
 ]

@@ -8,6 +8,7 @@ from cases.orientations import urls as orientations_urls
 from cases.permanences import urls as permanences_urls
 from cases.persons import urls as persons_urls
 from cases.referrals import urls as referrals_urls
+from cases.reminders import urls as reminders_urls
 from cases.risk import urls as risk_urls
 from cases.screenings import urls as screenings_urls
 
@@ -24,4 +25,5 @@ urlpatterns = [
     *screenings_urls.urlpatterns,
     *orientations_urls.urlpatterns,
     *activities_urls.urlpatterns,
+    *reminders_urls.urlpatterns,
 ]

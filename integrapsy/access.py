@@ -85,6 +85,7 @@ class Capability(StrEnum):
     VIEW_INDICATORS = "view_indicators"
     EXPORT_LISTS = "export_lists"
     VIEW_UNDELIVERED_MESSAGES = "view_undelivered_messages"
+    CONFIGURE_REMINDERS = "configure_reminders"
 
 
 _STAFF = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER})
@@ -148,6 +149,8 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.EXPORT_LISTS: frozenset({Role.COORDINATOR, Role.ADMIN}),
     # Messages that could not be delivered: coordinators for their teams, the administrator all.
     Capability.VIEW_UNDELIVERED_MESSAGES: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    # Text reminders: coordinators choose their team's reminders, sender name and texts.
+    Capability.CONFIGURE_REMINDERS: frozenset({Role.COORDINATOR}),
 }
 
 # The administrator holds no team, yet holds these in every team.
@@ -539,3 +542,24 @@ def screening_helpers(user: AnyUser, case: Model, queryset: QuerySet[User]) -> Q
         Q(memberships__role=Role.AMBASSADOR, memberships__team=case.team_id) | Q(memberships__role=Role.INTERPRETER),
         is_active=True,
     ).distinct()
+
+
+# --- Text reminders -----------------------------------------------------------------------
+# Calls are a user's own rows (the call they are asked to make), or, for coordinators, the
+# calls nobody of their team was found for.
+
+
+def scope_reminder_calls(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Calls the user is asked to make, and for coordinators the calls nobody of their team was found for."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    coordinated = teams_for(user, Capability.CONFIGURE_REMINDERS)
+    path = team_path(queryset.model)
+    return queryset.filter(Q(call_assignee_id=user.pk) | Q(call_assignee__isnull=True, **{f"{path}__in": coordinated}))
+
+
+def may_answer_reminder_call(user: AnyUser, reminder: Model) -> bool:
+    """The person asked to call, or a coordinator of the team."""
+    if reminder.call_assignee_id is not None and reminder.call_assignee_id == user.pk:
+        return True
+    return may(user, Capability.CONFIGURE_REMINDERS, reminder.team_id)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "phonenumber_field",
     # The shared core, then the apps that build on it (dependencies point one way).
     "integrapsy.accounts",
     "integrapsy.directory",
@@ -183,6 +184,15 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=3
 # funder indicators for several teams always are); its file is kept this many hours.
 REPORT_INLINE_MAX_ROWS = env.int("REPORT_INLINE_MAX_ROWS", default=20_000)
 REPORT_FILE_HOURS = env.int("REPORT_FILE_HOURS", default=24)
+# Text messages (appointment reminders): the gateway, like EMAIL_URL. ``console://`` prints
+# them, ``file:///path`` appends them to a file (JSON lines), ``https+json://user:key@host/path``
+# posts them to an HTTP gateway. The webhook secret signs the gateway's receipts and replies.
+SMS_URL = env.str("SMS_URL", default="console://")
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=15)
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+SMS_WEBHOOK_MAX_AGE_SECONDS = env.int("SMS_WEBHOOK_MAX_AGE_SECONDS", default=300)
+PHONENUMBER_DEFAULT_REGION = "FR"
+PHONENUMBER_DB_FORMAT = "E164"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

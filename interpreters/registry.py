@@ -9,6 +9,7 @@ from integrapsy.gdpr import register_eraser, register_subject_provider
 from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 from interpreters import gdpr, panels
 from interpreters import messages as _messages  # noqa: F401 — the messages to interpreters
+from interpreters import reminders as _reminders  # noqa: F401 — their appointments get text reminders
 
 register(
     {

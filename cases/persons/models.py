@@ -155,10 +155,12 @@ class ConsentRecord(models.Model):
         SHARING = "sharing", _("Sharing with another team or service")
         INTERPRETER = "interpreter", _("Working with an interpreter")
         DATA_PROCESSING = "data_processing", _("Processing of personal data")
+        TEXT_REMINDERS = "text_reminders", _("Text reminders of appointments")
 
     class Method(models.TextChoices):
         ORAL = "oral", _("Orally")
         WRITTEN = "written", _("In writing (signed form)")
+        TEXT = "text", _("By text message")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
@@ -175,7 +177,10 @@ class ConsentRecord(models.Model):
     )
     through_interpreter = models.BooleanField(_("through an interpreter"), default=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # None when the person withdrew it themselves (a STOP answered to a text reminder).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,7 @@ class OutboxMessage(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("email")
+        SMS = "sms", _("text message")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
@@ -33,7 +34,8 @@ class OutboxMessage(models.Model):
         related_name="+",
         verbose_name=_("recipient"),
     )
-    address = models.EmailField(_("address"), max_length=254)
+    # An email address, or a mobile number in E.164 form for a text message.
+    address = models.CharField(_("address"), max_length=254)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     template = models.CharField(_("message"), max_length=80)
     language = models.CharField(_("language"), max_length=8, blank=True)
@@ -54,6 +56,9 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.UUIDField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the text gateway calls the message; its delivery receipt says whether it arrived.
+    gateway_ref = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

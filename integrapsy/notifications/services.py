@@ -19,8 +19,10 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
+from integrapsy.notifications import sms
 from integrapsy.notifications.messages import message_template
 from integrapsy.notifications.models import OutboxMessage
+from integrapsy.notifications.sms import TextMessage
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +55,15 @@ def outbox_queue(
     language: str | None = None,
     attachments: Iterable[dict] = (),
     team: Team | int | None = None,
+    channel: str = OutboxMessage.Channel.EMAIL,
 ) -> list[OutboxMessage]:
     """Write one message per recipient in the caller's transaction; delivery starts once it commits.
 
     ``to`` is a user, an address, or several of them. ``context`` holds what the template's text
     needs, never clinical content. ``attachments`` are ``{"filename", "content", "mimetype"}``
     dicts of text (an .ics invitation). Without ``language``, each message is written in its
-    recipient's preferred language (the site's language for a bare address).
+    recipient's preferred language (the site's language for a bare address). A text message
+    (``channel="sms"``) goes to a mobile number in E.164 form; its body is its text.
     """
     message_template(template)  # an unknown key fails here, in the caller's transaction
     team_id = team.pk if isinstance(team, Team) else team
@@ -73,6 +77,7 @@ def outbox_queue(
             context=context,
             attachments=list(attachments),
             team_id=team_id,
+            channel=channel,
         )
         audit_record(action="outbox.queued", obj=message, detail=template)
         messages.append(message)
@@ -141,15 +146,29 @@ def _backoff() -> list[int]:
     return list(getattr(settings, "OUTBOX_BACKOFF_SECONDS", [60, 300, 1800, 7200, 43200]))
 
 
+def outbox_render_text(message: OutboxMessage) -> TextMessage:
+    """The text message of a message on the ``sms`` channel, written in its language."""
+    template = message_template(message.template)
+    with translation.override(_language(message)):
+        _subject, body = template.render(message.context)
+    return TextMessage(
+        to=message.address, text=body, sender=message.context.get("sender", ""), reference=str(message.code)
+    )
+
+
 def _send(message: OutboxMessage) -> str:
     """Send one claimed message; mark it sent, or schedule the next attempt, or mark it failed."""
+    gateway_ref = ""
     try:
-        outbox_render(message).send()
-    except Exception as exc:  # any failure of rendering or of the mail server
+        if message.channel == OutboxMessage.Channel.SMS:
+            gateway_ref = sms.gateway().send(outbox_render_text(message))[:100]
+        else:
+            outbox_render(message).send()
+    except Exception as exc:  # any failure of rendering, of the mail server or of the text gateway
         return _failed_attempt(message, exc)
     now = timezone.now()
     done = OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=now, last_error="", claim_token=None
+        status=Status.SENT, sent_at=now, last_error="", claim_token=None, gateway_ref=gateway_ref
     )
     if done:
         audit_record(action="outbox.sent", obj=message, detail=message.template)
@@ -231,4 +250,23 @@ def outbox_retry(*, message: OutboxMessage, actor: User, request=None) -> Outbox
     message.save(update_fields=["status", "attempts", "next_attempt_at"])
     audit_record(action="outbox.retried", actor=actor, request=request, obj=message, detail=message.template)
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    return message
+
+
+@transaction.atomic
+def outbox_receipt_record(*, code, delivered: bool, error: str = "") -> OutboxMessage | None:
+    """The text gateway's receipt: the message arrived, or it could not be delivered (shown as failed)."""
+    message = OutboxMessage.objects.select_for_update().filter(code=code, channel=OutboxMessage.Channel.SMS).first()
+    if message is None:
+        return None
+    if delivered:
+        if message.delivered_at is None:
+            message.delivered_at = timezone.now()
+            message.save(update_fields=["delivered_at"])
+            audit_record(action="outbox.delivered", obj=message, detail=message.template)
+    elif message.status != Status.FAILED:
+        message.status = Status.FAILED
+        message.last_error = (error or "not delivered")[:1000]
+        message.save(update_fields=["status", "last_error"])
+        audit_record(action="outbox.failed", obj=message, detail=f"{message.template}: {message.last_error}")
     return message

@@ -23,6 +23,7 @@ from cases.models import (
     PermanenceSession,
     PermanenceSlot,
     Referral,
+    Reminder,
     RiskFlag,
     SlotAttendance,
     Urgency,
@@ -30,6 +31,7 @@ from cases.models import (
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
+from integrapsy.reports.indicators import SMALL_CELL, mask
 from integrapsy.reports.models import ReportJob
 from integrapsy.reports.periods import Period, weighted_percentile
 from interpreters.models import BookingStatus, InterpreterBooking
@@ -82,6 +84,16 @@ def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[st
     return Team.objects.filter(pk=team.pk).values(**columns).get()
 
 
+def _reminder_effect(*, attended: int, no_show: int) -> dict:
+    """No-show rate of a group of bookings, shown only when the group is not a small cell ("<5")."""
+    marked = attended + no_show
+    return {
+        "marked": mask(marked),
+        "no_show": mask(no_show),
+        "rate": _percent(no_show, marked) if marked >= SMALL_CELL else None,
+    }
+
+
 def dashboard(*, user: User, team: Team, period: Period) -> dict:
     """The figures of one team over one period (the team must be one the user may report on)."""
     if not access.may(user, Capability.VIEW_DASHBOARD, team.pk):
@@ -108,6 +120,19 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         team=team, date__gte=period.start, date__lte=period.end, status=PermanenceSession.Status.SCHEDULED
     )
     session_bookings = PermanenceBooking.objects.filter(session__in=sessions)
+    # Bookings of the period whose person was sent a text reminder (their codes, read once).
+    reminded_codes = list(
+        Reminder.objects.filter(
+            team=team,
+            source="permanence",
+            status=Reminder.Status.QUEUED,
+            appointment_at__gte=period.starts_at,
+            appointment_at__lt=period.ends_before,
+        )
+        .values_list("source_key", flat=True)
+        .distinct()
+    )
+    reminded = session_bookings.filter(code__in=reminded_codes)
     interpreting = InterpreterBooking.objects.filter(
         team=team, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
     )
@@ -138,6 +163,8 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
             ),
             "attended": (session_bookings.filter(status=SlotAttendance.ATTENDED), Count("id")),
             "no_show": (session_bookings.filter(status=SlotAttendance.NO_SHOW), Count("id")),
+            "reminded_attended": (reminded.filter(status=SlotAttendance.ATTENDED), Count("id")),
+            "reminded_no_show": (reminded.filter(status=SlotAttendance.NO_SHOW), Count("id")),
             "walk_ins": (
                 session_bookings.filter(slot__isnull=True).exclude(status=SlotAttendance.CANCELLED),
                 Count("id"),
@@ -159,6 +186,11 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     slots = figures["slots"]
     bookings = {key: figures[key] for key in ("booked", "attended", "no_show", "walk_ins")}
     marked = bookings["attended"] + bookings["no_show"]
+    with_reminder = {"attended": figures["reminded_attended"], "no_show": figures["reminded_no_show"]}
+    without_reminder = {
+        "attended": bookings["attended"] - with_reminder["attended"],
+        "no_show": bookings["no_show"] - with_reminder["no_show"],
+    }
 
     consultations = _by(
         Consultation.objects.filter(
@@ -207,6 +239,8 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
             **bookings,
             "occupancy": _percent(bookings["booked"], slots),
             "no_show_rate": _percent(bookings["no_show"], marked),
+            "with_reminder": _reminder_effect(**with_reminder),
+            "without_reminder": _reminder_effect(**without_reminder),
         },
         "consultations": {"total": sum(consultations.values()), "by_kind": consultations},
         "interpreting": {

@@ -266,6 +266,17 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     # Messages that could not be delivered: coordinators (their teams) and the administrator
     "notifications:undelivered": (None, expect(404, **REPORTERS_200)),
     "notifications:retry": (lambda w: {"code": "00000000-0000-0000-0000-000000000001"}, expect(405)),  # POST only
+    # Text reminders: the person's number for the staff; settings, texts and the list for coordinators;
+    # a call for whom it is asked of (an unassigned call: the team's coordinators)
+    "cases:reminder_text_contact": (PERSON, expect(404, **STAFF_200)),
+    "cases:reminder_list": (None, expect(404, coordinator=200)),
+    "cases:reminder_settings": (lambda w: {"code": w["case"].team.code}, expect(404, coordinator=200)),
+    "cases:reminder_templates": (lambda w: {"code": w["case"].team.code}, expect(404, coordinator=200)),
+    "cases:reminder_template_edit": (lambda w: {"code": w["case"].team.code}, expect(404, coordinator=200)),
+    "cases:reminder_call": (CODE("reminder_call"), expect(404, coordinator=200)),
+    # The text gateway's signed callbacks: POST only, without a session
+    "cases:reminder_sms_receipt": (None, expect(405, anonymous=405)),
+    "cases:reminder_sms_inbound": (None, expect(405, anonymous=405)),
 }
 
 # The same pages for rows of another team or organisation: 404 for every role.
@@ -322,6 +333,11 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:activity_enrol": lambda w: {"code": w["other_activity"].code},
     "cases:activity_session_add": lambda w: {"code": w["other_activity"].code},
     "cases:activity_attendance": lambda w: {"code": w["other_activity_session"].code},
+    "cases:reminder_text_contact": lambda w: {"code": w["other_case"].person.code},
+    "cases:reminder_settings": lambda w: {"code": w["other_case"].team.code},
+    "cases:reminder_templates": lambda w: {"code": w["other_case"].team.code},
+    "cases:reminder_template_edit": lambda w: {"code": w["other_case"].team.code},
+    "cases:reminder_call": lambda w: {"code": w["other_reminder_call"].code},
 }
 
 # Django admin pages are covered by admin:index and Django's own permission checks.
@@ -359,6 +375,7 @@ def build_world() -> dict:
     from django.utils import timezone
 
     from ambassadors.tests.factories import AmbassadorFactory, AssignmentFactory, TrainingSessionFactory
+    from cases.reminders.tests.factories import reminders_world
     from cases.tests.factories import (
         CaseFactory,
         ConsultationFactory,
@@ -433,6 +450,7 @@ def build_world() -> dict:
         referral=world["other_referral"], slot=other_session.slots.order_by("start_time").last()
     )
     world.update(screenings_world(world))
+    world.update(reminders_world(world))
     return world
 
 

@@ -19,16 +19,20 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 def test_each_job_runs_once_per_period(db, django_capture_on_commit_callbacks):
     def core(lines):  # the jobs other apps register are checked in their own tests
-        return [line for line in lines if line.split()[0] in {"outbox_sweep", "prune_task_results", "retention"}]
+        core_jobs = {"outbox_sweep", "prune_task_results", "retention", "reminders"}
+        return [line for line in lines if line.split()[0] in core_jobs]
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert core(run_schedule_once(at(1))) == [f"outbox_sweep 1m-{int(at(1).timestamp() // 60)}"]  # retention: 02:00
+        assert core(run_schedule_once(at(1))) == [  # retention: 02:00
+            f"outbox_sweep 1m-{int(at(1).timestamp() // 60)}",
+            f"reminders 5m-{int(at(1).timestamp() // 300)}",
+        ]
         first = core(run_schedule_once(at(3)))
         again = run_schedule_once(at(3))
         later_that_day = core(run_schedule_once(at(23)))
-    assert sorted(line.split()[0] for line in first) == ["outbox_sweep", "prune_task_results", "retention"]
+    assert sorted(line.split()[0] for line in first) == ["outbox_sweep", "prune_task_results", "reminders", "retention"]
     assert again == []  # nothing more in the same minute and day
-    assert [line.split()[0] for line in later_that_day] == ["outbox_sweep"]
+    assert sorted(line.split()[0] for line in later_that_day) == ["outbox_sweep", "reminders"]
     assert ScheduledRun.objects.filter(job="retention").count() == 1
 
 
