@@ -6,7 +6,6 @@ import uuid
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Referral
