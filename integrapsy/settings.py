@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "integrapsy.context_processors.navigation",
+                "integrapsy.offline.context_processors.offline",
             ],
         },
     },

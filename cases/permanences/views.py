@@ -165,7 +165,13 @@ def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
         success=_("Walk-in recorded."),
         then=back,
         template="cases/form_page.html",
-        context={"title": _("Record a walk-in"), "intro": str(session), "back": back, "case_search": case_search},
+        context={
+            "title": _("Record a walk-in"),
+            "intro": str(session),
+            "back": back,
+            "case_search": case_search,
+            "offline_label": _("Walk-in"),
+        },
     )
 
 
@@ -242,6 +248,7 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
             "intro": f"{booking.person.display_name} — {session.location.name} {session.date:%d/%m/%Y}"
             + (f" {booking.slot}" if booking.slot else ""),
             "back": back,
+            "offline_label": _("Attendance"),
         },
     )
 

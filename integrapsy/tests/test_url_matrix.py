@@ -111,6 +111,10 @@ REPORTERS_200 = {"coordinator": 200, "admin": 200}
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
     "healthz": (None, expect(200, anonymous=200)),
+    # Working offline: the manifest, the service worker and the offline page name nobody.
+    "manifest": (None, expect(200, anonymous=200)),
+    "service_worker": (None, expect(200, anonymous=200)),
+    "offline:page": (None, expect(200, anonymous=200)),
     "login": (None, expect(302, anonymous=200)),  # signed-in users go on to their home page
     "logout": (None, expect(405)),  # POST only
     "password_change": (None, expect(200)),

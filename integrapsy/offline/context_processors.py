@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def offline(request) -> dict:
+    """How long the browser keeps the offline queue, for the banner's script."""
+    return {"offline_max_age_hours": settings.OFFLINE_MAX_AGE_HOURS}
