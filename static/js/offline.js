@@ -61,9 +61,9 @@
       const row = element("li", { class: "d-flex flex-wrap gap-2 align-items-center" });
       row.append(element("span", {}, cfg.textSent));
       for (const item of sent) {
-        row.append(element("a", { href: item.url, "data-sent": item.id }, item.label));
+        row.append(element("a", { href: item.url, class: "alert-link", "data-sent": item.id }, item.label));
       }
-      row.append(element("button", { type: "button", class: "btn btn-sm btn-link", "data-clear-sent": "" }, cfg.textDismiss));
+      row.append(element("button", { type: "button", class: "btn btn-sm btn-outline-dark", "data-clear-sent": "" }, cfg.textDismiss));
       list.append(row);
     }
   }

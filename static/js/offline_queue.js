@@ -111,6 +111,9 @@
   }
 
   async function purgeExpired(maxAgeHours) {
+    if (!(await exists())) {
+      return;
+    }
     const limit = Date.now() - maxAgeHours * HOUR;
     for (const item of await all("queue")) {
       if (item.createdAt < limit) {
@@ -128,8 +131,16 @@
     return (await all("queue")).filter((item) => item.user === user).sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  // Whether this browser keeps anything for the app, without creating the database to find out.
+  async function exists() {
+    if (!indexedDB.databases) {
+      return true;
+    }
+    return (await indexedDB.databases()).some((db) => db.name === DB_NAME);
+  }
+
   async function count() {
-    return (await all("queue")).length;
+    return (await exists()) ? (await all("queue")).length : 0;
   }
 
   async function clearSent(user) {
@@ -245,6 +256,7 @@
     enqueue: enqueue,
     waiting: waiting,
     count: count,
+    exists: exists,
     sent: sent,
     clearSent: clearSent,
     refusal: refusal,
