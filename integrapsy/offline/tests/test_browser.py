@@ -19,14 +19,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 READ_STORE = """async () => {
   const names = (await indexedDB.databases()).map((d) => d.name);
   if (!names.includes("integrapsy-offline")) return null;
-  const db = await new Promise((ok, ko) => { const r = indexedDB.open("integrapsy-offline"); r.onsuccess = () => ok(r.result); r.onerror = ko; });
-  const read = (name) => new Promise((ok) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => ok(r.result); });
+  const db = await new Promise((ok, ko) => {
+    const r = indexedDB.open("integrapsy-offline");
+    r.onsuccess = () => ok(r.result);
+    r.onerror = ko;
+  });
+  const read = (name) => new Promise((ok) => {
+    const r = db.transaction(name).objectStore(name).getAll();
+    r.onsuccess = () => ok(r.result);
+  });
   const queue = await read("queue"), keys = await read("keys"), sent = await read("sent");
   db.close();
   const bytes = (buf) => Array.from(new Uint8Array(buf)).map((b) => String.fromCharCode(b)).join("");
   return {
-    queue: queue.map((i) => ({ id: i.id, url: i.url, label: i.label, state: i.state, sealed: bytes(i.sealed.data), ivLength: i.sealed.iv.length })),
-    keys: keys.map((k) => ({ isCryptoKey: k.key instanceof CryptoKey, extractable: k.key.extractable, algorithm: k.key.algorithm.name, usages: k.key.usages })),
+    queue: queue.map((i) => ({
+      id: i.id, url: i.url, label: i.label, state: i.state,
+      sealed: bytes(i.sealed.data), ivLength: i.sealed.iv.length,
+    })),
+    keys: keys.map((k) => ({
+      isCryptoKey: k.key instanceof CryptoKey, extractable: k.key.extractable,
+      algorithm: k.key.algorithm.name, usages: k.key.usages,
+    })),
     sent: sent.map((s) => ({ id: s.id, url: s.url })),
   };
 }"""
