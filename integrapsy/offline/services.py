@@ -2,11 +2,14 @@
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integrapsy.offline.models import IdempotencyKey
@@ -74,3 +77,10 @@ def submission_once(request: HttpRequest, respond: Callable[[], HttpResponse]) -
     except _Taken:
         return _replay(request, IdempotencyKey.objects.get(user=request.user, key=key))
     return response
+
+
+def idempotency_keys_prune(*, now=None) -> int:
+    """Delete the keys older than ``OFFLINE_KEY_RETENTION_DAYS``; the number deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OFFLINE_KEY_RETENTION_DAYS)
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

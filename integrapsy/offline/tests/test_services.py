@@ -144,3 +144,18 @@ def test_two_concurrent_replays_make_one_row(referrer):
     assert answers[0][0] == 302
     assert Referral.objects.count() == 1
     assert IdempotencyKey.objects.count() == 1
+
+
+def test_keys_older_than_the_retention_are_pruned(referrer, settings):
+    from datetime import timedelta
+
+    from integrapsy.offline.services import idempotency_keys_prune
+    from integrapsy.schedule.jobs import JOBS
+
+    settings.OFFLINE_KEY_RETENTION_DAYS = 7
+    old = IdempotencyKey.objects.create(user=referrer, key="old-key-123", url=URL, status=302, location="/x/")
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    IdempotencyKey.objects.create(user=referrer, key="new-key-123", url=URL, status=302, location="/x/")
+    assert idempotency_keys_prune() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new-key-123"]
+    assert "offline_keys_prune" in {job.key for job in JOBS}

@@ -23,7 +23,12 @@ def test_each_job_runs_once_per_period(db, django_capture_on_commit_callbacks):
         first = run_schedule_once(at(3))
         again = run_schedule_once(at(3))
         later_that_day = run_schedule_once(at(23))
-    assert sorted(line.split()[0] for line in first) == ["outbox_sweep", "prune_task_results", "retention"]
+    assert sorted(line.split()[0] for line in first) == [
+        "offline_keys_prune",
+        "outbox_sweep",
+        "prune_task_results",
+        "retention",
+    ]
     assert again == []  # nothing more in the same minute and day
     assert [line.split()[0] for line in later_that_day] == ["outbox_sweep"]
     assert ScheduledRun.objects.filter(job="retention").count() == 1
