@@ -303,3 +303,20 @@ def test_a_nul_in_the_booking_search_is_ignored(client, clinic):
     url = reverse("cases:slot_book", args=[slot.code])
     assert client.get(url, {"q": "Da\x00wit"}).status_code == 200
     assert client.post(url, {"q": "\x00", "case": clinic.case.reference}).status_code == 302
+
+
+def test_attendance_sent_twice_with_its_key_is_recorded_once(client, clinic):
+    from cases.models import TimelineEvent
+
+    session = _tomorrow_session(clinic, date=timezone.localdate())
+    booking = PermanenceBookingFactory(session=session, case=clinic.case)
+    client.force_login(clinic.psychologist)
+    url = reverse("cases:booking_attendance", args=[booking.code])
+    headers = {"Idempotency-Key": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "X-Offline-Queued": "1"}
+    before = TimelineEvent.objects.filter(case=clinic.case).count()
+    answers = [client.post(url, {"status": "attended"}, headers=headers) for _ in range(2)]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    booking.refresh_from_db()
+    assert booking.status == SlotAttendance.ATTENDED
+    assert TimelineEvent.objects.filter(case=clinic.case).count() - before <= 1
