@@ -126,6 +126,20 @@ def permanence_sheet(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET"])
+def permanence_attendance(request: HttpRequest, code) -> HttpResponse:
+    """The day's attendance, to mark from a phone even without network: first names and times only."""
+    session = _session_for(request, code)
+    if session.is_cancelled or not access.may_record_attendance_in(request.user, session.team_id):
+        raise Http404
+    sheet = selectors.session_sheet(user=request.user, session=session)
+    return render(
+        request,
+        "cases/permanence_attendance.html",
+        {"session": session, "rows": sheet["rows"], "walk_ins": [w["booking"] for w in sheet["walk_ins"]]},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)

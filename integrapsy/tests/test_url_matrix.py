@@ -167,6 +167,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:permanence_new": (None, expect(404, coordinator=200)),
     "cases:permanence_detail": (SESSION, expect(404, **STAFF_200)),
     "cases:permanence_sheet": (SESSION, expect(404, **STAFF_200)),
+    "cases:permanence_attendance": (SESSION, expect(404, **PLANNERS_200)),
     "cases:permanence_cancel": (SESSION, expect(404, coordinator=200)),
     "cases:permanence_walk_in": (SESSION, expect(404, **PLANNERS_200)),
     "cases:slot_book": (SLOT, expect(404, **STAFF_200)),

@@ -25,11 +25,12 @@ workbox.routing.registerRoute(
   }),
 );
 
-// The pages a form may be filled in from without network: the referral form, the contact log and
-// the attendance sheet (first names and slot times). Kept no longer than the queue itself.
+// The pages a form may be filled in from without network: the empty referral form, the
+// ambassador's reduced view of an assignment (a first name, languages, their own contacts) and the
+// attendance sheet (first names and slot times). Kept no longer than the queue itself.
 const OFFLINE_PAGES = [
   /^\/referrals\/new\/$/,
-  /^\/my-assignments\/[0-9a-f-]{36}\/contact\/$/,
+  /^\/my-assignments\/[0-9a-f-]{36}\/$/,
   /^\/permanences\/[0-9a-f-]{36}\/attendance\/$/,
 ];
 
