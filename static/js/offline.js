@@ -69,13 +69,24 @@
   }
 
   let sending = null;
+  let retry = null;
+  let retryDelay = 1000;
   async function sendNow() {
+    clearTimeout(retry);
     if (!user || !navigator.onLine) {
       return render();
     }
     sending = sending || Q.flush({ user: user, csrf: cfg.csrf, maxAgeHours: maxAgeHours }).finally(() => (sending = null));
     const counts = await sending;
     banner.dataset.lastSent = String(counts.sent);
+    const left = (await Q.waiting(user)).filter((item) => item.state === "waiting").length;
+    if (left && !counts.signIn && navigator.onLine) {
+      // The network is said to be back but did not answer yet: try again, less and less often.
+      retry = setTimeout(sendNow, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 60000);
+    } else {
+      retryDelay = 1000;
+    }
     return render();
   }
 
@@ -84,8 +95,9 @@
       return;
     }
     try {
-      const registration = await navigator.serviceWorker.ready;
-      if (registration.sync) {
+      // Not ``ready``: a worker still installing when the network dropped would keep it waiting.
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (registration && registration.active && registration.sync) {
         await registration.sync.register("integrapsy-send");
       }
     } catch (error) {
@@ -94,7 +106,8 @@
   }
 
   function actionPath(form) {
-    const url = new URL(form.action || window.location.href, window.location.href);
+    // The attribute, not ``form.action``: a field named "action" (the consultation's buttons) hides it.
+    const url = new URL(form.getAttribute("action") || window.location.href, window.location.href);
     return url.pathname + url.search;
   }
 
@@ -120,7 +133,7 @@
     }
     const id = clientId(form).value;
     await Q.enqueue({ user: user, id: id, url: actionPath(form), label: form.dataset.offline, fields: fields });
-    await askForSync();
+    askForSync();
     form.reset();
     clientId(form).value = newId();
     const done = form.parentElement.querySelector(".offline-queued") || element("p", { class: "offline-queued alert alert-info", role: "status" });
@@ -169,7 +182,9 @@
       return;
     }
     event.preventDefault();
-    queue(form, event.submitter);
+    queue(form, event.submitter).catch((error) => {
+      banner.dataset.error = String(error);
+    });
   });
 
   document.addEventListener("click", (event) => {

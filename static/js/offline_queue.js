@@ -200,7 +200,7 @@
       await put("sent", { id: item.id, user: item.user, label: item.label, url: response.url, createdAt: item.createdAt, sentAt: Date.now() });
       return "sent";
     }
-    if (response.status === 400) {
+    if (response.status >= 400 && response.status < 500) {
       const html = await response.text();
       await put("queue", Object.assign(item, { state: "refused", refused: await encrypt(key, { html: html, fields: fields }) }));
       return "refused";
