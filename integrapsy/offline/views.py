@@ -95,4 +95,4 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def offline_page(request: HttpRequest) -> HttpResponse:
     """Shown by the service worker for a page asked without network; it names nobody."""
     # Rendered as for a visitor: the copy the service worker keeps holds no name, not even the user's.
-    return render(request, "offline/offline.html", {"user": AnonymousUser(), "nav_items": []})
+    return render(request, "offline/offline.html", {"user": AnonymousUser(), "nav_items": [], "offline_fallback": True})

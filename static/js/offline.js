@@ -9,7 +9,8 @@
     return;
   }
   const cfg = banner.dataset;
-  const user = cfg.user || "";
+  let user = cfg.user || "";
+  let csrf = cfg.csrf || "";
   const maxAgeHours = Number(cfg.maxAgeHours) || 12;
   const state = document.getElementById("offline-state");
   const countText = document.getElementById("offline-count");
@@ -76,7 +77,7 @@
     if (!user || !navigator.onLine) {
       return render();
     }
-    sending = sending || Q.flush({ user: user, csrf: cfg.csrf, maxAgeHours: maxAgeHours }).finally(() => (sending = null));
+    sending = sending || Q.flush({ user: user, csrf: csrf, maxAgeHours: maxAgeHours }).finally(() => (sending = null));
     const counts = await sending;
     banner.dataset.lastSent = String(counts.sent);
     const left = (await Q.waiting(user)).filter((item) => item.state === "waiting").length;
@@ -202,6 +203,15 @@
   window.addEventListener("offline", () => render());
 
   async function start() {
+    if (cfg.fallback) {
+      // The service worker's page for "no network": it knows nobody, the queue knows its user.
+      if (await Q.exists()) {
+        user = (await Q.meta("user")) || "";
+        csrf = (await Q.meta("csrf")) || "";
+      }
+      banner.dataset.ready = "true";
+      return render();
+    }
     if (!user) {
       // No session: the pages kept for offline use go; what this user typed waits for them to
       // sign in again (until the maximum age), encrypted under a key only their session opens.

@@ -133,3 +133,56 @@ def test_a_referral_sent_without_network_reaches_the_inbox_once(page: Page, live
     assert page.locator("main").inner_text().count(referral.reference) == 1
     assert_accessible(page)
     expect(page).to_have_url(re.compile(r"/referrals/inbox/"))
+
+
+def test_the_app_is_installable_and_opens_its_offline_pages_without_network(page: Page, live_server, setting):
+    """Lighthouse-style: a manifest with name, start URL, display and icons; a worker controlling "/"."""
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    login(page, base, "referrer")
+    page.goto(f"{base}/referrals/new/")
+    expect(page.locator("#offline-banner")).to_have_attribute("data-ready", "true")
+    scope = page.evaluate(
+        "async () => { const r = await navigator.serviceWorker.ready; return r.scope + ' ' + r.active.scriptURL; }"
+    )
+    assert scope == f"{base}/ {base}/sw.js"
+    manifest = page.evaluate(
+        "async () => { const href = document.querySelector('link[rel=manifest]').href;"
+        " const r = await fetch(href); return [r.headers.get('content-type'), await r.json()]; }"
+    )
+    content_type, body = manifest
+    assert content_type == "application/manifest+json"
+    assert body["name"] and body["short_name"] and body["display"] == "standalone"
+    assert body["start_url"] == "/" and body["scope"] == "/"
+    icons = {icon["sizes"]: icon["src"] for icon in body["icons"]}
+    assert {"192x192", "512x512"} <= set(icons)
+    for size, src in icons.items():
+        width = page.evaluate(
+            "async (src) => { const img = new Image(); img.src = src; await img.decode(); return img.naturalWidth; }",
+            src,
+        )
+        assert f"{width}x{width}" == size
+
+    # Reloaded once under the worker (the page it keeps is the one it answered), then without network.
+    page.reload()
+    expect(page.locator("#offline-banner")).to_have_attribute("data-ready", "true")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.goto(f"{base}/referrals/new/")
+    expect(page.locator("main form[data-offline]")).to_be_visible()
+    assert_accessible(page)
+    # Any other page: the offline page, which names nobody.
+    page.goto(f"{base}/referrals/mine/")
+    expect(page.locator("h1")).to_have_text(re.compile("network|réseau", re.I))
+    expect(page.locator("main")).not_to_contain_text("Sophie")
+    assert_accessible(page)
+    # It wiped nothing: the referral form still opens, and what waits is still counted.
+    page.goto(f"{base}/referrals/new/")
+    fill_referral(page)
+    page.locator("main form[data-offline] button[type=submit]").click()
+    expect(page.locator("#offline-banner")).to_have_attribute("data-waiting", "1")
+    page.goto(f"{base}/referrals/mine/")
+    expect(page.locator("#offline-banner")).to_have_attribute("data-waiting", "1")
+    page.context.set_offline(False)
+    expect(page.locator("#offline-banner")).to_have_attribute("data-waiting", "0")
+    assert Referral.objects.count() == 1
