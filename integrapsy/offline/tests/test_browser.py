@@ -186,3 +186,12 @@ def test_the_app_is_installable_and_opens_its_offline_pages_without_network(page
     page.context.set_offline(False)
     expect(page.locator("#offline-banner")).to_have_attribute("data-waiting", "0")
     assert Referral.objects.count() == 1
+
+    # Logging out wipes the pages kept for use without network, and the queue.
+    kept = "async () => (await caches.keys()).filter((k) => k === 'integrapsy-pages')"
+    assert page.evaluate(kept) == ["integrapsy-pages"]
+    page.goto(f"{base}/")
+    logout(page)
+    expect(page.locator("#offline-banner")).to_have_attribute("data-ready", "true")
+    assert page.evaluate(kept) == []
+    assert page.evaluate(READ_STORE) is None

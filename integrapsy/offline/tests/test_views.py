@@ -98,3 +98,13 @@ def test_logout_asks_the_browser_to_wipe_what_it_keeps(client, db):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"storage"'
+
+
+def test_the_staff_categories_page_says_what_may_sit_on_a_phone(client, db, settings):
+    settings.OFFLINE_MAX_AGE_HOURS = 8
+    admin = make_user_with_role(Role.ADMIN)
+    client.force_login(admin)
+    html = client.get(reverse("staff_categories")).content.decode()
+    assert 'id="on-a-device"' in html
+    assert "after 8 hours in any case" in html
+    assert "first names and slot times only" in html
