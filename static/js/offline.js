@@ -133,7 +133,7 @@
       fields.push(name === "action" && value === "sign" ? [name, "draft"] : [name, value]);
     }
     const id = clientId(form).value;
-    await Q.enqueue({ user: user, id: id, url: actionPath(form), label: form.dataset.offline, fields: fields });
+    await Q.enqueue({ user: user, id: id, url: actionPath(form), label: form.dataset.offline, fields: fields, maxAgeHours: maxAgeHours });
     askForSync();
     form.reset();
     clientId(form).value = newId();
@@ -213,8 +213,8 @@
       return render();
     }
     if (!user) {
-      // No session: the pages kept for offline use go; what this user typed waits for them to
-      // sign in again (until the maximum age), encrypted under a key only their session opens.
+      // No session: the pages kept for offline use go. What the user typed waits, encrypted, for
+      // them to sign in again (until the maximum age); another user signing in wipes it first.
       if (window.caches) {
         await caches.delete(Q.PAGE_CACHE);
       }
@@ -222,10 +222,10 @@
       banner.dataset.ready = "true";
       return render();
     }
-    await Q.ensureKey(user);
+    await Q.purgeExpired(maxAgeHours);
+    await Q.ensureKey(user, maxAgeHours);
     await Q.setMeta("user", user);
     await Q.setMeta("csrf", cfg.csrf);
-    await Q.purgeExpired(maxAgeHours);
     for (const form of document.querySelectorAll("form[data-offline]")) {
       clientId(form);
     }

@@ -67,9 +67,12 @@
 
   // The key of the signed-in user, made the first time a page is shown to them after signing in.
   // Another user's key, and what it encrypted, goes first: nobody reads what someone else typed.
-  async function ensureKey(user) {
+  async function ensureKey(user, maxAgeHours) {
     const current = await get("keys", KEY_ID);
-    if (current && current.user === user) {
+    const fresh = current && Date.now() - current.createdAt < (maxAgeHours || 12) * HOUR;
+    // The same user keeps their key while something waits (an expired session signed in again);
+    // with nothing waiting, a key older than the maximum age is replaced.
+    if (current && current.user === user && (fresh || (await all("queue")).length)) {
       return current.key;
     }
     await wipe();
@@ -95,8 +98,8 @@
   }
 
   // fields: [[name, value], ...] as the form would have sent them (files are not queued).
-  async function enqueue({ user, id, url, label, fields }) {
-    const key = await ensureKey(user);
+  async function enqueue({ user, id, url, label, fields, maxAgeHours }) {
+    const key = await ensureKey(user, maxAgeHours);
     const item = {
       id: id,
       user: user,

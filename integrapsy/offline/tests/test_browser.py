@@ -195,3 +195,60 @@ def test_the_app_is_installable_and_opens_its_offline_pages_without_network(page
     expect(page.locator("#offline-banner")).to_have_attribute("data-ready", "true")
     assert page.evaluate(kept) == []
     assert page.evaluate(READ_STORE) is None
+
+
+AGE_ITEMS = """async (hours) => {
+  const db = await new Promise((ok) => {
+    const r = indexedDB.open("integrapsy-offline");
+    r.onsuccess = () => ok(r.result);
+  });
+  const tx = db.transaction("queue", "readwrite");
+  const store = tx.objectStore("queue");
+  const items = await new Promise((ok) => { const r = store.getAll(); r.onsuccess = () => ok(r.result); });
+  for (const item of items) store.put(Object.assign(item, { createdAt: Date.now() - hours * 3600 * 1000 }));
+  await new Promise((ok) => { tx.oncomplete = ok; });
+  db.close();
+  return items.length;
+}"""
+
+
+def queue_a_referral_offline(page: Page, base: str) -> None:
+    page.goto(f"{base}/referrals/new/")
+    expect(page.locator("#offline-banner")).to_have_attribute("data-ready", "true")
+    fill_referral(page)
+    page.context.set_offline(True)
+    page.locator("main form[data-offline] button[type=submit]").click()
+    expect(page.locator("#offline-banner")).to_have_attribute("data-waiting", "1")
+
+
+def test_what_waits_longer_than_the_maximum_age_is_wiped_unsent(page: Page, live_server, setting):
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    login(page, base, "referrer", check=False)
+    queue_a_referral_offline(page, base)
+    assert page.evaluate(AGE_ITEMS, 13) == 1  # the default maximum age is 12 hours
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.locator("#offline-banner")).to_have_attribute("data-waiting", "0")
+    assert page.evaluate(READ_STORE)["queue"] == []
+    assert Referral.objects.count() == 0
+
+
+def test_another_user_signing_in_on_the_phone_wipes_what_waits(page: Page, live_server, setting):
+    from django.contrib.sessions.models import Session
+
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    make_user_with_role(
+        Role.REFERRER, organisation=Organisation.objects.get(name="CAES Croisilles"), username="other-referrer"
+    )
+    login(page, base, "referrer", check=False)
+    queue_a_referral_offline(page, base)
+    Session.objects.all().delete()
+    page.context.set_offline(False)
+    expect(page.locator("#offline-banner")).to_contain_text("Sign in")
+    login(page, base, "other-referrer", check=False)
+    expect(page.locator("#offline-banner")).to_have_attribute("data-ready", "true")
+    store = page.evaluate(READ_STORE)
+    assert store["queue"] == [] and len(store["keys"]) == 1
+    assert Referral.objects.count() == 0
