@@ -170,8 +170,9 @@
     await remove("queue", id);
   }
 
-  function isLoginPage(url) {
-    return new URL(url).pathname.indexOf("/accounts/login/") === 0;
+  // Sent to the login page, the second factor or a password change: the form was not processed.
+  function isAccountPage(url) {
+    return new URL(url).pathname.indexOf("/accounts/") === 0;
   }
 
   // Send what waits, oldest first. Stops at the first network failure or when signing in is
@@ -194,7 +195,7 @@
     } catch (error) {
       return "offline";
     }
-    if ((response.redirected && isLoginPage(response.url)) || response.status === 403) {
+    if ((response.redirected && isAccountPage(response.url)) || response.status === 403) {
       await put("queue", Object.assign(item, { state: "sign-in" }));
       return "sign-in";
     }
