@@ -159,3 +159,40 @@ def test_keys_older_than_the_retention_are_pruned(referrer, settings):
     assert idempotency_keys_prune() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new-key-123"]
     assert "offline_keys_prune" in {job.key for job in JOBS}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_replays_overlapping_in_the_service_run_it_once(referrer):
+    """The first request is still inside its service when the second arrives: the second waits, then replays."""
+    import time
+
+    from django.shortcuts import redirect
+    from django.test import RequestFactory
+
+    from integrapsy.offline.services import submission_once
+
+    key, calls, answers = str(uuid.uuid4()), [], []
+    barrier = threading.Barrier(2)
+
+    def respond():
+        calls.append(1)
+        time.sleep(0.5)  # long enough for the other request to reach the key
+        return redirect("/done/")
+
+    def send():
+        request = RequestFactory().post(URL, {}, headers={"Idempotency-Key": key})
+        request.user = referrer
+        barrier.wait()
+        try:
+            answers.append(submission_once(request, respond)["Location"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert answers == ["/done/", "/done/"]
+    assert IdempotencyKey.objects.count() == 1
