@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -64,7 +65,17 @@ def _revision(name: str) -> str | None:
     if not url.endswith("/" + name.rsplit("/", 1)[-1]):
         return None
     path = finders.find(name)
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()[:16] if path else None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path else None
+
+
+def _page_revision() -> str:
+    """The offline page changes with its templates (and the version of the app's script it loads)."""
+    templates = settings.BASE_DIR / "templates"
+    digest = hashlib.sha256()
+    for part in ("offline/offline.html", "offline/_banner.html", "base.html"):
+        digest.update((templates / part).read_bytes())
+    digest.update(static("js/offline.js").encode())
+    return digest.hexdigest()[:16]
 
 
 @require_GET
@@ -80,7 +91,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
                 "offline": reverse("offline:page"),
                 "maxAgeHours": settings.OFFLINE_MAX_AGE_HOURS,
                 "precache": [{"url": static(n), "revision": _revision(n)} for n in SHELL]
-                + [{"url": reverse("offline:page"), "revision": _revision("js/offline.js")}],
+                + [{"url": reverse("offline:page"), "revision": _page_revision()}],
             }
         ),
     }
