@@ -1,5 +1,7 @@
 """Journeys without network for the clinical team, on a phone, with axe on each page."""
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -9,7 +11,7 @@ from cases.models import Consultation, PermanenceBooking, SlotAttendance
 from cases.tests.factories import PermanenceBookingFactory, PermanenceSessionFactory
 from integrapsy.offline.models import IdempotencyKey
 from integrapsy.tests.axe import assert_accessible
-from integrapsy.tests.browser import PHONE, login
+from integrapsy.tests.browser import PHONE, login, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +49,7 @@ def test_a_consultation_written_without_network_reaches_the_server_as_a_draft(pa
     assert consultation.psychologist == clinic.psychologist
     link = banner.locator("a[data-sent]")
     expect(link).to_have_attribute("href", f"{base}/consultations/{consultation.code}/")
+    settle(page)
     assert_accessible(page)
 
 
@@ -71,6 +74,8 @@ def test_attendance_marked_without_network_lands(page: Page, live_server, clinic
     assert_accessible(page)
     page.context.set_offline(False)
     expect(banner).to_have_attribute("data-waiting", "0")
+    settle(page)
+    assert_accessible(page)
     booking.refresh_from_db()
     assert booking.status == SlotAttendance.ATTENDED
     assert IdempotencyKey.objects.count() == 1
@@ -98,10 +103,12 @@ def test_a_refused_item_comes_back_as_the_form_with_the_text_and_the_error(page:
     expect(review).to_be_visible()
     expect(banner).to_have_attribute("data-waiting", "1")  # refused, still kept
     assert not Consultation.objects.exists()
+    settle(page)
     assert_accessible(page)
     review.click()
     expect(page.locator("#id_notes")).to_have_value(NOTES)
-    expect(page.locator("#id_duration_minutes")).to_have_class(__import__("re").compile("is-invalid"))
+    expect(page.locator("#id_duration_minutes")).to_have_class(re.compile("is-invalid"))
+    settle(page)
     assert_accessible(page)
 
     page.locator("#id_duration_minutes").fill("50")
@@ -131,6 +138,7 @@ def test_an_expired_session_asks_to_sign_in_and_then_sends(page: Page, live_serv
     expect(banner).to_contain_text("Sign in")
     expect(banner).to_have_attribute("data-waiting", "1")
     assert not Consultation.objects.exists()
+    settle(page)
     assert_accessible(page)
 
     login(page, base, "psychologist", check=False)

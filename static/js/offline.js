@@ -50,6 +50,12 @@
     countText.textContent = total ? waitingText(total) : "";
     banner.dataset.waiting = String(total);
     sendButton.hidden = !user || total === 0;
+    // Rebuilt only when it changes: a list redrawn under the reader's finger (or a screen reader) is lost.
+    const signature = JSON.stringify([items.map((i) => [i.id, i.state]), sent.map((i) => i.id)]);
+    if (signature === list.dataset.signature) {
+      return;
+    }
+    list.dataset.signature = signature;
     list.replaceChildren();
     for (const item of items.filter((i) => i.state === "refused")) {
       const row = element("li", { class: "d-flex flex-wrap gap-2 align-items-center" });

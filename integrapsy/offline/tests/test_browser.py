@@ -11,7 +11,7 @@ from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
 from integrapsy.directory.models import Location
 from integrapsy.offline.models import IdempotencyKey
 from integrapsy.tests.axe import assert_accessible
-from integrapsy.tests.browser import PHONE, login, logout
+from integrapsy.tests.browser import PHONE, login, logout, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,6 +83,7 @@ def test_a_referral_sent_without_network_reaches_the_inbox_once(page: Page, live
     expect(banner).to_have_attribute("data-waiting", "1")
     expect(page.locator("#offline-count")).to_contain_text("1")
     expect(page.locator(".offline-queued")).to_be_visible()
+    settle(page)
     assert_accessible(page)
     assert Referral.objects.count() == 0
 
@@ -104,6 +105,7 @@ def test_a_referral_sent_without_network_reaches_the_inbox_once(page: Page, live
     referral = Referral.objects.get()
     assert (referral.first_name, referral.last_name) == ("Hewan", "Kidane")
     assert IdempotencyKey.objects.get().key == item["id"]
+    settle(page)
     assert_accessible(page)
 
     # The same request again, twice (a retry after a lost answer): still one referral.
