@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from integrapsy.directory.models import Language
+from integrapsy.offline.services import submission_once
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -56,26 +57,32 @@ def submit(
     function that adapts the cleaned data). A ``ValidationError`` it raises goes beside the
     fields. ``success`` and ``then`` may depend on what the action returned. The page answers
     400 whenever the form it shows has errors, so nothing typed is lost and clients can tell.
+    A POST that carries an idempotency key (``Idempotency-Key`` header or ``client_id`` field)
+    and was already processed answers the first redirect without running the action again.
     """
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = action(**form.cleaned_data)
-        except PermissionDenied as exc:
-            # A service that refuses the row's team: the row is outside the user's scope.
-            raise Http404 from exc
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            said = success(result) if callable(success) else success
-            for item in said if isinstance(said, list | tuple) else [said]:
-                if isinstance(item, Message):
-                    messages.add_message(request, item.level, item.message)
-                else:
-                    messages.success(request, item)
-            return redirect(then(result) if callable(then) else then)
-    page = dict(context() if callable(context) else context or {})
-    page[form_name] = form
-    return render(request, template, page, status=400 if form.errors else 200)
+
+    def respond() -> HttpResponse:
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = action(**form.cleaned_data)
+            except PermissionDenied as exc:
+                # A service that refuses the row's team: the row is outside the user's scope.
+                raise Http404 from exc
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                said = success(result) if callable(success) else success
+                for item in said if isinstance(said, list | tuple) else [said]:
+                    if isinstance(item, Message):
+                        messages.add_message(request, item.level, item.message)
+                    else:
+                        messages.success(request, item)
+                return redirect(then(result) if callable(then) else then)
+        page = dict(context() if callable(context) else context or {})
+        page[form_name] = form
+        return render(request, template, page, status=400 if form.errors else 200)
+
+    return submission_once(request, respond)
 
 
 # --- Hostile input ------------------------------------------------------------------------

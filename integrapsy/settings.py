@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "integrapsy.gdpr",
     "integrapsy.notifications",
     "integrapsy.schedule",
+    "integrapsy.offline",
     "cases",
     "interpreters",
     "ambassadors",
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "integrapsy.context_processors.navigation",
+                "integrapsy.offline.context_processors.offline",
             ],
         },
     },
@@ -285,3 +287,8 @@ RETENTION_YEARS = {
 
 # Demo accounts' password (seed_demo).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="integrapsy")
+
+# Working offline: what a phone keeps of the forms queued without network (encrypted) is wiped
+# after this many hours, sent or not; the server keeps an idempotency key this many days.
+OFFLINE_MAX_AGE_HOURS = env.int("OFFLINE_MAX_AGE_HOURS", default=12)
+OFFLINE_KEY_RETENTION_DAYS = env.int("OFFLINE_KEY_RETENTION_DAYS", default=7)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from integrapsy import views
 from integrapsy.accounts import views as account_views
+from integrapsy.offline import views as offline_views
 
 admin.site.site_header = "IntegraPsy"
 admin.site.site_title = "IntegraPsy"
@@ -11,6 +12,10 @@ admin.site.site_title = "IntegraPsy"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # At the root: a service worker controls the pages under the folder it is served from.
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
+    path("", include("integrapsy.offline.urls")),
     path("gdpr/staff-categories/", views.staff_categories, name="staff_categories"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),

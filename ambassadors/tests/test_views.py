@@ -447,3 +447,16 @@ class TestHomePanels:
         client.force_login(coordinator)
         html = client.get(reverse("home")).content.decode()
         assert 'id="home-amb-h"' in html and case.reference in html
+
+
+def test_a_contact_sent_twice_with_its_key_is_logged_once(client, case, ambassador, coordinator):
+    a = active_assignment(case, ambassador, coordinator)
+    client.force_login(ambassador.user)
+    data = {"occurred_on": TODAY().isoformat(), "duration_minutes": "30", "kind": "visit", "note": "Visite"}
+    headers = {"Idempotency-Key": "5f0c9a52-1d7e-4a53-a0c1-2b8c4c0d9e11", "X-Offline-Queued": "1"}
+    url = reverse("ambassadors:mine_contact", args=[a.code])
+    answers = [client.post(url, data, headers=headers) for _ in range(2)]
+    assert [r.status_code for r in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert Contact.objects.count() == 1
+    assert TimelineEvent.objects.filter(case=case, kind="contact.logged").count() == 1

@@ -21,6 +21,7 @@ from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
 from integrapsy.forms import posted, submit
+from integrapsy.offline import services as offline
 
 CONSULTATIONS_PER_PAGE = 25
 
@@ -73,6 +74,11 @@ def _booking_initial(request: HttpRequest, case) -> tuple:
     }
 
 
+def _signs(request: HttpRequest) -> bool:
+    # What the offline queue sends is saved as a draft: signing is done with the network, on purpose.
+    return request.POST.get("action") == "sign" and not offline.is_queued(request)
+
+
 def _signed_or_draft(consultation: Consultation) -> str:
     return _("Consultation signed.") if consultation.is_signed else _("Draft saved.")
 
@@ -99,7 +105,7 @@ def consultation_new(request: HttpRequest, reference: str) -> HttpResponse:
             case=case,
             actor=request.user,
             booking=booking,
-            sign=request.POST.get("action") == "sign",
+            sign=_signs(request),
             request=request,
         ),
         success=_signed_or_draft,
@@ -151,7 +157,7 @@ def consultation_edit(request: HttpRequest, code) -> HttpResponse:
             services.consultation_update,
             consultation=consultation,
             actor=request.user,
-            sign=request.POST.get("action") == "sign",
+            sign=_signs(request),
             request=request,
         ),
         success=_signed_or_draft,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("permanences/new/", views.permanence_new, name="permanence_new"),
     path("permanences/<uuid:code>/", views.permanence_detail, name="permanence_detail"),
     path("permanences/<uuid:code>/sheet/", views.permanence_sheet, name="permanence_sheet"),
+    path("permanences/<uuid:code>/attendance/", views.permanence_attendance, name="permanence_attendance"),
     path("permanences/<uuid:code>/cancel/", views.permanence_cancel, name="permanence_cancel"),
     path("permanences/<uuid:code>/walk-in/", views.permanence_walk_in, name="permanence_walk_in"),
     path("slots/<uuid:code>/book/", views.slot_book, name="slot_book"),

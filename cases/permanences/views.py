@@ -117,6 +117,20 @@ def permanence_sheet(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET"])
+def permanence_attendance(request: HttpRequest, code) -> HttpResponse:
+    """The day's attendance, to mark from a phone even without network: first names and times only."""
+    session = _session_for(request, code)
+    if session.is_cancelled or not access.may(request.user, Capability.RECORD_ATTENDANCE, session.team_id):
+        raise Http404
+    sheet = selectors.session_sheet(user=request.user, session=session)
+    return render(
+        request,
+        "cases/permanence_attendance.html",
+        {"session": session, "rows": sheet["rows"], "walk_ins": [w["booking"] for w in sheet["walk_ins"]]},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
@@ -156,7 +170,13 @@ def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
         success=_("Walk-in recorded."),
         then=back,
         template="cases/form_page.html",
-        context={"title": _("Record a walk-in"), "intro": str(session), "back": back, "case_search": case_search},
+        context={
+            "title": _("Record a walk-in"),
+            "intro": str(session),
+            "back": back,
+            "case_search": case_search,
+            "offline_label": _("Walk-in"),
+        },
     )
 
 
@@ -233,6 +253,7 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
             "intro": f"{booking.person.display_name} — {session.location.name} {session.date:%d/%m/%Y}"
             + (f" {booking.slot}" if booking.slot else ""),
             "back": back,
+            "offline_label": _("Attendance"),
         },
     )
 

@@ -59,7 +59,11 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             audit_record(action="user.logout", actor=request.user, request=request)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        # The browser wipes what it keeps for the app (the offline queue, its key, the pages kept
+        # for use without network), even if the page's own script could not.
+        response["Clear-Site-Data"] = '"storage"'
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -33,3 +33,12 @@ def logout(page: Page) -> None:
     expect(page.locator("#user-menu + .dropdown-menu.show")).to_be_visible()
     page.locator("#user-menu + .dropdown-menu form[action$='/accounts/logout/'] button").click()
     expect(page).to_have_url(__import__("re").compile(r"/accounts/login/"))
+
+
+def settle(page: Page) -> None:
+    """Move the pointer away and wait past the buttons' colour transition, so axe reads settled colours.
+
+    A banner that grows pushes the page down: the button under the pointer is then mid-hover.
+    """
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(400)

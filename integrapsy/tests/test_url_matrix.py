@@ -111,6 +111,10 @@ REPORTERS_200 = {"coordinator": 200, "admin": 200}
 MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "home": (None, expect(200)),
     "healthz": (None, expect(200, anonymous=200)),
+    # Working offline: the manifest, the service worker and the offline page name nobody.
+    "manifest": (None, expect(200, anonymous=200)),
+    "service_worker": (None, expect(200, anonymous=200)),
+    "offline:page": (None, expect(200, anonymous=200)),
     "login": (None, expect(302, anonymous=200)),  # signed-in users go on to their home page
     "logout": (None, expect(405)),  # POST only
     "password_change": (None, expect(200)),
@@ -163,6 +167,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:permanence_new": (None, expect(404, coordinator=200)),
     "cases:permanence_detail": (SESSION, expect(404, **STAFF_200)),
     "cases:permanence_sheet": (SESSION, expect(404, **STAFF_200)),
+    "cases:permanence_attendance": (SESSION, expect(404, **PLANNERS_200)),
     "cases:permanence_cancel": (SESSION, expect(404, coordinator=200)),
     "cases:permanence_walk_in": (SESSION, expect(404, **PLANNERS_200)),
     "cases:slot_book": (SLOT, expect(404, **STAFF_200)),

@@ -204,3 +204,15 @@ def test_acknowledging_with_an_assessment_and_safety_plan_removes_the_banner(cli
     html = client.get(reverse("cases:detail", args=[clinic.case.reference])).content.decode()
     assert 'id="risk-banner"' not in html
     assert "Ne mange plus" not in html
+
+
+def test_what_the_offline_queue_sends_is_saved_as_a_draft_once(client, clinic):
+    client.force_login(clinic.psychologist)
+    url = reverse("cases:consultation_new", args=[clinic.case.reference])
+    headers = {"Idempotency-Key": "2b1e6a0e-4a57-4f3c-9d55-6b1f0c1d2e3f", "X-Offline-Queued": "1"}
+    for _ in range(2):
+        assert client.post(url, _form_data(clinic), headers=headers).status_code == 302
+    consultation = Consultation.objects.get()
+    assert not consultation.is_signed
+    assert consultation.notes == NOTES
+    assert not RiskFlag.objects.exists()

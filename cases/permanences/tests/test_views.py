@@ -303,3 +303,52 @@ def test_a_nul_in_the_booking_search_is_ignored(client, clinic):
     url = reverse("cases:slot_book", args=[slot.code])
     assert client.get(url, {"q": "Da\x00wit"}).status_code == 200
     assert client.post(url, {"q": "\x00", "case": clinic.case.reference}).status_code == 302
+
+
+def test_attendance_sent_twice_with_its_key_is_recorded_once(client, clinic):
+    from cases.models import TimelineEvent
+
+    session = _tomorrow_session(clinic, date=timezone.localdate())
+    booking = PermanenceBookingFactory(session=session, case=clinic.case)
+    client.force_login(clinic.psychologist)
+    url = reverse("cases:booking_attendance", args=[booking.code])
+    headers = {"Idempotency-Key": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "X-Offline-Queued": "1"}
+    before = TimelineEvent.objects.filter(case=clinic.case).count()
+    answers = [client.post(url, {"status": "attended"}, headers=headers) for _ in range(2)]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    booking.refresh_from_db()
+    assert booking.status == SlotAttendance.ATTENDED
+    assert TimelineEvent.objects.filter(case=clinic.case).count() - before <= 1
+
+
+def test_the_attendance_page_holds_first_names_and_times_only(client, clinic):
+    session = _tomorrow_session(clinic, date=timezone.localdate())
+    slot = session.slots.order_by("start_time").first()
+    booking = PermanenceBookingFactory(
+        session=session, slot=slot, case=clinic.case, note="Vient avec sa sœur", interpreter_language=clinic.tigrinya
+    )
+    client.force_login(clinic.psychologist)
+    url = reverse("cases:permanence_attendance", args=[session.code])
+    html = client.get(url).content.decode()
+    person = booking.person
+    assert person.first_name in html and slot.start_time.strftime("%H:%M") in html
+    assert person.last_name not in html
+    assert "Vient avec sa sœur" not in html and "Tigrinya" not in html
+    assert reverse("cases:booking_attendance", args=[booking.code]) in html
+    assert "data-offline=" in html
+    client.force_login(clinic.social_worker)
+    assert client.get(url).status_code == 404
+
+
+def test_the_attendance_page_query_count_does_not_grow_with_bookings(client, clinic):
+    session = _tomorrow_session(clinic, date=timezone.localdate(), slot_minutes=15)
+    slots = list(session.slots.order_by("start_time"))
+    PermanenceBookingFactory(session=session, slot=slots[0], case=clinic.case)
+    client.force_login(clinic.coordinator)
+    url = reverse("cases:permanence_attendance", args=[session.code])
+    one = _count_queries(client, url)
+    for slot in slots[1:]:
+        PermanenceBookingFactory(session=session, slot=slot, case=CaseFactory(team=clinic.team))
+    assert len(slots) > 3
+    assert _count_queries(client, url) == one

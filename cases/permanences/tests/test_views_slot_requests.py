@@ -316,3 +316,15 @@ def test_the_session_page_says_how_many_walk_in_places_are_used(client, clinic):
     html = client.get(reverse("cases:permanence_detail", args=[session.code])).content.decode()
     assert 'data-used="1" data-places="3"' in html and "1 of 3 walk-in places used" in html
     assert reverse("cases:permanence_walk_in", args=[session.code]) in html
+
+
+def test_a_walk_in_sent_twice_with_its_key_is_recorded_once(client, clinic):
+    session = PermanenceSessionFactory(
+        team=clinic.team, location=clinic.location, date=timezone.localdate(), walk_in_places=3
+    )
+    client.force_login(clinic.psychologist)
+    url = reverse("cases:permanence_walk_in", args=[session.code])
+    headers = {"Idempotency-Key": "0d9b1c2e-7f3a-4c5d-8e6f-9a0b1c2d3e4f"}
+    for _ in range(2):
+        assert client.post(url, {"case": clinic.case.reference}, headers=headers).status_code == 302
+    assert PermanenceBooking.objects.filter(session=session, slot__isnull=True).count() == 1

@@ -19,7 +19,7 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 def test_each_job_runs_once_per_period(db, django_capture_on_commit_callbacks):
     def core(lines):  # the jobs other apps register are checked in their own tests
-        core_jobs = {"outbox_sweep", "prune_task_results", "retention", "reminders"}
+        core_jobs = {"outbox_sweep", "prune_task_results", "retention", "reminders", "offline_keys_prune"}
         return [line for line in lines if line.split()[0] in core_jobs]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -30,7 +30,13 @@ def test_each_job_runs_once_per_period(db, django_capture_on_commit_callbacks):
         first = core(run_schedule_once(at(3)))
         again = run_schedule_once(at(3))
         later_that_day = core(run_schedule_once(at(23)))
-    assert sorted(line.split()[0] for line in first) == ["outbox_sweep", "prune_task_results", "reminders", "retention"]
+    assert sorted(line.split()[0] for line in first) == [
+        "offline_keys_prune",
+        "outbox_sweep",
+        "prune_task_results",
+        "reminders",
+        "retention",
+    ]
     assert again == []  # nothing more in the same minute and day
     assert sorted(line.split()[0] for line in later_that_day) == ["outbox_sweep", "reminders"]
     assert ScheduledRun.objects.filter(job="retention").count() == 1
