@@ -39,7 +39,7 @@ def is_queued(request: HttpRequest) -> bool:
 def _replay(request: HttpRequest, record: IdempotencyKey) -> HttpResponse:
     if record.url != request.path:
         return HttpResponse(_("This key was already used for another form."), status=409, content_type="text/plain")
-    messages.info(request, _("Already received: nothing was recorded twice."), fail_silently=True)
+    messages.info(request, _("Already received: nothing was recorded twice."))
     response = redirect(record.location) if record.location else HttpResponse(status=record.status)
     response[REPLAYED_HEADER] = "true"
     return response
