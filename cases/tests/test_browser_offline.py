@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from cases.models import Consultation, PermanenceBooking, SlotAttendance
@@ -16,6 +16,9 @@ from integrapsy.tests.browser import PHONE, login, settle
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOTES = "Il dort mieux depuis qu'il a retrouvé son cousin."
+
+with translation.override("fr"):
+    SIGN_IN = str(translation.gettext("Sign in to send what is waiting."))
 
 
 def ready(page: Page):
@@ -135,7 +138,7 @@ def test_an_expired_session_asks_to_sign_in_and_then_sends(page: Page, live_serv
 
     Session.objects.all().delete()  # the session ended on the server meanwhile
     page.context.set_offline(False)
-    expect(banner).to_contain_text("Sign in")
+    expect(banner).to_contain_text(SIGN_IN)
     expect(banner).to_have_attribute("data-waiting", "1")
     assert not Consultation.objects.exists()
     settle(page)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from cases.models import Referral
@@ -43,6 +44,9 @@ READ_STORE = """async () => {
     sent: sent.map((s) => ({ id: s.id, url: s.url })),
   };
 }"""
+
+with translation.override("fr"):
+    SIGN_IN = str(translation.gettext("Sign in to send what is waiting."))
 
 
 @pytest.fixture
@@ -248,7 +252,7 @@ def test_another_user_signing_in_on_the_phone_wipes_what_waits(page: Page, live_
     queue_a_referral_offline(page, base)
     Session.objects.all().delete()
     page.context.set_offline(False)
-    expect(page.locator("#offline-banner")).to_contain_text("Sign in")
+    expect(page.locator("#offline-banner")).to_contain_text(SIGN_IN)
     login(page, base, "other-referrer", check=False)
     expect(page.locator("#offline-banner")).to_have_attribute("data-ready", "true")
     store = page.evaluate(READ_STORE)

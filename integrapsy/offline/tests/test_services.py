@@ -6,7 +6,8 @@ import uuid
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from cases.models import Referral
 from integrapsy.accounts.models import Role
@@ -50,7 +51,9 @@ def test_a_replay_answers_the_first_redirect_without_a_second_referral(client, r
     assert (record.user, record.key, record.url, record.status) == (referrer, key, URL, 302)
     assert record.location == first["Location"]
     page = client.get(again["Location"])
-    assert "Already received: nothing was recorded twice." in page.content.decode()
+    with translation.override("fr"):
+        said = escape(translation.gettext("Already received: nothing was recorded twice."))
+    assert said in page.content.decode()
 
 
 def test_the_hidden_field_works_as_the_header(client, referrer):
@@ -166,6 +169,7 @@ def test_two_replays_overlapping_in_the_service_run_it_once(referrer):
     """The first request is still inside its service when the second arrives: the second waits, then replays."""
     import time
 
+    from django.contrib.messages.storage.cookie import CookieStorage
     from django.shortcuts import redirect
     from django.test import RequestFactory
 
@@ -182,6 +186,7 @@ def test_two_replays_overlapping_in_the_service_run_it_once(referrer):
     def send():
         request = RequestFactory().post(URL, {}, headers={"Idempotency-Key": key})
         request.user = referrer
+        request._messages = CookieStorage(request)  # as the messages middleware gives every request
         barrier.wait()
         try:
             answers.append(submission_once(request, respond)["Location"])

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import translation
 
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
@@ -106,5 +107,11 @@ def test_the_staff_categories_page_says_what_may_sit_on_a_phone(client, db, sett
     client.force_login(admin)
     html = client.get(reverse("staff_categories")).content.decode()
     assert 'id="on-a-device"' in html
-    assert "after 8 hours in any case" in html
-    assert "first names and slot times only" in html
+    assert "8 heures" in html  # the maximum age, from the setting
+    with translation.override("fr"):
+        nothing_clinical = translation.gettext(
+            "Nothing clinical that others wrote is kept for reading without network: no case page, no "
+            "consultation, no note. A consultation written without network is saved as a draft; it is signed "
+            "with the network."
+        )
+    assert nothing_clinical in html
