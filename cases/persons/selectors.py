@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from cases.models import Person, PersonLanguage
+from cases.models import Case, Person, PersonLanguage
 from cases.persons.matching import Candidate, name_key, score_candidate
 from integrapsy import access
 from integrapsy.access import Capability
@@ -85,12 +85,30 @@ def duplicate_candidates(
     return [DuplicateSuggestion(person=p, score=c.score, reasons=c.reasons) for c, p in scored[:limit]]
 
 
+def person_consents(*, person: Person) -> dict:
+    """``consent_states``: the current record per purpose (the latest, as ``has_current_consent`` reads it),
+    each with ``state`` "agreed", "withdrawn" (a no after a yes) or "refused"; ``consents``: every record,
+    newest first."""
+    history = list(
+        person.consents.select_related("language", "recorded_by").order_by("-given_on", "-recorded_at", "-pk")
+    )
+    states, seen = [], set()
+    for record in history:
+        if record.purpose in seen:
+            continue
+        seen.add(record.purpose)
+        earlier_yes = any(r.purpose == record.purpose and r.given for r in history if r is not record)
+        state = "agreed" if record.given else ("withdrawn" if earlier_yes else "refused")
+        states.append({"record": record, "state": state})
+    return {"consent_states": states, "consents": history}
+
+
 def person_page(*, user: User, person: Person) -> dict:
     """The person's identity, languages, consents, and the cases and referrals the user may see."""
     return {
         "person": person,
         "languages": person_languages(person=person),
-        "consents": list(person.consents.select_related("language", "recorded_by").order_by("-given_on")),
+        **person_consents(person=person),
         "cases": list(access.scope_cases(user, person.cases.all()).select_related("team", "lead_psychologist")),
         "referrals": list(
             access.scope(user, person.referrals.all(), Capability.VIEW_TEAM_REFERRALS).select_related("organisation")
@@ -101,6 +119,14 @@ def person_page(*, user: User, person: Person) -> dict:
         "may_merge": access.may_change_person(user, person, Capability.MERGE_PERSONS),
         "may_see_access_log": _may_see_access_log(user, person.cases.values_list("team_id", flat=True)),
     }
+
+
+def merge_blocking_cases(*, user: User, references: list[str]) -> list[dict]:
+    """The open cases that stop a merge, in the order given; ``may_open`` when the user may open the case."""
+    visible = set(
+        access.scope_cases(user, Case.objects.filter(reference__in=references)).values_list("reference", flat=True)
+    )
+    return [{"reference": ref, "may_open": ref in visible} for ref in references]
 
 
 def _may_see_access_log(user: User, team_ids) -> bool:

@@ -173,8 +173,14 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
     kept_open, duplicate_open = (
         set(p.cases.exclude(status=Case.Status.CLOSED).values_list("team_id", flat=True)) for p in (keep, duplicate)
     )
-    if kept_open & duplicate_open:
-        raise ValidationError(_("Both persons have an open case in the same team: close one of the two cases first."))
+    if shared := kept_open & duplicate_open:
+        open_cases = Case.objects.exclude(status=Case.Status.CLOSED).filter(team_id__in=shared)
+        references = [open_cases.filter(person=p).order_by("opened_on", "pk")[0].reference for p in (keep, duplicate)]
+        raise ValidationError(
+            _("Both persons have an open case in the same team: close one of the two cases first."),
+            code="open_cases",
+            params={"references": references},
+        )
     moved_cases = list(duplicate.cases.all())
     duplicate.cases.update(person=keep)
     duplicate.referrals.update(person=keep)

@@ -99,21 +99,35 @@ def person_merge(request: HttpRequest, code) -> HttpResponse:
         exclude=person,
         capability=Capability.MERGE_PERSONS,
     )
+    blocking: list[str] = []
+
+    def merge(duplicate, confirm):
+        try:
+            return services.person_merge(
+                keep=person,
+                duplicate=selectors.person_get_to_change(
+                    user=request.user, code=duplicate, capability=Capability.MERGE_PERSONS
+                ),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "open_cases":
+                blocking.extend(exc.params["references"])
+            raise
+
     return submit(
         request,
         MergeForm(posted(request)),
-        lambda duplicate, confirm: services.person_merge(
-            keep=person,
-            duplicate=selectors.person_get_to_change(
-                user=request.user, code=duplicate, capability=Capability.MERGE_PERSONS
-            ),
-            actor=request.user,
-            request=request,
-        ),
+        merge,
         success=_("The two records are now one; both histories are kept."),
         then=_to_person(person),
         template="cases/person_merge.html",
-        context={"person": person, "suggestions": suggestions},
+        context=lambda: {
+            "person": person,
+            "suggestions": suggestions,
+            "blocking_cases": selectors.merge_blocking_cases(user=request.user, references=blocking),
+        },
     )
 
 
