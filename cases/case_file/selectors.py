@@ -37,6 +37,10 @@ def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
     return qs.order_by("-opened_on", "-id")
 
 
+_MAX_WORDS = 6  # a name is rarely longer; more words would only add subqueries
+_MAX_SPAN = 3  # "Abdul Rahman" may be written "Abdelrahman": words are also tried joined
+
+
 def case_search(q: str) -> Q:
     """A case reference when the text holds a digit (names don't), a person's name otherwise.
 
@@ -44,15 +48,39 @@ def case_search(q: str) -> Q:
     answers from the persons' name indexes (trigram indexes on PostgreSQL, the folded keys for
     spellings) and then joins to the cases: no OR across the two tables, which would make it
     read every case of the team.
+
+    Several words match the persons whose names (first, last, alias, in any order) hold all of
+    them: one ``person_id IN (...)`` per word, AND-ed. A word also matches through the words next
+    to it read as one name, so "Mouhamad Abdel Rahman" finds "Mohammed Abdelrahman".
     """
     q = q.replace("\x00", "")  # PostgreSQL refuses a NUL in a query; no name holds one
     if any(ch.isdigit() for ch in q):
-        return Q(reference__icontains=q)
-    names = Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(alias__icontains=q)
-    key = name_key(q)
+        return Q(reference__icontains=q.strip())
+    words = q.split()[:_MAX_WORDS]
+    if len(words) <= 1:
+        return Q(person__in=Person.objects.filter(_name_matches(q.strip())).values("pk"))
+    spans = {
+        (start, end): _name_matches(" ".join(words[start:end]))
+        for start in range(len(words))
+        for end in range(start + 1, min(start + _MAX_SPAN, len(words)) + 1)
+    }
+    condition = Q()
+    for i in range(len(words)):
+        names = Q()
+        for (start, end), matches in spans.items():
+            if start <= i < end:
+                names |= matches
+        condition &= Q(person__in=Person.objects.filter(names).values("pk"))
+    return condition
+
+
+def _name_matches(text: str) -> Q:
+    """Persons one of whose names holds the text, or is written the same once transliterated."""
+    names = Q(first_name__icontains=text) | Q(last_name__icontains=text) | Q(alias__icontains=text)
+    key = name_key(text)
     if key:
         names |= Q(first_name_key=key) | Q(last_name_key=key) | Q(alias_key=key)
-    return Q(person__in=Person.objects.filter(names).values("pk"))
+    return names
 
 
 def _open_risk_flag_columns() -> dict:

@@ -199,6 +199,58 @@ class TestCaseListSearchAndCount:
         assert client.get(reverse("cases:list"), {"q": "IP-\x002026"}).status_code == 200
 
 
+def _found(client, q):
+    return list(client.get(reverse("cases:list"), {"q": q}).context["page"].object_list)
+
+
+@pytest.mark.django_db
+class TestCaseListFullNameSearch:
+    @pytest.fixture
+    def cases(self, team):
+        return {
+            "rahman": CaseFactory(
+                team=team, person=PersonFactory(first_name="Mohammed", last_name="Abdelrahman", alias="Abu Karim")
+            ),
+            "haidari": CaseFactory(team=team, person=PersonFactory(first_name="Mohammed", last_name="Haidari")),
+            "other": CaseFactory(team=team, person=PersonFactory(first_name="Amina", last_name="Rahmani")),
+        }
+
+    def test_a_first_name_and_a_surname_find_the_person(self, client, coordinator, cases):
+        client.force_login(coordinator)
+        assert _found(client, "Mohammed Haidari") == [cases["haidari"]]
+        assert _found(client, "haidari   mohammed") == [cases["haidari"]]
+
+    def test_a_surname_written_in_two_words_finds_the_person(self, client, coordinator, cases):
+        client.force_login(coordinator)
+        assert _found(client, "Mohammed Abdul Rahman") == [cases["rahman"]]
+        assert _found(client, "Mohammed Rahman") == [cases["rahman"]]
+
+    def test_a_spelling_variant_of_each_name_finds_the_person(self, client, coordinator, cases):
+        client.force_login(coordinator)
+        assert _found(client, "Mouhamad Abdelrahman") == [cases["rahman"]]
+        assert _found(client, "Muhammad Abd el Rahman") == [cases["rahman"]]
+
+    def test_the_alias_counts_as_a_name(self, client, coordinator, cases):
+        client.force_login(coordinator)
+        assert _found(client, "Karim Mohammed") == [cases["rahman"]]
+
+    def test_every_word_must_match(self, client, coordinator, cases):
+        client.force_login(coordinator)
+        assert _found(client, "Mohammed Diallo") == []
+        assert _found(client, "Amina Haidari") == []
+
+    def test_the_page_costs_the_same_queries_for_one_and_thirty_cases(self, client, coordinator, team):
+        CaseFactory(team=team, person=PersonFactory(first_name="Mohammed", last_name="Haidari"))
+        client.force_login(coordinator)
+        url = reverse("cases:list") + "?q=Mouhamad+Haidari"
+        one = count_queries(client, url)
+        for _ in range(29):
+            CaseFactory(team=team, person=PersonFactory(first_name="Muhammad", last_name="Haidari"))
+        page = client.get(reverse("cases:list"), {"q": "Mouhamad Haidari"}).context["page"]
+        assert page.paginator.count == 30
+        assert count_queries(client, url) == one
+
+
 @pytest.mark.parametrize(
     ("write", "note", "status", "change", "add_note"),
     [
