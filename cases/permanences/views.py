@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.case_file.views import case_for, case_page
@@ -78,7 +80,10 @@ def permanence_new(request: HttpRequest) -> HttpResponse:
         request,
         PermanenceSessionForm(posted(request), **_session_form_kwargs(request.user)),
         partial(services.permanence_session_create, actor=request.user, request=request),
-        success=lambda sessions: _("%(count)s permanence(s) planned.") % {"count": len(sessions)},
+        success=lambda sessions: (
+            ngettext("%(count)s permanence planned.", "%(count)s permanences planned.", len(sessions))
+            % {"count": len(sessions)}
+        ),
         then=lambda sessions: f"{reverse('cases:permanence_week')}?week={sessions[0].date.isoformat()}",
         template="cases/form_page.html",
         context={"title": _("Plan a permanence"), "back": reverse("cases:permanence_week")},
@@ -172,7 +177,7 @@ def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
         template="cases/form_page.html",
         context={
             "title": _("Record a walk-in"),
-            "intro": str(session),
+            "intro": f"{session.location.name} — {date_format(session.date)} {time_format(session.start_time)}",
             "back": back,
             "case_search": case_search,
             "offline_label": _("Walk-in"),

@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import escape
 
 from cases.models import PermanenceBooking, PermanenceSession, SlotAttendance
 from cases.permanences.services import permanence_slot_book
@@ -352,3 +354,48 @@ def test_the_attendance_page_query_count_does_not_grow_with_bookings(client, cli
         PermanenceBookingFactory(session=session, slot=slot, case=CaseFactory(team=clinic.team))
     assert len(slots) > 3
     assert _count_queries(client, url) == one
+
+
+# --- French plurals and dates --------------------------------------------------------------
+
+
+def test_the_counts_agree_with_their_number_in_french(client, clinic):
+    session = _tomorrow_session(clinic)
+    PermanenceBookingFactory(session=session, case=clinic.case)
+    client.force_login(clinic.coordinator)
+    week = client.get(reverse("cases:permanence_week"), {"week": session.date.isoformat()}).content.decode()
+    assert "3 libres" in week and "1 réservé<" in week and "1 réservés" not in week
+    detail = client.get(reverse("cases:permanence_detail", args=[session.code])).content.decode()
+    assert '<span id="slots-free">3 libres</span>, <span id="slots-booked">1 réservé</span>' in detail
+    empty = _tomorrow_session(clinic, date=session.date + timedelta(days=1))
+    detail = client.get(reverse("cases:permanence_detail", args=[empty.code])).content.decode()
+    assert '<span id="slots-free">4 libres</span>, <span id="slots-booked">0 réservé</span>' in detail
+
+
+def test_planning_one_permanence_says_it_in_the_singular(client, clinic):
+    client.force_login(clinic.coordinator)
+    response = client.post(
+        reverse("cases:permanence_new"),
+        {
+            "location": clinic.location.pk,
+            "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "slot_minutes": "45",
+            "walk_in_places": "2",
+            "psychologist": clinic.psychologist.pk,
+            "weeks": "1",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 permanence planifiée." in html and "(s)" not in html
+
+
+def test_the_walk_in_page_shows_the_date_as_the_reader_writes_it(client, clinic):
+    session = _tomorrow_session(clinic, date=timezone.localdate().replace(day=1) + timedelta(days=62))
+    client.force_login(clinic.coordinator)
+    html = client.get(reverse("cases:permanence_walk_in", args=[session.code])).content.decode()
+    assert session.date.isoformat() not in html.split("<main", 1)[-1].split("<form", 1)[0]
+    with translation.override("fr"):
+        assert f"{date_format(session.date)} 09:00" in html
