@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case, Instrument, RiskFlag, Screening
 from cases.risk.services import risk_flag_raise
@@ -127,9 +128,12 @@ def _complete(screening: Screening) -> None:
         result = scoring.score(screening.instrument.definition, screening.answers)
     except scoring.IncompleteAnswers as exc:
         errors = {_item_field(i): _("Answer this item or save as a draft.") for i in exc.missing}
-        errors[NON_FIELD_ERRORS] = _(
-            "No total can be computed: %(n)s item(s) unanswered (%(items)s). "
-            "Answer them, or save as a draft and finish later."
+        errors[NON_FIELD_ERRORS] = ngettext(
+            "No total can be computed: %(n)s item unanswered (%(items)s). "
+            "Answer it, or save as a draft and finish later.",
+            "No total can be computed: %(n)s items unanswered (%(items)s). "
+            "Answer them, or save as a draft and finish later.",
+            len(exc.missing),
         ) % {"n": len(exc.missing), "items": ", ".join(exc.missing)}
         raise ValidationError(errors) from exc
     screening.status = Screening.Status.COMPLETED

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import RiskFlag, Screening, TimelineEvent
 from cases.screenings import services
@@ -133,6 +133,18 @@ def test_missing_items_refuse_a_total_and_say_which(case, phq9, psychologist, ti
     assert set(errors) == {"item_3", "item_7", "__all__"}
     assert "3, 7" in errors["__all__"][0]
     assert not Screening.objects.exists()
+
+
+def test_the_missing_items_are_counted_in_french_with_the_right_plural(case, phq9, psychologist, tigrinya):
+    with translation.override("fr"):
+        for values, expected in [
+            ([1, 1, None, 1, 1, 1, 1, 1, 0], "1 question sans réponse (3)"),
+            ([1, 1, None, 1, 1, 1, None, 1, 0], "2 questions sans réponse (3, 7)"),
+        ]:
+            with pytest.raises(ValidationError) as exc:
+                save(case, phq9, psychologist, tigrinya, values)
+            message = exc.value.message_dict["__all__"][0]
+            assert expected in message and "(s)" not in message
 
 
 def test_a_draft_keeps_incomplete_answers_then_completes(case, phq9, psychologist, tigrinya):
