@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.html import escape
 
 from cases.models import PermanenceBooking, PermanenceSession, SlotAttendance
 from cases.permanences.services import permanence_slot_book
