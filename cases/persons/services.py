@@ -174,8 +174,15 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
         set(p.cases.exclude(status=Case.Status.CLOSED).values_list("team_id", flat=True)) for p in (keep, duplicate)
     )
     if shared := kept_open & duplicate_open:
-        open_cases = Case.objects.exclude(status=Case.Status.CLOSED).filter(team_id__in=shared)
-        references = [open_cases.filter(person=p).order_by("opened_on", "pk")[0].reference for p in (keep, duplicate)]
+        # The first open case of each person in a team where both have one: the two to look at.
+        references = [
+            next(
+                c.reference
+                for c in p.cases.exclude(status=Case.Status.CLOSED).order_by("opened_on", "pk")
+                if c.team_id in shared
+            )
+            for p in (keep, duplicate)
+        ]
         raise ValidationError(
             _("Both persons have an open case in the same team: close one of the two cases first."),
             code="open_cases",
