@@ -65,9 +65,9 @@ def test_booking_confirmed_with_the_mail_server_down_is_delivered_once_it_is_bac
     assert message.status == Status.FAILED and message.attempts == 2
     assert "refused" in message.last_error.lower() or "errno" in message.last_error.lower()
 
-    # The administrator, on a phone, sees it on their home page and in the list.
-    page.context.clear_cookies()
-    page.set_viewport_size(PHONE)
+    # The administrator, on their own phone, sees it on their home page and in the list.
+    admin_phone = page.context.browser.new_context(viewport=PHONE)
+    page = admin_phone.new_page()
     login(page, live_server.url, "admin")
     expect(page.locator("#home-undelivered")).to_be_visible()
     assert_accessible(page)
@@ -88,6 +88,7 @@ def test_booking_confirmed_with_the_mail_server_down_is_delivered_once_it_is_bac
         assert deliver_pending()[Status.SENT] == 0
     finally:
         controller.stop()
+        admin_phone.close()
     message.refresh_from_db()
     assert message.status == Status.SENT and message.sent_at is not None
     assert len(sink.received) == 1
