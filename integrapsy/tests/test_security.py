@@ -97,6 +97,16 @@ def test_two_factor_refuses_an_offsite_next(client):
 
 
 @pytest.mark.django_db
+@override_settings(OTP_REQUIRED=True)
+def test_two_factor_with_a_bare_next_goes_home_instead_of_failing(client):
+    user = make_user_with_role(Role.COORDINATOR)
+    device = TOTPDevice.objects.create(user=user, name="x", confirmed=True)
+    _login(client, user)
+    response = client.post(reverse("two_factor"), {"token": f"{totp(device.bin_key):06d}", "next": "abc"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
 def test_security_headers(client):
     client.force_login(make_user_with_role(Role.COORDINATOR))
     response = client.get("/")
