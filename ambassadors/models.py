@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from integrapsy.accounts.models import Team
 from integrapsy.directory.models import Language, Location
+from integrapsy.fields import ref, user_ref
 
 # Longest contact an ambassador may log at once: a full day of accompaniment.
 MAX_CONTACT_MINUTES = 12 * 60
@@ -148,9 +149,7 @@ class Assignment(models.Model):
     OPEN_STATUSES = (Status.PROPOSED, Status.ACCEPTED, Status.ACTIVE)
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ambassador = models.ForeignKey(
-        Ambassador, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("ambassador")
-    )
+    ambassador = ref(Ambassador, _("ambassador"), related_name="assignments")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ambassador_assignments")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PEER_SUPPORT)
     starts_on = models.DateField(_("start"))
@@ -161,9 +160,7 @@ class Assignment(models.Model):
         max_length=255,
         blank=True,
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("proposed by")
-    )
+    proposed_by = user_ref(_("proposed by"), null=True)
     proposed_at = models.DateTimeField(_("proposed at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -278,9 +275,7 @@ class TrainingSession(models.Model):
     TEAM_PATH = "team"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    module = models.ForeignKey(
-        TrainingModule, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("module")
-    )
+    module = ref(TrainingModule, _("module"), related_name="sessions")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from integrapsy.accounts.models import Organisation, Team
 from integrapsy.directory.models import Language, Location
+from integrapsy.fields import ref, user_ref
 
 # Travel and the briefing around an on-site booking: the interpreter is not free then.
 ON_SITE_BUFFER = timedelta(minutes=15)
@@ -43,11 +44,10 @@ class Interpreter(models.Model):
         related_name="interpreter_profile",
         verbose_name=_("user account"),
     )
-    service = models.ForeignKey(
+    service = ref(
         Organisation,
-        on_delete=models.PROTECT,
+        _("interpreting service"),
         related_name="interpreters",
-        verbose_name=_("interpreting service"),
         limit_choices_to={"kind": Organisation.Kind.INTERPRETING_SERVICE},
     )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, default=Gender.OTHER)
@@ -91,9 +91,7 @@ class Interpreter(models.Model):
 
 class InterpreterLanguage(models.Model):
     interpreter = models.ForeignKey(Interpreter, on_delete=models.CASCADE, related_name="interpreter_languages")
-    language = models.ForeignKey(
-        Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language or dialect")
-    )
+    language = ref(Language, _("language or dialect"), related_name="+")
 
     class Meta:
         verbose_name = _("language interpreted")
@@ -172,17 +170,8 @@ class InterpreterBooking(models.Model):
     TEAM_PATH = "team"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, related_name="interpreter_bookings", verbose_name=_("team")
-    )
-    case = models.ForeignKey(
-        Case,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="interpreter_bookings",
-        verbose_name=_("case"),
-    )
+    team = ref(Team, _("team"), related_name="interpreter_bookings")
+    case = ref(Case, _("case"), optional=True, related_name="interpreter_bookings")
     # What the interpreter is needed for; the row served (a consultation, a permanence session...)
     # is attached through a generic link, so the apps that own those rows need no change here.
     serves_kind = models.CharField(_("for"), max_length=20, choices=ServesKind.choices, default=ServesKind.CONSULTATION)
@@ -190,18 +179,9 @@ class InterpreterBooking(models.Model):
     serves_id = models.CharField(max_length=64, blank=True)
     serves = GenericForeignKey("serves_type", "serves_id")
 
-    language = models.ForeignKey(
-        Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language or dialect")
-    )
+    language = ref(Language, _("language or dialect"), related_name="+")
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("place"),
-    )
+    location = ref(Location, _("place"), optional=True, related_name="+")
     location_detail = models.CharField(
         _("room or access details"), max_length=200, blank=True, help_text=_("e.g. office 2, first floor.")
     )
@@ -231,18 +211,9 @@ class InterpreterBooking(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
     )
-    interpreter = models.ForeignKey(
-        Interpreter,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="bookings",
-        verbose_name=_("interpreter"),
-    )
+    interpreter = ref(Interpreter, _("interpreter"), optional=True, related_name="bookings")
     declined_by = models.ManyToManyField(Interpreter, blank=True, related_name="+", verbose_name=_("declined by"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
+    requested_by = user_ref(_("requested by"), on_delete=models.PROTECT)
     requested_at = models.DateTimeField(_("requested at"))
     offered_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.case_file.models import Case
 from integrapsy.accounts.models import Team
 from integrapsy.directory.models import Language, Location
+from integrapsy.fields import ref
 
 
 class GroupActivity(models.Model):
@@ -29,14 +30,7 @@ class GroupActivity(models.Model):
     title = models.CharField(_("title"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True, max_length=2000)
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="group_activities",
-        verbose_name=_("location"),
-    )
+    location = ref(Location, _("location"), optional=True, related_name="group_activities")
     place = models.CharField(
         _("place details"), max_length=200, blank=True, help_text=_("Room, address or meeting point.")
     )

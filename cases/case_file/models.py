@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.persons.models import Person
 from integrapsy.accounts.models import Team
 from integrapsy.directory.models import Language
+from integrapsy.fields import ref, user_ref
 
 
 class RiskLevel(models.TextChoices):
@@ -48,14 +49,7 @@ class Case(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person"))
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    lead_psychologist = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="led_cases",
-        verbose_name=_("lead psychologist"),
-    )
+    lead_psychologist = user_ref(_("lead psychologist"), optional=True, related_name="led_cases")
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -63,14 +57,7 @@ class Case(models.Model):
         verbose_name=_("team members involved"),
     )
     risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.NONE)
-    main_language = models.ForeignKey(
-        Language,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("main language"),
-    )
+    main_language = ref(Language, _("main language"), optional=True, on_delete=models.SET_NULL, related_name="+")
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=255, blank=True)

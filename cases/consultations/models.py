@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.case_file.models import Case, RiskLevel
 from cases.permanences.models import PermanenceBooking
 from integrapsy.directory.models import Language, Location
+from integrapsy.fields import ref, user_ref
 
 
 class Consultation(models.Model):
@@ -33,57 +34,17 @@ class Consultation(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consultations")
-    psychologist = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="consultations",
-        verbose_name=_("psychologist"),
-    )
+    psychologist = user_ref(_("psychologist"), on_delete=models.PROTECT, related_name="consultations")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     started_at = models.DateTimeField(_("date and time"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
-    place = models.ForeignKey(
-        Location,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("place"),
-    )
+    place = ref(Location, _("place"), optional=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FOLLOW_UP)
-    interpreter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("interpreter present"),
-    )
-    interpreter_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("interpreting language"),
-    )
-    ambassador = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ambassador present"),
-    )
-    social_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("social worker present"),
-    )
+    interpreter = user_ref(_("interpreter present"), optional=True)
+    interpreter_language = ref(Language, _("interpreting language"), optional=True, related_name="+")
+    ambassador = user_ref(_("ambassador present"), optional=True)
+    social_worker = user_ref(_("social worker present"), optional=True)
     notes = models.TextField(_("notes"), max_length=20000, blank=True)
     presenting_problems = models.JSONField(_("presenting problems"), default=list, blank=True)
     next_steps = models.TextField(_("next steps"), max_length=5000, blank=True)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.case_file.models import Case
 from integrapsy.directory.models import Resource
+from integrapsy.fields import ref
 
 # An orientation without an outcome this many days after it was proposed is on the to-do list.
 ORIENTATION_OVERDUE_DAYS = 30
@@ -33,9 +34,7 @@ class Orientation(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orientations")
-    resource = models.ForeignKey(
-        Resource, on_delete=models.PROTECT, related_name="orientations", verbose_name=_("resource")
-    )
+    resource = ref(Resource, _("resource"), related_name="orientations")
     reason = models.CharField(
         _("reason"),
         max_length=255,

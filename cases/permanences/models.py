@@ -11,6 +11,7 @@ from cases.case_file.models import Case
 from cases.persons.models import Person
 from integrapsy.accounts.models import Team
 from integrapsy.directory.models import Language, Location
+from integrapsy.fields import ref, user_ref
 
 
 class PermanenceSession(models.Model):
@@ -24,44 +25,16 @@ class PermanenceSession(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="permanence_sessions", verbose_name=_("team"))
-    location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, related_name="permanence_sessions", verbose_name=_("place")
-    )
+    location = ref(Location, _("place"), related_name="permanence_sessions")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start"))
     end_time = models.TimeField(_("end"))
     slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=45)
     walk_in_places = models.PositiveSmallIntegerField(_("walk-in places"), default=0)
-    psychologist = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="permanence_sessions",
-        verbose_name=_("psychologist"),
-    )
-    ambassador = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ambassador"),
-    )
-    interpreter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("interpreter"),
-    )
-    interpreter_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("interpreting language"),
-    )
+    psychologist = user_ref(_("psychologist"), on_delete=models.PROTECT, related_name="permanence_sessions")
+    ambassador = user_ref(_("ambassador"), optional=True)
+    interpreter = user_ref(_("interpreter"), optional=True)
+    interpreter_language = ref(Language, _("interpreting language"), optional=True, related_name="+")
     # Sessions created together as a weekly series share this code.
     series = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -147,29 +120,13 @@ class PermanenceBooking(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     session = models.ForeignKey(PermanenceSession, on_delete=models.PROTECT, related_name="bookings")
     slot = models.ForeignKey(PermanenceSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="permanence_bookings", verbose_name=_("person")
-    )
-    case = models.ForeignKey(
-        Case,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="permanence_bookings",
-        verbose_name=_("case"),
-    )
+    person = ref(Person, _("person"), related_name="permanence_bookings")
+    case = ref(Case, _("case"), optional=True, related_name="permanence_bookings")
     status = models.CharField(
         _("attendance"), max_length=10, choices=SlotAttendance.choices, default=SlotAttendance.BOOKED
     )
     interpreter_needed = models.BooleanField(_("an interpreter is needed"), default=False)
-    interpreter_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("interpreting language"),
-    )
+    interpreter_language = ref(Language, _("interpreting language"), optional=True, related_name="+")
     note = models.CharField(_("practical note"), max_length=255, blank=True)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -229,20 +186,11 @@ class SlotRequest(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="slot_requests", verbose_name=_("team"))
-    referral = models.ForeignKey(
-        "cases.Referral", on_delete=models.PROTECT, related_name="slot_requests", verbose_name=_("referral")
-    )
+    referral = ref("cases.Referral", _("referral"), related_name="slot_requests")
     slot = models.ForeignKey(PermanenceSlot, on_delete=models.PROTECT, related_name="requests", verbose_name=_("slot"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     interpreter_needed = models.BooleanField(_("an interpreter is needed"), default=False)
-    interpreter_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("interpreting language"),
-    )
+    interpreter_language = ref(Language, _("interpreting language"), optional=True, related_name="+")
     note = models.CharField(_("practical note"), max_length=255, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from integrapsy.directory.models import Language, Location
+from integrapsy.fields import ref
 from integrapsy.validators import validate_name_characters
 
 ADULT_AGE = 18
@@ -60,22 +61,8 @@ class Person(models.Model):
     unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
     nationality = models.CharField(_("nationality"), max_length=100, blank=True, validators=[validate_name_characters])
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="persons",
-        verbose_name=_("current location"),
-    )
-    household = models.ForeignKey(
-        Household,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="members",
-        verbose_name=_("household"),
-    )
+    location = ref(Location, _("current location"), optional=True, on_delete=models.SET_NULL, related_name="persons")
+    household = ref(Household, _("household"), optional=True, on_delete=models.SET_NULL, related_name="members")
     languages = models.ManyToManyField(
         Language, through="PersonLanguage", related_name="persons", verbose_name=_("languages")
     )
@@ -83,14 +70,7 @@ class Person(models.Model):
     first_name_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     last_name_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     alias_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="merged_persons",
-        verbose_name=_("merged into"),
-    )
+    merged_into = ref("self", _("merged into"), optional=True, related_name="merged_persons")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -167,14 +147,7 @@ class ConsentRecord(models.Model):
     given = models.BooleanField(_("consent given"))
     given_on = models.DateField(_("date"))
     method = models.CharField(_("how"), max_length=10, choices=Method.choices)
-    language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("in which language"),
-    )
+    language = ref(Language, _("in which language"), optional=True, related_name="+")
     through_interpreter = models.BooleanField(_("through an interpreter"), default=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
     # None when the person withdrew it themselves (a STOP answered to a text reminder).

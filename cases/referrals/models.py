@@ -9,6 +9,7 @@ from cases.case_file.models import Case
 from cases.persons.models import Person, Sex, phone_validator
 from integrapsy.accounts.models import Organisation, Team
 from integrapsy.directory.models import Language, Location
+from integrapsy.fields import ref
 from integrapsy.validators import validate_name_characters
 
 
@@ -47,12 +48,7 @@ class Referral(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("team"))
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="referrals",
-        verbose_name=_("referring organisation"),
-    )
+    organisation = ref(Organisation, _("referring organisation"), related_name="referrals")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submitted_referrals"
     )
@@ -71,31 +67,10 @@ class Referral(models.Model):
     nationality = models.CharField(_("nationality"), max_length=100, blank=True, validators=[validate_name_characters])
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     languages = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages spoken"))
-    main_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("main language"),
-    )
+    main_language = ref(Language, _("main language"), optional=True, related_name="+")
     interpreter_needed = models.BooleanField(_("an interpreter is needed"), default=False)
-    interpreter_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("interpreting language"),
-    )
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("where the person lives"),
-    )
+    interpreter_language = ref(Language, _("interpreting language"), optional=True, related_name="+")
+    location = ref(Location, _("where the person lives"), optional=True, related_name="+")
 
     reasons = models.JSONField(_("reasons"), default=list)
     reason_other = models.CharField(_("other reason"), max_length=255, blank=True)
@@ -107,14 +82,7 @@ class Referral(models.Model):
     consent_method = models.CharField(
         _("how consent was given"), max_length=10, choices=ConsentMethod.choices, blank=True
     )
-    consent_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("consent language"),
-    )
+    consent_language = ref(Language, _("consent language"), optional=True, related_name="+")
     consent_through_interpreter = models.BooleanField(_("consent given through an interpreter"), default=False)
 
     received_at = models.DateTimeField(_("received"))
@@ -134,22 +102,8 @@ class Referral(models.Model):
     )
     taken_at = models.DateTimeField(null=True, blank=True)
 
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-        verbose_name=_("person"),
-    )
-    case = models.ForeignKey(
-        Case,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-        verbose_name=_("case"),
-    )
+    person = ref(Person, _("person"), optional=True, related_name="referrals")
+    case = ref(Case, _("case"), optional=True, related_name="referrals")
 
     class Meta:
         ordering = ["-received_at"]

@@ -11,6 +11,7 @@ from cases.case_file.models import Case
 from cases.persons.models import Person
 from integrapsy.accounts.models import Team
 from integrapsy.directory.models import Language
+from integrapsy.fields import ref, user_ref
 
 
 class TextContact(models.Model):
@@ -18,14 +19,7 @@ class TextContact(models.Model):
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="text_contact")
     mobile = PhoneNumberField(_("mobile number"), blank=True)
-    reads_language = models.ForeignKey(
-        Language,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reads texts in"),
-    )
+    reads_language = ref(Language, _("reads texts in"), optional=True, related_name="+")
     does_not_read = models.BooleanField(_("does not read texts"), default=False)
     # When no text exists in the language they read, French is sent only to those who read it.
     reads_french = models.BooleanField(_("also reads French"), default=False)
@@ -171,14 +165,7 @@ class Reminder(models.Model):
         "notifications.OutboxMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     call_language = models.ForeignKey(Language, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    call_assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reminder_calls",
-        verbose_name=_("who calls"),
-    )
+    call_assignee = user_ref(_("who calls"), optional=True, related_name="reminder_calls")
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

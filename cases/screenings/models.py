@@ -1,6 +1,5 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.case_file.models import Case
 from integrapsy.directory.models import Language
+from integrapsy.fields import ref, user_ref
 
 
 def localised(texts: dict | str | None) -> str:
@@ -86,27 +86,16 @@ class Screening(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="screenings")
-    instrument = models.ForeignKey(
-        Instrument, on_delete=models.PROTECT, related_name="screenings", verbose_name=_("questionnaire")
-    )
+    instrument = ref(Instrument, _("questionnaire"), related_name="screenings")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     administered_on = models.DateField(_("administered on"))
-    administered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
+    administered_by = user_ref(_("by"), on_delete=models.PROTECT)
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language used"))
     mode = models.CharField(_("how"), max_length=20, choices=Mode.choices)
     helper_kind = models.CharField(
         _("helped by"), max_length=20, choices=HelperKind.choices, blank=True, default=HelperKind.NONE
     )
-    helper = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("interpreter or ambassador"),
-    )
+    helper = user_ref(_("interpreter or ambassador"), optional=True)
     helper_name = models.CharField(
         _("name of who helped"),
         max_length=120,

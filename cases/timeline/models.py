@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -7,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.case_file.models import Case
 from integrapsy.audit.models import AppendOnlyModel
+from integrapsy.fields import user_ref
 
 
 class Visibility(models.TextChoices):
@@ -23,14 +23,7 @@ class TimelineEvent(AppendOnlyModel):
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=60)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = user_ref(_("by"), optional=True)
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.TEAM)
     summary = models.CharField(_("summary"), max_length=255)
     data = models.JSONField(default=dict, blank=True)

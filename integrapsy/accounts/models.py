@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from integrapsy.fields import ref
+
 
 class Country(models.TextChoices):
     FRANCE = "FR", _("France")
@@ -55,12 +57,8 @@ class Team(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="teams",
-        verbose_name=_("operator"),
-        limit_choices_to={"kind": Organisation.Kind.OPERATOR},
+    organisation = ref(
+        Organisation, _("operator"), related_name="teams", limit_choices_to={"kind": Organisation.Kind.OPERATOR}
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     territory = models.CharField(_("territory"), max_length=200, blank=True)
@@ -84,14 +82,7 @@ class User(AbstractUser):
         default="fr",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="users",
-        verbose_name=_("organisation"),
-    )
+    organisation = ref(Organisation, _("organisation"), optional=True, related_name="users")
     # Set on accounts an administrator creates: the password they chose is not the user's own.
     must_change_password = models.BooleanField(
         _("must change the password at the next sign-in"),
@@ -114,21 +105,9 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    team = models.ForeignKey(
-        Team,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("team"),
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("organisation"),
+    team = ref(Team, _("team"), optional=True, on_delete=models.CASCADE, related_name="memberships")
+    organisation = ref(
+        Organisation, _("organisation"), optional=True, on_delete=models.CASCADE, related_name="memberships"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from integrapsy.fields import user_ref
 
 
 class AppendOnlyError(Exception):
@@ -45,14 +46,7 @@ class AuditEvent(AppendOnlyModel):
     """Who did or read what, on which object, when and from where. Never changed, never deleted."""
 
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who"),
-    )
+    actor = user_ref(_("who"), optional=True, on_delete=models.PROTECT)
     actor_username = models.CharField(_("username"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=60, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60, blank=True)

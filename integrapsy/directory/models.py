@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from integrapsy.accounts.models import Country, Organisation, Team
+from integrapsy.fields import ref
 
 
 class Language(models.Model):
@@ -59,14 +60,7 @@ class Location(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="locations", verbose_name=_("team"))
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="locations",
-        verbose_name=_("run by"),
-    )
+    organisation = ref(Organisation, _("run by"), optional=True, on_delete=models.SET_NULL, related_name="locations")
     address = models.CharField(_("address"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100)

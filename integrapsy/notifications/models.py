@@ -1,9 +1,10 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from integrapsy.fields import ref, user_ref
 
 
 class OutboxMessage(models.Model):
@@ -26,14 +27,7 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("could not be delivered")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recipient"),
-    )
+    recipient = user_ref(_("recipient"), optional=True)
     # An email address, or a mobile number in E.164 form for a text message.
     address = models.CharField(_("address"), max_length=254)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
@@ -41,14 +35,7 @@ class OutboxMessage(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True)
     context = models.JSONField(_("context"), default=dict, blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
-    team = models.ForeignKey(
-        "accounts.Team",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("team"),
-    )
+    team = ref("accounts.Team", _("team"), optional=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -1,9 +1,10 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from integrapsy.fields import user_ref
 
 
 class ReportJob(models.Model):
@@ -25,9 +26,7 @@ class ReportJob(models.Model):
         EXPIRED = "expired", _("expired")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("asked by")
-    )
+    requested_by = user_ref(_("asked by"), on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     what = models.CharField(_("list"), max_length=40, blank=True)
     fmt = models.CharField(_("format"), max_length=8)
