@@ -149,7 +149,7 @@ def assignment_propose(
         raise ValidationError(
             {"ambassador": _("%(name)s is not active at the moment: choose another ambassador.") % {"name": ambassador}}
         )
-    if ambassador.team_id != case.team_id and not case.shares.filter(team_id=ambassador.team_id).exists():
+    if not access.case_followed_by(case, ambassador.team_id):
         raise ValidationError({"ambassador": _("This ambassador works in another team than the case's.")})
     if Assignment.objects.filter(ambassador=ambassador, case=case, status__in=Assignment.OPEN_STATUSES).exists():
         raise ValidationError({"ambassador": _("This ambassador is already assigned to this case.")})

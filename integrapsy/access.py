@@ -375,6 +375,13 @@ def shared_case_ids(user: AnyUser, case_model: type[Model]) -> frozenset[int]:
     return result
 
 
+def case_followed_by(case: Model, team_id: int | None) -> bool:
+    """Whether a team follows the case: its own team, or a team the case is shared with."""
+    if team_id is None:
+        return False
+    return case.team_id == team_id or case.shares.filter(team_id=team_id).exists()
+
+
 def _related_model(model: type[Model], path: str) -> type[Model]:
     for name in path.split("__"):
         model = model._meta.get_field(name).related_model

@@ -126,7 +126,7 @@ def case_share(*, case: Case, team: Team, actor: User, reason: str = "", request
     access.ensure_may(actor, Capability.CHANGE_CASES, case.team_id)
     if case.is_closed:
         raise ValidationError(_("A closed case cannot be shared."))
-    if team.pk == case.team_id or case.shares.filter(team=team).exists():
+    if access.case_followed_by(case, team.pk):
         raise ValidationError({"team": _("The case is already followed by this team.")})
     if not has_current_consent(case.person, ConsentRecord.Purpose.SHARING):
         raise ValidationError(_("Record the person's consent to sharing before sharing the case with another team."))

@@ -221,9 +221,31 @@ def permanence_session_cancel(
 def _check_case(actor: User, session: PermanenceSession, case: Case) -> None:
     if case.is_closed:
         raise ValidationError({"case": _("This case is closed.")})
-    followed_here = case.team_id == session.team_id or case.shares.filter(team_id=session.team_id).exists()
+    followed_here = access.case_followed_by(case, session.team_id)
     if not followed_here or not access.scope_cases(actor, Case.objects.filter(pk=case.pk)).exists():
         raise ValidationError({"case": _("Choose a case followed by the team of this permanence.")})
+
+
+def _new_booking(
+    session: PermanenceSession,
+    case: Case,
+    actor: User,
+    interpreter_needed: bool,
+    interpreter_language: Language | None,
+    note: str,
+    **fields,
+) -> PermanenceBooking:
+    """The booking of a case's person at a session, a slot's or a walk-in's (unsaved)."""
+    return PermanenceBooking(
+        session=session,
+        person=case.person,
+        case=case,
+        interpreter_needed=interpreter_needed,
+        interpreter_language=interpreter_language if interpreter_needed else None,
+        note=note.strip(),
+        booked_by=actor,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -252,16 +274,7 @@ def permanence_slot_book(
     taken = _("This slot has just been booked by someone else: choose another one.")
     if PermanenceBooking.objects.filter(slot=slot).exclude(status=SlotAttendance.CANCELLED).exists():
         raise ValidationError({"slot": taken})
-    booking = PermanenceBooking(
-        session=session,
-        slot=slot,
-        person=case.person,
-        case=case,
-        interpreter_needed=interpreter_needed,
-        interpreter_language=interpreter_language if interpreter_needed else None,
-        note=note.strip(),
-        booked_by=actor,
-    )
+    booking = _new_booking(session, case, actor, interpreter_needed, interpreter_language, note, slot=slot)
     try:
         with transaction.atomic():
             booking.save()
@@ -313,16 +326,14 @@ def permanence_walk_in_record(
         )
     _check_case(actor, session, case)
     now = clock.now()
-    booking = PermanenceBooking(
-        session=session,
-        slot=None,
-        person=case.person,
-        case=case,
+    booking = _new_booking(
+        session,
+        case,
+        actor,
+        interpreter_needed,
+        interpreter_language,
+        note,
         status=SlotAttendance.ATTENDED,
-        interpreter_needed=interpreter_needed,
-        interpreter_language=interpreter_language if interpreter_needed else None,
-        note=note.strip(),
-        booked_by=actor,
         marked_by=actor,
         marked_at=now,
     )

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import RiskLevel, SafetyPlan
 
-
 # What each step of the safety plan asks, beside the step's own title (the model's verbose name).
 PLAN_HELP = {
     "warning_signs": _("Thoughts, moods, situations that tell a crisis may be coming."),

@@ -15,7 +15,7 @@ from integrapsy.accounts.models import Membership, Role, Team, User
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 
 # A team filter written outside the policy: the policy's ``scope`` is the one place for it.
-TEAM_FILTER = re.compile(r"team_id__in|team__in")
+TEAM_FILTER = re.compile(r"team_id__in|team__in|shares\.filter\(team")
 SKIPPED_DIRS = {"migrations", "tests", "node_modules", "static", "templates", "locale"}
 
 
