@@ -82,7 +82,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-ROOT_URLCONF = "integrapsy.urls"
+# The benchmark's server (``benchmark --wire``) adds its two baseline pages with its own URLconf.
+ROOT_URLCONF = env.str("DJANGO_ROOT_URLCONF", default="integrapsy.urls")
 
 TEMPLATES = [
     {
