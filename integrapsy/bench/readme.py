@@ -12,7 +12,7 @@ def _row(*cells) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
-def markdown(*, heading: str, results, bench_line: str, wire=None) -> str:
+def markdown(*, heading: str, results, bench_line: str, wire=None, shares=None) -> str:
     lines = [heading, "", _row("page", "median ms", "p95 ms", "queries", "ratio to empty page")]
     lines.append(_row(*["---"] * 5))
     for r in results:
@@ -40,6 +40,16 @@ def markdown(*, heading: str, results, bench_line: str, wire=None) -> str:
                     f"{w.ratio:,.2f}",
                 )
             )
+    if shares:
+        lines += [
+            "",
+            "Where each page's time goes (`--profile`, cProfile; the templates' share includes the SQL "
+            "of querysets first read while rendering, and the widgets):",
+            "",
+            _row("page", "SQL", "templates", "form widgets"),
+            _row(*["---"] * 4),
+        ]
+        lines += [_row(s.page, f"{s.sql:.0%}", f"{s.templates:.0%}", f"{s.widgets:.0%}") for s in shares]
     return "\n".join(lines)
 
 

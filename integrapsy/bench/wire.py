@@ -104,9 +104,9 @@ def _measure_page(base: str, page: WirePage, *, users: int, rounds: int) -> Wire
         page=page.name,
         users=users,
         ttfb_median_ms=round(statistics.median(ttfb), 1),
-        ttfb_p95_ms=round(percentile(ttfb, 95), 1),
+        ttfb_p95_ms=round(percentile(ttfb, 0.95), 1),
         load_median_ms=round(statistics.median(loads), 1),
-        load_p95_ms=round(percentile(loads, 95), 1),
+        load_p95_ms=round(percentile(loads, 0.95), 1),
         assets=max(assets_seen),
     )
 

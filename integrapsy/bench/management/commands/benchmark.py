@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrapsy.bench import data, database, measure, readme
+from integrapsy.bench import profile as profiling
 from integrapsy.bench.pages import World
 from integrapsy.bench.wire import WirePage, measure_wire
 from integrapsy.bench.wire import table as measure_wire_table
@@ -55,6 +56,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--wire-users", type=int, default=4, help="Concurrent users for --wire.")
         parser.add_argument(
+            "--profile", action="store_true", help="Also say where each page's time goes (SQL, templates, widgets)."
+        )
+        parser.add_argument(
             "--write-readme", action="store_true", help="Write the tables into README.md between its markers."
         )
 
@@ -76,6 +80,7 @@ class Command(BaseCommand):
         generate_only,
         wire,
         wire_users,
+        profile,
         write_readme,
         **options,
     ):
@@ -111,6 +116,10 @@ class Command(BaseCommand):
         if wire:
             wire_results = self._wire(bench, users=wire_users)
             self.stdout.write(measure_wire_table(wire_results))
+        shares = None
+        if profile:
+            shares = profiling.profile()
+            self.stdout.write(profiling.table(shares))
         if json_path:
             Path(json_path).write_text(
                 json.dumps(
@@ -145,7 +154,9 @@ class Command(BaseCommand):
             )
             readme.write(
                 Path(settings.BASE_DIR) / "README.md",
-                readme.markdown(heading=heading, results=results, bench_line=bench_line, wire=wire_results),
+                readme.markdown(
+                    heading=heading, results=results, bench_line=bench_line, wire=wire_results, shares=shares
+                ),
             )
             self.stdout.write("README.md: benchmark tables written.")
         if constant_failures:
