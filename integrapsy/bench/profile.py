@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from django.db.backends.utils import CursorWrapper
 from django.forms.boundfield import BoundField
 from django.template.base import Template
-from django.test import Client
 from django.test.utils import override_settings
 
-from integrapsy.bench.measure import BENCH_SETTINGS, _get
-from integrapsy.bench.pages import PAGES, World
+from integrapsy.bench.measure import BENCH_SETTINGS, _get, requests
+from integrapsy.bench.pages import PAGES
 
 
 @dataclass(frozen=True)
@@ -56,15 +55,7 @@ def profile(*, repeat: int = 5, pages=None) -> list[Share]:
     pages = [p for p in (pages or PAGES) if not p.baseline]
     shares = []
     with override_settings(**BENCH_SETTINGS):
-        world = World.load()
-        clients: dict[str, Client] = {}
-        for page in pages:
-            client = clients.get(page.role)
-            if client is None:
-                client = clients[page.role] = Client()
-                client.force_login(world.users[page.role])
-            url = page.url(world)
-            data = page.post(world) if page.post else None
+        for page, client, url, data in requests(pages, {}):
             _get(client, url, data, quiet=page.quiet)
             profiler = cProfile.Profile()
             profiler.enable()
