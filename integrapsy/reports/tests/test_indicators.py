@@ -212,3 +212,36 @@ def test_indicators_query_count_does_not_grow_with_the_rows(client, teams):
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("reports:indicators")).status_code == 200
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_nationalities_are_counted_by_code_and_named_in_the_readers_language(teams):
+    from django.utils import translation
+
+    fr, _be = teams
+    for _ in range(6):
+        _person(fr, nationality="ER")
+    for _ in range(5):
+        _person(fr, nationality="")  # not recorded, or still to resolve: not known
+    for _ in range(5):
+        _person(fr, nationality="ZZ")
+    admin = make_user_with_role(Role.ADMIN)
+    with translation.override("nl"):
+        data = indicators(user=admin, period=PERIOD)
+    rows = {r.key: r for r in next(s for s in data.sections if s.key == "nationality").rows}
+    assert set(rows) == {"ER", "ZZ"}
+    assert rows["ER"].value == 6 and rows["ER"].label == "Eritrea"
+    assert rows["ZZ"].value == 10
+    with translation.override("fr"):
+        data = indicators(user=admin, period=PERIOD)
+    assert next(r for s in data.sections if s.key == "nationality" for r in s.rows if r.key == "ER").label == "Érythrée"
+
+
+def test_the_xlsx_and_csv_show_the_second_hidden_cell(client, world):
+    fr, _be = world
+    client.force_login(make_user_with_role(Role.COORDINATOR, team=fr))
+    response = client.get(reverse("reports:indicators_export", args=["xlsx"]), PERIOD.as_query())
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        strings = archive.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in archive.namelist() else ""
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "&lt;5" in sheet + strings
+    assert str(HIDDEN_LABEL) in sheet + strings
