@@ -30,5 +30,5 @@ nationalities = NationalityCountries()
 
 
 def nationality_name(code: str) -> str:
-    """The country's name in the active language ("" for no code)."""
-    return nationalities.name(code) if code else ""
+    """The country's name in the active language ("" for no code; the code itself if it names no country)."""
+    return (nationalities.name(code) or code) if code else ""
