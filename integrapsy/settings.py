@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "phonenumber_field",
+    "django_countries",
     # The shared core, then the apps that build on it (dependencies point one way).
     "integrapsy.accounts",
     "integrapsy.directory",

@@ -67,7 +67,14 @@ def subject_data(person: Person) -> list[Section]:
         _("Identity"),
         [
             {"label": str(Person._meta.get_field(f).verbose_name), "value": export_value(getattr(person, f))}
-            for f in ("first_name", "last_name", "alias", "birth_date", "birth_year", "nationality", "phone")
+            for f in ("first_name", "last_name", "alias", "birth_date", "birth_year")
+        ]
+        + [
+            {
+                "label": str(Person._meta.get_field("nationality").verbose_name),
+                "value": person.nationality.name or person.nationality_original,
+            },
+            {"label": str(Person._meta.get_field("phone").verbose_name), "value": export_value(person.phone)},
         ]
         + [
             {"label": str(_("sex")), "value": person.get_sex_display()},

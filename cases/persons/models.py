@@ -6,7 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
+from cases.persons.nationality import NationalityCountries
 from integrapsy.directory.models import Language, Location
 from integrapsy.fields import ref
 from integrapsy.validators import validate_name_characters
@@ -73,7 +75,12 @@ class Person(models.Model):
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
-    nationality = models.CharField(_("nationality"), max_length=100, blank=True, validators=[validate_name_characters])
+    nationality = CountryField(_("nationality"), countries=NationalityCountries, blank=True)
+    # What was written before nationalities were codes, when it named no known country: an
+    # administrator picks the country ("Nationalities to resolve"), which clears it.
+    nationality_original = models.CharField(
+        _("nationality as first written"), max_length=100, blank=True, editable=False
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     location = ref(Location, _("current location"), optional=True, on_delete=models.SET_NULL, related_name="persons")
     household = ref(Household, _("household"), optional=True, on_delete=models.SET_NULL, related_name="members")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case, Person, PersonLanguage
@@ -143,3 +143,20 @@ def person_access_log(*, user: User, person: Person):
         raise Http404
     referral_codes = [str(c) for c in person.referrals.values_list("code", flat=True)]
     return audit_for_subject(object_refs=[str(person.code), *referral_codes], case_refs=[ref for ref, _t in cases])
+
+
+def unresolved_nationalities(*, user: User) -> QuerySet[Person]:
+    """Persons whose nationality is a text no known spelling matched, oldest first, with their case references."""
+    if not access.can(user, Capability.RESOLVE_NATIONALITIES):
+        return Person.objects.none()
+    return (
+        Person.objects.filter(nationality="", merged_into__isnull=True)
+        .exclude(nationality_original="")
+        .prefetch_related(Prefetch("cases", queryset=Case.objects.only("reference", "person_id").order_by("reference")))
+        .order_by("nationality_original", "pk")
+    )
+
+
+def unresolved_nationality_get(*, user: User, code) -> Person:
+    """One person whose nationality is still to resolve (404 otherwise)."""
+    return _get(unresolved_nationalities(user=user), code)

@@ -247,6 +247,7 @@ def referral_accept(
             birth_year=referral.birth_year,
             unaccompanied_minor=referral.unaccompanied_minor,
             nationality=referral.nationality,
+            nationality_original=referral.nationality_original,
             phone=referral.phone,
             location=referral.location,
             languages=list(referral.languages.all()),

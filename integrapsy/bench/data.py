@@ -171,6 +171,10 @@ class Progress:
         return self.done / max(time.monotonic() - self.started, 1e-6)
 
 
+# Country codes (ISO 3166) given in turn to the generated persons.
+BENCH_NATIONALITIES = ("ER", "SD", "AF", "SO", "SY", "GN", "IR", "ZZ")
+
+
 def _duration(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60} min {seconds % 60:02d} s"
@@ -530,7 +534,7 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
                 lasts[i],
                 sexes[i % 3],
                 1960 + i % 45,
-                "Pays fictif",
+                BENCH_NATIONALITIES[i % len(BENCH_NATIONALITIES)],
                 ref.locations[t][i % 3],
                 keys[firsts[i]],
                 keys[lasts[i]],
