@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.households.selectors import household_subject_rows
+from cases.households.services import household_erase
 from cases.models import (
     Attendance,
     Case,
@@ -91,6 +93,7 @@ def subject_data(person: Person) -> list[Section]:
             for c in person.consents.select_related("language").order_by("given_on")
         ],
     )
+    household = Section("household", _("Household"), household_subject_rows(person=person))
     referrals = Section(
         "referrals",
         _("Referrals"),
@@ -128,6 +131,7 @@ def subject_data(person: Person) -> list[Section]:
     return [
         identity,
         consents,
+        household,
         referrals,
         Section("cases", _("Cases"), case_rows),
         *clinical_sections(person, cases),
@@ -324,7 +328,8 @@ def clinical_sections(person: Person, cases: list[Case]) -> list[Section]:
 
 def erase(person: Person) -> int:
     """Blank the person's identifying data; keep year of birth, sex, nationality for the indicators."""
-    count = Person.objects.filter(pk=person.pk).update(
+    count = household_erase(person)
+    count += Person.objects.filter(pk=person.pk).update(
         first_name=ERASED,
         last_name="",
         alias="",

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.case_file.models import Case
-from cases.persons.models import Person, Sex, phone_validator
+from cases.persons.models import FamilyRelation, Household, Person, Sex, phone_validator
 from integrapsy.accounts.models import Organisation, Team
 from integrapsy.directory.models import Language, Location
 from integrapsy.fields import ref
@@ -103,6 +103,12 @@ class Referral(models.Model):
     taken_at = models.DateTimeField(null=True, blank=True)
 
     person = ref(Person, _("person"), optional=True, related_name="referrals")
+    # A family referred on one form: one referral per person, all in one household; each one's
+    # relation is who they are to the first person of the form (blank for that person).
+    household = ref(Household, _("household"), optional=True, on_delete=models.SET_NULL, related_name="referrals")
+    household_relation = models.CharField(
+        _("relation to the first person referred"), max_length=10, choices=FamilyRelation.choices, blank=True
+    )
     case = ref(Case, _("case"), optional=True, related_name="referrals")
 
     class Meta:
