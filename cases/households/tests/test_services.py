@@ -1,6 +1,6 @@
 import pytest
-from django.utils import timezone
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from cases.gdpr import providers as gdpr_providers
 from cases.households import selectors, services
