@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -346,6 +347,12 @@ def erase(person: Person) -> int:
     count += CoordinationNote.objects.filter(case__in=cases).update(text=ERASED)
     count += ConsentRecord.objects.filter(person=person).update(note="")
     count += TimelineEvent.objects.filter(case__in=cases).redact_for_erasure(summary=ERASED, data={})
+    # The family's cases name the person in their household events.
+    count += (
+        TimelineEvent.objects.filter(kind__startswith="household.", source_id=str(person.pk))
+        .filter(source_type=ContentType.objects.get_for_model(Person))
+        .redact_for_erasure(summary=ERASED, data={})
+    )
     count += cases.update(closure_reason="")
     count += CaseShare.objects.filter(case__in=cases).update(reason="")
     count += Referral.objects.filter(person=person).update(decline_reason="")

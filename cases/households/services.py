@@ -40,9 +40,14 @@ def _link_between(a: Person, b: Person) -> HouseholdLink | None:
 
 
 def _record(*, kind: str, persons: list[Person], actor: User | None, summary: str, request=None) -> None:
-    """The change on the open cases of every person concerned, and once per person in the audit log."""
+    """The change on the open cases of every person concerned, and once per person in the audit log.
+
+    Each case's event points at the other person it names, so that erasing that person finds it.
+    """
+    first, second = persons
     for case in Case.objects.filter(person__in=persons).exclude(status=Case.Status.CLOSED).order_by("pk"):
-        timeline_record(case=case, kind=kind, actor=actor, summary=summary)
+        other = second if case.person_id == first.pk else first
+        timeline_record(case=case, kind=kind, actor=actor, summary=summary, source=other)
     for person in persons:
         audit_record(action=kind, actor=actor, request=request, obj=person)
 

@@ -10,6 +10,7 @@ from cases.tests.factories import CaseFactory, PersonFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
+from integrapsy.tests.erasure import rows_containing
 
 
 @pytest.fixture
@@ -175,9 +176,13 @@ class TestGdpr:
         assert [r["value"] for r in sections["household"].rows] == [son.person.display_name]
         assert sections["household"].rows[0]["label"] == str(FamilyRelation.CHILD.label)
         _close(mother)
+        surname = mother.person.last_name
         person_services.person_anonymise(person=mother.person, actor=None, reason="Art. 17 request")
         assert not HouseholdLink.objects.exists()
         assert set(Person.objects.values_list("household_id", flat=True)) == {None}
+        # The son's timeline named her: no longer.
+        assert rows_containing(surname) == []
+        assert TimelineEvent.objects.filter(case=son, kind="household.member_added").get().summary == "—"
 
 
 class TestDaySheetNames:
