@@ -185,3 +185,27 @@ def test_the_day_sheet_says_who_belongs_to_the_same_household(client, clinic):
     assert "Amina Haile" in rows[slots[1].code].split("data-household")[1]
     assert "data-household" not in rows[slots[2].code]
     assert time(9) == slots[0].start_time
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("coordinator", 302),
+        ("psychologist", 302),
+        ("social_worker", 302),
+        ("ambassador", 404),
+        ("interpreter", 404),
+        ("referrer", 404),
+        ("admin", 404),
+    ],
+)
+def test_who_may_remove_a_member(client, role_users, role, status):
+    team = role_users["coordinator"].memberships.get().team
+    mother, son = CaseFactory(team=team), CaseFactory(team=team)
+    _link(role_users["coordinator"], mother, son)
+    client.force_login(role_users[role])
+    response = client.post(
+        reverse("cases:household_remove", args=[mother.person.code]), {"member": str(son.person.code)}
+    )
+    assert response.status_code == status
+    assert HouseholdLink.objects.exists() == (status == 404)
