@@ -259,7 +259,7 @@ def _backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_text_reminders"),
+        ("cases", "0009_households"),
     ]
 
     operations = [

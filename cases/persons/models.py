@@ -130,6 +130,56 @@ class Person(models.Model):
         return age is not None and age < ADULT_AGE
 
 
+class FamilyRelation(models.TextChoices):
+    """Who a relative is to a person (``HouseholdLink.relation``)."""
+
+    PARENT = "parent", _("Parent")
+    CHILD = "child", _("Child")
+    SIBLING = "sibling", _("Brother or sister")
+    SPOUSE = "spouse", _("Spouse or partner")
+    GUARDIAN = "guardian", _("Guardian / reference adult")
+    WARD = "ward", _("Minor in their care")
+    OTHER = "other", _("Other family member")
+
+
+# How the link reads from the relative's side: the parent of a child is that child's parent.
+INVERSE_RELATION = {
+    FamilyRelation.PARENT: FamilyRelation.CHILD,
+    FamilyRelation.CHILD: FamilyRelation.PARENT,
+    FamilyRelation.GUARDIAN: FamilyRelation.WARD,
+    FamilyRelation.WARD: FamilyRelation.GUARDIAN,
+}
+
+
+class HouseholdLink(models.Model):
+    """Two persons of one household: ``relative`` is ``person``'s ``relation`` (stored once per pair)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_links")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_links_as_relative")
+    relation = models.CharField(_("relation"), max_length=10, choices=FamilyRelation.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("family link")
+        verbose_name_plural = _("family links")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="householdlink_unique"),
+            models.CheckConstraint(name="householdlink_not_self", condition=~Q(person=models.F("relative"))),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_relation_display()
+
+    def relation_seen_from(self, person_id: int) -> str:
+        """The relation as ``person_id`` reads it: who the other one is to them."""
+        if person_id == self.person_id:
+            return self.relation
+        return INVERSE_RELATION.get(self.relation, self.relation)
+
+
 class PersonLanguage(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="person_languages")
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language"))

@@ -104,7 +104,9 @@ def person_consents(*, person: Person) -> dict:
 
 
 def person_page(*, user: User, person: Person) -> dict:
-    """The person's identity, languages, consents, and the cases and referrals the user may see."""
+    """The person's identity, languages, consents, household, and the cases and referrals the user may see."""
+    from cases.households.selectors import household_members
+
     return {
         "person": person,
         "languages": person_languages(person=person),
@@ -114,6 +116,7 @@ def person_page(*, user: User, person: Person) -> dict:
             access.scope(user, person.referrals.all(), Capability.VIEW_TEAM_REFERRALS).select_related("organisation")
         ),
         "merged_persons": list(person.merged_persons.all()),
+        "household_members": household_members(user=user, person=person),
         # Identity and consents belong to the teams that follow the person, not to a team a case is shared with.
         "may_change": access.may_change_person(user, person, Capability.CHANGE_CASES),
         "may_merge": access.may_change_person(user, person, Capability.MERGE_PERSONS),

@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases.households.services import household_fold
 from cases.models import (
     Case,
     ConsentRecord,
+    HouseholdLink,
     Person,
     PersonLanguage,
     Referral,
@@ -215,6 +217,7 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
     duplicate.consents.update(person=keep)
     for pl in duplicate.person_languages.all():
         PersonLanguage.objects.get_or_create(person=keep, language_id=pl.language_id)
+    household_fold(keep=keep, duplicate=duplicate)
     # Other apps' rows that point at the duplicate follow it too.
     for rel in Person._meta.related_objects:
         if rel.one_to_many and rel.related_model not in (
@@ -223,6 +226,7 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
             ConsentRecord,
             PersonLanguage,
             Person,
+            HouseholdLink,
         ):
             rel.related_model._base_manager.filter(**{rel.field.name: duplicate}).update(**{rel.field.name: keep})
     for field in (
@@ -233,7 +237,6 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
         "nationality",
         "phone",
         "location",
-        "household",
     ):
         if not getattr(keep, field) and getattr(duplicate, field):
             setattr(keep, field, getattr(duplicate, field))

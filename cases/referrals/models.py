@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cases.case_file.models import Case
-from cases.persons.models import Person, Sex, phone_validator
+from cases.persons.models import FamilyRelation, Household, Person, Sex, phone_validator
 from cases.persons.nationality import NationalityCountries
 from integrapsy.accounts.models import Organisation, Team
 from integrapsy.directory.models import Language, Location
@@ -110,6 +110,12 @@ class Referral(models.Model):
     taken_at = models.DateTimeField(null=True, blank=True)
 
     person = ref(Person, _("person"), optional=True, related_name="referrals")
+    # A family referred on one form: one referral per person, all in one household; each one's
+    # relation is who they are to the first person of the form (blank for that person).
+    household = ref(Household, _("household"), optional=True, on_delete=models.SET_NULL, related_name="referrals")
+    household_relation = models.CharField(
+        _("relation to the first person referred"), max_length=10, choices=FamilyRelation.choices, blank=True
+    )
     case = ref(Case, _("case"), optional=True, related_name="referrals")
 
     class Meta:

@@ -144,6 +144,9 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:person_edit": (PERSON, expect(404, **STAFF_200)),
     "cases:consent_add": (PERSON, expect(404, **STAFF_200)),
     "cases:person_access_log": (PERSON, expect(404, psychologist=200)),
+    # Households: the family links of a person, changed by the teams that follow them
+    "cases:household_add": (PERSON, expect(404, **STAFF_200)),
+    "cases:household_remove": (PERSON, expect(405)),  # POST only
     "staff_categories": (None, expect(404, admin=200)),
     "cases:gdpr_persons": (None, expect(404, admin=200)),
     "cases:gdpr_subject_access": (PERSON, expect(404, admin=200)),
@@ -296,6 +299,7 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "cases:person_detail": lambda w: {"code": w["other_case"].person.code},
     # A person whose nationality is a country already: nothing to resolve.
     "cases:nationality_resolve": lambda w: {"code": w["case"].person.code},
+    "cases:household_add": lambda w: {"code": w["other_case"].person.code},
     "cases:referral_detail": lambda w: {"code": w["other_referral"].code},
     "cases:referral_status": lambda w: {"code": w["other_referral"].code},
     "cases:permanence_detail": lambda w: {"code": w["other_permanence_session"].code},
