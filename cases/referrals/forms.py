@@ -41,11 +41,7 @@ class ReferralForm(forms.ModelForm):
             "reason_other",
             "urgency",
             "actions_taken",
-            "consent_given",
-            "consent_date",
-            "consent_method",
-            "consent_language",
-            "consent_through_interpreter",
+            *Referral.CONSENT_FIELDS,
         ]
         widgets = {
             "birth_date": DateInput(),

@@ -35,6 +35,15 @@ class ReferralReason(models.TextChoices):
 class Referral(models.Model):
     """A reception centre's request that the team meets a person."""
 
+    # How the person agreed to be referred: what a referral records, and each family member's shares.
+    CONSENT_FIELDS = (
+        "consent_given",
+        "consent_date",
+        "consent_method",
+        "consent_language",
+        "consent_through_interpreter",
+    )
+
     TEAM_PATH = "team"
 
     class Status(models.TextChoices):

@@ -51,11 +51,7 @@ REFERRAL_FIELDS = (
     "reason_other",
     "urgency",
     "actions_taken",
-    "consent_given",
-    "consent_date",
-    "consent_method",
-    "consent_language",
-    "consent_through_interpreter",
+    *Referral.CONSENT_FIELDS,
 )
 
 
@@ -143,11 +139,7 @@ FAMILY_SHARED_FIELDS = (
     "location",
     "urgency",
     "actions_taken",
-    "consent_given",
-    "consent_date",
-    "consent_method",
-    "consent_language",
-    "consent_through_interpreter",
+    *Referral.CONSENT_FIELDS,
 )
 FAMILY_MEMBER_FIELDS = (
     "first_name",

@@ -11,27 +11,13 @@ from integrapsy.bench.wire import WireResult
 
 
 def _results():
+    rows = [
+        ("empty page (baseline)", "/e/", 5.0, 8.0, 3, 1.0, "empty"),
+        ("case list", "/cases/", 1234.5, 1500.0, 10, 2.5, ""),
+    ]
     return [
-        Result(
-            page="empty page (baseline)",
-            url="/e/",
-            role="coordinator",
-            median_ms=5.0,
-            p95_ms=8.0,
-            queries=3,
-            ratio=1.0,
-            baseline="empty",
-        ),
-        Result(
-            page="case list",
-            url="/cases/",
-            role="coordinator",
-            median_ms=1234.5,
-            p95_ms=1500.0,
-            queries=10,
-            ratio=2.5,
-            baseline="",
-        ),
+        Result(page=p, url=u, role="coordinator", median_ms=m, p95_ms=p95, queries=q, ratio=r, baseline=b)
+        for p, u, m, p95, q, r, b in rows
     ]
 
 
