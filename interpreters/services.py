@@ -188,7 +188,9 @@ def _notify_interpreter(booking: InterpreterBooking, *, template: str, attach_ic
             {
                 "filename": "booking.ics",
                 "content": booking_ics(booking, method=method),
-                "mimetype": f"text/calendar; method={method}; charset=utf-8",
+                # Django's email adds the charset of a text attachment itself: naming it here too
+                # repeated it in the header.
+                "mimetype": f"text/calendar; method={method}",
             }
         )
     outbox_queue(

@@ -98,7 +98,7 @@ def test_ics_download(client, coordinator, interpreter, offered, case):
     services.booking_confirm(booking=offered, actor=interpreter.user)
     client.force_login(interpreter.user)
     response = client.get(reverse("interpreters:my_booking_ics", args=[offered.code]))
-    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
     text = response.content.decode()
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert f"UID:booking-{offered.code}@integrapsy" in text
