@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.tests.factories import CaseFactory
+from integrapsy import clock
 from interpreters import services
 from interpreters.models import BookingStatus
 from interpreters.tests.factories import BookingFactory, InterpreterFactory
@@ -179,3 +181,33 @@ def test_opening_a_booking_is_audited(client, interpreter, offered):
     assert client.get(reverse("interpreters:my_booking_detail", args=[offered.code])).status_code == 200
     event = AuditEvent.objects.get(action="booking.viewed")
     assert event.actor == interpreter.user
+
+
+@pytest.mark.parametrize(
+    ("language", "this_year", "next_year"),
+    [
+        ("en", "Thu, Dec 13", "Sat, Mar 16, 2030"),
+        ("fr", "jeu. 13 déc.", "sam. 16 mars 2030"),
+        ("nl", "do 13 dec", "za 16 mrt 2030"),
+    ],
+)
+def test_my_bookings_say_the_year_of_a_booking_in_another_year(
+    client, team, interpreter, language, this_year, next_year
+):
+    tz = timezone.get_current_timezone()
+    for start in (datetime(2029, 12, 13, 10, 0, tzinfo=tz), datetime(2030, 3, 16, 10, 0, tzinfo=tz)):
+        BookingFactory(
+            team=team,
+            interpreter=interpreter,
+            status=BookingStatus.CONFIRMED,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+    client.force_login(interpreter.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with clock.as_of(datetime(2029, 12, 1, 9, 0, tzinfo=tz)):
+        response = client.get(reverse("interpreters:my_bookings"))
+    content = response.content.decode()
+    assert f"{this_year}, 10:00–11:00" in content
+    assert f"{next_year}, 10:00–11:00" in content
+    assert "2029" not in content
