@@ -21,13 +21,14 @@ from integrapsy.directory.models import Language, Location
 from interpreters.models import (
     HOLDING_STATUSES,
     BookingStatus,
+    BookingWithdrawal,
     Interpreter,
     InterpreterBooking,
     InterpreterLanguage,
     Mode,
     Unavailability,
 )
-from interpreters.services import MAX_BOOKING, blocked_range, booking_is_cancellable
+from interpreters.services import MAX_BOOKING, blocked_range, booking_is_cancellable, booking_is_withdrawable
 
 LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "team")
 
@@ -81,12 +82,18 @@ def my_booking_flags(*, booking: InterpreterBooking, now: datetime | None = None
         "may_answer": booking.status == BookingStatus.OFFERED and booking.starts_at > now,
         "may_complete": _may_complete(booking, now),
         "may_add_to_calendar": booking.status == BookingStatus.CONFIRMED,
+        "may_withdraw": booking_is_withdrawable(booking, now=now),
     }
 
 
 def _may_complete(booking: InterpreterBooking, now: datetime) -> bool:
     """The actual time is recorded for a confirmed booking once it has started."""
     return booking.status == BookingStatus.CONFIRMED and booking.starts_at <= now
+
+
+def booking_withdrawals(*, booking: InterpreterBooking) -> list[BookingWithdrawal]:
+    """Interpreters who gave the booking back, last first (the booking is already in the user's scope)."""
+    return list(booking.withdrawals.select_related("interpreter__user"))
 
 
 def booking_excluded(*, booking: InterpreterBooking) -> list[Interpreter]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases.models import Case
+from cases.notifications import team_coordinators
 from cases.timeline.record import timeline_record
 from integrapsy import clock
 from integrapsy.accounts.models import Organisation, Team, User
@@ -25,6 +26,7 @@ from interpreters import ics
 from interpreters.models import (
     ON_SITE_BUFFER,
     BookingStatus,
+    BookingWithdrawal,
     CancelledBy,
     Interpreter,
     InterpreterBooking,
@@ -578,6 +580,74 @@ def booking_cancel(
         with override(booking.interpreter.user.language or settings.LANGUAGE_CODE):
             _notify_interpreter(booking, template="interpreters.booking_cancelled", attach_ics=True)
     return booking
+
+
+def booking_is_withdrawable(booking: InterpreterBooking, *, now: datetime | None = None) -> bool:
+    """The booked interpreter may give back a confirmed booking until it starts."""
+    return booking.status == BookingStatus.CONFIRMED and booking.starts_at > (now or clock.now())
+
+
+@transaction.atomic
+def booking_withdraw(*, booking: InterpreterBooking, actor: User, reason: str, request=None) -> BookingWithdrawal:
+    """The interpreter gives back a confirmed booking: it waits for another interpreter, the coordinators are told.
+
+    Less than 24 hours before the start the withdrawal is late, as a cancellation would be; it is
+    never billable, since the interpreter gave the booking back.
+    """
+    if booking.interpreter_id is None or booking.interpreter.user_id != actor.pk:
+        raise ValidationError(_("Only your own bookings can be given back."))
+    now = clock.now()
+    if not booking_is_withdrawable(booking, now=now):
+        raise ValidationError(_("Only a confirmed booking that has not started can be given back."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you withdraw, so the team can find someone else.")})
+    interpreter = booking.interpreter
+    withdrawal = BookingWithdrawal(
+        booking=booking,
+        interpreter=interpreter,
+        reason=reason,
+        withdrawn_at=now,
+        late=cancellation_is_late(booking, now=now),
+    )
+    withdrawal.full_clean()
+    withdrawal.save()
+    # The ranking then tells the coordinator this interpreter gave it back.
+    booking.declined_by.add(interpreter)
+    booking.status = BookingStatus.REQUESTED
+    extra = f"{CancelledBy.INTERPRETER.label} — {reason[:120]}"
+    if withdrawal.late:
+        extra = f"{_('late withdrawal')} — {extra}"
+    _record(booking, kind="booking.withdrawn", actor=actor, request=request, extra=extra)
+    what = booking_message_when(booking)
+    booking.interpreter = None
+    booking.offered_at = None
+    booking.confirmed_at = None
+    booking.confirmed_by = None
+    booking.save(update_fields=["interpreter", "status", "offered_at", "confirmed_at", "confirmed_by"])
+    outbox_queue(
+        to=team_coordinators(booking.team),
+        template="interpreters.booking_withdrawn",
+        context={
+            **what,
+            "booking": str(booking.code),
+            "interpreter": str(interpreter),
+            "reason": reason,
+            "late": withdrawal.late,
+        },
+        team=booking.team_id,
+    )
+    return withdrawal
+
+
+def booking_message_when(booking: InterpreterBooking) -> dict:
+    """A booking as stored in a message to the team: written out in each recipient's language."""
+    language = booking.language
+    return {
+        "language": {"fr": language.name_fr, "nl": language.name_nl, "en": language.name_en},
+        "mode": booking.mode,
+        "starts_at": booking.starts_at.isoformat(),
+    }
 
 
 @transaction.atomic
