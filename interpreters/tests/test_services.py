@@ -497,3 +497,19 @@ def test_only_a_late_cancellation_of_a_confirmed_booking_by_the_team_is_billable
     )
     assert not services.cancellation_is_billable(_booking(BookingStatus.OFFERED, soon), now=NOW)
     assert not services.cancellation_is_billable(_booking(BookingStatus.CONFIRMED, timedelta(days=2)), now=NOW)
+
+
+def test_the_admin_shows_a_bookings_withdrawals_read_only(client, coordinator, team, tir, interpreter):
+    from django.urls import reverse
+
+    from integrapsy.accounts.models import Role
+    from integrapsy.accounts.tests.factories import make_user_with_role
+
+    booking = request(coordinator, team, language=tir)
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    services.booking_withdraw(booking=booking, actor=interpreter.user, reason="Malade")
+    client.force_login(make_user_with_role(Role.ADMIN))
+    response = client.get(reverse("admin:interpreters_interpreterbooking_change", args=[booking.pk]))
+    assert response.status_code == 200
+    assert "Malade" in response.content.decode()
+    assert 'name="withdrawals-0-reason"' not in response.content.decode()
