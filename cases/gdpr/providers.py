@@ -34,6 +34,18 @@ from integrapsy.audit.selectors import audit_for_subject
 from integrapsy.gdpr import RetentionRule, Section
 
 ERASED = "—"
+# What an erased or expired referral keeps of the person: nothing that names or reaches them.
+REFERRAL_ERASED = {
+    "first_name": ERASED,
+    "last_name": "",
+    "alias": "",
+    "birth_date": None,
+    "phone": "",
+    "actions_taken": "",
+    "info_request": "",
+    "info_response": "",
+    "reason_other": "",
+}
 
 
 def export_value(value) -> str:
@@ -324,17 +336,7 @@ def erase(person: Person) -> int:
         last_name_key="",
         alias_key="",
     )
-    count += Referral.objects.filter(person=person).update(
-        first_name=ERASED,
-        last_name="",
-        alias="",
-        birth_date=None,
-        phone="",
-        actions_taken="",
-        info_request="",
-        info_response="",
-        reason_other="",
-    )
+    count += Referral.objects.filter(person=person).update(**REFERRAL_ERASED)
     cases = Case.objects.filter(person=person)
     count += CoordinationNote.objects.filter(case__in=cases).update(text=ERASED)
     count += ConsentRecord.objects.filter(person=person).update(note="")
@@ -396,17 +398,7 @@ def _declined_referrals_rule(cutoff: date, dry_run: bool) -> list[str]:
     lines = [f"referral {r.reference}: blank the identity (declined before {cutoff})" for r in due]
     if not dry_run:
         SlotRequest.objects.filter(referral__in=due).update(note="")
-        due.update(
-            first_name=ERASED,
-            last_name="",
-            alias="",
-            birth_date=None,
-            phone="",
-            actions_taken="",
-            info_request="",
-            info_response="",
-            reason_other="",
-        )
+        due.update(**REFERRAL_ERASED)
     return lines
 
 

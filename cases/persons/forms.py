@@ -44,18 +44,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "first_name",
-            "last_name",
-            "alias",
-            "sex",
-            "birth_date",
-            "birth_year",
-            "unaccompanied_minor",
-            "nationality",
-            "phone",
-            "location",
-        ]
+        fields = [*Person.IDENTITY_FIELDS, "location"]
         widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args, locations, **kwargs):

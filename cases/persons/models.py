@@ -44,6 +44,20 @@ class Household(models.Model):
 class Person(models.Model):
     """A person in exile known to a team."""
 
+    # Who the person is, as a referral states it before a person exists and as the identity form
+    # changes it: the same fields, in this order, on both.
+    IDENTITY_FIELDS = (
+        "first_name",
+        "last_name",
+        "alias",
+        "sex",
+        "birth_date",
+        "birth_year",
+        "unaccompanied_minor",
+        "nationality",
+        "phone",
+    )
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name_characters])
     last_name = models.CharField(_("last name"), max_length=100, blank=True, validators=[validate_name_characters])

@@ -46,15 +46,7 @@ def _set_languages(person: Person, languages: list[Language], main_language: Lan
 
 
 PERSON_FIELDS = (
-    "first_name",
-    "last_name",
-    "alias",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "unaccompanied_minor",
-    "nationality",
-    "phone",
+    *Person.IDENTITY_FIELDS,
     "location",
     "household",
 )

@@ -3,7 +3,7 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Referral, ReferralReason
+from cases.models import Person, Referral, ReferralReason
 from cases.referrals.services import referral_validate
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
@@ -28,15 +28,7 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = [
-            "first_name",
-            "last_name",
-            "alias",
-            "sex",
-            "birth_date",
-            "birth_year",
-            "unaccompanied_minor",
-            "nationality",
-            "phone",
+            *Person.IDENTITY_FIELDS,
             "main_language",
             "languages",
             "interpreter_needed",

@@ -41,15 +41,7 @@ def _referral_status_mail(referral: Referral) -> None:
 
 
 REFERRAL_FIELDS = (
-    "first_name",
-    "last_name",
-    "alias",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "unaccompanied_minor",
-    "nationality",
-    "phone",
+    *Person.IDENTITY_FIELDS,
     "main_language",
     "interpreter_needed",
     "interpreter_language",

@@ -175,6 +175,26 @@ def _record_completion(screening: Screening, actor: User, request=None) -> None:
     )
 
 
+def _save(screening: Screening, *, actor: User, complete: bool, request) -> Screening:
+    """Score a complete questionnaire, save it, raise its alerts and write what happened."""
+    if complete:
+        _complete(screening)
+    screening.full_clean()
+    screening.save()
+    _raise_alerts(screening, actor, request)
+    if complete:
+        _record_completion(screening, actor, request)
+    audit_record(
+        action="screening.completed" if complete else "screening.draft_saved",
+        actor=actor,
+        request=request,
+        obj=screening,
+        case_ref=screening.case.reference,
+        detail=screening.instrument.key,
+    )
+    return screening
+
+
 @transaction.atomic
 def screening_save(
     *,
@@ -209,22 +229,7 @@ def screening_save(
         helper_name=helper_name.strip(),
         answers=_clean_answers(instrument, answers),
     )
-    if complete:
-        _complete(screening)
-    screening.full_clean()
-    screening.save()
-    _raise_alerts(screening, actor, request)
-    if complete:
-        _record_completion(screening, actor, request)
-    audit_record(
-        action="screening.completed" if complete else "screening.draft_saved",
-        actor=actor,
-        request=request,
-        obj=screening,
-        case_ref=case.reference,
-        detail=instrument.key,
-    )
-    return screening
+    return _save(screening, actor=actor, complete=complete, request=request)
 
 
 @transaction.atomic
@@ -260,19 +265,4 @@ def screening_update_draft(
     screening.helper_kind = helper_kind
     screening.helper = helper
     screening.helper_name = helper_name.strip()
-    if complete:
-        _complete(screening)
-    screening.full_clean()
-    screening.save()
-    _raise_alerts(screening, actor, request)
-    if complete:
-        _record_completion(screening, actor, request)
-    audit_record(
-        action="screening.completed" if complete else "screening.draft_saved",
-        actor=actor,
-        request=request,
-        obj=screening,
-        case_ref=screening.case.reference,
-        detail=screening.instrument.key,
-    )
-    return screening
+    return _save(screening, actor=actor, complete=complete, request=request)
