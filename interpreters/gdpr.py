@@ -14,7 +14,11 @@ from interpreters.models import BookingWithdrawal, InterpreterBooking
 # The steps whose audit detail carries what someone typed (a reason).
 TYPED_DETAIL_ACTIONS = ("booking.declined", "booking.cancelled", "booking.withdrawn")
 # The messages to an interpreter that carry an invitation (.ics) of a booking.
-INVITATION_TEMPLATES = ("interpreters.booking_confirmed", "interpreters.booking_cancelled")
+INVITATION_TEMPLATES = (
+    "interpreters.booking_confirmed",
+    "interpreters.booking_cancelled",
+    "interpreters.withdrawal_noted",
+)
 
 
 def _bookings(person: Person):

@@ -52,6 +52,15 @@ register_message_templates(
         _("This booking is cancelled: %(what)s."),
     ),
     MessageTemplate(
+        "interpreters.withdrawal_noted",
+        _("Withdrawal noted, told to the interpreter"),
+        _("IntegraPsy: you withdrew — %(what)s"),
+        _(
+            "You withdrew from this booking: %(what)s.\n"
+            "The attached file takes it out of your calendar; the team is finding another interpreter."
+        ),
+    ),
+    MessageTemplate(
         "interpreters.booking_withdrawn",
         _("An interpreter withdrew from a booking"),
         _("IntegraPsy: an interpreter withdrew — %(what)s"),

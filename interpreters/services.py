@@ -177,19 +177,24 @@ def _conflict_error(interpreter: Interpreter) -> BookingConflict:
     )
 
 
-def _notify_interpreter(booking: InterpreterBooking, *, template: str, attach_ics: bool) -> None:
+def _notify_interpreter(
+    booking: InterpreterBooking, *, template: str, attach_ics: bool, cancelled: bool | None = None
+) -> None:
     """Queue the interpreter's message (sent after the commit); never clinical content, never a surname.
 
     Called in the interpreter's language: the booking's summary and invitation are written in it.
+    ``cancelled``: the invitation takes the booking out of their calendar (by default, when it is cancelled).
     """
     user = booking.interpreter.user
-    method = "CANCEL" if booking.status == BookingStatus.CANCELLED else "REQUEST"
+    if cancelled is None:
+        cancelled = booking.status == BookingStatus.CANCELLED
+    method = "CANCEL" if cancelled else "REQUEST"
     attachments = []
     if attach_ics:
         attachments.append(
             {
                 "filename": "booking.ics",
-                "content": booking_ics(booking, method=method),
+                "content": booking_ics(booking, method=method, cancelled=cancelled),
                 # Django's email adds the charset of a text attachment itself: naming it here too
                 # repeated it in the header.
                 "mimetype": f"text/calendar; method={method}",
@@ -207,8 +212,15 @@ def _notify_interpreter(booking: InterpreterBooking, *, template: str, attach_ic
 # --- Calendar ---------------------------------------------------------------------------
 
 
-def booking_calendar_event(booking: InterpreterBooking, *, url: str = "") -> ics.CalendarEvent:
-    """What a calendar shows of a booking: first name only, no clinical detail, no briefing."""
+def booking_calendar_event(
+    booking: InterpreterBooking, *, url: str = "", cancelled: bool | None = None
+) -> ics.CalendarEvent:
+    """What a calendar shows of a booking: first name only, no clinical detail, no briefing.
+
+    ``cancelled``: the event is gone from the interpreter's calendar (by default, when the booking is cancelled).
+    """
+    if cancelled is None:
+        cancelled = booking.status == BookingStatus.CANCELLED
     first_name = booking.case.person.first_name if booking.case_id else ""
     summary = _("Interpreting %(language)s") % {"language": booking.language.name}
     if first_name:
@@ -235,16 +247,18 @@ def booking_calendar_event(booking: InterpreterBooking, *, url: str = "") -> ics
         location=location,
         description=description,
         url=url,
-        sequence=1 if booking.status == BookingStatus.CANCELLED else 0,
-        cancelled=booking.status == BookingStatus.CANCELLED,
+        sequence=1 if cancelled else 0,
+        cancelled=cancelled,
         organizer_email=booking.team.contact_email,
         attendee_email=booking.interpreter.user.email if booking.interpreter_id else "",
         attendee_name=booking.interpreter.user.get_full_name() if booking.interpreter_id else "",
     )
 
 
-def booking_ics(booking: InterpreterBooking, *, method: str = "PUBLISH", url: str = "") -> str:
-    return ics.calendar([booking_calendar_event(booking, url=url)], now=clock.now(), method=method)
+def booking_ics(
+    booking: InterpreterBooking, *, method: str = "PUBLISH", url: str = "", cancelled: bool | None = None
+) -> str:
+    return ics.calendar([booking_calendar_event(booking, url=url, cancelled=cancelled)], now=clock.now(), method=method)
 
 
 # --- Interpreters -----------------------------------------------------------------------
@@ -619,6 +633,9 @@ def booking_withdraw(*, booking: InterpreterBooking, actor: User, reason: str, r
     if withdrawal.late:
         extra = f"{_('late withdrawal')} — {extra}"
     _record(booking, kind="booking.withdrawn", actor=actor, request=request, extra=extra)
+    # The interpreter's calendar drops the event their confirmation had put there.
+    with override(interpreter.user.language or settings.LANGUAGE_CODE):
+        _notify_interpreter(booking, template="interpreters.withdrawal_noted", attach_ics=True, cancelled=True)
     what = booking_message_when(booking)
     booking.interpreter = None
     booking.offered_at = None

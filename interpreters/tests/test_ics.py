@@ -50,8 +50,8 @@ def test_newlines_are_escaped_and_cancelled_events_say_so():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("cancel", "method"), [(False, "REQUEST"), (True, "CANCEL")])
-def test_the_invitation_attachment_names_its_charset_once(coordinator, team, tir, interpreter, case, cancel, method):
+@pytest.mark.parametrize(("then", "method"), [("", "REQUEST"), ("cancel", "CANCEL"), ("withdraw", "CANCEL")])
+def test_the_invitation_attachment_names_its_charset_once(coordinator, team, tir, interpreter, case, then, method):
     starts_at = timezone.now() + timedelta(days=4)
     booking = services.booking_request(
         actor=coordinator,
@@ -63,8 +63,10 @@ def test_the_invitation_attachment_names_its_charset_once(coordinator, team, tir
         ends_at=starts_at + timedelta(hours=1),
     )
     services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
-    if cancel:
+    if then == "cancel":
         services.booking_cancel(booking=booking, actor=coordinator, reason="Transfert")
+    elif then == "withdraw":
+        services.booking_withdraw(booking=booking, actor=interpreter.user, reason="Malade")
     message = OutboxMessage.objects.filter(recipient=interpreter.user).latest("pk")
     [part] = [p for p in outbox_render(message).message().walk() if p.get_content_type() == "text/calendar"]
     assert part["Content-Type"] == f'text/calendar; method="{method}"; charset="utf-8"'

@@ -332,6 +332,12 @@ def test_withdrawal_sends_the_booking_back_to_matching_and_tells_the_coordinator
     assert "Yonas Haile withdrew from this booking" in email.body and "Reason: Malade" in email.body
     assert "Less than 24 hours" not in email.body
     assert case.person.last_name not in email.body and case.person.first_name not in email.body
+    # The interpreter's calendar drops the event.
+    [noted] = OutboxMessage.objects.filter(template="interpreters.withdrawal_noted")
+    assert noted.recipient == interpreter.user
+    [invitation] = noted.attachments
+    assert "METHOD:CANCEL" in invitation["content"] and "STATUS:CANCELLED" in invitation["content"]
+    assert f"UID:booking-{booking.code}@integrapsy" in invitation["content"]
     # The coordinator finds someone else: the same booking can be offered again.
     other = InterpreterFactory(username="autre", first_name="Awet", last_name="Kidane")
     services.booking_offer(booking=booking, interpreter=other, actor=coordinator)
