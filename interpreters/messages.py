@@ -4,8 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from integrapsy.notifications.messages import MessageTemplate, register_message_templates
@@ -25,7 +24,7 @@ def _with_booking(context: dict) -> dict:
         ]
     )
     context["late"] = (
-        gettext_now("Less than 24 hours before the start: find another interpreter quickly.") + "\n"
+        gettext("Less than 24 hours before the start: find another interpreter quickly.") + "\n"
         if context.get("late")
         else ""
     )
