@@ -617,6 +617,13 @@ def booking_withdraw(*, booking: InterpreterBooking, actor: User, reason: str, r
     if not reason:
         raise ValidationError({"reason": _("Say why you withdraw, so the team can find someone else.")})
     interpreter = booking.interpreter
+    # Only while the booking is still theirs and confirmed: a second click, or a coordinator's
+    # change in between, finds nothing to give back.
+    released = InterpreterBooking.objects.filter(
+        pk=booking.pk, status=BookingStatus.CONFIRMED, interpreter=interpreter
+    ).update(status=BookingStatus.REQUESTED, interpreter=None, offered_at=None, confirmed_at=None, confirmed_by=None)
+    if not released:
+        raise ValidationError(_("Only a confirmed booking that has not started can be given back."))
     withdrawal = BookingWithdrawal(
         booking=booking,
         interpreter=interpreter,
@@ -636,17 +643,13 @@ def booking_withdraw(*, booking: InterpreterBooking, actor: User, reason: str, r
     # The interpreter's calendar drops the event their confirmation had put there.
     with override(interpreter.user.language or settings.LANGUAGE_CODE):
         _notify_interpreter(booking, template="interpreters.withdrawal_noted", attach_ics=True, cancelled=True)
-    what = booking_message_when(booking)
     booking.interpreter = None
-    booking.offered_at = None
-    booking.confirmed_at = None
-    booking.confirmed_by = None
-    booking.save(update_fields=["interpreter", "status", "offered_at", "confirmed_at", "confirmed_by"])
+    booking.offered_at = booking.confirmed_at = booking.confirmed_by = None
     outbox_queue(
         to=team_coordinators(booking.team),
         template="interpreters.booking_withdrawn",
         context={
-            **what,
+            **booking_message_when(booking),
             "booking": str(booking.code),
             "interpreter": str(interpreter),
             "reason": reason,

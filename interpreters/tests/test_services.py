@@ -519,3 +519,16 @@ def test_the_admin_shows_a_bookings_withdrawals_read_only(client, coordinator, t
     assert response.status_code == 200
     assert "Malade" in response.content.decode()
     assert 'name="withdrawals-0-reason"' not in response.content.decode()
+
+
+def test_a_booking_is_given_back_once(coordinator, team, tir, interpreter):
+    from integrapsy.notifications.models import OutboxMessage
+
+    booking = request(coordinator, team, language=tir)
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    stale = InterpreterBooking.objects.select_related("interpreter").get(pk=booking.pk)  # a second tab
+    services.booking_withdraw(booking=booking, actor=interpreter.user, reason="Malade")
+    with pytest.raises(ValidationError):
+        services.booking_withdraw(booking=stale, actor=interpreter.user, reason="Malade")
+    assert booking.withdrawals.count() == 1
+    assert OutboxMessage.objects.filter(template="interpreters.booking_withdrawn").count() == 1
