@@ -194,9 +194,8 @@ class MatchNeed:
     gender_preference: str = ""
     person_id: int | None = None
     same_as_before: bool = False
-    booking_id: int | None = None  # the booking being matched: not its own history nor its own clash
-    excluded: frozenset[int] = frozenset()
-    declined: frozenset[int] = frozenset()
+    # The booking being matched: not its own history nor its own clash; its exclusions and declines.
+    booking_id: int | None = None
 
     @property
     def blocked(self) -> tuple[datetime, datetime] | None:
@@ -251,7 +250,7 @@ def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
         gender_preference=booking.gender_preference,
         person_id=booking.case.person_id if booking.case_id else None,
         same_as_before=booking.same_as_before,
-        booking_id=booking.pk,  # its own exclusions and declines are read with the interpreters
+        booking_id=booking.pk,
     )
     return rank_for_need(need)
 
@@ -427,12 +426,12 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
             else:
                 s.score -= 15
                 s.reasons.append(_("Does not usually come on site in this area"))
-        if row.declined or interpreter.pk in need.declined:
+        if row.declined:
             s.score -= 30
             s.reasons.append(_("Declined this request earlier"))
         if not interpreter.offers(need.mode):
             s.blockers.append(_("Does not work %(mode)s") % {"mode": mode_label})
-        if row.unwanted or interpreter.pk in need.excluded:
+        if row.unwanted:
             s.blockers.append(_("The person does not want this interpreter"))
         for start, end in busy.get(interpreter.pk, []):
             s.blockers.append(
