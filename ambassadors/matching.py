@@ -55,10 +55,13 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Need:
-    """What the person needs: their languages (main first), place, preferences, when."""
+    """What the person needs: their main language, place, preferences, when.
+
+    The person's other languages count too: each language row of an ambassador says whether
+    the person speaks it (``person_speaks``).
+    """
 
     main_language: object | None = None
-    other_languages: tuple = ()
     location_id: int | None = None
     location_name: str = ""
     gender_preference: str = ""
@@ -68,45 +71,53 @@ class Need:
 
 def _language_points(suggestion: Suggestion, spoken: list, need: Need) -> None:
     best: tuple[int, str] | None = None
-    wanted = [lang for lang in (need.main_language, *need.other_languages) if lang is not None]
+    main = need.main_language
     for al in spoken:
         lang = al.language
-        for index, target in enumerate(wanted):
-            fluent = FLUENT_BONUS if al.level in FLUENT_LEVELS else 0
-            if lang.pk == target.pk:
-                base = SAME_LANGUAGE_AND_VARIETY if index == 0 else OTHER_LANGUAGE_OF_THE_PERSON
-                text = _("Speaks %(lang)s (%(level)s)") % {"lang": lang.name, "level": al.get_level_display()}
-            elif lang.code == target.code and index == 0:
-                base = SAME_LANGUAGE_OTHER_VARIETY
-                text = _("Speaks %(lang)s, another variety than the person's %(target)s (%(level)s)") % {
-                    "lang": lang.name,
-                    "target": target.name,
-                    "level": al.get_level_display(),
-                }
-            else:
-                continue
-            if best is None or base + fluent > best[0]:
-                best = (base + fluent, text)
+        fluent = FLUENT_BONUS if al.level in FLUENT_LEVELS else 0
+        if lang.pk == main.pk:
+            base = SAME_LANGUAGE_AND_VARIETY
+            text = _("Speaks %(lang)s (%(level)s)") % {"lang": lang.name, "level": al.get_level_display()}
+        elif lang.code == main.code:
+            base = SAME_LANGUAGE_OTHER_VARIETY
+            text = _("Speaks %(lang)s, another variety than the person's %(target)s (%(level)s)") % {
+                "lang": lang.name,
+                "target": main.name,
+                "level": al.get_level_display(),
+            }
+        elif getattr(al, "person_speaks", False):
+            base = OTHER_LANGUAGE_OF_THE_PERSON
+            text = _("Speaks %(lang)s (%(level)s)") % {"lang": lang.name, "level": al.get_level_display()}
+        else:
+            continue
+        if best is None or base + fluent > best[0]:
+            best = (base + fluent, text)
     if best is not None:
         suggestion.language_match = True
         suggestion.add(*best)
 
 
-def rank(ambassadors, need: Need, *, worked_with: set[int] = frozenset()) -> list[Suggestion]:
+def rank(ambassadors, need: Need) -> list[Suggestion]:
     """Score every ambassador for ``need``; those who share no language with the person are left out.
 
-    Each ambassador must carry ``load`` (open assignments), and have ``ambassador_languages``
-    (with ``language``) and ``territories`` prefetched.
+    Each ambassador carries what ``selectors`` read with it: ``spoken`` (their language rows,
+    with ``language`` and ``person_speaks``), ``load`` (open assignments), ``goes_there`` (the
+    place is one of their territories), ``worked_with`` (the person) and ``on_case``.
     """
     out = []
     slot_label = dict(Slot.choices).get(need.slot, "")
     for amb in ambassadors:
-        s = Suggestion(ambassador=amb, load=getattr(amb, "load", 0) or 0, maximum=amb.max_active_assignments)
+        s = Suggestion(
+            ambassador=amb,
+            load=getattr(amb, "load", 0) or 0,
+            maximum=amb.max_active_assignments,
+            on_case=getattr(amb, "on_case", False),
+        )
         if need.main_language is not None:
-            _language_points(s, list(amb.ambassador_languages.all()), need)
+            _language_points(s, amb.spoken, need)
             if not s.language_match:
                 continue
-        if need.location_id is not None and any(t.pk == need.location_id for t in amb.territories.all()):
+        if need.location_id is not None and amb.goes_there:
             s.add(SAME_TERRITORY, _("Already goes to %(place)s") % {"place": need.location_name})
         if need.gender_preference:
             if amb.gender == need.gender_preference:
@@ -118,7 +129,7 @@ def rank(ambassadors, need: Need, *, worked_with: set[int] = frozenset()) -> lis
                 s.add(AVAILABLE, _("Usually available on %(slot)s") % {"slot": slot_label})
             else:
                 s.add(NOT_AVAILABLE, _("Not usually available on %(slot)s") % {"slot": slot_label})
-        if amb.pk in worked_with:
+        if amb.worked_with:
             s.add(EARLIER_WORK, _("Has already worked with this person"))
         free = s.maximum - s.load
         if free > 0:

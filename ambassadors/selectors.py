@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -26,10 +26,11 @@ from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
 
 
-def _open_load():
+def _open_load(ambassador: str = "pk"):
+    """Open assignments of the ambassador the row names (``ambassador``: the path to its id)."""
     return Coalesce(
         Subquery(
-            Assignment.objects.filter(ambassador=OuterRef("pk"), status__in=Assignment.OPEN_STATUSES)
+            Assignment.objects.filter(ambassador=OuterRef(ambassador), status__in=Assignment.OPEN_STATUSES)
             .order_by()
             .values("ambassador")
             .annotate(n=Count("pk"))
@@ -283,28 +284,107 @@ def assignment_to_manage(*, user: User, code) -> Assignment:
 
 
 def _need_for(*, case: Case | None, language=None, location=None, gender_preference="", slot="") -> matching.Need:
-    main, others = language, ()
+    main = language
     person_id = None
     if case is not None:
         person_id = case.person_id
-        person_langs = list(
-            PersonLanguage.objects.filter(person_id=case.person_id)
-            .select_related("language")
-            .order_by("-is_main", "pk")
-        )
-        langs = [pl.language for pl in person_langs]
-        main = language or case.main_language or (langs[0] if langs else None)
-        others = tuple(lang for lang in langs if main is None or lang.pk != main.pk)
+        main = language or case.main_language
+        if main is None:
+            first = (
+                PersonLanguage.objects.filter(person_id=case.person_id)
+                .select_related("language")
+                .order_by("-is_main", "pk")
+                .first()
+            )
+            main = first.language if first else None
         location = location or case.person.location
     return matching.Need(
         main_language=main,
-        other_languages=others,
         location_id=location.pk if location else None,
         location_name=location.name if location else "",
         gender_preference=gender_preference,
         slot=slot,
         person_id=person_id,
     )
+
+
+def _candidate_facts(need: matching.Need, *, case: Case | None, ambassador: str) -> dict:
+    """What the ranking needs of each ambassador, computed by the database with the row.
+
+    ``ambassador`` is the path from the row to the ambassador's id: their load, whether they
+    worked with the person, are on the case already, go to the place.
+    """
+    theirs = OuterRef(ambassador)
+    facts = {"load": _open_load(ambassador)}
+    facts["worked_with"] = (
+        Exists(Assignment.objects.filter(ambassador=theirs, case__person_id=need.person_id))
+        if need.person_id is not None
+        else Value(False)
+    )
+    facts["on_case"] = (
+        Exists(Assignment.objects.filter(ambassador=theirs, case=case, status__in=Assignment.OPEN_STATUSES))
+        if case is not None
+        else Value(False)
+    )
+    facts["goes_there"] = (
+        Exists(Ambassador.territories.through.objects.filter(ambassador_id=theirs, location_id=need.location_id))
+        if need.location_id is not None
+        else Value(False)
+    )
+    return facts
+
+
+_FACTS = ("load", "worked_with", "on_case", "goes_there")
+
+
+def _candidates(*, user: User, team: Team, need: matching.Need, case: Case | None) -> list[Ambassador]:
+    """The team's active ambassadors who may support the need, each with ``spoken`` and the facts of ``rank``.
+
+    One query: the ambassadors' languages that count for the person (the main language in any
+    variety, the person's other languages), each row with its ambassador and their facts.
+    Without a language to match, every active ambassador of the team.
+    """
+    scoped = access.scope(
+        user,
+        Ambassador.objects.filter(is_active=True, user__is_active=True),
+        Capability.VIEW_AMBASSADORS,
+        within=[team.pk],
+    )
+    if need.main_language is None:
+        ambassadors = list(
+            scoped.select_related("user", "team").annotate(**_candidate_facts(need, case=case, ambassador="pk"))
+        )
+        for amb in ambassadors:
+            amb.spoken = []
+        return ambassadors
+    counts = Q(language__code=need.main_language.code)
+    person_speaks = Value(False)
+    if need.person_id is not None:
+        theirs = PersonLanguage.objects.filter(person_id=need.person_id)
+        counts |= Q(language_id__in=theirs.values("language_id"))
+        person_speaks = Exists(theirs.filter(language_id=OuterRef("language_id")))
+    rows = (
+        AmbassadorLanguage.objects.filter(counts, ambassador__in=scoped)
+        .select_related("language", "ambassador__user", "ambassador__team")
+        .annotate(person_speaks=person_speaks, **_candidate_facts(need, case=case, ambassador="ambassador"))
+        .order_by(
+            "ambassador__user__last_name",
+            "ambassador__user__first_name",
+            "ambassador_id",
+            "language__name_en",
+            "language__variety",
+        )
+    )
+    ambassadors: dict[int, Ambassador] = {}
+    for row in rows:
+        amb = ambassadors.get(row.ambassador_id)
+        if amb is None:
+            amb = ambassadors[row.ambassador_id] = row.ambassador
+            amb.spoken = []
+            for name in _FACTS:
+                setattr(amb, name, getattr(row, name))
+        amb.spoken.append(row)
+    return list(ambassadors.values())
 
 
 def ambassador_suggestions(
@@ -317,39 +397,22 @@ def ambassador_suggestions(
     gender_preference: str = "",
     slot: str = "",
 ) -> list[matching.Suggestion]:
-    """Active ambassadors of the team ranked for the case's person (or a language), with reasons."""
+    """Active ambassadors of the team ranked for the case's person (or a language), with reasons.
+
+    A fixed number of queries (one, two when the case has no main language), whatever the number of ambassadors.
+    """
     need = _need_for(case=case, language=language, location=location, gender_preference=gender_preference, slot=slot)
-    candidates = _with_profile(
-        access.scope(
-            user,
-            Ambassador.objects.filter(is_active=True, user__is_active=True),
-            Capability.VIEW_AMBASSADORS,
-            within=[team.pk],
-        )
-    )
-    worked_with: set[int] = set()
-    if need.person_id is not None:
-        worked_with = set(
-            Assignment.objects.filter(case__person_id=need.person_id, ambassador__team=team).values_list(
-                "ambassador_id", flat=True
-            )
-        )
-    return matching.rank(candidates, need, worked_with=worked_with)
+    return matching.rank(_candidates(user=user, team=team, need=need, case=case), need)
 
 
 def case_suggestions(*, user: User, case: Case, gender_preference: str = "", slot: str = ""):
     """Suggestions for a case, leaving out ambassadors already on it."""
-    on_case = set(
-        Assignment.objects.filter(case=case, status__in=Assignment.OPEN_STATUSES).values_list(
-            "ambassador_id", flat=True
-        )
-    )
     return [
         s
         for s in ambassador_suggestions(
             user=user, team=case.team, case=case, gender_preference=gender_preference, slot=slot
         )
-        if s.ambassador.pk not in on_case
+        if not s.on_case
     ]
 
 
@@ -372,14 +435,6 @@ def plan_support(*, user: User, request: planner.SupportRequest) -> PlannerResul
         gender_preference=request.gender_preference,
         slot=request.slot,
     )
-    if request.case is not None:
-        on_case = set(
-            Assignment.objects.filter(case=request.case, status__in=Assignment.OPEN_STATUSES).values_list(
-                "ambassador_id", flat=True
-            )
-        )
-        for s in ambassadors:
-            s.on_case = s.ambassador.pk in on_case
     return PlannerResult(
         request=request,
         rule=planner.rule_for(team=request.team, activity=request.activity),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from interpreters.models import Interpreter, InterpreterBooking, InterpreterLanguage, Unavailability
+from interpreters.models import BookingWithdrawal, Interpreter, InterpreterBooking, InterpreterLanguage, Unavailability
 
 
 class InterpreterLanguageInline(admin.TabularInline):
@@ -32,6 +32,19 @@ class InterpreterAdmin(admin.ModelAdmin):
     inlines = [InterpreterLanguageInline, UnavailabilityInline]
 
 
+class BookingWithdrawalInline(admin.TabularInline):
+    """Read-only, as the booking."""
+
+    model = BookingWithdrawal
+    extra = 0
+    fields = ["withdrawn_at", "interpreter", "reason", "late"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(InterpreterBooking)
 class InterpreterBookingAdmin(admin.ModelAdmin):
     """Read-only: bookings change through the app, so every step reaches the timeline."""
@@ -39,6 +52,7 @@ class InterpreterBookingAdmin(admin.ModelAdmin):
     list_display = ["starts_at", "language", "mode", "status", "interpreter", "team"]
     list_filter = ["status", "mode", "team"]
     date_hierarchy = "starts_at"
+    inlines = [BookingWithdrawalInline]
 
     def has_add_permission(self, request):
         return False

@@ -103,6 +103,15 @@ class DeclineForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw?"),
+        max_length=255,
+        help_text=_("e.g. ill, another emergency. The team reads it to find someone else."),
+        error_messages={"required": _("Say why you withdraw, so the team can find someone else.")},
+    )
+
+
 class CompleteForm(forms.Form):
     actual_start = forms.DateTimeField(label=_("Actual start"), widget=DateTimeInput())
     minutes = forms.IntegerField(label=_("Minutes interpreted"), min_value=1, max_value=720)

@@ -8,10 +8,17 @@ from cases.gdpr.providers import ERASED, export_value
 from cases.models import Person
 from integrapsy.audit.models import AuditEvent
 from integrapsy.gdpr import Section
-from interpreters.models import InterpreterBooking
+from integrapsy.notifications.models import OutboxMessage
+from interpreters.models import BookingWithdrawal, InterpreterBooking
 
 # The steps whose audit detail carries what someone typed (a reason).
-TYPED_DETAIL_ACTIONS = ("booking.declined", "booking.cancelled")
+TYPED_DETAIL_ACTIONS = ("booking.declined", "booking.cancelled", "booking.withdrawn")
+# The messages to an interpreter that carry an invitation (.ics) of a booking.
+INVITATION_TEMPLATES = (
+    "interpreters.booking_confirmed",
+    "interpreters.booking_cancelled",
+    "interpreters.withdrawal_noted",
+)
 
 
 def _bookings(person: Person):
@@ -62,6 +69,23 @@ def erase(person: Person) -> int:
     bookings = _bookings(person)
     codes = [str(code) for code in bookings.values_list("code", flat=True)]
     count = bookings.update(briefing="", location_detail="", cancel_reason="")
+    count += BookingWithdrawal.objects.filter(booking__in=bookings).update(reason=ERASED)
+    for message in OutboxMessage.objects.filter(
+        template="interpreters.booking_withdrawn", context__booking__in=codes, context__has_key="reason"
+    ):
+        message.context = {**message.context, "reason": ERASED}
+        message.save(update_fields=["context"])
+        count += 1
+    # The invitations sent to interpreters name the person (first name): the message stays, its
+    # attachment goes.
+    interpreters = bookings.exclude(interpreter__isnull=True).values("interpreter__user_id")
+    for message in OutboxMessage.objects.filter(
+        template__in=INVITATION_TEMPLATES, recipient_id__in=interpreters
+    ).exclude(attachments=[]):
+        if any(f"booking-{code}@" in str(a.get("content", "")) for a in message.attachments for code in codes):
+            message.attachments = []
+            message.save(update_fields=["attachments"])
+            count += 1
     count += AuditEvent.objects.filter(
         object_type=InterpreterBooking._meta.label_lower, object_ref__in=codes, action__in=TYPED_DETAIL_ACTIONS
     ).redact_for_erasure(detail=ERASED)

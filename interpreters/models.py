@@ -292,3 +292,29 @@ class InterpreterBooking(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (BookingStatus.REQUESTED, BookingStatus.OFFERED)
+
+
+class BookingWithdrawal(models.Model):
+    """An interpreter giving back a booking they had confirmed; the booking waits for another interpreter."""
+
+    TEAM_PATH = "booking__team"
+
+    booking = models.ForeignKey(
+        InterpreterBooking, on_delete=models.CASCADE, related_name="withdrawals", verbose_name=_("booking")
+    )
+    interpreter = models.ForeignKey(
+        Interpreter, on_delete=models.PROTECT, related_name="withdrawals", verbose_name=_("interpreter")
+    )
+    reason = models.CharField(_("reason"), max_length=255)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"))
+    # Less than 24 hours before the start, as for a cancellation: never billable, since the
+    # interpreter gave it back.
+    late = models.BooleanField(_("late withdrawal"), default=False)
+
+    class Meta:
+        ordering = ["-withdrawn_at", "-id"]
+        verbose_name = _("withdrawal from a booking")
+        verbose_name_plural = _("withdrawals from bookings")
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.withdrawn_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,7 @@ register(
         "booking.confirmed": EventKind(_("Interpreter booking confirmed")),
         "booking.completed": EventKind(_("Interpreting done")),
         "booking.cancelled": EventKind(_("Interpreter booking cancelled")),
+        "booking.withdrawn": EventKind(_("The interpreter withdrew from the booking")),
         "booking.no_show": EventKind(_("Interpreter booking: no-show")),
     }
 )

@@ -6,8 +6,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Max, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,13 +33,14 @@ from integrapsy.directory.models import Language, Location
 from interpreters.models import (
     HOLDING_STATUSES,
     BookingStatus,
+    BookingWithdrawal,
     Interpreter,
     InterpreterBooking,
     InterpreterLanguage,
     Mode,
     Unavailability,
 )
-from interpreters.services import MAX_BOOKING, blocked_range, booking_is_cancellable
+from interpreters.services import MAX_BOOKING, blocked_range, booking_is_cancellable, booking_is_withdrawable
 
 LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "team")
 
@@ -81,12 +94,18 @@ def my_booking_flags(*, booking: InterpreterBooking, now: datetime | None = None
         "may_answer": booking.status == BookingStatus.OFFERED and booking.starts_at > now,
         "may_complete": _may_complete(booking, now),
         "may_add_to_calendar": booking.status == BookingStatus.CONFIRMED,
+        "may_withdraw": booking_is_withdrawable(booking, now=now),
     }
 
 
 def _may_complete(booking: InterpreterBooking, now: datetime) -> bool:
     """The actual time is recorded for a confirmed booking once it has started."""
     return booking.status == BookingStatus.CONFIRMED and booking.starts_at <= now
+
+
+def booking_withdrawals(*, booking: InterpreterBooking) -> list[BookingWithdrawal]:
+    """Interpreters who gave the booking back, last first (the booking is already in the user's scope)."""
+    return list(booking.withdrawals.select_related("interpreter__user"))
 
 
 def booking_excluded(*, booking: InterpreterBooking) -> list[Interpreter]:
@@ -175,9 +194,8 @@ class MatchNeed:
     gender_preference: str = ""
     person_id: int | None = None
     same_as_before: bool = False
-    booking_id: int | None = None  # the booking being matched: not its own history nor its own clash
-    excluded: frozenset[int] = frozenset()
-    declined: frozenset[int] = frozenset()
+    # The booking being matched: not its own history nor its own clash; its exclusions and declines.
+    booking_id: int | None = None
 
     @property
     def blocked(self) -> tuple[datetime, datetime] | None:
@@ -221,8 +239,7 @@ def held_overlapping(qs: QuerySet[InterpreterBooking], *, blocked_from, blocked_
 def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
     """Interpreters of the booking's language, best first, each with the reasons of its rank.
 
-    Available interpreters come first. A fixed number of queries, whatever the number of
-    interpreters.
+    Available interpreters come first. Two queries, whatever the number of interpreters.
     """
     need = MatchNeed(
         language=booking.language,
@@ -234,8 +251,6 @@ def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
         person_id=booking.case.person_id if booking.case_id else None,
         same_as_before=booking.same_as_before,
         booking_id=booking.pk,
-        excluded=frozenset(booking.excluded_interpreters.values_list("pk", flat=True)),
-        declined=frozenset(booking.declined_by.values_list("pk", flat=True)),
     )
     return rank_for_need(need)
 
@@ -269,43 +284,102 @@ def rank_interpreters(
     )
 
 
-def rank_for_need(need: MatchNeed) -> list[Suggestion]:
-    """The one ranking of interpreters: language fit, continuity, gender, place, then who is free."""
-    interpreters = list(
-        Interpreter.objects.filter(is_active=True, interpreter_languages__language__code=need.language.code)
-        .distinct()
-        .select_related("user", "service")
-        .prefetch_related(
-            Prefetch("interpreter_languages", queryset=InterpreterLanguage.objects.select_related("language")),
-            "territories",
-        )
+def _count_of(bookings: QuerySet[InterpreterBooking]) -> Coalesce:
+    """How many of ``bookings`` each interpreter row has (a subquery on the row's interpreter)."""
+    return Coalesce(
+        Subquery(
+            bookings.order_by().values("interpreter").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
     )
-    ids = [i.pk for i in interpreters]
-    person_id = need.person_id
 
-    history: dict[int, tuple[int, datetime]] = {}
-    excluded = set(need.excluded)
-    if person_id is not None:
-        earlier = (
-            InterpreterBooking.objects.filter(
-                case__person_id=person_id, status=BookingStatus.COMPLETED, interpreter_id__in=ids
+
+def _interpreter_facts(need: MatchNeed) -> dict:
+    """What the ranking needs of each interpreter, computed by the database alongside the interpreter.
+
+    The annotations of an ``InterpreterLanguage`` row, about the row's interpreter: continuity
+    with the person, the person's wish not to have them, an earlier decline, leave at that
+    time, the week's load and the area they come to.
+    """
+    theirs = OuterRef("interpreter")
+    others = InterpreterBooking.objects.filter(interpreter=theirs)
+    if need.booking_id is not None:
+        others = others.exclude(pk=need.booking_id)
+    facts = {}
+    if need.person_id is not None:
+        earlier = others.filter(case__person_id=need.person_id, status=BookingStatus.COMPLETED)
+        facts["times_before"] = _count_of(earlier)
+        facts["last_before"] = Subquery(earlier.order_by("-starts_at").values("starts_at")[:1])
+    else:
+        facts["times_before"] = Value(0)
+        facts["last_before"] = Value(None, output_field=DateTimeField())
+    # The person's wish not to have someone holds for every booking of theirs.
+    unwanted = Q()
+    if need.booking_id is not None:
+        unwanted |= Q(interpreterbooking_id=need.booking_id)
+    if need.person_id is not None:
+        unwanted |= Q(interpreterbooking__case__person_id=need.person_id)
+    facts["unwanted"] = (
+        Exists(InterpreterBooking.excluded_interpreters.through.objects.filter(unwanted, interpreter_id=theirs))
+        if unwanted
+        else Value(False)
+    )
+    facts["declined"] = (
+        Exists(
+            InterpreterBooking.declined_by.through.objects.filter(
+                interpreter_id=theirs, interpreterbooking_id=need.booking_id
             )
-            .exclude(pk=need.booking_id)
-            .values("interpreter_id")
-            .annotate(n=Count("id"), last=Max("starts_at"))
         )
-        history = {row["interpreter_id"]: (row["n"], row["last"]) for row in earlier}
-        # The person's wish not to have someone holds for every booking of theirs.
-        excluded |= set(
-            InterpreterBooking.excluded_interpreters.through.objects.filter(
-                interpreterbooking__case__person_id=person_id
-            ).values_list("interpreter_id", flat=True)
-        )
-    declined = set(need.declined)
-    busy: dict[int, list[tuple[datetime, datetime]]] = {}
-    away: dict[int, datetime] = {}
+        if need.booking_id is not None
+        else Value(False)
+    )
     blocked = need.blocked
     if blocked is not None:
+        blocked_from, blocked_until = blocked
+        facts["away_until"] = Subquery(
+            Unavailability.objects.filter(interpreter=theirs, starts_at__lt=blocked_until, ends_at__gt=blocked_from)
+            .order_by("-ends_at")
+            .values("ends_at")[:1]
+        )
+    else:
+        facts["away_until"] = Value(None, output_field=DateTimeField())
+    week_start, week_end = need.week
+    facts["load"] = _count_of(
+        others.filter(status__in=HOLDING_STATUSES, starts_at__gte=week_start, starts_at__lt=week_end)
+    )
+    if need.mode == Mode.ON_SITE and need.location is not None:
+        facts["comes_here"] = Exists(
+            Interpreter.territories.through.objects.filter(interpreter_id=theirs, team_id=need.location.team_id)
+        )
+    else:
+        facts["comes_here"] = Value(False)
+    return facts
+
+
+def rank_for_need(need: MatchNeed) -> list[Suggestion]:
+    """The one ranking of interpreters: language fit, continuity, gender, place, then who is free.
+
+    Two queries: the interpreters of the language with what the ranking needs of each, then the
+    bookings they already hold at that time.
+    """
+    # The interpreters' languages of the code wanted (the others do not count), each row with
+    # its interpreter and the facts about them.
+    rows = (
+        InterpreterLanguage.objects.filter(language__code=need.language.code, interpreter__is_active=True)
+        .select_related("language", "interpreter__user", "interpreter__service")
+        .annotate(**_interpreter_facts(need))
+        .order_by("interpreter_id", "pk")
+    )
+    facts: dict[int, InterpreterLanguage] = {}
+    languages: dict[int, list[Language]] = {}
+    for row in rows:
+        facts.setdefault(row.interpreter_id, row)
+        languages.setdefault(row.interpreter_id, []).append(row.language)
+    ids = list(facts)
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    blocked = need.blocked
+    if blocked is not None and ids:
         blocked_from, blocked_until = blocked
         for interpreter_id, start, end in (
             held_overlapping(
@@ -314,35 +388,20 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
                 blocked_until=blocked_until,
             )
             .exclude(pk=need.booking_id)
+            .order_by("starts_at")
             .values_list("interpreter_id", "starts_at", "ends_at")
         ):
             busy.setdefault(interpreter_id, []).append((start, end))
-        for interpreter_id, end in Unavailability.objects.filter(
-            interpreter_id__in=ids, starts_at__lt=blocked_until, ends_at__gt=blocked_from
-        ).values_list("interpreter_id", "ends_at"):
-            away[interpreter_id] = max(end, away.get(interpreter_id, end))
-    week_start, week_end = need.week
-    load = dict(
-        InterpreterBooking.objects.filter(
-            interpreter_id__in=ids,
-            status__in=HOLDING_STATUSES,
-            starts_at__gte=week_start,
-            starts_at__lt=week_end,
-        )
-        .exclude(pk=need.booking_id)
-        .values("interpreter_id")
-        .annotate(n=Count("id"))
-        .values_list("interpreter_id", "n")
-    )
     mode_label = str(Mode(need.mode).label).lower() if need.mode in Mode.values else need.mode
 
     suggestions = []
-    for interpreter in interpreters:
-        s = Suggestion(interpreter=interpreter, load=load.get(interpreter.pk, 0))
-        points, reason = _language_fit(need.language, [il.language for il in interpreter.interpreter_languages.all()])
+    for interpreter_id, row in facts.items():
+        interpreter = row.interpreter
+        s = Suggestion(interpreter=interpreter, load=row.load)
+        points, reason = _language_fit(need.language, languages[interpreter_id])
         s.score += points
         s.reasons.append(reason)
-        n, last = history.get(interpreter.pk, (0, None))
+        n, last = row.times_before, row.last_before
         s.times_before = n
         if n:
             s.score += 20 + 5 * min(n, 6)
@@ -361,27 +420,27 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
                 s.score -= 40
                 s.reasons.append(_("Not the gender requested"))
         if need.mode == Mode.ON_SITE and need.location is not None:
-            if any(t.pk == need.location.team_id for t in interpreter.territories.all()):
+            if row.comes_here:
                 s.score += 10
                 s.reasons.append(_("Comes on site in this area"))
             else:
                 s.score -= 15
                 s.reasons.append(_("Does not usually come on site in this area"))
-        if interpreter.pk in declined:
+        if row.declined:
             s.score -= 30
             s.reasons.append(_("Declined this request earlier"))
         if not interpreter.offers(need.mode):
             s.blockers.append(_("Does not work %(mode)s") % {"mode": mode_label})
-        if interpreter.pk in excluded:
+        if row.unwanted:
             s.blockers.append(_("The person does not want this interpreter"))
         for start, end in busy.get(interpreter.pk, []):
             s.blockers.append(
                 _("Already booked %(start)s–%(end)s") % {"start": _short_time(start), "end": _short_time(end)}
             )
-        if interpreter.pk in away:
+        if row.away_until is not None:
             s.blockers.append(
                 _("Unavailable until %(day)s")
-                % {"day": date_format(timezone.localtime(away[interpreter.pk]), "SHORT_DATETIME_FORMAT")}
+                % {"day": date_format(timezone.localtime(row.away_until), "SHORT_DATETIME_FORMAT")}
             )
         suggestions.append(s)
     suggestions.sort(

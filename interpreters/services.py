@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases.models import Case
+from cases.notifications import team_coordinators
 from cases.timeline.record import timeline_record
 from integrapsy import clock
 from integrapsy.accounts.models import Organisation, Team, User
@@ -25,6 +26,7 @@ from interpreters import ics
 from interpreters.models import (
     ON_SITE_BUFFER,
     BookingStatus,
+    BookingWithdrawal,
     CancelledBy,
     Interpreter,
     InterpreterBooking,
@@ -175,20 +177,27 @@ def _conflict_error(interpreter: Interpreter) -> BookingConflict:
     )
 
 
-def _notify_interpreter(booking: InterpreterBooking, *, template: str, attach_ics: bool) -> None:
+def _notify_interpreter(
+    booking: InterpreterBooking, *, template: str, attach_ics: bool, cancelled: bool | None = None
+) -> None:
     """Queue the interpreter's message (sent after the commit); never clinical content, never a surname.
 
     Called in the interpreter's language: the booking's summary and invitation are written in it.
+    ``cancelled``: the invitation takes the booking out of their calendar (by default, when it is cancelled).
     """
     user = booking.interpreter.user
-    method = "CANCEL" if booking.status == BookingStatus.CANCELLED else "REQUEST"
+    if cancelled is None:
+        cancelled = booking.status == BookingStatus.CANCELLED
+    method = "CANCEL" if cancelled else "REQUEST"
     attachments = []
     if attach_ics:
         attachments.append(
             {
                 "filename": "booking.ics",
-                "content": booking_ics(booking, method=method),
-                "mimetype": f"text/calendar; method={method}; charset=utf-8",
+                "content": booking_ics(booking, method=method, cancelled=cancelled),
+                # Django's email adds the charset of a text attachment itself: naming it here too
+                # repeated it in the header.
+                "mimetype": f"text/calendar; method={method}",
             }
         )
     outbox_queue(
@@ -203,8 +212,15 @@ def _notify_interpreter(booking: InterpreterBooking, *, template: str, attach_ic
 # --- Calendar ---------------------------------------------------------------------------
 
 
-def booking_calendar_event(booking: InterpreterBooking, *, url: str = "") -> ics.CalendarEvent:
-    """What a calendar shows of a booking: first name only, no clinical detail, no briefing."""
+def booking_calendar_event(
+    booking: InterpreterBooking, *, url: str = "", cancelled: bool | None = None
+) -> ics.CalendarEvent:
+    """What a calendar shows of a booking: first name only, no clinical detail, no briefing.
+
+    ``cancelled``: the event is gone from the interpreter's calendar (by default, when the booking is cancelled).
+    """
+    if cancelled is None:
+        cancelled = booking.status == BookingStatus.CANCELLED
     first_name = booking.case.person.first_name if booking.case_id else ""
     summary = _("Interpreting %(language)s") % {"language": booking.language.name}
     if first_name:
@@ -231,16 +247,18 @@ def booking_calendar_event(booking: InterpreterBooking, *, url: str = "") -> ics
         location=location,
         description=description,
         url=url,
-        sequence=1 if booking.status == BookingStatus.CANCELLED else 0,
-        cancelled=booking.status == BookingStatus.CANCELLED,
+        sequence=1 if cancelled else 0,
+        cancelled=cancelled,
         organizer_email=booking.team.contact_email,
         attendee_email=booking.interpreter.user.email if booking.interpreter_id else "",
         attendee_name=booking.interpreter.user.get_full_name() if booking.interpreter_id else "",
     )
 
 
-def booking_ics(booking: InterpreterBooking, *, method: str = "PUBLISH", url: str = "") -> str:
-    return ics.calendar([booking_calendar_event(booking, url=url)], now=clock.now(), method=method)
+def booking_ics(
+    booking: InterpreterBooking, *, method: str = "PUBLISH", url: str = "", cancelled: bool | None = None
+) -> str:
+    return ics.calendar([booking_calendar_event(booking, url=url, cancelled=cancelled)], now=clock.now(), method=method)
 
 
 # --- Interpreters -----------------------------------------------------------------------
@@ -576,6 +594,80 @@ def booking_cancel(
         with override(booking.interpreter.user.language or settings.LANGUAGE_CODE):
             _notify_interpreter(booking, template="interpreters.booking_cancelled", attach_ics=True)
     return booking
+
+
+def booking_is_withdrawable(booking: InterpreterBooking, *, now: datetime | None = None) -> bool:
+    """The booked interpreter may give back a confirmed booking until it starts."""
+    return booking.status == BookingStatus.CONFIRMED and booking.starts_at > (now or clock.now())
+
+
+@transaction.atomic
+def booking_withdraw(*, booking: InterpreterBooking, actor: User, reason: str, request=None) -> BookingWithdrawal:
+    """The interpreter gives back a confirmed booking: it waits for another interpreter, the coordinators are told.
+
+    Less than 24 hours before the start the withdrawal is late, as a cancellation would be; it is
+    never billable, since the interpreter gave the booking back.
+    """
+    if booking.interpreter_id is None or booking.interpreter.user_id != actor.pk:
+        raise ValidationError(_("Only your own bookings can be given back."))
+    now = clock.now()
+    if not booking_is_withdrawable(booking, now=now):
+        raise ValidationError(_("Only a confirmed booking that has not started can be given back."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you withdraw, so the team can find someone else.")})
+    interpreter = booking.interpreter
+    # Only while the booking is still theirs and confirmed: a second click, or a coordinator's
+    # change in between, finds nothing to give back.
+    released = InterpreterBooking.objects.filter(
+        pk=booking.pk, status=BookingStatus.CONFIRMED, interpreter=interpreter
+    ).update(status=BookingStatus.REQUESTED, interpreter=None, offered_at=None, confirmed_at=None, confirmed_by=None)
+    if not released:
+        raise ValidationError(_("Only a confirmed booking that has not started can be given back."))
+    withdrawal = BookingWithdrawal(
+        booking=booking,
+        interpreter=interpreter,
+        reason=reason,
+        withdrawn_at=now,
+        late=cancellation_is_late(booking, now=now),
+    )
+    withdrawal.full_clean()
+    withdrawal.save()
+    # The ranking then tells the coordinator this interpreter gave it back.
+    booking.declined_by.add(interpreter)
+    booking.status = BookingStatus.REQUESTED
+    extra = f"{CancelledBy.INTERPRETER.label} — {reason[:120]}"
+    if withdrawal.late:
+        extra = f"{_('late withdrawal')} — {extra}"
+    _record(booking, kind="booking.withdrawn", actor=actor, request=request, extra=extra)
+    # The interpreter's calendar drops the event their confirmation had put there.
+    with override(interpreter.user.language or settings.LANGUAGE_CODE):
+        _notify_interpreter(booking, template="interpreters.withdrawal_noted", attach_ics=True, cancelled=True)
+    booking.interpreter = None
+    booking.offered_at = booking.confirmed_at = booking.confirmed_by = None
+    outbox_queue(
+        to=team_coordinators(booking.team),
+        template="interpreters.booking_withdrawn",
+        context={
+            **booking_message_when(booking),
+            "booking": str(booking.code),
+            "interpreter": str(interpreter),
+            "reason": reason,
+            "late": withdrawal.late,
+        },
+        team=booking.team_id,
+    )
+    return withdrawal
+
+
+def booking_message_when(booking: InterpreterBooking) -> dict:
+    """A booking as stored in a message to the team: written out in each recipient's language."""
+    language = booking.language
+    return {
+        "language": {"fr": language.name_fr, "nl": language.name_nl, "en": language.name_en},
+        "mode": booking.mode,
+        "starts_at": booking.starts_at.isoformat(),
+    }
 
 
 @transaction.atomic

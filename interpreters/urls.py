@@ -18,6 +18,7 @@ urlpatterns = [
     path("my-bookings/<uuid:code>/", views.my_booking_detail, name="my_booking_detail"),
     path("my-bookings/<uuid:code>/accept/", views.my_booking_accept, name="my_booking_accept"),
     path("my-bookings/<uuid:code>/decline/", views.my_booking_decline, name="my_booking_decline"),
+    path("my-bookings/<uuid:code>/withdraw/", views.my_booking_withdraw, name="my_booking_withdraw"),
     path("my-bookings/<uuid:code>/complete/", views.my_booking_complete, name="my_booking_complete"),
     path("my-bookings/<uuid:code>/booking.ics", views.my_booking_ics, name="my_booking_ics"),
     path("my-calendar/", views.my_calendar, name="my_calendar"),

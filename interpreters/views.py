@@ -30,6 +30,7 @@ from interpreters.forms import (
     NoShowForm,
     TimesheetForm,
     UnavailabilityForm,
+    WithdrawForm,
     booking_prefill,
     default_booking_initial,
 )
@@ -142,6 +143,7 @@ def booking_detail(request: HttpRequest, code) -> HttpResponse:
             "booking": booking,
             "rights": rights,
             "excluded": selectors.booking_excluded(booking=booking),
+            "withdrawals": selectors.booking_withdrawals(booking=booking),
             **selectors.booking_flags(booking=booking, rights=rights),
             "no_show_form": NoShowForm(),
         },
@@ -318,6 +320,35 @@ def my_booking_decline(request: HttpRequest, code) -> HttpResponse:
             "title": _("Decline the offer"),
             "back": reverse("interpreters:my_booking_detail", args=[booking.code]),
             "mine": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def my_booking_withdraw(request: HttpRequest, code) -> HttpResponse:
+    booking = _my_booking(request, code)
+    detail = reverse("interpreters:my_booking_detail", args=[booking.code])
+    if not services.booking_is_withdrawable(booking):
+        messages.info(request, _("This booking can no longer be given back. Call the team if you cannot come."))
+        return redirect(detail)
+    return submit(
+        request,
+        WithdrawForm(posted(request)),
+        partial(services.booking_withdraw, booking=booking, actor=request.user, request=request),
+        success=_("You withdrew from the booking. The team is told and will find another interpreter."),
+        then="interpreters:my_bookings",
+        template="interpreters/form_page.html",
+        context={
+            "booking": booking,
+            "title": _("Withdraw from the booking"),
+            "back": detail,
+            "mine": True,
+            "intro": _(
+                "Less than 24 hours before the start: the team must find someone else at very short notice. "
+                "Call them too if you can."
+            )
+            if services.cancellation_is_late(booking)
+            else "",
         },
     )
 

@@ -78,6 +78,10 @@ def MY_BOOKING(w):  # noqa: N802
     return {"code": w["my_booking"].code}
 
 
+def MY_UPCOMING_BOOKING(w):  # noqa: N802
+    return {"code": w["my_upcoming_booking"].code}
+
+
 def FEED(w):  # noqa: N802
     return {"token": w["interpreter"].calendar_token}
 
@@ -207,6 +211,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "interpreters:my_booking_detail": (MY_BOOKING, expect(404, interpreter=200)),
     "interpreters:my_booking_accept": (MY_BOOKING, expect(405)),
     "interpreters:my_booking_decline": (MY_BOOKING, expect(404, interpreter=200)),
+    "interpreters:my_booking_withdraw": (MY_UPCOMING_BOOKING, expect(404, interpreter=200)),
     "interpreters:my_booking_complete": (MY_BOOKING, expect(404, interpreter=200)),
     "interpreters:my_booking_ics": (MY_BOOKING, expect(404, interpreter=200)),
     "interpreters:my_calendar": (None, expect(404, interpreter=200)),
@@ -319,6 +324,7 @@ OUTSIDE_SCOPE: dict[str, Callable] = {
     "interpreters:booking_cancel": lambda w: {"code": w["other_booking"].code},
     "interpreters:my_booking_detail": lambda w: {"code": w["other_interpreter_booking"].code},
     "interpreters:my_booking_ics": lambda w: {"code": w["other_interpreter_booking"].code},
+    "interpreters:my_booking_withdraw": lambda w: {"code": w["other_interpreter_booking"].code},
     "interpreters:calendar_feed": lambda w: {"token": "wrong-token"},
     "ambassadors:ambassador_detail": lambda w: {"code": w["other_ambassador"].code},
     "ambassadors:ambassador_edit": lambda w: {"code": w["other_ambassador"].code},
@@ -430,6 +436,8 @@ def build_world() -> dict:
             starts_at=started,
             ends_at=started + timedelta(hours=1),
         ),
+        # Confirmed and ahead: the interpreter may still give it back.
+        "my_upcoming_booking": BookingFactory(team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED),
         "other_booking": BookingFactory(team=other_team),
         "other_interpreter_booking": BookingFactory(
             team=team, interpreter=other_interpreter, status=BookingStatus.CONFIRMED

@@ -10,7 +10,7 @@ from cases.tests.factories import CaseFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.tests.axe import assert_accessible
-from integrapsy.tests.test_browser import login
+from integrapsy.tests.browser import PHONE, login, settle
 from interpreters.models import BookingStatus, InterpreterBooking
 from interpreters.services import blocked_range
 from interpreters.tests.factories import BookingFactory, InterpreterFactory, LocationFactory, tigrinya
@@ -115,3 +115,64 @@ def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_recor
     page.goto(f"{base}/timesheet/?month={month}")
     expect(page.locator(f"#timesheet-rows tr[data-booking='{booking.code}'] td[data-minutes]")).to_have_text("50")
     assert_accessible(page)
+
+
+def test_interpreter_withdraws_on_a_phone_and_the_coordinator_matches_again(page: Page, live_server):
+    base = live_server.url
+    team = TeamFactory(name="IntegraPsy Wallonie picarde")
+    make_user_with_role(Role.COORDINATOR, team=team, username="coordinator", first_name="Claire")
+    tir = tigrinya()
+    yonas = InterpreterFactory(username="interpreter", first_name="Yonas", last_name="Haile", territories=[team])
+    abel = InterpreterFactory(username="abel", first_name="Abel", last_name="Tesfaye", territories=[team])
+    case = CaseFactory(team=team, person__first_name="Hewan", person__last_name="Tesfalem", main_language=tir)
+    start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    booking = BookingFactory(
+        team=team,
+        case=case,
+        language=tir,
+        interpreter=yonas,
+        status=BookingStatus.CONFIRMED,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+
+    # The interpreter, on their phone, opens the booking and gives it back.
+    page.set_viewport_size(PHONE)
+    login(page, base, "interpreter")
+    page.goto(f"{base}/my-bookings/")
+    page.locator(f"#my-upcoming [data-booking='{booking.code}'] a").click()
+    settle(page)
+    assert_accessible(page)
+    page.locator("#booking-withdraw").click()
+    expect(page.locator("#booking-step-form")).to_be_visible()
+    assert_accessible(page)
+    # Without a reason: the message is beside the field.
+    page.locator("#booking-step-submit").click()
+    expect(page.locator("#id_reason.is-invalid")).to_be_visible()
+    expect(page.locator("#error_1_id_reason, .invalid-feedback").first).to_be_visible()
+    settle(page)
+    assert_accessible(page)
+    page.locator("#id_reason").fill("Malade, fièvre depuis ce matin")
+    page.locator("#booking-step-submit").click()
+    expect(page.locator(f"#my-upcoming [data-booking='{booking.code}']")).to_have_count(0)
+    settle(page)
+    assert_accessible(page)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REQUESTED and booking.interpreter is None
+
+    # The coordinator, on a phone too, finds the booking waiting on the home page and matches it again.
+    _switch_user(page, base, "coordinator")
+    page.goto(f"{base}/")
+    page.locator(f"a[href='/bookings/{booking.code}/']").first.click()
+    expect(page.locator("[data-status]").first).to_have_attribute("data-status", "requested")
+    expect(page.locator("#booking-withdrawals")).to_contain_text("Malade, fièvre depuis ce matin")
+    expect(page.locator("#booking-withdrawals")).to_contain_text("Yonas Haile")
+    settle(page)
+    assert_accessible(page)
+    page.locator("#booking-match").click()
+    expect(page.locator("#suggestion-1")).to_have_attribute("data-interpreter", str(abel.code))
+    settle(page)
+    assert_accessible(page)
+    page.locator("#suggestion-1 button[data-action=offer]").click()
+    expect(page.locator("[data-status]").first).to_have_attribute("data-status", "offered")
+    expect(page.locator("#booking-interpreter")).to_contain_text("Abel Tesfaye")

@@ -22,6 +22,7 @@ BRIEFING = "Hewan Tesfalem vient avec son bébé"
 DETAIL = "Bureau de Hewan, deuxième étage"
 CANCEL = "Hewan hospitalisée ce jour"
 DECLINE = "Je connais la famille Tesfalem"
+WITHDRAW = "Voisin de Hewan Tesfalem, je me retire"
 
 
 @pytest.fixture
@@ -51,6 +52,9 @@ def bookings(team, case, interpreter, coordinator, place, tir):
     declined = BookingFactory(team=team, case=case, language=tir)
     services.booking_offer(booking=declined, interpreter=interpreter, actor=coordinator)
     services.booking_decline(booking=declined, actor=interpreter.user, reason=DECLINE)
+    withdrawn = BookingFactory(team=team, case=case, language=tir)
+    services.booking_confirm(booking=withdrawn, actor=coordinator, interpreter=interpreter)
+    services.booking_withdraw(booking=withdrawn, actor=interpreter.user, reason=WITHDRAW)
     return done, cancelled, declined
 
 
@@ -65,7 +69,7 @@ def test_the_export_lists_the_bookings_of_the_persons_cases(client, admin, case,
     BookingFactory(team=case.team, briefing="Une autre personne")  # no case: not theirs
     client.force_login(admin)
     section = _section(client, case.person)
-    assert section.count(case.reference) == 3
+    assert section.count(case.reference) == 4
     assert "Yonas Haile" in section and "75 min" in section
     assert BRIEFING in section and DETAIL in section and CANCEL in section
     assert "Une autre personne" not in section
@@ -74,6 +78,7 @@ def test_the_export_lists_the_bookings_of_the_persons_cases(client, admin, case,
 
 def test_erasure_blanks_the_briefing_and_every_typed_text(client, admin, case, coordinator, bookings):
     done, _cancelled, _declined = bookings
+    assert rows_containing(WITHDRAW)  # in the withdrawal, its audit and timeline events, the team's message
     assert rows_containing(BRIEFING, DETAIL, CANCEL, DECLINE)  # the check sees them before
     case_services.case_close(case=case, actor=coordinator, reason="fin du suivi")
     client.force_login(admin)
@@ -82,11 +87,11 @@ def test_erasure_blanks_the_briefing_and_every_typed_text(client, admin, case, c
     )
     assert response.status_code == 302
     section = _section(client, case.person)
-    for text in (BRIEFING, DETAIL, CANCEL, DECLINE, "Hewan", "Tesfalem"):
+    for text in (BRIEFING, DETAIL, CANCEL, DECLINE, WITHDRAW, "Hewan", "Tesfalem"):
         assert text not in section, text
-    assert rows_containing(BRIEFING, DETAIL, CANCEL, DECLINE, "Hewan", "Tesfalem") == []
+    assert rows_containing(BRIEFING, DETAIL, CANCEL, DECLINE, WITHDRAW, "Hewan", "Tesfalem") == []
     # What the timesheet and the indicators count stays.
     done.refresh_from_db()
     assert (done.status, done.billable_minutes, done.language_id) == (BookingStatus.COMPLETED, 75, done.language_id)
-    assert InterpreterBooking.objects.filter(case=case).count() == 3
+    assert InterpreterBooking.objects.filter(case=case).count() == 4
     assert AuditEvent.objects.filter(action="booking.cancelled").exists()

@@ -1,6 +1,12 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from interpreters import ics
+import pytest
+from django.utils import timezone
+
+from integrapsy.notifications.models import OutboxMessage
+from integrapsy.notifications.services import outbox_render
+from interpreters import ics, services
+from interpreters.models import Mode
 
 
 def _event(**kw):
@@ -41,3 +47,26 @@ def test_newlines_are_escaped_and_cancelled_events_say_so():
     text = ics.calendar([_event(description="a\nb", cancelled=True, sequence=1)], now=NOW, method="CANCEL")
     assert "DESCRIPTION:a\\nb" in text
     assert "STATUS:CANCELLED" in text and "SEQUENCE:1" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("then", "method"), [("", "REQUEST"), ("cancel", "CANCEL"), ("withdraw", "CANCEL")])
+def test_the_invitation_attachment_names_its_charset_once(coordinator, team, tir, interpreter, case, then, method):
+    starts_at = timezone.now() + timedelta(days=4)
+    booking = services.booking_request(
+        actor=coordinator,
+        team=team,
+        case=case,
+        language=tir,
+        mode=Mode.PHONE,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+    )
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    if then == "cancel":
+        services.booking_cancel(booking=booking, actor=coordinator, reason="Transfert")
+    elif then == "withdraw":
+        services.booking_withdraw(booking=booking, actor=interpreter.user, reason="Malade")
+    message = OutboxMessage.objects.filter(recipient=interpreter.user).latest("pk")
+    [part] = [p for p in outbox_render(message).message().walk() if p.get_content_type() == "text/calendar"]
+    assert part["Content-Type"] == f'text/calendar; method="{method}"; charset="utf-8"'

@@ -233,3 +233,49 @@ def test_the_interpreters_app_does_not_import_the_ambassadors_app():
         )
     ]
     assert offenders == []
+
+
+# The match page's queries: the session, the user, their memberships, the booking, the
+# interpreters with their facts, the bookings they hold at that time.
+MATCH_PAGE_QUERIES = 6
+
+
+def _busy_interpreter(team, case, booking, place, i, tir):
+    """An interpreter of the language with everything the ranking reads: history, load, clash, leave, wishes."""
+    interpreter = InterpreterFactory(username=f"many{i}", territories=[team], languages=[tir])
+    _history(team, case, interpreter, 2)
+    clash = booking.starts_at - timedelta(minutes=30) if i % 2 else booking.starts_at + timedelta(days=1)
+    BookingFactory(
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.CONFIRMED,
+        mode=Mode.ON_SITE,
+        location=place,
+        starts_at=clash,
+        ends_at=clash + timedelta(hours=1),
+    )
+    interpreter.unavailabilities.create(
+        starts_at=booking.starts_at - timedelta(days=i % 3), ends_at=booking.starts_at + timedelta(hours=1 + i % 4)
+    )
+    if i % 3 == 0:
+        booking.excluded_interpreters.add(interpreter)
+    if i % 5 == 0:
+        booking.declined_by.add(interpreter)
+    return interpreter
+
+
+def test_the_match_page_reads_a_fixed_and_small_number_of_queries(client, coordinator, team, case, tir, place):
+    from django.urls import reverse
+
+    from cases.tests.helpers import count_queries
+
+    booking = _booking(team, case, language=tir, mode=Mode.ON_SITE, location=place)
+    url = reverse("interpreters:booking_match", args=[booking.code])
+    client.force_login(coordinator)
+    _busy_interpreter(team, case, booking, place, 0, tir)
+    one = count_queries(client, url)
+    for i in range(1, 30):
+        _busy_interpreter(team, case, booking, place, i, tir)
+    many = count_queries(client, url)
+    assert len(client.get(url).context["suggestions"]) == 30
+    assert one == many == MATCH_PAGE_QUERIES <= 10

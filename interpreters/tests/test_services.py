@@ -303,6 +303,93 @@ def test_late_cancellation_by_the_interpreter_is_not_billable(coordinator, team,
     assert booking.late_cancellation and booking.billable_minutes is None
 
 
+# --- The interpreter withdraws from a confirmed booking -----------------------------------
+
+
+def test_withdrawal_sends_the_booking_back_to_matching_and_tells_the_coordinators(
+    coordinator, team, tir, interpreter, case
+):
+    from integrapsy.notifications.models import OutboxMessage
+    from integrapsy.notifications.services import outbox_render
+
+    booking = request(coordinator, team, case=case, language=tir, starts_at=_in(days=3))
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    withdrawal = services.booking_withdraw(booking=booking, actor=interpreter.user, reason="  Malade  ")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REQUESTED and booking.is_open
+    assert booking.interpreter is None and booking.confirmed_at is None and booking.confirmed_by is None
+    assert list(booking.declined_by.all()) == [interpreter]
+    assert (withdrawal.interpreter, withdrawal.reason, withdrawal.late) == (interpreter, "Malade", False)
+    assert booking.billable_minutes is None and not booking.late_cancellation
+    event = TimelineEvent.objects.get(case=case, kind="booking.withdrawn")
+    assert "Malade" in event.summary and event.actor == interpreter.user
+    assert AuditEvent.objects.filter(action="booking.withdrawn", actor=interpreter.user).exists()
+    [message] = OutboxMessage.objects.filter(template="interpreters.booking_withdrawn")
+    assert message.recipient == coordinator and message.context["booking"] == str(booking.code)
+    message.language = "en"  # written in the recipient's language when delivered
+    email = outbox_render(message)
+    assert email.subject.startswith("IntegraPsy: an interpreter withdrew — Tigrinya — By phone — ")
+    assert "Yonas Haile withdrew from this booking" in email.body and "Reason: Malade" in email.body
+    assert "Less than 24 hours" not in email.body
+    assert case.person.last_name not in email.body and case.person.first_name not in email.body
+    # The interpreter's calendar drops the event.
+    [noted] = OutboxMessage.objects.filter(template="interpreters.withdrawal_noted")
+    assert noted.recipient == interpreter.user
+    [invitation] = noted.attachments
+    assert "METHOD:CANCEL" in invitation["content"] and "STATUS:CANCELLED" in invitation["content"]
+    assert f"UID:booking-{booking.code}@integrapsy" in invitation["content"]
+    # The coordinator finds someone else: the same booking can be offered again.
+    other = InterpreterFactory(username="autre", first_name="Awet", last_name="Kidane")
+    services.booking_offer(booking=booking, interpreter=other, actor=coordinator)
+    assert booking.status == BookingStatus.OFFERED
+
+
+def test_a_late_withdrawal_is_late_but_never_billable(coordinator, team, tir, interpreter):
+    from integrapsy.notifications.models import OutboxMessage
+    from integrapsy.notifications.services import outbox_render
+
+    booking = request(coordinator, team, language=tir, starts_at=timezone.now() + timedelta(hours=5), hours=2)
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    withdrawal = services.booking_withdraw(booking=booking, actor=interpreter.user, reason="Urgence familiale")
+    booking.refresh_from_db()
+    assert withdrawal.late
+    assert booking.billable_minutes is None and booking.status == BookingStatus.REQUESTED
+    event = AuditEvent.objects.get(action="booking.withdrawn")
+    message = OutboxMessage.objects.get(template="interpreters.booking_withdrawn")
+    message.language = "en"
+    email = outbox_render(message)
+    assert "Less than 24 hours before the start" in email.body
+    assert "Urgence familiale" in event.detail
+
+
+def test_withdrawal_needs_a_reason(coordinator, team, tir, interpreter):
+    booking = request(coordinator, team, language=tir)
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    with pytest.raises(ValidationError) as exc:
+        services.booking_withdraw(booking=booking, actor=interpreter.user, reason="   ")
+    assert "reason" in exc.value.message_dict
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and booking.interpreter == interpreter
+
+
+def test_only_the_booked_interpreter_withdraws_and_only_before_the_start(coordinator, team, tir, interpreter):
+    booking = request(coordinator, team, language=tir)
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    other = InterpreterFactory(username="autre")
+    for actor in (other.user, coordinator):
+        with pytest.raises(ValidationError):
+            services.booking_withdraw(booking=booking, actor=actor, reason="x")
+    started = past_confirmed(team, interpreter, hours_ago=1)
+    with pytest.raises(ValidationError):
+        services.booking_withdraw(booking=started, actor=interpreter.user, reason="x")
+    offered = request(coordinator, team, language=tir, starts_at=_in(days=6))
+    services.booking_offer(booking=offered, interpreter=interpreter, actor=coordinator)
+    with pytest.raises(ValidationError):
+        services.booking_withdraw(booking=offered, actor=interpreter.user, reason="x")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED and not booking.withdrawals.exists()
+
+
 def test_cancel_needs_a_reason(coordinator, team, tir):
     booking = request(coordinator, team, language=tir)
     with pytest.raises(ValidationError) as exc:
@@ -416,3 +503,32 @@ def test_only_a_late_cancellation_of_a_confirmed_booking_by_the_team_is_billable
     )
     assert not services.cancellation_is_billable(_booking(BookingStatus.OFFERED, soon), now=NOW)
     assert not services.cancellation_is_billable(_booking(BookingStatus.CONFIRMED, timedelta(days=2)), now=NOW)
+
+
+def test_the_admin_shows_a_bookings_withdrawals_read_only(client, coordinator, team, tir, interpreter):
+    from django.urls import reverse
+
+    from integrapsy.accounts.models import Role
+    from integrapsy.accounts.tests.factories import make_user_with_role
+
+    booking = request(coordinator, team, language=tir)
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    services.booking_withdraw(booking=booking, actor=interpreter.user, reason="Malade")
+    client.force_login(make_user_with_role(Role.ADMIN))
+    response = client.get(reverse("admin:interpreters_interpreterbooking_change", args=[booking.pk]))
+    assert response.status_code == 200
+    assert "Malade" in response.content.decode()
+    assert 'name="withdrawals-0-reason"' not in response.content.decode()
+
+
+def test_a_booking_is_given_back_once(coordinator, team, tir, interpreter):
+    from integrapsy.notifications.models import OutboxMessage
+
+    booking = request(coordinator, team, language=tir)
+    services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+    stale = InterpreterBooking.objects.select_related("interpreter").get(pk=booking.pk)  # a second tab
+    services.booking_withdraw(booking=booking, actor=interpreter.user, reason="Malade")
+    with pytest.raises(ValidationError):
+        services.booking_withdraw(booking=stale, actor=interpreter.user, reason="Malade")
+    assert booking.withdrawals.count() == 1
+    assert OutboxMessage.objects.filter(template="interpreters.booking_withdrawn").count() == 1

@@ -1,13 +1,16 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cases.tests.factories import CaseFactory
+from integrapsy import clock
 from interpreters import services
 from interpreters.models import BookingStatus
 from interpreters.tests.factories import BookingFactory, InterpreterFactory
@@ -98,7 +101,7 @@ def test_ics_download(client, coordinator, interpreter, offered, case):
     services.booking_confirm(booking=offered, actor=interpreter.user)
     client.force_login(interpreter.user)
     response = client.get(reverse("interpreters:my_booking_ics", args=[offered.code]))
-    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
     text = response.content.decode()
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert f"UID:booking-{offered.code}@integrapsy" in text
@@ -179,3 +182,113 @@ def test_opening_a_booking_is_audited(client, interpreter, offered):
     assert client.get(reverse("interpreters:my_booking_detail", args=[offered.code])).status_code == 200
     event = AuditEvent.objects.get(action="booking.viewed")
     assert event.actor == interpreter.user
+
+
+@pytest.mark.parametrize(
+    ("language", "this_year", "next_year"),
+    [
+        ("en", "Thu, Dec 13", "Sat, Mar 16, 2030"),
+        ("fr", "jeu. 13 déc.", "sam. 16 mars 2030"),
+        ("nl", "do 13 dec", "za 16 mrt 2030"),
+    ],
+)
+def test_my_bookings_say_the_year_of_a_booking_in_another_year(
+    client, team, interpreter, language, this_year, next_year
+):
+    tz = timezone.get_current_timezone()
+    for start in (datetime(2029, 12, 13, 10, 0, tzinfo=tz), datetime(2030, 3, 16, 10, 0, tzinfo=tz)):
+        BookingFactory(
+            team=team,
+            interpreter=interpreter,
+            status=BookingStatus.CONFIRMED,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+    client.force_login(interpreter.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with clock.as_of(datetime(2029, 12, 1, 9, 0, tzinfo=tz)):
+        response = client.get(reverse("interpreters:my_bookings"))
+    content = response.content.decode()
+    assert f"{this_year}, 10:00–11:00" in content
+    assert f"{next_year}, 10:00–11:00" in content
+    assert "2029" not in content
+
+
+# --- Withdrawing from a confirmed booking -------------------------------------------------
+
+
+@pytest.fixture
+def confirmed(offered, interpreter):
+    services.booking_confirm(booking=offered, actor=interpreter.user)
+    return offered
+
+
+def test_the_interpreter_withdraws_and_the_coordinator_sees_it_to_match_again(
+    client, coordinator, interpreter, confirmed
+):
+    client.force_login(interpreter.user)
+    detail = client.get(reverse("interpreters:my_booking_detail", args=[confirmed.code]))
+    url = reverse("interpreters:my_booking_withdraw", args=[confirmed.code])
+    assert url in detail.content.decode()
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "Malade, fièvre"})
+    assert response.status_code == 302 and response["Location"] == reverse("interpreters:my_bookings")
+    confirmed.refresh_from_db()
+    assert confirmed.status == BookingStatus.REQUESTED and confirmed.interpreter is None
+    # Given back, the booking is no longer the interpreter's.
+    assert client.get(reverse("interpreters:my_booking_detail", args=[confirmed.code])).status_code == 404
+    client.force_login(coordinator)
+    page = client.get(reverse("interpreters:booking_detail", args=[confirmed.code]))
+    assert page.context["may_match"]
+    assert [w.reason for w in page.context["withdrawals"]] == ["Malade, fièvre"]
+    assert "Malade, fièvre" in page.content.decode()
+    match = client.get(reverse("interpreters:booking_match", args=[confirmed.code]))
+    assert match.status_code == 200
+    [mine] = [s for s in match.context["suggestions"] if s.interpreter == interpreter]
+    assert str(_("Declined this request earlier")) in [str(r) for r in mine.reasons]
+
+
+def test_withdrawing_without_a_reason_says_so_beside_the_field(client, interpreter, confirmed):
+    client.force_login(interpreter.user)
+    url = reverse("interpreters:my_booking_withdraw", args=[confirmed.code])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    with translation.override("fr"):
+        expected = _("Say why you withdraw, so the team can find someone else.")
+    assert response.context["form"].errors["reason"] == [expected]
+    response = client.post(url, {"reason": "Pas libre " * 30})
+    assert response.status_code == 400
+    assert "reason" in response.context["form"].errors
+    assert "Pas libre Pas libre" in response.content.decode()  # what was typed comes back
+    confirmed.refresh_from_db()
+    assert confirmed.status == BookingStatus.CONFIRMED and confirmed.interpreter == interpreter
+
+
+def test_only_the_booked_interpreter_may_withdraw(client, coordinator, confirmed):
+    url = reverse("interpreters:my_booking_withdraw", args=[confirmed.code])
+    for user in (InterpreterFactory(username="other").user, coordinator):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"reason": "x"}).status_code == 404
+    confirmed.refresh_from_db()
+    assert confirmed.status == BookingStatus.CONFIRMED
+
+
+def test_a_booking_that_started_cannot_be_given_back(client, team, interpreter):
+    start = timezone.now() - timedelta(minutes=30)
+    booking = BookingFactory(
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.CONFIRMED,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    client.force_login(interpreter.user)
+    detail = client.get(reverse("interpreters:my_booking_detail", args=[booking.code]))
+    assert not detail.context["may_withdraw"]
+    url = reverse("interpreters:my_booking_withdraw", args=[booking.code])
+    assert client.post(url, {"reason": "x"})["Location"] == reverse(
+        "interpreters:my_booking_detail", args=[booking.code]
+    )
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
