@@ -48,7 +48,9 @@ def instrument_load(*, definition: dict) -> LoadResult:
     elif instrument.definition == definition and instrument.is_active:
         return LoadResult(instrument, "unchanged")
     else:
-        if instrument.definition != definition and instrument.screenings.exists():
+        # Its scoring and wording stay as screenings used them; texts in another language may be added.
+        changed = not scoring.only_adds_languages(instrument.definition, definition)
+        if changed and instrument.screenings.exists():
             raise InstrumentVersionInUse(
                 f"{definition['key']} version {definition['version']} is already used by screenings: "
                 "give the changed definition a new version."
