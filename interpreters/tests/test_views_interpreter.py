@@ -179,3 +179,21 @@ def test_opening_a_booking_is_audited(client, interpreter, offered):
     assert client.get(reverse("interpreters:my_booking_detail", args=[offered.code])).status_code == 200
     event = AuditEvent.objects.get(action="booking.viewed")
     assert event.actor == interpreter.user
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    # French and Dutch write month abbreviations in lowercase; English capitalises them.
+    [("fr", "mar. 7 déc."), ("nl", "di 7 dec"), ("en", "Tue 7 Dec")],
+)
+def test_my_bookings_name_the_day_as_the_reader_writes_it(
+    client, settings, interpreter, team, case, coordinator, language, expected
+):
+    starts = timezone.make_aware(timezone.datetime(2027, 12, 7, 10, 0))
+    booking = BookingFactory(team=team, case=case, starts_at=starts, ends_at=starts + timedelta(hours=1))
+    services.booking_offer(booking=booking, interpreter=interpreter, actor=coordinator)
+    client.force_login(interpreter.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    content = client.get(reverse("interpreters:my_bookings")).content.decode()
+    assert f"{expected}, 10:00–11:00" in content
+    assert "Déc" not in content
