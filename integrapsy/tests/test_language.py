@@ -37,3 +37,18 @@ def test_the_english_case_list_writes_dates_day_first(client, db, settings):
     content = response.content.decode()
     assert "01/12/2026" in content and "12/01/2026" not in content
     assert response.wsgi_request.LANGUAGE_CODE == "en"
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_staff_categories_page_says_what_each_role_reads_in_the_readers_language(
+    client, db, settings, catalogue, language
+):
+    msgid = "status and dates of their own organisation's referrals"
+    catalogue(msgid, fr="le statut et les dates des orientations de leur organisation", nl="de status en data (NL)")
+    client.force_login(make_user_with_role(Role.ADMIN))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    content = client.get(reverse("staff_categories")).content.decode()
+    with translation.override(language):
+        expected = translation.gettext(msgid)
+    assert expected != msgid and expected.replace("'", "&#x27;") in content
+    assert msgid.replace("'", "&#x27;") not in content
