@@ -29,6 +29,7 @@ from cases.models import (
     SlotRequest,
     TimelineEvent,
 )
+from cases.referrals.models import reason_labels
 from cases.timeline.kinds import label_of
 from integrapsy.audit.selectors import audit_for_subject
 from integrapsy.gdpr import RetentionRule, Section
@@ -98,7 +99,7 @@ def subject_data(person: Person) -> list[Section]:
             {
                 "label": f"{r.reference} — {r.organisation.name}",
                 "value": f"{r.get_status_display()} — {export_value(r.received_at)} — "
-                f"{', '.join(r.reasons)} — {r.actions_taken}".strip(" —"),
+                f"{', '.join(reason_labels(r.reasons))} — {r.actions_taken}".strip(" —"),
             }
             for r in person.referrals.select_related("organisation").order_by("received_at")
         ],
