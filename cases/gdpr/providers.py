@@ -30,7 +30,7 @@ from cases.models import (
     TimelineEvent,
 )
 from cases.referrals.models import reason_labels
-from cases.timeline.kinds import label_of
+from cases.timeline.kinds import label_of, summary_of
 from integrapsy.audit.selectors import audit_for_subject
 from integrapsy.gdpr import RetentionRule, Section
 
@@ -116,7 +116,7 @@ def subject_data(person: Person) -> list[Section]:
     events = [
         {
             "label": f"{export_value(e.occurred_at)} — {e.case.reference} — {label_of(e.kind)}",
-            "value": e.summary,
+            "value": summary_of(e),
         }
         for e in TimelineEvent.objects.filter(case__in=cases).select_related("case").order_by("occurred_at", "id")
     ]

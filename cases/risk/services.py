@@ -34,6 +34,21 @@ def require_clinician(actor: User, case: Case) -> None:
         raise ValidationError(_("Only the psychologists of the case's team may do this."))
 
 
+def assessed_summary(data: dict) -> str:
+    """ "Level: high — safety plan recorded", in the active language."""
+    text = _("Level: %(level)s") % {"level": RiskLevel(data["level"]).label}
+    return text + (" — " + _("safety plan recorded") if data["safety_plan"] else "")
+
+
+def acknowledged_summary(data: dict) -> str:
+    return _("A psychologist of the team assessed the risk.")
+
+
+def raised_summary(data: dict) -> str:
+    """Where the flag came from (a referral, a consultation...), never why: that is for clinicians."""
+    return str(RiskFlag.Source(data["source"]).label)
+
+
 @transaction.atomic
 def risk_assessment_record(
     *,
@@ -89,15 +104,15 @@ def risk_assessment_record(
         plan.full_clean()
         plan.save()
     level_label = RiskLevel(level).label
+    data = {"assessment": str(assessment.code), "level": level, "safety_plan": not plan.is_empty}
     timeline_record(
         case=case,
         kind="risk.assessed",
         actor=actor,
         occurred_at=assessed_at,
-        summary=_("Level: %(level)s") % {"level": level_label}
-        + ("" if plan.is_empty else " — " + _("safety plan recorded")),
+        summary=assessed_summary(data),
         source=assessment,
-        data={"assessment": str(assessment.code), "level": level},
+        data=data,
     )
     previous = case.risk_level
     case.risk_level = level
@@ -110,7 +125,7 @@ def risk_assessment_record(
             case=case,
             kind="risk.acknowledged",
             actor=actor,
-            summary=_("A psychologist of the team assessed the risk."),
+            summary=acknowledged_summary({}),
             source=flag,
         )
         audit_record(action="risk.acknowledged", actor=actor, request=request, obj=case, case_ref=case.reference)
@@ -155,7 +170,14 @@ def risk_flag_raise(
             flag = RiskFlag.objects.get(case=case, acknowledged_at__isnull=True)
             created = False
     if created:
-        timeline_record(case=case, kind="risk.raised", actor=actor, summary=RiskFlag.Source(source).label, source=flag)
+        timeline_record(
+            case=case,
+            kind="risk.raised",
+            actor=actor,
+            summary=raised_summary({"source": source}),
+            source=flag,
+            data={"source": source},
+        )
     timeline_record(
         case=case,
         kind="risk.raised_detail",

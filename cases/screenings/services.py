@@ -152,28 +152,40 @@ def day_moment(day: date) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
+def administered_summary(data: dict) -> str:
+    return _("%(name)s administered") % {"name": data["name"]}
+
+
+def scored_summary(data: dict) -> str:
+    """ "PHQ-9: 12 — Moderate", the band in the active language (clinicians only)."""
+    return f"{data['name']}: {data['total']} — {localised(data['band_label'])}"
+
+
 def _record_completion(screening: Screening, actor: User, request=None) -> None:
     name = screening.instrument.name
     occurred_at = day_moment(screening.administered_on)
     # The team sees that a questionnaire was given; the score is for clinicians only.
+    data = {"instrument": screening.instrument.key, "name": name}
     timeline_record(
         case=screening.case,
         kind="screening.administered",
         actor=actor,
-        summary=_("%(name)s administered") % {"name": name},
+        summary=administered_summary(data),
         occurred_at=occurred_at,
         source=screening,
-        data={"instrument": screening.instrument.key},
+        data=data,
     )
     band = scoring.band_for(screening.instrument.definition, screening.total)
+    # The band's label in every language of the file: the reader's is chosen when it is shown.
+    data = {**data, "total": screening.total, "band": screening.band, "band_label": band["label"]}
     timeline_record(
         case=screening.case,
         kind="screening.scored",
         actor=actor,
-        summary=f"{name}: {screening.total} — {localised(band['label'])}",
+        summary=scored_summary(data),
         occurred_at=occurred_at,
         source=screening,
-        data={"instrument": screening.instrument.key, "total": screening.total, "band": screening.band},
+        data=data,
     )
 
 
