@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.consultations.selectors import booking_leads_to_consultation
@@ -213,12 +212,12 @@ def consultation_sign(*, consultation: Consultation, actor: User, request=None) 
     if consultation.risk_level and consultation.risk_level != case.risk_level:
         case.risk_level = consultation.risk_level
         case.save(update_fields=["risk_level", "updated_at"])
-    day = date_format(timezone.localtime(consultation.started_at), "SHORT_DATE_FORMAT")
+    day = iso_day(timezone.localtime(consultation.started_at).date())
     if ReferralReason.SUICIDAL_THOUGHTS in consultation.presenting_problems:
         risk_flag_raise(
             case=case,
             source=RiskFlag.Source.CONSULTATION,
-            reason=_("Suicidal thoughts recorded in the consultation of %(day)s") % {"day": day},
+            reason_data={"why": "consultation_suicidal", "day": day},
             actor=actor,
             source_obj=consultation,
             request=request,
@@ -227,8 +226,7 @@ def consultation_sign(*, consultation: Consultation, actor: User, request=None) 
         risk_flag_raise(
             case=case,
             source=RiskFlag.Source.CONSULTATION,
-            reason=_("Risk level %(level)s recorded in the consultation of %(day)s")
-            % {"level": consultation.get_risk_level_display(), "day": day},
+            reason_data={"why": "consultation_level", "level": consultation.risk_level, "day": day},
             actor=actor,
             source_obj=consultation,
             request=request,

@@ -312,8 +312,7 @@ def referral_accept(
         risk_flag_raise(
             case=case,
             source=RiskFlag.Source.REFERRAL,
-            reason=_("Suicidal thoughts reported by %(org)s in referral %(ref)s")
-            % {"org": referral.organisation.name, "ref": referral.reference},
+            reason_data={"why": "referral", "org": referral.organisation.name, "ref": referral.reference},
             actor=actor,
             source_obj=referral,
         )

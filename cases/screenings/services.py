@@ -116,7 +116,7 @@ def _raise_alerts(screening: Screening, actor: User, request=None) -> None:
             risk_flag_raise(
                 case=screening.case,
                 source=RiskFlag.Source.SCREENING,
-                reason=localised(alert["reason"]),
+                reason_data={"why": "text", "texts": alert["reason"]},
                 actor=actor,
                 source_obj=screening,
                 request=request,

@@ -143,3 +143,34 @@ def test_the_timeline_costs_the_same_queries_for_1_and_30_written_out_events(cli
     assert count_queries(client, url) == one
     rows = client.get(url).context["events"]
     assert len(rows) == 30 and all(row["summary"] != "stored" for row in rows)
+
+
+def test_why_a_risk_flag_was_raised_reads_in_the_clinicians_language(client, settings, psychologist, team):
+    from cases.models import RiskFlag
+    from cases.risk import services as risk_services
+
+    case = CaseFactory(team=team)
+    with translation.override("fr"):
+        risk_services.risk_flag_raise(
+            case=case,
+            source=RiskFlag.Source.SCREENING,
+            reason_data={"why": "text", "texts": {"fr": "Item 9 (fr)", "nl": "Vraag 9 (nl)", "en": "Item 9 (en)"}},
+            actor=psychologist,
+        )
+        risk_services.risk_flag_raise(
+            case=case,
+            source=RiskFlag.Source.CONSULTATION,
+            reason_data={"why": "consultation_suicidal", "day": "2027-12-01"},
+            actor=psychologist,
+        )
+    client.force_login(psychologist)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    rows = client.get(reverse("cases:detail", args=[case.reference])).context["events"]
+    details = [r["summary"] for r in rows if r["event"].kind == "risk.raised_detail"]
+    with translation.override("nl"):
+        day = translation.gettext("Suicidal thoughts recorded in the consultation of %(day)s") % {"day": "1-12-2027"}
+    assert details == [day, "Vraag 9 (nl)"]
+    assert _summaries(client, settings, case, "en")[:2] == [
+        "Suicidal thoughts recorded in the consultation of 01/12/2027",
+        "Item 9 (en)",
+    ]
