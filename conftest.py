@@ -76,3 +76,30 @@ def pytest_collection_modifyitems(config, items):
     if len(keep) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
+
+
+@pytest.fixture
+def catalogue():
+    """``catalogue(msgid, fr=..., nl=...)`` adds translations to the loaded catalogues for one test.
+
+    The project's ``.po`` files are merged later: a test that shows a page "in French" adds the
+    French of the strings it checks, then reads the page.
+    """
+    from django.utils.translation import trans_real
+
+    missing = object()
+    added = []
+
+    def add(msgid: str, *, context: str = "", **texts: str) -> None:
+        key = f"{context}\x04{msgid}" if context else msgid
+        for language, text in texts.items():
+            first = trans_real.translation(language)._catalog._catalogs[0]
+            added.append((first, key, first.get(key, missing)))
+            first[key] = text
+
+    yield add
+    for first, key, before in reversed(added):
+        if before is missing:
+            first.pop(key, None)
+        else:
+            first[key] = before

@@ -13,7 +13,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from ambassadors import services
-from ambassadors.models import Ambassador, Assignment, LanguageSupportRule, TrainingModule, TrainingSession
+from ambassadors.models import (
+    PROGRAMME_MODULES,
+    Ambassador,
+    Assignment,
+    LanguageSupportRule,
+    TrainingModule,
+    TrainingSession,
+)
 from cases.models import Case
 from integrapsy import clock
 from integrapsy.accounts.demo import TEAM_FR
@@ -89,19 +96,15 @@ ASSIGNMENTS = [
 ]
 
 # title, order, hours, required, description
+# title (of the programme, ambassadors.models.PROGRAMME_MODULES), order, hours, required;
+# then the French title older demo data stored, renamed in place.
 MODULES = [
-    ("Médiation interculturelle", 1, 12, True, "Le rôle de tiers, la posture, les limites."),
-    (
-        "Soutien psychologique de première ligne",
-        2,
-        14,
-        True,
-        "Écouter, rassurer, repérer la détresse et passer le relais.",
-    ),
-    ("Accès aux droits", 3, 10, True, "Asile, séjour, protection sociale : à qui s'adresser."),
-    ("Parcours de soins", 4, 8, True, "Médecin, PASS, CMP, urgences : accompagner vers le soin."),
-    ("Citoyenneté des personnes réfugiées", 5, 6, True, "Vie locale, associations, participation."),
-    ("Prendre soin de soi", 6, 4, False, "Reconnaître sa propre fatigue ; les espaces de parole."),
+    ("Intercultural mediation", 1, 12, True, "Médiation interculturelle"),
+    ("First-line psychological support", 2, 14, True, "Soutien psychologique de première ligne"),
+    ("Access to rights", 3, 10, True, "Accès aux droits"),
+    ("Care pathways", 4, 8, True, "Parcours de soins"),
+    ("Citizenship of refugees", 5, 6, True, "Citoyenneté des personnes réfugiées"),
+    ("Taking care of yourself", 6, 4, False, "Prendre soin de soi"),
 ]
 
 # module order, days ago (negative: to come), minutes, trainer, place
@@ -229,11 +232,13 @@ def seed(*, stdout) -> None:
                 )
 
     modules = {}
-    for title, order, hours, required, description in MODULES:
-        modules[order], _ = TrainingModule.objects.update_or_create(
-            title=title,
-            defaults={"order": order, "hours": hours, "required_for_certificate": required, "description": description},
-        )
+    for title, order, hours, required, former_title in MODULES:
+        found = TrainingModule.objects.filter(title=title).first()
+        module = found or TrainingModule.objects.filter(title=former_title).first() or TrainingModule()
+        module.title, module.description = title, PROGRAMME_MODULES[title]
+        module.order, module.hours, module.required_for_certificate = order, hours, required
+        module.save()
+        modules[order] = module
     for order, ago, minutes, trainer, place in SESSIONS:
         module = modules[order]
         session = TrainingSession.objects.filter(module=module, team=team, trainer=trainer).first()

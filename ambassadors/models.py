@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -252,6 +253,21 @@ class Contact(models.Model):
 # --- Training programme -----------------------------------------------------------------
 
 
+# The modules of the ambassadors' training programme, stored under their English title and
+# description: each reader sees them in their language. A module an administrator adds with
+# another title, or a description rewritten, shows as it was typed.
+PROGRAMME_MODULES: dict[str, str] = {
+    gettext_noop("Intercultural mediation"): gettext_noop("The role of a third party, the stance to take, its limits."),
+    gettext_noop("First-line psychological support"): gettext_noop(
+        "Listening, reassuring, spotting distress and handing over."
+    ),
+    gettext_noop("Access to rights"): gettext_noop("Asylum, residence, social protection: whom to turn to."),
+    gettext_noop("Care pathways"): gettext_noop("Doctor, PASS, CMP, emergencies: going with the person towards care."),
+    gettext_noop("Citizenship of refugees"): gettext_noop("Local life, associations, taking part."),
+    gettext_noop("Taking care of yourself"): gettext_noop("Recognising your own fatigue; spaces to talk."),
+}
+
+
 class TrainingModule(models.Model):
     """A module of the ambassadors' training programme."""
 
@@ -268,7 +284,18 @@ class TrainingModule(models.Model):
         verbose_name_plural = _("training modules")
 
     def __str__(self) -> str:
-        return self.title
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The title in the reader's language (a module of the programme) or as typed."""
+        return gettext(self.title) if self.title in PROGRAMME_MODULES else self.title
+
+    @property
+    def description_label(self) -> str:
+        if self.description and PROGRAMME_MODULES.get(self.title) == self.description:
+            return gettext(self.description)
+        return self.description
 
 
 class TrainingSession(models.Model):

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ambassadors import gdpr, selectors
+from ambassadors.services import assignment_summary, contact_summary
 from cases.panels import PLANNING, CasePanel, register_case_panel
 from cases.reminders.sources import CallHelperFinder, register_call_helper_finder
 from cases.timeline.kinds import EventKind, register, register_families
@@ -13,11 +14,11 @@ from integrapsy.navigation import HomePanel, NavItem, register_home_panel, regis
 
 register(
     {
-        "assignment.proposed": EventKind(_("Ambassador proposed")),
-        "assignment.accepted": EventKind(_("The ambassador accepted")),
-        "assignment.started": EventKind(_("Ambassador's support started")),
-        "assignment.ended": EventKind(_("Ambassador's support ended")),
-        "contact.logged": EventKind(_("Ambassador's contact")),
+        "assignment.proposed": EventKind(_("Ambassador proposed"), summary=assignment_summary),
+        "assignment.accepted": EventKind(_("The ambassador accepted"), summary=assignment_summary),
+        "assignment.started": EventKind(_("Ambassador's support started"), summary=assignment_summary),
+        "assignment.ended": EventKind(_("Ambassador's support ended"), summary=assignment_summary),
+        "contact.logged": EventKind(_("Ambassador's contact"), summary=contact_summary),
     }
 )
 register_families({"assignment": _("Ambassadors"), "contact": _("Ambassadors' contacts")})

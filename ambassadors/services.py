@@ -24,6 +24,7 @@ from ambassadors.models import (
 )
 from cases.models import Case
 from cases.timeline.record import timeline_record
+from cases.timeline.texts import choice
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Membership, Role, Team, User
@@ -122,8 +123,30 @@ def open_load(ambassador: Ambassador) -> int:
     return ambassador.assignments.filter(status__in=Assignment.OPEN_STATUSES).count()
 
 
-def _summary(assignment: Assignment) -> str:
-    return f"{assignment.ambassador.name} — {assignment.get_role_display()}"
+def _data(assignment: Assignment, **extra) -> dict:
+    """What an assignment's timeline event keeps: written out in the reader's language when shown."""
+    return {"ambassador": assignment.ambassador.name, "role": assignment.role, **extra}
+
+
+def assignment_summary(data: dict) -> str:
+    """ "Selam — Accompaniment", then why it ended, in the active language."""
+    text = f"{data['ambassador']} — {choice(Assignment, 'role', data['role'])}"
+    if data.get("reason"):
+        text += f" — {choice(Assignment, 'end_reason', data['reason'])}"
+    return text
+
+
+def contact_summary(data: dict) -> str:
+    return _("%(kind)s · %(minutes)s min — %(name)s") % {
+        "kind": choice(Contact, "kind", data["kind"]),
+        "minutes": data["minutes"],
+        "name": data["ambassador"],
+    }
+
+
+def _record(assignment: Assignment, *, kind: str, actor: User, **extra) -> None:
+    data = _data(assignment, **extra)
+    timeline_record(case=assignment.case, kind=kind, actor=actor, summary=assignment_summary(data), data=data)
 
 
 @transaction.atomic
@@ -179,13 +202,14 @@ def assignment_propose(
     )
     assignment.full_clean()
     assignment.save()
+    data = _data(assignment, over_limit=bool(assignment.over_limit_reason))
     timeline_record(
         case=case,
         kind="assignment.proposed",
         actor=actor,
-        summary=_summary(assignment),
+        summary=assignment_summary(data),
         source=assignment,
-        data={"over_limit": bool(assignment.over_limit_reason)},
+        data=data,
     )
     audit_record(action="assignment.proposed", actor=actor, request=request, obj=assignment, case_ref=case.reference)
     return assignment
@@ -210,7 +234,7 @@ def assignment_accept(*, assignment: Assignment, actor: User, request=None) -> A
     assignment.status = Assignment.Status.ACCEPTED
     assignment.accepted_at = clock.now()
     assignment.save(update_fields=["status", "accepted_at"])
-    timeline_record(case=assignment.case, kind="assignment.accepted", actor=actor, summary=_summary(assignment))
+    _record(assignment, kind="assignment.accepted", actor=actor)
     audit_record(action="assignment.accepted", actor=actor, request=request, obj=assignment)
     return assignment
 
@@ -242,7 +266,7 @@ def _start(assignment: Assignment, *, actor: User, request=None) -> Assignment:
     assignment.status = Assignment.Status.ACTIVE
     assignment.started_at = clock.now()
     assignment.save(update_fields=["status", "started_at"])
-    timeline_record(case=assignment.case, kind="assignment.started", actor=actor, summary=_summary(assignment))
+    _record(assignment, kind="assignment.started", actor=actor)
     audit_record(action="assignment.started", actor=actor, request=request, obj=assignment)
     return assignment
 
@@ -254,13 +278,7 @@ def _end(assignment: Assignment, *, actor: User, reason: str, note: str, request
     assignment.end_note = note.strip()[:255]
     assignment.full_clean()
     assignment.save(update_fields=["status", "ended_on", "end_reason", "end_note"])
-    timeline_record(
-        case=assignment.case,
-        kind="assignment.ended",
-        actor=actor,
-        summary=f"{_summary(assignment)} — {assignment.get_end_reason_display()}",
-        data={"reason": reason},
-    )
+    _record(assignment, kind="assignment.ended", actor=actor, reason=reason)
     audit_record(action="assignment.ended", actor=actor, request=request, obj=assignment, detail=reason)
     return assignment
 
@@ -350,15 +368,15 @@ def contact_log(
     )
     contact.full_clean()
     contact.save()
+    data = {"minutes": duration_minutes, "kind": kind, "ambassador": assignment.ambassador.name}
     timeline_record(
         case=assignment.case,
         kind="contact.logged",
         actor=actor,
         occurred_at=_contact_moment(occurred_on),
-        summary=_("%(kind)s · %(minutes)s min — %(name)s")
-        % {"kind": contact.get_kind_display(), "minutes": duration_minutes, "name": assignment.ambassador.name},
+        summary=contact_summary(data),
         source=contact,
-        data={"minutes": duration_minutes, "kind": kind},
+        data=data,
     )
     audit_record(action="contact.logged", actor=actor, request=request, obj=contact, case_ref=assignment.case.reference)
     return contact

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, TypeAlias, TypeVar
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from integrapsy.accounts.models import Membership, Role, Team
 
@@ -467,14 +469,14 @@ def may_request_slot_for(user: AnyUser, referral: Model) -> bool:
 
 # What each role may read, for the list of staff categories with access to health data
 # (Belgian law of 30 July 2018, art. 9; GDPR art. 9 and 30).
-DATA_ACCESS: dict[str, tuple[bool, str]] = {
-    Role.PSYCHOLOGIST: (True, "identity, case file, clinical notes, screenings, risk assessments of their team"),
-    Role.COORDINATOR: (True, "identity, case file and timeline without clinical content, of their team; audit"),
-    Role.SOCIAL_WORKER: (True, "identity, case file and timeline without clinical content, of their team"),
-    Role.AMBASSADOR: (False, "first name, languages and location of the persons they accompany; their own contacts"),
-    Role.INTERPRETER: (False, "first name, language, place and time of their own bookings"),
-    Role.REFERRER: (False, "status and dates of their own organisation's referrals"),
-    Role.ADMIN: (True, "users and reference data; audit log; subject-access exports and erasure"),
+DATA_ACCESS: dict[str, tuple[bool, Promise]] = {
+    Role.PSYCHOLOGIST: (True, _("identity, case file, clinical notes, screenings, risk assessments of their team")),
+    Role.COORDINATOR: (True, _("identity, case file and timeline without clinical content, of their team; audit")),
+    Role.SOCIAL_WORKER: (True, _("identity, case file and timeline without clinical content, of their team")),
+    Role.AMBASSADOR: (False, _("first name, languages and location of the persons they accompany; their own contacts")),
+    Role.INTERPRETER: (False, _("first name, language, place and time of their own bookings")),
+    Role.REFERRER: (False, _("status and dates of their own organisation's referrals")),
+    Role.ADMIN: (True, _("users and reference data; audit log; subject-access exports and erasure")),
 }
 # The second factor follows from the table above: a role that reads health data needs it.
 TWO_FACTOR_ROLES = frozenset(role for role, (health_data, _scope) in DATA_ACCESS.items() if health_data)

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "integrapsy.context_processors.navigation",
                 "integrapsy.offline.context_processors.offline",
             ],
+            "libraries": {"dates": "integrapsy.templatetags.dates"},
         },
     },
 ]
@@ -145,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first (en-GB), under the language code "en" (integrapsy/formats/en/).
+FORMAT_MODULE_PATH = ["integrapsy.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -243,10 +243,10 @@ def _past_booking(*, case, interpreter, language, start, minutes, actor, status=
         case=case,
         kind=kind,
         actor=interpreter.user,
-        summary=services.booking_summary(booking),
+        summary=services.booking_event_summary(services.booking_data(booking)),
         occurred_at=start + timedelta(hours=1),
         source=booking,
-        data={"booking": str(booking.code), "status": status},
+        data=services.booking_data(booking),
     )
     return booking
 

@@ -10,17 +10,18 @@ from integrapsy.navigation import HomePanel, NavItem, register_home_panel, regis
 from interpreters import gdpr, panels
 from interpreters import messages as _messages  # noqa: F401 — the messages to interpreters
 from interpreters import reminders as _reminders  # noqa: F401 — their appointments get text reminders
+from interpreters.services import booking_event_summary
 
 register(
     {
-        "booking.requested": EventKind(_("Interpreter requested")),
-        "booking.offered": EventKind(_("Booking offered to an interpreter")),
-        "booking.declined": EventKind(_("The interpreter declined the booking")),
-        "booking.confirmed": EventKind(_("Interpreter booking confirmed")),
-        "booking.completed": EventKind(_("Interpreting done")),
-        "booking.cancelled": EventKind(_("Interpreter booking cancelled")),
-        "booking.withdrawn": EventKind(_("The interpreter withdrew from the booking")),
-        "booking.no_show": EventKind(_("Interpreter booking: no-show")),
+        "booking.requested": EventKind(_("Interpreter requested"), summary=booking_event_summary),
+        "booking.offered": EventKind(_("Booking offered to an interpreter"), summary=booking_event_summary),
+        "booking.declined": EventKind(_("The interpreter declined the booking"), summary=booking_event_summary),
+        "booking.confirmed": EventKind(_("Interpreter booking confirmed"), summary=booking_event_summary),
+        "booking.completed": EventKind(_("Interpreting done"), summary=booking_event_summary),
+        "booking.cancelled": EventKind(_("Interpreter booking cancelled"), summary=booking_event_summary),
+        "booking.withdrawn": EventKind(_("The interpreter withdrew from the booking"), summary=booking_event_summary),
+        "booking.no_show": EventKind(_("Interpreter booking: no-show"), summary=booking_event_summary),
     }
 )
 register_families({"booking": _("Interpreters")})

@@ -17,6 +17,7 @@ from django.utils.translation import override
 from cases.models import Case
 from cases.notifications import team_coordinators
 from cases.timeline.record import timeline_record
+from cases.timeline.texts import choice, in_language, iso_moment, names_of, show_moment
 from integrapsy import clock
 from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.audit.services import audit_record
@@ -97,17 +98,57 @@ def booking_summary(booking: InterpreterBooking) -> str:
     return " — ".join(str(p) for p in parts)
 
 
-def _record(booking: InterpreterBooking, *, kind: str, actor: User | None, request, extra: str = "") -> None:
+def booking_data(booking: InterpreterBooking, **extra) -> dict:
+    """What a booking's timeline event keeps: written out in the reader's language and date format when shown."""
+    return {
+        "booking": str(booking.code),
+        "status": booking.status,
+        "language": names_of(booking.language),
+        "mode": booking.mode,
+        "starts_at": iso_moment(booking.starts_at),
+        "interpreter": str(booking.interpreter) if booking.interpreter_id else "",
+        **extra,
+    }
+
+
+def booking_event_summary(data: dict) -> str:
+    """ "Tigrinya — On site — 01/12/2026 10:00 — Yonas Haile", then the step's detail, in the active language."""
+    parts = [
+        in_language(data["language"]),
+        choice(InterpreterBooking, "mode", data["mode"]),
+        show_moment(data["starts_at"]),
+    ]
+    if data["interpreter"]:
+        parts.append(data["interpreter"])
+    if data.get("on_behalf"):
+        parts.append(_("confirmed on the interpreter's behalf"))
+    if data.get("minutes") is not None:
+        parts.append(_("%(minutes)s min") % {"minutes": data["minutes"]})
+    if data.get("late_withdrawal"):
+        parts.append(_("late withdrawal"))
+    if data.get("cancelled_by"):
+        if data.get("late"):
+            parts.append(_("late cancellation"))
+        parts.append(CancelledBy(data["cancelled_by"]).label)
+        parts.append(data.get("reason", ""))
+    elif data.get("reason"):
+        parts.append(data["reason"])
+    if data.get("no_show_party"):
+        parts.append(NoShowParty(data["no_show_party"]).label)
+    return " — ".join(str(p) for p in parts)
+
+
+def _record(booking: InterpreterBooking, *, kind: str, actor: User | None, request, **extra) -> None:
     """The timeline event (when the booking serves a case) and the audit event of one step."""
     if booking.case_id:
-        summary = booking_summary(booking) + (f" — {extra}" if extra else "")
+        data = booking_data(booking, **extra)
         timeline_record(
             case=booking.case,
             kind=kind,
             actor=actor,
-            summary=summary,
+            summary=booking_event_summary(data),
             source=booking,
-            data={"booking": str(booking.code), "status": booking.status},
+            data=data,
         )
     audit_record(
         action=kind,
@@ -115,7 +156,7 @@ def _record(booking: InterpreterBooking, *, kind: str, actor: User | None, reque
         request=request,
         obj=booking,
         case_ref=booking.case.reference if booking.case_id else "",
-        detail=extra,
+        detail="; ".join(f"{key}={value}" for key, value in extra.items()),
     )
 
 
@@ -427,7 +468,7 @@ def booking_decline(*, booking: InterpreterBooking, actor: User, reason: str = "
         raise ValidationError(_("Only an offer made to you can be declined."))
     interpreter = booking.interpreter
     booking.declined_by.add(interpreter)
-    _record(booking, kind="booking.declined", actor=actor, request=request, extra=reason.strip()[:120])
+    _record(booking, kind="booking.declined", actor=actor, request=request, reason=reason.strip()[:120])
     booking.interpreter = None
     booking.status = BookingStatus.REQUESTED
     booking.offered_at = None
@@ -480,8 +521,7 @@ def booking_confirm(
         if NO_OVERLAP_CONSTRAINT in str(exc):
             raise _conflict_error(interpreter) from exc
         raise
-    extra = "" if is_interpreter else _("confirmed on the interpreter's behalf")
-    _record(booking, kind="booking.confirmed", actor=actor, request=request, extra=str(extra))
+    _record(booking, kind="booking.confirmed", actor=actor, request=request, on_behalf=not is_interpreter)
     with override(interpreter.user.language or settings.LANGUAGE_CODE):
         _notify_interpreter(booking, template="interpreters.booking_confirmed", attach_ics=True)
     return booking
@@ -524,7 +564,7 @@ def booking_complete(
         kind="booking.completed",
         actor=actor,
         request=request,
-        extra=_("%(minutes)s min") % {"minutes": minutes},
+        minutes=minutes,
     )
     return booking
 
@@ -586,10 +626,15 @@ def booking_cancel(
             "cancel_reason",
         ]
     )
-    extra = CancelledBy(by).label + " — " + booking.cancel_reason[:120]
-    if booking.late_cancellation:
-        extra = f"{_('late cancellation')} — {extra}"
-    _record(booking, kind="booking.cancelled", actor=actor, request=request, extra=extra)
+    _record(
+        booking,
+        kind="booking.cancelled",
+        actor=actor,
+        request=request,
+        cancelled_by=by,
+        late=booking.late_cancellation,
+        reason=booking.cancel_reason[:120],
+    )
     if was_confirmed and by == CancelledBy.TEAM:
         with override(booking.interpreter.user.language or settings.LANGUAGE_CODE):
             _notify_interpreter(booking, template="interpreters.booking_cancelled", attach_ics=True)
@@ -636,10 +681,14 @@ def booking_withdraw(*, booking: InterpreterBooking, actor: User, reason: str, r
     # The ranking then tells the coordinator this interpreter gave it back.
     booking.declined_by.add(interpreter)
     booking.status = BookingStatus.REQUESTED
-    extra = f"{CancelledBy.INTERPRETER.label} — {reason[:120]}"
-    if withdrawal.late:
-        extra = f"{_('late withdrawal')} — {extra}"
-    _record(booking, kind="booking.withdrawn", actor=actor, request=request, extra=extra)
+    _record(
+        booking,
+        kind="booking.withdrawn",
+        actor=actor,
+        request=request,
+        reason=reason[:120],
+        late_withdrawal=withdrawal.late,
+    )
     # The interpreter's calendar drops the event their confirmation had put there.
     with override(interpreter.user.language or settings.LANGUAGE_CODE):
         _notify_interpreter(booking, template="interpreters.withdrawal_noted", attach_ics=True, cancelled=True)
@@ -682,5 +731,5 @@ def booking_no_show(*, booking: InterpreterBooking, actor: User, party: str, req
     booking.status = BookingStatus.NO_SHOW
     booking.no_show_party = party
     booking.save(update_fields=["status", "no_show_party"])
-    _record(booking, kind="booking.no_show", actor=actor, request=request, extra=str(NoShowParty(party).label))
+    _record(booking, kind="booking.no_show", actor=actor, request=request, no_show_party=party)
     return booking

@@ -142,7 +142,7 @@ class TestBadInput:
         assert not TimelineEvent.objects.filter(case=case).exists()
         a = propose(case, ambassador, coordinator, over_limit_reason="Seule à parler tigrinya")
         assert a.over_limit_reason == "Seule à parler tigrinya"
-        assert TimelineEvent.objects.get(case=case).data == {"over_limit": True}
+        assert TimelineEvent.objects.get(case=case).data["over_limit"] is True
 
     def test_ended_assignments_free_a_place(self, team, ambassador, coordinator):
         first = propose(CaseFactory(team=team), ambassador, coordinator)

@@ -384,6 +384,34 @@ class TestCoordinatorPages:
             services.module_complete(ambassador=amb, module=module, actor=coordinator, completed_on=TODAY())
         assert count_queries(client, url) == one
 
+    @pytest.mark.parametrize("language", ["fr", "nl"])
+    def test_the_programme_modules_show_in_the_readers_language(
+        self, client, settings, catalogue, team, coordinator, ambassador, language
+    ):
+        from django.utils import translation
+
+        from ambassadors.models import PROGRAMME_MODULES
+
+        title = "Intercultural mediation"
+        catalogue(title, fr="Médiation interculturelle", nl="Interculturele bemiddeling")
+        catalogue(PROGRAMME_MODULES[title], fr="Le rôle de tiers (fr)", nl="De rol van derde (nl)")
+        module = TrainingModuleFactory(title=title, description=PROGRAMME_MODULES[title])
+        own = TrainingModuleFactory(title="Atelier local", description="Écrit par l'équipe")
+        session = TrainingSessionFactory(team=team, module=module)
+        with translation.override(language):
+            expected = translation.gettext(title)
+            described = translation.gettext(PROGRAMME_MODULES[title])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        client.force_login(coordinator)
+        html = client.get(reverse("ambassadors:training")).content.decode()
+        assert expected in html and described in html and title not in html
+        assert own.title in html and "Écrit par l&#x27;équipe" in html  # a module the team added, as typed
+        assert expected in client.get(reverse("ambassadors:training_session", args=[session.code])).content.decode()
+        form = client.get(reverse("ambassadors:ambassador_training", args=[ambassador.code])).context["form"]
+        assert expected in [label for _value, label in form.fields["module"].choices]
+        client.force_login(ambassador.user)
+        assert expected in client.get(reverse("ambassadors:my_training")).content.decode()
+
     def test_attendance_and_completion_pages(self, client, team, coordinator, ambassador):
         module = TrainingModuleFactory(title="Médiation interculturelle")
         session = TrainingSessionFactory(team=team, module=module, duration_minutes=240)

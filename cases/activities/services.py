@@ -27,6 +27,17 @@ def _team_members(team: Team):
     )
 
 
+def enrolled_summary(data: dict) -> str:
+    """The activity's title, and whether the place came from the waiting list (in the active language)."""
+    if data["from_waiting_list"]:
+        return _("%(activity)s (from the waiting list)") % {"activity": data["title"]}
+    return data["title"]
+
+
+def attended_summary(data: dict) -> str:
+    return _("Took part in %(activity)s") % {"activity": data["title"]}
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -154,7 +165,7 @@ def enrolment_add(
         actor=actor,
         summary=activity.title,
         source=enrolment,
-        data={"activity": str(activity.code)},
+        data={"activity": str(activity.code), "title": activity.title, "from_waiting_list": False},
     )
     audit_record(action=f"activity.{status}", actor=actor, request=request, obj=enrolment, case_ref=case.reference)
     return enrolment
@@ -190,12 +201,14 @@ def enrolment_withdraw(*, enrolment: Enrolment, actor: User, request=None) -> En
         if waiting is not None:
             waiting.status = Enrolment.Status.ENROLLED
             waiting.save(update_fields=["status"])
+            data = {"activity": str(activity.code), "title": activity.title, "from_waiting_list": True}
             timeline_record(
                 case=waiting.case,
                 kind="activity.enrolled",
                 actor=actor,
-                summary=_("%(activity)s (from the waiting list)") % {"activity": activity.title},
+                summary=enrolled_summary(data),
                 source=waiting,
+                data=data,
             )
             audit_record(
                 action="activity.enrolled",
@@ -235,14 +248,15 @@ def attendance_record(
         attendance.save()
         rows.append(attendance)
         if is_present and not was_present:
+            data = {"activity": str(activity.code), "session": str(session.code), "title": activity.title}
             timeline_record(
                 case=enrolment.case,
                 kind="activity.attended",
                 actor=actor,
-                summary=_("Took part in %(activity)s") % {"activity": activity.title},
+                summary=attended_summary(data),
                 occurred_at=session.starts_at,
                 source=attendance,
-                data={"activity": str(activity.code), "session": str(session.code)},
+                data=data,
             )
     session.attendance_recorded_at = clock.now()
     session.save(update_fields=["attendance_recorded_at"])

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from cases.case_file import selectors
+from cases.case_file.services import case_updated_summary
 from cases.panels import FILE, CasePanel, register_case_panel
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
@@ -11,7 +12,7 @@ from integrapsy.navigation import NavItem, register_nav
 register(
     {
         "case.opened": EventKind(_("Case opened")),
-        "case.updated": EventKind(_("Case updated")),
+        "case.updated": EventKind(_("Case updated"), summary=case_updated_summary),
         "case.shared": EventKind(_("Case shared with another team")),
         "case.closed": EventKind(_("Case closed")),
         "note.added": EventKind(_("Coordination note")),

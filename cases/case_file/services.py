@@ -86,6 +86,19 @@ def case_open(
     return case
 
 
+def case_updated_summary(data: dict) -> str:
+    """What changed on a case ("status: follow-up; lead psychologist: ..."), in the active language."""
+    texts = []
+    for change in data["changes"]:
+        if change[0] == "status":
+            texts.append(_("status: %(status)s") % {"status": Case.Status(change[1]).label})
+        elif change[0] == "lead_psychologist":
+            texts.append(_("lead psychologist: %(name)s") % {"name": change[1]})
+        else:
+            texts.append(_("team members involved"))
+    return "; ".join(str(t) for t in texts)
+
+
 @transaction.atomic
 def case_update(
     *,
@@ -102,20 +115,21 @@ def case_update(
         raise ValidationError({"status": _("Use “Close the case” to close it, with a reason.")})
     if lead_psychologist is not None and not access.holds_role(lead_psychologist, Role.PSYCHOLOGIST, case.team_id):
         raise ValidationError({"lead_psychologist": _("The lead psychologist must be a psychologist of the team.")})
-    changes = []
+    changes = []  # kept in the event's data: the timeline writes them in the reader's language
     if case.status != status:
-        changes.append(_("status: %(status)s") % {"status": Case.Status(status).label})
+        changes.append(["status", status])
     if case.lead_psychologist_id != (lead_psychologist.pk if lead_psychologist else None):
-        changes.append(_("lead psychologist: %(name)s") % {"name": lead_psychologist or "—"})
+        changes.append(["lead_psychologist", str(lead_psychologist or "—")])
     case.status = status
     case.lead_psychologist = lead_psychologist
     case.save(update_fields=["status", "lead_psychologist", "updated_at"])
     before = set(case.members.values_list("pk", flat=True))
     case.members.set(members)
     if before != {m.pk for m in members}:
-        changes.append(_("team members involved"))
+        changes.append(["members"])
     if changes:
-        timeline_record(case=case, kind="case.updated", actor=actor, summary="; ".join(str(c) for c in changes))
+        data = {"changes": changes}
+        timeline_record(case=case, kind="case.updated", actor=actor, summary=case_updated_summary(data), data=data)
         audit_record(action="case.updated", actor=actor, request=request, obj=case, case_ref=case.reference)
     return case
 

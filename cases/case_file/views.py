@@ -13,7 +13,6 @@ from cases.panels import SECTIONS, TIMELINE
 from cases.persons import selectors as person_selectors
 from cases.risk import selectors as risk_selectors
 from cases.timeline import selectors as timeline_selectors
-from cases.timeline.kinds import label_of
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team
@@ -99,7 +98,7 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
         context.update(
             languages=person_selectors.person_languages(person=case.person),
             timeline=timeline,
-            events=[{"event": e, "label": label_of(e.kind)} for e in timeline.events],
+            events=timeline_selectors.timeline_rows(timeline.events),
             kinds=timeline_selectors.case_timeline_kinds(),
             kind=kind,
             query=urlencode({"kind": kind}) if kind else "",

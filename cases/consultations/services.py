@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.consultations.selectors import booking_leads_to_consultation
@@ -19,6 +18,7 @@ from cases.models import (
 )
 from cases.risk.services import FUTURE_TOLERANCE, HIGH_RISK, require_clinician, risk_flag_raise
 from cases.timeline.record import timeline_record
+from cases.timeline.texts import choice, in_language, iso_day, names_of, show_day
 from integrapsy import access, clock
 from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
@@ -125,29 +125,45 @@ def consultation_update(
     return consultation
 
 
-def team_summary(consultation: Consultation) -> str:
-    """What the whole team reads: duration, mode and who was present; nothing that was said."""
-    parts = [_("%(minutes)s min") % {"minutes": consultation.duration_minutes}]
-    if consultation.mode != Consultation.Mode.IN_PERSON:
-        parts.append(str(consultation.get_mode_display()).lower())
-    if consultation.interpreter_id or consultation.interpreter_language_id:
-        if consultation.interpreter_language_id:
-            parts.append(_("with interpreter (%(language)s)") % {"language": consultation.interpreter_language.name})
+def team_data(consultation: Consultation) -> dict:
+    """What the whole team's event keeps: duration, mode and who was present; nothing that was said."""
+    return {
+        "minutes": consultation.duration_minutes,
+        "mode": consultation.mode,
+        "interpreter": bool(consultation.interpreter_id or consultation.interpreter_language_id),
+        "interpreter_language": names_of(consultation.interpreter_language),
+        "ambassador": bool(consultation.ambassador_id),
+    }
+
+
+def team_summary(data: dict) -> str:
+    """ "45 min — with interpreter (Tigrinya)", in the active language."""
+    parts = [_("%(minutes)s min") % {"minutes": data["minutes"]}]
+    if data["mode"] != Consultation.Mode.IN_PERSON:
+        parts.append(choice(Consultation, "mode", data["mode"]).lower())
+    if data["interpreter"]:
+        if data["interpreter_language"]:
+            parts.append(_("with interpreter (%(language)s)") % {"language": in_language(data["interpreter_language"])})
         else:
             parts.append(_("with interpreter"))
-    if consultation.ambassador_id:
+    if data["ambassador"]:
         parts.append(_("with ambassador"))
     return " — ".join(parts)
 
 
-def _clinical_summary(consultation: Consultation) -> str:
-    problems = [str(ReferralReason(p).label) for p in consultation.presenting_problems]
-    summary = str(consultation.get_kind_display())
+def clinical_summary(data: dict) -> str:
+    """Kind, presenting problems and risk level of a consultation (clinicians only), in the active language."""
+    summary = choice(Consultation, "kind", data["kind"])
+    problems = [str(ReferralReason(p).label) for p in data["problems"]]
     if problems:
         summary += " — " + ", ".join(problems)
-    if consultation.risk_level:
-        summary += " — " + _("risk: %(level)s") % {"level": consultation.get_risk_level_display()}
+    if data["risk_level"]:
+        summary += " — " + _("risk: %(level)s") % {"level": choice(Consultation, "risk_level", data["risk_level"])}
     return summary
+
+
+def addendum_summary(data: dict) -> str:
+    return _("Addendum to the consultation of %(day)s") % {"day": show_day(data["day"])}
 
 
 @transaction.atomic
@@ -168,32 +184,40 @@ def consultation_sign(*, consultation: Consultation, actor: User, request=None) 
     consultation.status = Consultation.Status.SIGNED
     consultation.signed_at = clock.now()
     consultation.save(update_fields=["status", "signed_at", "updated_at"])
+    data = team_data(consultation)
     timeline_record(
         case=case,
         kind="consultation.logged",
         actor=actor,
         occurred_at=consultation.started_at,
-        summary=team_summary(consultation),
+        summary=team_summary(data),
         source=consultation,
+        data=data,
     )
+    data = {
+        "consultation": str(consultation.code),
+        "kind": consultation.kind,
+        "problems": list(consultation.presenting_problems),
+        "risk_level": consultation.risk_level,
+    }
     timeline_record(
         case=case,
         kind="consultation.clinical",
         actor=actor,
         occurred_at=consultation.started_at,
-        summary=_clinical_summary(consultation),
+        summary=clinical_summary(data),
         source=consultation,
-        data={"consultation": str(consultation.code)},
+        data=data,
     )
     if consultation.risk_level and consultation.risk_level != case.risk_level:
         case.risk_level = consultation.risk_level
         case.save(update_fields=["risk_level", "updated_at"])
-    day = date_format(timezone.localtime(consultation.started_at), "SHORT_DATE_FORMAT")
+    day = iso_day(timezone.localtime(consultation.started_at).date())
     if ReferralReason.SUICIDAL_THOUGHTS in consultation.presenting_problems:
         risk_flag_raise(
             case=case,
             source=RiskFlag.Source.CONSULTATION,
-            reason=_("Suicidal thoughts recorded in the consultation of %(day)s") % {"day": day},
+            reason_data={"why": "consultation_suicidal", "day": day},
             actor=actor,
             source_obj=consultation,
             request=request,
@@ -202,8 +226,7 @@ def consultation_sign(*, consultation: Consultation, actor: User, request=None) 
         risk_flag_raise(
             case=case,
             source=RiskFlag.Source.CONSULTATION,
-            reason=_("Risk level %(level)s recorded in the consultation of %(day)s")
-            % {"level": consultation.get_risk_level_display(), "day": day},
+            reason_data={"why": "consultation_level", "level": consultation.risk_level, "day": day},
             actor=actor,
             source_obj=consultation,
             request=request,
@@ -228,14 +251,14 @@ def consultation_addendum_add(
     addendum = ConsultationAddendum(consultation=consultation, author=actor, text=text)
     addendum.full_clean()
     addendum.save()
-    day = date_format(timezone.localtime(consultation.started_at), "SHORT_DATE_FORMAT")
+    data = {"consultation": str(consultation.code), "day": iso_day(timezone.localtime(consultation.started_at).date())}
     timeline_record(
         case=case,
         kind="consultation.addendum",
         actor=actor,
-        summary=_("Addendum to the consultation of %(day)s") % {"day": day},
+        summary=addendum_summary(data),
         source=consultation,
-        data={"consultation": str(consultation.code)},
+        data=data,
     )
     audit_record(
         action="consultation.addendum",

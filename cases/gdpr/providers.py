@@ -32,7 +32,8 @@ from cases.models import (
     SlotRequest,
     TimelineEvent,
 )
-from cases.timeline.kinds import label_of
+from cases.referrals.models import reason_labels
+from cases.timeline.kinds import label_of, summary_of
 from integrapsy.audit.selectors import audit_for_subject
 from integrapsy.gdpr import RetentionRule, Section
 
@@ -109,7 +110,7 @@ def subject_data(person: Person) -> list[Section]:
             {
                 "label": f"{r.reference} — {r.organisation.name}",
                 "value": f"{r.get_status_display()} — {export_value(r.received_at)} — "
-                f"{', '.join(r.reasons)} — {r.actions_taken}".strip(" —"),
+                f"{', '.join(reason_labels(r.reasons))} — {r.actions_taken}".strip(" —"),
             }
             for r in person.referrals.select_related("organisation").order_by("received_at")
         ],
@@ -126,7 +127,7 @@ def subject_data(person: Person) -> list[Section]:
     events = [
         {
             "label": f"{export_value(e.occurred_at)} — {e.case.reference} — {label_of(e.kind)}",
-            "value": e.summary,
+            "value": summary_of(e),
         }
         for e in TimelineEvent.objects.filter(case__in=cases).select_related("case").order_by("occurred_at", "id")
     ]

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from cases.orientations import selectors
+from cases.orientations.services import outcome_summary, proposed_summary
 from cases.panels import CARE, CasePanel, register_case_panel
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
@@ -10,8 +11,8 @@ from integrapsy.navigation import HomePanel, NavItem, register_home_panel, regis
 
 register(
     {
-        "orientation.proposed": EventKind(_("Orientation to a specialised service")),
-        "orientation.outcome": EventKind(_("Orientation followed up")),
+        "orientation.proposed": EventKind(_("Orientation to a specialised service"), summary=proposed_summary),
+        "orientation.outcome": EventKind(_("Orientation followed up"), summary=outcome_summary),
     }
 )
 register_families({"orientation": _("Orientations")})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Orientation, OrientationOutcome, OrientationStatus
 from cases.screenings.services import day_moment
 from cases.timeline.record import timeline_record
+from cases.timeline.texts import choice, iso_day, show_day
 from integrapsy import clock
 from integrapsy.accounts.models import User
 from integrapsy.audit.services import audit_record
@@ -20,6 +21,19 @@ from integrapsy.directory.models import Resource
 
 def _short(day: date) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def proposed_summary(data: dict) -> str:
+    """ "Centre Essor (Mental-health centre, Lille)", the kind of service in the active language."""
+    return f"{data['name']} ({choice(Resource, 'kind', data['resource_kind'])}, {data['city']})"
+
+
+def outcome_summary(data: dict) -> str:
+    """ "Centre Essor: appointment made (12/03/2027)", in the active language and date format."""
+    summary = f"{data['name']}: {OrientationStatus(data['status']).label}"
+    if data["appointment_on"]:
+        summary += f" ({show_day(data['appointment_on'])})"
+    return summary
 
 
 @transaction.atomic
@@ -76,14 +90,21 @@ def orientation_create(
         OrientationOutcome.objects.create(
             orientation=orientation, status=OrientationStatus.SENT, on=sent_on, recorded_by=actor
         )
+    data = {
+        "resource": str(resource.code),
+        "status": orientation.status,
+        "name": resource.name,
+        "resource_kind": resource.kind,
+        "city": resource.city,
+    }
     timeline_record(
         case=case,
         kind="orientation.proposed",
         actor=actor,
-        summary=f"{resource.name} ({resource.get_kind_display()}, {resource.city})",
+        summary=proposed_summary(data),
         occurred_at=day_moment(proposed_on),
         source=orientation,
-        data={"resource": str(resource.code), "status": orientation.status},
+        data=data,
     )
     audit_record(action="orientation.created", actor=actor, request=request, obj=orientation, case_ref=case.reference)
     return orientation
@@ -147,18 +168,20 @@ def orientation_record_outcome(
         note=(refusal_reason.strip() if status == OrientationStatus.REFUSED_BY_SERVICE else note.strip())[:255],
         recorded_by=actor,
     )
-    label = OrientationStatus(status).label
-    summary = f"{orientation.resource.name}: {label}"
-    if status == OrientationStatus.APPOINTMENT_MADE:
-        summary += f" ({_short(appointment_on)})"
+    data = {
+        "orientation": str(orientation.code),
+        "status": status,
+        "name": orientation.resource.name,
+        "appointment_on": iso_day(appointment_on) if status == OrientationStatus.APPOINTMENT_MADE else None,
+    }
     timeline_record(
         case=orientation.case,
         kind="orientation.outcome",
         actor=actor,
-        summary=summary,
+        summary=outcome_summary(data),
         occurred_at=day_moment(on),
         source=outcome,
-        data={"orientation": str(orientation.code), "status": status},
+        data=data,
     )
     audit_record(
         action="orientation.outcome",

@@ -5,19 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from cases.consultations import selectors as consultation_selectors
 from cases.panels import PLANNING, CasePanel, register_case_panel
 from cases.permanences import selectors
+from cases.permanences.services import permanence_summary
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
 from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 
 register(
     {
-        "permanence.booked": EventKind(_("Booked for a permanence")),
-        "permanence.attended": EventKind(_("Came to the permanence")),
-        "permanence.no_show": EventKind(_("Did not come to the permanence")),
-        "permanence.cancelled": EventKind(_("Permanence appointment cancelled")),
-        "permanence.walk_in": EventKind(_("Came to the permanence without an appointment")),
-        "permanence.requested": EventKind(_("Permanence slot requested by the referrer")),
-        "permanence.request_declined": EventKind(_("Permanence slot request declined")),
+        "permanence.booked": EventKind(_("Booked for a permanence"), summary=permanence_summary),
+        "permanence.attended": EventKind(_("Came to the permanence"), summary=permanence_summary),
+        "permanence.no_show": EventKind(_("Did not come to the permanence"), summary=permanence_summary),
+        "permanence.cancelled": EventKind(_("Permanence appointment cancelled"), summary=permanence_summary),
+        "permanence.walk_in": EventKind(_("Came to the permanence without an appointment"), summary=permanence_summary),
+        "permanence.requested": EventKind(_("Permanence slot requested by the referrer"), summary=permanence_summary),
+        "permanence.request_declined": EventKind(_("Permanence slot request declined"), summary=permanence_summary),
     }
 )
 register_families({"permanence": _("Permanences")})

@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,6 +23,7 @@ from cases.models import (
 )
 from cases.notifications import permanence_when, referrer_contacts, team_coordinators
 from cases.timeline.record import timeline_record
+from cases.timeline.texts import choice, show_day
 from integrapsy import access, clock, ratelimits
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, User
@@ -47,9 +47,28 @@ def _slot_times(start: time, end: time, length: int) -> list[tuple[time, time]]:
     return out
 
 
-def _when(session: PermanenceSession, at: time | None = None) -> str:
-    day = date_format(session.date, "SHORT_DATE_FORMAT")
-    return f"{session.location.name} — {day} {(at or session.start_time):%H:%M}"
+def _when(session: PermanenceSession, at: time | None = None) -> dict:
+    """The slot as a timeline event keeps it: place, day and time, written out when shown."""
+    return permanence_when(session.location.name, session.date, at or session.start_time)
+
+
+def permanence_summary(data: dict) -> str:
+    """ "CAES Croisilles — 01/12/2026 09:45", then who cancelled and why, or the referrer, as kept."""
+    when = data["when"]
+    text = f"{when['place']} — {show_day(when['day'])} {when['at']}"
+    if data.get("by"):
+        text += f" — {choice(PermanenceBooking, 'cancelled_by_party', data['by'])}: {data.get('reason', '')}"
+    elif data.get("reason"):
+        text += f" — {data['reason']}"
+    if data.get("organisation"):
+        text += f" — {data['organisation']}"
+    return text
+
+
+def _record(case, *, kind: str, actor, source, data: dict, **extra) -> None:
+    timeline_record(
+        case=case, kind=kind, actor=actor, summary=permanence_summary(data), source=source, data=data, **extra
+    )
 
 
 def _message_when(session: PermanenceSession, slot) -> dict:
@@ -199,12 +218,12 @@ def permanence_session_cancel(
         booking.marked_by, booking.marked_at = actor, now
         booking.save(update_fields=["status", "cancelled_by_party", "cancel_reason", "marked_by", "marked_at"])
         if booking.case is not None:
-            timeline_record(
-                case=booking.case,
+            _record(
+                booking.case,
                 kind="permanence.cancelled",
                 actor=actor,
-                summary=f"{_when(session, booking.slot.start_time if booking.slot else None)} — {reason}",
                 source=booking,
+                data={"when": _when(session, booking.slot.start_time if booking.slot else None), "reason": reason},
             )
     # Requests for its slots can no longer be met: the referrers read why.
     for slot_request in _pending_requests().filter(slot__session=session):
@@ -280,13 +299,12 @@ def permanence_slot_book(
             booking.save()
     except IntegrityError as exc:
         raise ValidationError({"slot": taken}) from exc
-    timeline_record(
-        case=case,
+    _record(
+        case,
         kind="permanence.booked",
         actor=actor,
-        summary=_when(session, slot.start_time),
         source=booking,
-        data={"session": str(session.code)},
+        data={"session": str(session.code), "when": _when(session, slot.start_time)},
     )
     audit_record(action="permanence.booked", actor=actor, request=request, obj=booking, case_ref=case.reference)
     return booking
@@ -339,13 +357,13 @@ def permanence_walk_in_record(
     )
     booking.full_clean()
     booking.save()
-    timeline_record(
-        case=case,
+    _record(
+        case,
         kind="permanence.walk_in",
         actor=actor,
-        summary=_when(session),
-        occurred_at=session.starts_at if session.date < clock.localdate() else now,
         source=booking,
+        data={"when": _when(session)},
+        occurred_at=session.starts_at if session.date < clock.localdate() else now,
     )
     audit_record(action="permanence.walk_in", actor=actor, request=request, obj=booking, case_ref=case.reference)
     return booking
@@ -397,15 +415,15 @@ def booking_attendance_record(
     booking.full_clean()
     booking.save()
     if booking.case is not None:
-        summary = _when(session, booking.slot.start_time if booking.slot else None)
+        data = {"when": _when(session, booking.slot.start_time if booking.slot else None)}
         if status == SlotAttendance.CANCELLED:
-            summary = f"{summary} — {booking.get_cancelled_by_party_display()}: {booking.cancel_reason}"
-        timeline_record(
-            case=booking.case,
+            data.update(by=booking.cancelled_by_party, reason=booking.cancel_reason)
+        _record(
+            booking.case,
             kind=f"permanence.{status}",
             actor=actor,
-            summary=summary,
             source=booking,
+            data=data,
             visibility=Visibility.TEAM,
         )
     audit_record(
@@ -491,15 +509,17 @@ def slot_request_create(
             slot_request.save()
     except IntegrityError as exc:  # the same request sent twice at once
         raise ValidationError(pending) from exc
-    when = _when(session, slot.start_time)
     if referral.case is not None:
-        timeline_record(
-            case=referral.case,
+        _record(
+            referral.case,
             kind="permanence.requested",
             actor=actor,
-            summary=f"{when} — {referral.organisation.name}",
             source=slot_request,
-            data={"session": str(session.code)},
+            data={
+                "session": str(session.code),
+                "when": _when(session, slot.start_time),
+                "organisation": referral.organisation.name,
+            },
         )
     audit_record(
         action="permanence.slot_requested",
@@ -610,12 +630,12 @@ def _slot_request_decline_write(slot_request: SlotRequest, *, actor: User, reaso
     slot_request.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
     referral = slot_request.referral
     if referral.case is not None:
-        timeline_record(
-            case=referral.case,
+        _record(
+            referral.case,
             kind="permanence.request_declined",
             actor=actor,
-            summary=f"{_when(session, slot_request.slot.start_time)} — {reason}",
             source=slot_request,
+            data={"when": _when(session, slot_request.slot.start_time), "reason": reason},
         )
     audit_record(
         action="permanence.slot_request_declined",

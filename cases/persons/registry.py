@@ -2,15 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from cases.persons.services import consent_summary, merged_summary
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
 from integrapsy.navigation import NavItem, register_nav
 
 register(
     {
-        "person.merged": EventKind(_("Duplicate person merged")),
+        "person.merged": EventKind(_("Duplicate person merged"), summary=merged_summary),
         "person.anonymised": EventKind(_("Identity erased")),
-        "consent.recorded": EventKind(_("Consent recorded")),
+        "consent.recorded": EventKind(_("Consent recorded"), summary=consent_summary),
     }
 )
 register_families({"person": _("Identity"), "consent": _("Consents")})

@@ -17,6 +17,7 @@ from cases.models import (
 )
 from cases.persons.matching import name_key
 from cases.timeline.record import timeline_record
+from cases.timeline.texts import choice
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
@@ -108,6 +109,16 @@ def person_update(
     return person
 
 
+def consent_summary(data: dict) -> str:
+    """ "Sharing with a service — yes", in the active language."""
+    purpose = choice(ConsentRecord, "purpose", data["purpose"])
+    return f"{purpose} — {_('yes') if data['given'] else _('no')}"
+
+
+def merged_summary(data: dict) -> str:
+    return _("%(duplicate)s merged into %(kept)s") % {"duplicate": data["duplicate"], "kept": data["kept"]}
+
+
 @transaction.atomic
 def nationality_resolve(*, person: Person, actor: User, nationality: str, request=None) -> Person:
     """Give a country to a person whose nationality was a text no known spelling matched."""
@@ -166,13 +177,14 @@ def consent_record(
     consent.full_clean()
     consent.save()
     for case in person.cases.exclude(status=Case.Status.CLOSED):
+        data = {"purpose": purpose, "given": given}
         timeline_record(
             case=case,
             kind="consent.recorded",
             actor=actor,
-            summary=f"{consent.get_purpose_display()} — {_('yes') if given else _('no')}",
+            summary=consent_summary(data),
             source=consent,
-            data={"purpose": purpose, "given": given},
+            data=data,
         )
     audit_record(action="consent.recorded", actor=actor, request=request, obj=person, detail=f"{purpose}={given}")
     return consent
@@ -246,12 +258,11 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
     keep.save()
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into"])
-    summary = _("%(duplicate)s merged into %(kept)s") % {
-        "duplicate": duplicate.display_name,
-        "kept": keep.display_name,
-    }
+    data = {"duplicate": duplicate.display_name, "kept": keep.display_name}
     for case in {*moved_cases, *keep.cases.exclude(status=Case.Status.CLOSED)}:
-        timeline_record(case=case, kind="person.merged", actor=actor, summary=summary, source=keep)
+        timeline_record(
+            case=case, kind="person.merged", actor=actor, summary=merged_summary(data), source=keep, data=data
+        )
     audit_record(action="person.merged", actor=actor, request=request, obj=keep, detail=str(duplicate.code))
     return keep
 

@@ -32,6 +32,11 @@ class ReferralReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def reason_labels(codes) -> list[str]:
+    """The labels of referral reasons in the active language (a code no longer known stays as it is)."""
+    return [str(ReferralReason(c).label) if c in ReferralReason.values else str(c) for c in codes or ()]
+
+
 class Referral(models.Model):
     """A reception centre's request that the team meets a person."""
 

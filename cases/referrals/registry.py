@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.panels import FILE, CasePanel, register_case_panel
 from cases.referrals import selectors
+from cases.referrals.services import submitted_summary
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
 from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 
 register(
     {
-        "referral.submitted": EventKind(_("Referral received")),
+        "referral.submitted": EventKind(_("Referral received"), summary=submitted_summary),
         "referral.info_requested": EventKind(_("More information asked of the referrer")),
         "referral.info_given": EventKind(_("The referrer answered")),
         "referral.accepted": EventKind(_("Referral accepted")),

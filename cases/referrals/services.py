@@ -16,6 +16,7 @@ from cases.models import (
     ReferralReason,
     RiskFlag,
     SlotRequest,
+    Urgency,
 )
 from cases.notifications import referrer_contacts, team_coordinators
 from cases.persons.services import consent_record, person_create
@@ -85,6 +86,12 @@ def referral_validate(referral: Referral) -> None:
         errors.setdefault("interpreter_language", []).append(_("Say which language the interpreter must speak."))
     if errors:
         raise ValidationError(errors)
+
+
+def submitted_summary(data: dict) -> str:
+    """ "R-2026-00012 — CAES Croisilles — Urgent", the urgency in the active language."""
+    urgency = Urgency(data["urgency"]).label
+    return f"{data['reference']} — {data['organisation']} — {urgency}"
 
 
 @transaction.atomic
@@ -340,22 +347,27 @@ def referral_accept(
     referral.save(update_fields=["status", "person", "case", "decided_at", "decided_by", "taken_by", "taken_at"])
     if referral.household_id is not None:
         household_from_referral(referral=referral, actor=actor, request=request)
+    data = {
+        "urgency": referral.urgency,
+        "reasons": referral.reasons,
+        "reference": referral.reference,
+        "organisation": referral.organisation.name,
+    }
     timeline_record(
         case=case,
         kind="referral.submitted",
         actor=referral.submitted_by,
         occurred_at=referral.received_at,
-        summary=f"{referral.reference} — {referral.organisation.name} — {referral.get_urgency_display()}",
+        summary=submitted_summary(data),
         source=referral,
-        data={"urgency": referral.urgency, "reasons": referral.reasons},
+        data=data,
     )
     timeline_record(case=case, kind="referral.accepted", actor=actor, summary=referral.reference, source=referral)
     if ReferralReason.SUICIDAL_THOUGHTS in referral.reasons:
         risk_flag_raise(
             case=case,
             source=RiskFlag.Source.REFERRAL,
-            reason=_("Suicidal thoughts reported by %(org)s in referral %(ref)s")
-            % {"org": referral.organisation.name, "ref": referral.reference},
+            reason_data={"why": "referral", "org": referral.organisation.name, "ref": referral.reference},
             actor=actor,
             source_obj=referral,
         )

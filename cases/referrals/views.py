@@ -24,6 +24,7 @@ from cases.referrals.forms import (
     family_formset,
     family_members,
 )
+from cases.referrals.models import reason_labels
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
@@ -128,7 +129,7 @@ def _detail_context(request, referral) -> dict:
     suggestions = selectors.referral_duplicates(user=request.user, referral=referral) if flags["may_triage"] else []
     return {
         "referral": referral,
-        "reason_labels": [ReferralReason(r).label for r in referral.reasons if r != ReferralReason.OTHER],
+        "reason_labels": reason_labels(r for r in referral.reasons if r != ReferralReason.OTHER),
         **flags,
         "may_take": flags["may_triage"] and selectors.referral_awaits_taker(referral),
         "suggestions": suggestions,

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from cases.reminders import selectors
+from cases.reminders.services import reminder_summary
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
 from integrapsy.gdpr import Section, register_eraser, register_subject_provider
@@ -12,9 +13,9 @@ from integrapsy.schedule.jobs import ScheduledJob, every, register_job
 
 register(
     {
-        "reminder.text_sent": EventKind(_("Text reminder sent")),
-        "reminder.called": EventKind(_("Called about an appointment")),
-        "reminder.not_reached": EventKind(_("Called about an appointment, not reached")),
+        "reminder.text_sent": EventKind(_("Text reminder sent"), summary=reminder_summary),
+        "reminder.called": EventKind(_("Called about an appointment"), summary=reminder_summary),
+        "reminder.not_reached": EventKind(_("Called about an appointment, not reached"), summary=reminder_summary),
     }
 )
 register_families({"reminder": _("Reminders")})

@@ -17,6 +17,7 @@ from cases.reminders import texts
 from cases.reminders.models import Reminder, ReminderSettings, ReminderTemplate, TextContact, WebhookReceipt
 from cases.reminders.sources import APPOINTMENT_SOURCES, Appointment, call_helpers
 from cases.timeline.record import timeline_record
+from cases.timeline.texts import choice, iso_moment, show_moment
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
@@ -332,11 +333,13 @@ def reminder_send(*, reminder: Reminder, now: datetime) -> str:
         reminder.outbox_message = messages[0] if messages else None
         reminder.save(update_fields=["status", "language_code", "outbox_message"])
         if reminder.case_id:
+            data = _when(reminder)
             timeline_record(
                 case=reminder.case,
                 kind="reminder.text_sent",
-                summary=f"{reminder.get_kind_display()} — {_when(reminder)}",
+                summary=reminder_summary(data),
                 source=reminder,
+                data=data,
             )
         return reminder.status
     if reminder.kind in CALL_KINDS:
@@ -372,9 +375,15 @@ def reminders_run(*, now: datetime | None = None, sources: list[str] | None = No
     return {"scheduled": scheduled, "changes": told, **counts}
 
 
-def _when(reminder: Reminder) -> str:
-    local = timezone.localtime(reminder.appointment_at)
-    return f"{local:%d/%m/%Y %H:%M} — {reminder.place}"
+def _when(reminder: Reminder) -> dict:
+    """The reminder as its timeline event keeps it: written out in the reader's language when shown."""
+    return {"reminder_kind": reminder.kind, "at": iso_moment(reminder.appointment_at), "place": reminder.place}
+
+
+def reminder_summary(data: dict) -> str:
+    """ "Text 48 hours before — 01/12/2026 10:00 — CAES Croisilles", in the active language and date format."""
+    kind = choice(Reminder, "kind", data["reminder_kind"])
+    return f"{kind} — {show_moment(data['at'])} — {data['place']}"
 
 
 # --- Calls ---------------------------------------------------------------------------------
@@ -392,12 +401,14 @@ def reminder_call_answer(*, reminder: Reminder, actor: User, reached: bool, requ
     reminder.answered_by, reminder.answered_at = actor, clock.now()
     reminder.save(update_fields=["status", "answered_by", "answered_at"])
     if reminder.case_id:
+        data = _when(reminder)
         timeline_record(
             case=reminder.case,
             kind="reminder.called" if reached else "reminder.not_reached",
             actor=actor,
-            summary=f"{reminder.get_kind_display()} — {_when(reminder)}",
+            summary=reminder_summary(data),
             source=reminder,
+            data=data,
         )
     audit_record(action=f"reminder.{reminder.status}", actor=actor, request=request, obj=reminder)
     return reminder

@@ -5,16 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Visibility
 from cases.panels import CARE, EVERY_SECTION, CasePanel, register_case_panel
 from cases.risk import selectors
+from cases.risk.services import acknowledged_summary, assessed_summary, raised_detail_summary, raised_summary
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
 from integrapsy.navigation import HomePanel, register_home_panel
 
 register(
     {
-        "risk.raised": EventKind(_("Risk flag raised")),
-        "risk.raised_detail": EventKind(_("Why the risk flag was raised"), visibility=Visibility.CLINICAL),
-        "risk.acknowledged": EventKind(_("Risk flag acknowledged")),
-        "risk.assessed": EventKind(_("Risk assessment"), visibility=Visibility.CLINICAL),
+        "risk.raised": EventKind(_("Risk flag raised"), summary=raised_summary),
+        "risk.raised_detail": EventKind(
+            _("Why the risk flag was raised"), visibility=Visibility.CLINICAL, summary=raised_detail_summary
+        ),
+        "risk.acknowledged": EventKind(_("Risk flag acknowledged"), summary=acknowledged_summary),
+        "risk.assessed": EventKind(_("Risk assessment"), visibility=Visibility.CLINICAL, summary=assessed_summary),
     }
 )
 register_families({"risk": _("Risk")})

@@ -16,6 +16,7 @@ from cases.models import (
 )
 from cases.notifications import team_clinicians_and_coordinators
 from cases.timeline.record import timeline_record
+from cases.timeline.texts import in_language, show_day
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
@@ -32,6 +33,50 @@ def require_clinician(actor: User, case: Case) -> None:
     """Refuse a clinical write by anybody but a psychologist of the case's team."""
     if not access.may(actor, Capability.READ_CLINICAL, case.team_id):
         raise ValidationError(_("Only the psychologists of the case's team may do this."))
+
+
+# Why a flag was raised, kept as a code and its pieces (``reason_data``) and written out in
+# the reader's language: clinical, so on the clinicians' event only.
+_REASONS = {
+    "text": lambda r: in_language(r["texts"]),
+    "referral": lambda r: (
+        _("Suicidal thoughts reported by %(org)s in referral %(ref)s") % {"org": r["org"], "ref": r["ref"]}
+    ),
+    "consultation_suicidal": lambda r: (
+        _("Suicidal thoughts recorded in the consultation of %(day)s") % {"day": show_day(r["day"])}
+    ),
+    "consultation_level": lambda r: (
+        _("Risk level %(level)s recorded in the consultation of %(day)s")
+        % {"level": RiskLevel(r["level"]).label, "day": show_day(r["day"])}
+    ),
+    "assessment_level": lambda r: (
+        _("Risk level set to %(level)s in an assessment") % {"level": RiskLevel(r["level"]).label}
+    ),
+}
+
+
+def reason_text(reason: dict) -> str:
+    """The text of a kept reason (``{"why": "referral", "org": ..., "ref": ...}``) in the active language."""
+    return str(_REASONS[reason["why"]](reason))
+
+
+def raised_detail_summary(data: dict) -> str:
+    return reason_text(data["reason"])
+
+
+def assessed_summary(data: dict) -> str:
+    """ "Level: high — safety plan recorded", in the active language."""
+    text = _("Level: %(level)s") % {"level": RiskLevel(data["level"]).label}
+    return text + (" — " + _("safety plan recorded") if data["safety_plan"] else "")
+
+
+def acknowledged_summary(data: dict) -> str:
+    return _("A psychologist of the team assessed the risk.")
+
+
+def raised_summary(data: dict) -> str:
+    """Where the flag came from (a referral, a consultation...), never why: that is for clinicians."""
+    return str(RiskFlag.Source(data["source"]).label)
 
 
 @transaction.atomic
@@ -88,16 +133,15 @@ def risk_assessment_record(
     if not plan.is_empty:
         plan.full_clean()
         plan.save()
-    level_label = RiskLevel(level).label
+    data = {"assessment": str(assessment.code), "level": level, "safety_plan": not plan.is_empty}
     timeline_record(
         case=case,
         kind="risk.assessed",
         actor=actor,
         occurred_at=assessed_at,
-        summary=_("Level: %(level)s") % {"level": level_label}
-        + ("" if plan.is_empty else " — " + _("safety plan recorded")),
+        summary=assessed_summary(data),
         source=assessment,
-        data={"assessment": str(assessment.code), "level": level},
+        data=data,
     )
     previous = case.risk_level
     case.risk_level = level
@@ -110,7 +154,7 @@ def risk_assessment_record(
             case=case,
             kind="risk.acknowledged",
             actor=actor,
-            summary=_("A psychologist of the team assessed the risk."),
+            summary=acknowledged_summary({}),
             source=flag,
         )
         audit_record(action="risk.acknowledged", actor=actor, request=request, obj=case, case_ref=case.reference)
@@ -118,7 +162,7 @@ def risk_assessment_record(
         risk_flag_raise(
             case=case,
             source=RiskFlag.Source.RISK_LEVEL,
-            reason=_("Risk level set to %(level)s in an assessment") % {"level": level_label},
+            reason_data={"why": "assessment_level", "level": level},
             actor=actor,
             source_obj=assessment,
             request=request,
@@ -132,16 +176,20 @@ def risk_flag_raise(
     *,
     case: Case,
     source: str,
-    reason: str,
+    reason: str = "",
+    reason_data: dict | None = None,
     actor: User | None = None,
     source_obj: Model | None = None,
     request=None,
 ) -> RiskFlag:
     """Raise the case's risk flag (or join the open one): a red banner until a psychologist acknowledges it.
 
-    ``reason`` may hold clinical detail: it goes to a clinical timeline event only; the team
-    sees that a flag was raised, not why.
+    ``reason`` (a text as typed) or ``reason_data`` (a known reason, see ``reason_text``) may
+    hold clinical detail: it goes to a clinical timeline event only; the team sees that a flag
+    was raised, not why.
     """
+    if reason_data is not None:
+        reason = reason_text(reason_data)
     now = clock.now()
     flag = RiskFlag.objects.select_for_update().filter(case=case, acknowledged_at__isnull=True).first()
     created = flag is None
@@ -155,14 +203,21 @@ def risk_flag_raise(
             flag = RiskFlag.objects.get(case=case, acknowledged_at__isnull=True)
             created = False
     if created:
-        timeline_record(case=case, kind="risk.raised", actor=actor, summary=RiskFlag.Source(source).label, source=flag)
+        timeline_record(
+            case=case,
+            kind="risk.raised",
+            actor=actor,
+            summary=raised_summary({"source": source}),
+            source=flag,
+            data={"source": source},
+        )
     timeline_record(
         case=case,
         kind="risk.raised_detail",
         actor=actor,
         summary=reason,
         source=source_obj or flag,
-        data={"source": source},
+        data={"source": source, **({"reason": reason_data} if reason_data is not None else {})},
     )
     if created:
         audit_record(action="risk.raised", actor=actor, request=request, obj=case, case_ref=case.reference)

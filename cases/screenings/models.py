@@ -23,7 +23,7 @@ def localised(texts: dict | str | None) -> str:
 class Instrument(models.Model):
     """A questionnaire (PHQ-9, GAD-7...): its items, scale and scoring rule, stored as data.
 
-    Loaded from a JSON file by ``manage.py load_instrument`` (format: cases/instruments/README.md).
+    Loaded from a JSON file by ``manage.py load_instrument`` (format: cases/screenings/instruments/README.md).
     """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -1,7 +1,7 @@
 """Screening instruments as data: validation of an instrument file, and scoring of answers.
 
 Pure functions, no database: the loader command and the services call them. The file
-format is documented in cases/instruments/README.md.
+format is documented in cases/screenings/instruments/README.md.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ DIRECTIONS = ("higher_is_better", "higher_is_worse")
 
 
 TEXT_LANGUAGES = ("en", "fr")
+
+
+# Languages a text may also be given in (the interface's others); readers fall back to English.
+OPTIONAL_TEXT_LANGUAGES = ("nl",)
 
 
 TOP_KEYS = {"format", "key", "version", "name", "title", "instructions", "source", "wording_note"}
@@ -152,6 +156,10 @@ class _Checker:
             isinstance(obj.get(lang), str) and obj[lang].strip() for lang in TEXT_LANGUAGES
         ):
             self.error(path, 'must give a text in French and English: {"fr": "...", "en": "..."}')
+        elif any(
+            lang in obj and not (isinstance(obj[lang], str) and obj[lang].strip()) for lang in OPTIONAL_TEXT_LANGUAGES
+        ):
+            self.error(path, 'a Dutch text, when given, must not be empty: {"fr": "...", "en": "...", "nl": "..."}')
 
     def integer(self, obj, path: str, minimum: int | None = None) -> bool:
         if not _is_int(obj):
@@ -339,6 +347,17 @@ def _check_alerts(c: _Checker, alerts, item_ids: list[str], scale: dict | None) 
                 f"unknown action {alert.get('action')!r} (known: {', '.join(ALERT_ACTIONS)})",
             )
         c.text(alert.get("reason"), f"{path}.reason")
+
+
+def only_adds_languages(old, new) -> bool:
+    """``new`` is ``old`` with texts in more languages, every other value unchanged."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if isinstance(old.get("en"), str) and isinstance(new.get("en"), str):
+            return all(new.get(lang) == text for lang, text in old.items())
+        return old.keys() == new.keys() and all(only_adds_languages(old[k], new[k]) for k in old)
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(only_adds_languages(a, b) for a, b in zip(old, new, strict=True))
+    return old == new
 
 
 def parse_instrument_file(text: str) -> dict:

@@ -48,7 +48,9 @@ def instrument_load(*, definition: dict) -> LoadResult:
     elif instrument.definition == definition and instrument.is_active:
         return LoadResult(instrument, "unchanged")
     else:
-        if instrument.definition != definition and instrument.screenings.exists():
+        # Its scoring and wording stay as screenings used them; texts in another language may be added.
+        changed = not scoring.only_adds_languages(instrument.definition, definition)
+        if changed and instrument.screenings.exists():
             raise InstrumentVersionInUse(
                 f"{definition['key']} version {definition['version']} is already used by screenings: "
                 "give the changed definition a new version."
@@ -114,7 +116,7 @@ def _raise_alerts(screening: Screening, actor: User, request=None) -> None:
             risk_flag_raise(
                 case=screening.case,
                 source=RiskFlag.Source.SCREENING,
-                reason=localised(alert["reason"]),
+                reason_data={"why": "text", "texts": alert["reason"]},
                 actor=actor,
                 source_obj=screening,
                 request=request,
@@ -150,28 +152,40 @@ def day_moment(day: date) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
+def administered_summary(data: dict) -> str:
+    return _("%(name)s administered") % {"name": data["name"]}
+
+
+def scored_summary(data: dict) -> str:
+    """ "PHQ-9: 12 — Moderate", the band in the active language (clinicians only)."""
+    return f"{data['name']}: {data['total']} — {localised(data['band_label'])}"
+
+
 def _record_completion(screening: Screening, actor: User, request=None) -> None:
     name = screening.instrument.name
     occurred_at = day_moment(screening.administered_on)
     # The team sees that a questionnaire was given; the score is for clinicians only.
+    data = {"instrument": screening.instrument.key, "name": name}
     timeline_record(
         case=screening.case,
         kind="screening.administered",
         actor=actor,
-        summary=_("%(name)s administered") % {"name": name},
+        summary=administered_summary(data),
         occurred_at=occurred_at,
         source=screening,
-        data={"instrument": screening.instrument.key},
+        data=data,
     )
     band = scoring.band_for(screening.instrument.definition, screening.total)
+    # The band's label in every language of the file: the reader's is chosen when it is shown.
+    data = {**data, "total": screening.total, "band": screening.band, "band_label": band["label"]}
     timeline_record(
         case=screening.case,
         kind="screening.scored",
         actor=actor,
-        summary=f"{name}: {screening.total} — {localised(band['label'])}",
+        summary=scored_summary(data),
         occurred_at=occurred_at,
         source=screening,
-        data={"instrument": screening.instrument.key, "total": screening.total, "band": screening.band},
+        data=data,
     )
 
 

@@ -89,3 +89,10 @@ def case_timeline_page(*, user: User, case: Case, family: str = "", before: str 
     rows = list(qs[: size + 1])
     older = _timeline_cursor(rows[size - 1]) if len(rows) > size else ""
     return TimelinePage(events=rows[:size], older=older, is_first=position is None)
+
+
+def timeline_rows(events: list[TimelineEvent]) -> list[dict]:
+    """Each event with its kind's label and its summary in the reader's language; no query."""
+    from cases.timeline.kinds import label_of, summary_of
+
+    return [{"event": e, "label": label_of(e.kind), "summary": summary_of(e)} for e in events]

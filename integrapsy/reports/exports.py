@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Referral
+from cases.referrals.models import reason_labels
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
@@ -37,6 +38,8 @@ CHUNK_SIZE = 200
 PSEUDONYM_LENGTH = 12
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+# The sheet of the funder indicators' XLSX, named in the language of whoever downloads it.
+INDICATORS_SHEET = _("Indicators")
 
 
 def filename(stem: str, period: Period, fmt: str) -> str:
@@ -169,7 +172,7 @@ EXPORTS: dict[str, ListExport] = {
             Column(_("Team"), lambda r: r.team.name),
             Column(_("Referring organisation"), lambda r: r.organisation.name),
             Column(_("Urgency"), lambda r: r.get_urgency_display()),
-            Column(_("Reasons"), lambda r: ", ".join(r.reasons or [])),
+            Column(_("Reasons"), lambda r: ", ".join(reason_labels(r.reasons))),
             Column(_("Status"), lambda r: r.get_status_display()),
             Column(_("Received"), lambda r: r.received_at),
             Column(_("Decided"), lambda r: r.decided_at),

@@ -263,7 +263,7 @@ def indicators_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     header, body = exports.indicator_rows(data)
     filename = exports.filename("indicateurs", form.period, fmt)
-    return _download(header, body, fmt=fmt, title="Indicators", filename=filename)
+    return _download(header, body, fmt=fmt, title=str(exports.INDICATORS_SHEET), filename=filename)
 
 
 @require_GET

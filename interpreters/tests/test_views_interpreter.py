@@ -187,7 +187,7 @@ def test_opening_a_booking_is_audited(client, interpreter, offered):
 @pytest.mark.parametrize(
     ("language", "this_year", "next_year"),
     [
-        ("en", "Thu, Dec 13", "Sat, Mar 16, 2030"),
+        ("en", "Thu 13 Dec", "Sat, 16 Mar 2030"),
         ("fr", "jeu. 13 déc.", "sam. 16 mars 2030"),
         ("nl", "do 13 dec", "za 16 mrt 2030"),
     ],
@@ -292,3 +292,22 @@ def test_a_booking_that_started_cannot_be_given_back(client, team, interpreter):
     )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    # French and Dutch write month abbreviations in lowercase; English capitalises them.
+    [("fr", "mar. 7 déc."), ("nl", "di 7 dec"), ("en", "Tue 7 Dec")],
+)
+def test_my_bookings_name_the_day_as_the_reader_writes_it(
+    client, settings, interpreter, team, case, coordinator, language, expected
+):
+    starts = timezone.make_aware(timezone.datetime(2027, 12, 7, 10, 0))
+    booking = BookingFactory(team=team, case=case, starts_at=starts, ends_at=starts + timedelta(hours=1))
+    services.booking_offer(booking=booking, interpreter=interpreter, actor=coordinator)
+    client.force_login(interpreter.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with clock.as_of(timezone.make_aware(timezone.datetime(2027, 12, 1, 9, 0))):
+        content = client.get(reverse("interpreters:my_bookings")).content.decode()
+    assert f"{expected}, 10:00–11:00" in content
+    assert "Déc" not in content

@@ -366,3 +366,19 @@ def test_chart_pages_query_count_does_not_grow(client, case, psychologist, url_n
         assert client.get(url).status_code == 200
     assert Screening.objects.count() == 30
     assert len(thirty) == len(one)
+
+
+@pytest.mark.parametrize(
+    "language, item, answer",
+    [
+        ("nl", "Weinig interesse in of plezier aan dingen doen", "Enkele dagen"),
+        ("en", "Little interest or pleasure in doing things", "Several days"),
+    ],
+)
+def test_the_form_shows_the_items_and_answers_in_the_readers_language(
+    client, settings, case, phq9, psychologist, language, item, answer
+):
+    client.force_login(psychologist)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    content = client.get(reverse("cases:screening_new", args=[case.reference, "phq9"])).content.decode()
+    assert f"1. {item}" in content and f"1 — {answer}" in content

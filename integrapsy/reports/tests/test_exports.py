@@ -199,3 +199,18 @@ def test_streaming_memory_does_not_grow_with_the_rows(client, coordinator, team,
     assert Case.objects.count() == 10 * n
     large = _peak(client, url, {})
     assert large < bound * small, (small, large)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+def test_referral_reasons_are_exported_as_labels_in_the_readers_language(client, settings, coordinator, team, language):
+    from django.utils import translation
+
+    ReferralFactory(team=team, reasons=["sleep", "despair"])
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    rows = list(csv.reader(io.StringIO(_export(client, "referrals", "csv").decode("utf-8-sig"))))
+    with translation.override(language):
+        column = rows[0].index(translation.gettext("Reasons"))
+        expected = f"{translation.gettext('Sleep problems')}, {translation.gettext('Despair')}"
+    assert [row[column] for row in rows[1:]] == [expected]
+    assert "sleep" not in rows[1][column]

@@ -245,3 +245,33 @@ def test_the_xlsx_and_csv_show_the_second_hidden_cell(client, world):
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "&lt;5" in sheet + strings
     assert str(HIDDEN_LABEL) in sheet + strings
+
+
+def _sheet_names(content: bytes) -> list[str]:
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(content), read_only=True).sheetnames
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+def test_the_sheets_are_named_in_the_readers_language(
+    client, world, settings, django_capture_on_commit_callbacks, language
+):
+    from django.utils import translation
+
+    fr, _be = world
+    client.force_login(make_user_with_role(Role.COORDINATOR, team=fr))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with translation.override(language):
+        expected = translation.gettext("Indicators")
+    response = client.get(reverse("reports:indicators_export", args=["xlsx"]), PERIOD.as_query())
+    assert _sheet_names(b"".join(response.streaming_content)) == [expected]
+    # Prepared in the background (every team, for the administrator): the same name.
+    client.force_login(make_user_with_role(Role.ADMIN))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("reports:indicators_export", args=["xlsx"]), PERIOD.as_query())
+    job = ReportJob.objects.get(requested_by__username="admin-user").code
+    response = client.get(reverse("reports:job_download", args=[job]))
+    assert _sheet_names(b"".join(response.streaming_content)) == [expected]
+    if language == "fr":
+        assert expected == "Indicateurs"
