@@ -145,6 +145,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:consent_add": (PERSON, expect(404, **STAFF_200)),
     "cases:person_access_log": (PERSON, expect(404, psychologist=200)),
     "staff_categories": (None, expect(404, admin=200)),
+    "retention_schedule": (None, expect(404, admin=200)),
     "cases:gdpr_persons": (None, expect(404, admin=200)),
     "cases:gdpr_subject_access": (PERSON, expect(404, admin=200)),
     "cases:gdpr_subject_access_json": (PERSON, expect(404, admin=200)),
