@@ -8,6 +8,7 @@ FEATURE_REGISTRIES = (
     "referrals",
     "case_file",
     "persons",
+    "households",
     "permanences",
     "screenings",
     "orientations",

@@ -11,7 +11,7 @@ from cases.permanences.models import (
     SlotAttendance,
     SlotRequest,
 )
-from cases.persons.models import ConsentRecord, Household, Person, PersonLanguage
+from cases.persons.models import ConsentRecord, FamilyRelation, Household, HouseholdLink, Person, PersonLanguage
 from cases.referrals.models import Referral, ReferralReason, Urgency
 from cases.reminders.models import Reminder, ReminderSettings, ReminderTemplate, TextContact, WebhookReceipt
 from cases.risk.models import RiskAssessment, RiskFlag, SafetyPlan
@@ -29,7 +29,9 @@ __all__ = [
     "CoordinationNote",
     "Enrolment",
     "GroupActivity",
+    "FamilyRelation",
     "Household",
+    "HouseholdLink",
     "Instrument",
     "Orientation",
     "OrientationOutcome",

@@ -4,6 +4,7 @@ from cases.activities import urls as activities_urls
 from cases.case_file import urls as case_file_urls
 from cases.consultations import urls as consultations_urls
 from cases.gdpr import urls as gdpr_urls
+from cases.households import urls as households_urls
 from cases.orientations import urls as orientations_urls
 from cases.permanences import urls as permanences_urls
 from cases.persons import urls as persons_urls
@@ -17,6 +18,7 @@ app_name = "cases"
 urlpatterns = [
     *case_file_urls.urlpatterns,
     *persons_urls.urlpatterns,
+    *households_urls.urlpatterns,
     *gdpr_urls.urlpatterns,
     *referrals_urls.urlpatterns,
     *permanences_urls.urlpatterns,

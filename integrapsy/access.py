@@ -86,6 +86,7 @@ class Capability(StrEnum):
     EXPORT_LISTS = "export_lists"
     VIEW_UNDELIVERED_MESSAGES = "view_undelivered_messages"
     CONFIGURE_REMINDERS = "configure_reminders"
+    RESOLVE_NATIONALITIES = "resolve_nationalities"
 
 
 _STAFF = frozenset({Role.COORDINATOR, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER})
@@ -151,6 +152,9 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.VIEW_UNDELIVERED_MESSAGES: frozenset({Role.COORDINATOR, Role.ADMIN}),
     # Text reminders: coordinators choose their team's reminders, sender name and texts.
     Capability.CONFIGURE_REMINDERS: frozenset({Role.COORDINATOR}),
+    # Nationalities written as free text before they were country codes, that no known
+    # spelling matched: the administrator picks the country.
+    Capability.RESOLVE_NATIONALITIES: frozenset({Role.ADMIN}),
 }
 
 # The administrator holds no team, yet holds these in every team.

@@ -62,7 +62,7 @@ def case(team, place):
     person = PersonFactory(
         first_name="Yonas",
         last_name="Zerisenaysurname",
-        nationality="Érythrée",
+        nationality="ER",
         phone="+33 6 11 22 33 44",
         birth_year=1993,
         location=place,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.households.selectors import household_subject_rows
+from cases.households.services import household_erase
 from cases.models import (
     Attendance,
     Case,
@@ -67,7 +70,14 @@ def subject_data(person: Person) -> list[Section]:
         _("Identity"),
         [
             {"label": str(Person._meta.get_field(f).verbose_name), "value": export_value(getattr(person, f))}
-            for f in ("first_name", "last_name", "alias", "birth_date", "birth_year", "nationality", "phone")
+            for f in ("first_name", "last_name", "alias", "birth_date", "birth_year")
+        ]
+        + [
+            {
+                "label": str(Person._meta.get_field("nationality").verbose_name),
+                "value": person.nationality.name or person.nationality_original,
+            },
+            {"label": str(Person._meta.get_field("phone").verbose_name), "value": export_value(person.phone)},
         ]
         + [
             {"label": str(_("sex")), "value": person.get_sex_display()},
@@ -91,6 +101,7 @@ def subject_data(person: Person) -> list[Section]:
             for c in person.consents.select_related("language").order_by("given_on")
         ],
     )
+    household = Section("household", _("Household"), household_subject_rows(person=person))
     referrals = Section(
         "referrals",
         _("Referrals"),
@@ -128,6 +139,7 @@ def subject_data(person: Person) -> list[Section]:
     return [
         identity,
         consents,
+        household,
         referrals,
         Section("cases", _("Cases"), case_rows),
         *clinical_sections(person, cases),
@@ -324,7 +336,8 @@ def clinical_sections(person: Person, cases: list[Case]) -> list[Section]:
 
 def erase(person: Person) -> int:
     """Blank the person's identifying data; keep year of birth, sex, nationality for the indicators."""
-    count = Person.objects.filter(pk=person.pk).update(
+    count = household_erase(person)
+    count += Person.objects.filter(pk=person.pk).update(
         first_name=ERASED,
         last_name="",
         alias="",
@@ -341,6 +354,12 @@ def erase(person: Person) -> int:
     count += CoordinationNote.objects.filter(case__in=cases).update(text=ERASED)
     count += ConsentRecord.objects.filter(person=person).update(note="")
     count += TimelineEvent.objects.filter(case__in=cases).redact_for_erasure(summary=ERASED, data={})
+    # The family's cases name the person in their household events.
+    count += (
+        TimelineEvent.objects.filter(kind__startswith="household.", source_id=str(person.pk))
+        .filter(source_type=ContentType.objects.get_for_model(Person))
+        .redact_for_erasure(summary=ERASED, data={})
+    )
     count += cases.update(closure_reason="")
     count += CaseShare.objects.filter(case__in=cases).update(reason="")
     count += Referral.objects.filter(person=person).update(decline_reason="")

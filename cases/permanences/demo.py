@@ -24,10 +24,10 @@ WEEKS = 4
 
 # first name, last name, language code, nationality, team, place they live
 PERSONS = [
-    ("Dawit", "Gebremedhin", "tir", "Érythrée", TEAM_FR, "CAES Croisilles"),
-    ("Khadija", "Warsame", "som", "Somalie", TEAM_FR, "CAES Croisilles"),
-    ("Zalmai", "Nouri", "prs", "Afghanistan", TEAM_FR, "CADA Arras"),
-    ("Selam", "Tekle", "tir", "Érythrée", TEAM_BE, "Centre Croix-Rouge Tournai"),
+    ("Dawit", "Gebremedhin", "tir", "ER", TEAM_FR, "CAES Croisilles"),
+    ("Khadija", "Warsame", "som", "SO", TEAM_FR, "CAES Croisilles"),
+    ("Zalmai", "Nouri", "prs", "AF", TEAM_FR, "CADA Arras"),
+    ("Selam", "Tekle", "tir", "ER", TEAM_BE, "Centre Croix-Rouge Tournai"),
 ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.consultations.selectors import may_log_consultation
+from cases.households.selectors import household_names_by_person
 from cases.models import (
     Case,
     CaseShare,
@@ -168,6 +169,7 @@ class SlotRow:
     languages: list
     may_book: bool = False  # free, still to come, and the user books in this team
     may_log_consultation: bool = False
+    household_with: tuple[str, ...] = ()  # the others of the session in the same household
 
 
 def _bookings_prefetch() -> Prefetch:
@@ -196,6 +198,8 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
         .order_by("-is_main", "language__name_en")
     ):
         languages.setdefault(pl.person_id, []).append(pl.language)
+    booked = [b.person for s in slots for b in s.active_bookings] + [w.person for w in walk_ins]
+    families = household_names_by_person(persons=booked)
     today = clock.localdate()
     now = clock.now()
     may_book = not session.is_cancelled and access.may(user, Capability.BOOK_SLOTS, session.team_id)
@@ -212,6 +216,7 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
                 languages=languages.get(booking.person_id, []) if booking else [],
                 may_book=booking is None and starts > now and may_book,
                 may_log_consultation=bool(booking and may_log_consultation(user=user, booking=booking)),
+                household_with=tuple(families.get(booking.person_id, ())) if booking else (),
             )
         )
     return {
@@ -221,6 +226,7 @@ def session_sheet(*, user: User, session: PermanenceSession) -> dict:
                 "booking": w,
                 "languages": languages.get(w.person_id, []),
                 "may_log_consultation": may_log_consultation(user=user, booking=w),
+                "household_with": families.get(w.person_id, []),
             }
             for w in walk_ins
         ],

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ConsentRecord, Person
+from cases.persons.nationality import nationalities
 from integrapsy import clock
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team
@@ -52,6 +53,10 @@ class PersonForm(forms.ModelForm):
         self.fields["languages"].queryset = active_languages()
         self.fields["main_language"].queryset = active_languages()
         self.fields["location"].queryset = locations
+        if self.instance.nationality_original and not self.instance.nationality:
+            self.fields["nationality"].help_text = _("Written before as “%(text)s”: choose the country.") % {
+                "text": self.instance.nationality_original
+            }
 
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")
@@ -80,3 +85,15 @@ class NewPersonForm(PersonForm):
         self.fields["team"].queryset = teams
         if teams.count() == 1:
             self.fields["team"].initial = teams.first()
+
+
+def _nationality_choices():
+    return [("", "---------"), *nationalities]
+
+
+class NationalityResolveForm(forms.Form):
+    nationality = forms.ChoiceField(
+        label=_("Nationality"),
+        choices=_nationality_choices,
+        error_messages={"required": _("Choose the country.")},
+    )

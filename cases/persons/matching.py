@@ -121,8 +121,9 @@ def score_candidate(
             reasons.append(_("same year of birth"))
         else:
             score -= 30
-    if nationality and person.nationality:
-        if normalise(nationality) == normalise(person.nationality):
+    # Nationalities are country codes: equal or not.
+    if str(nationality or "") and str(person.nationality or ""):
+        if str(nationality) == str(person.nationality):
             score += 10
             reasons.append(_("same nationality"))
         else:

@@ -6,7 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
+from cases.persons.nationality import NationalityCountries
 from integrapsy.directory.models import Language, Location
 from integrapsy.fields import ref
 from integrapsy.validators import validate_name_characters
@@ -73,7 +75,12 @@ class Person(models.Model):
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
-    nationality = models.CharField(_("nationality"), max_length=100, blank=True, validators=[validate_name_characters])
+    nationality = CountryField(_("nationality"), countries=NationalityCountries, blank=True)
+    # What was written before nationalities were codes, when it named no known country: an
+    # administrator picks the country ("Nationalities to resolve"), which clears it.
+    nationality_original = models.CharField(
+        _("nationality as first written"), max_length=100, blank=True, editable=False
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     location = ref(Location, _("current location"), optional=True, on_delete=models.SET_NULL, related_name="persons")
     household = ref(Household, _("household"), optional=True, on_delete=models.SET_NULL, related_name="members")
@@ -121,6 +128,56 @@ class Person(models.Model):
     def is_minor_on(self, day: date) -> bool:
         age = self.age_on(day)
         return age is not None and age < ADULT_AGE
+
+
+class FamilyRelation(models.TextChoices):
+    """Who a relative is to a person (``HouseholdLink.relation``)."""
+
+    PARENT = "parent", _("Parent")
+    CHILD = "child", _("Child")
+    SIBLING = "sibling", _("Brother or sister")
+    SPOUSE = "spouse", _("Spouse or partner")
+    GUARDIAN = "guardian", _("Guardian / reference adult")
+    WARD = "ward", _("Minor in their care")
+    OTHER = "other", _("Other family member")
+
+
+# How the link reads from the relative's side: the parent of a child is that child's parent.
+INVERSE_RELATION = {
+    FamilyRelation.PARENT: FamilyRelation.CHILD,
+    FamilyRelation.CHILD: FamilyRelation.PARENT,
+    FamilyRelation.GUARDIAN: FamilyRelation.WARD,
+    FamilyRelation.WARD: FamilyRelation.GUARDIAN,
+}
+
+
+class HouseholdLink(models.Model):
+    """Two persons of one household: ``relative`` is ``person``'s ``relation`` (stored once per pair)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_links")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_links_as_relative")
+    relation = models.CharField(_("relation"), max_length=10, choices=FamilyRelation.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("family link")
+        verbose_name_plural = _("family links")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="householdlink_unique"),
+            models.CheckConstraint(name="householdlink_not_self", condition=~Q(person=models.F("relative"))),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_relation_display()
+
+    def relation_seen_from(self, person_id: int) -> str:
+        """The relation as ``person_id`` reads it: who the other one is to them."""
+        if person_id == self.person_id:
+            return self.relation
+        return INVERSE_RELATION.get(self.relation, self.relation)
 
 
 class PersonLanguage(models.Model):

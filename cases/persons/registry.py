@@ -1,8 +1,10 @@
-"""Timeline kinds of persons' identity and consents."""
+"""Timeline kinds of persons' identity and consents; the administrator's nationalities to resolve."""
 
 from django.utils.translation import gettext_lazy as _
 
 from cases.timeline.kinds import EventKind, register, register_families
+from integrapsy.access import Capability
+from integrapsy.navigation import NavItem, register_nav
 
 register(
     {
@@ -12,3 +14,12 @@ register(
     }
 )
 register_families({"person": _("Identity"), "consent": _("Consents")})
+register_nav(
+    NavItem(
+        _("Nationalities to resolve"),
+        "cases:nationalities_unresolved",
+        Capability.RESOLVE_NATIONALITIES,
+        order=86,
+        active_prefix="cases:nationality",
+    )
+)

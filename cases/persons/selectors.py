@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case, Person, PersonLanguage
@@ -104,7 +104,9 @@ def person_consents(*, person: Person) -> dict:
 
 
 def person_page(*, user: User, person: Person) -> dict:
-    """The person's identity, languages, consents, and the cases and referrals the user may see."""
+    """The person's identity, languages, consents, household, and the cases and referrals the user may see."""
+    from cases.households.selectors import household_members
+
     return {
         "person": person,
         "languages": person_languages(person=person),
@@ -114,6 +116,7 @@ def person_page(*, user: User, person: Person) -> dict:
             access.scope(user, person.referrals.all(), Capability.VIEW_TEAM_REFERRALS).select_related("organisation")
         ),
         "merged_persons": list(person.merged_persons.all()),
+        "household_members": household_members(user=user, person=person),
         # Identity and consents belong to the teams that follow the person, not to a team a case is shared with.
         "may_change": access.may_change_person(user, person, Capability.CHANGE_CASES),
         "may_merge": access.may_change_person(user, person, Capability.MERGE_PERSONS),
@@ -143,3 +146,20 @@ def person_access_log(*, user: User, person: Person):
         raise Http404
     referral_codes = [str(c) for c in person.referrals.values_list("code", flat=True)]
     return audit_for_subject(object_refs=[str(person.code), *referral_codes], case_refs=[ref for ref, _t in cases])
+
+
+def unresolved_nationalities(*, user: User) -> QuerySet[Person]:
+    """Persons whose nationality is a text no known spelling matched, oldest first, with their case references."""
+    if not access.can(user, Capability.RESOLVE_NATIONALITIES):
+        return Person.objects.none()
+    return (
+        Person.objects.filter(nationality="", merged_into__isnull=True)
+        .exclude(nationality_original="")
+        .prefetch_related(Prefetch("cases", queryset=Case.objects.only("reference", "person_id").order_by("reference")))
+        .order_by("nationality_original", "pk")
+    )
+
+
+def unresolved_nationality_get(*, user: User, code) -> Person:
+    """One person whose nationality is still to resolve (404 otherwise)."""
+    return _get(unresolved_nationalities(user=user), code)

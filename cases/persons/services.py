@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases.households.services import household_fold
 from cases.models import (
     Case,
     ConsentRecord,
+    HouseholdLink,
     Person,
     PersonLanguage,
     Referral,
@@ -47,6 +49,7 @@ def _set_languages(person: Person, languages: list[Language], main_language: Lan
 
 PERSON_FIELDS = (
     *Person.IDENTITY_FIELDS,
+    "nationality_original",
     "location",
     "household",
 )
@@ -93,12 +96,40 @@ def person_update(
         raise PermissionDenied
     for name, value in fields.items():
         setattr(person, name, value)
+    if person.nationality:
+        # A country chosen: the text written before nationalities were codes is resolved.
+        person.nationality_original = ""
     _refresh_name_keys(person)
     person.full_clean()
     person.save()
     if languages is not None:
         _set_languages(person, list(languages), main_language)
     audit_record(action="person.updated", actor=actor, request=request, obj=person, detail=",".join(sorted(fields)))
+    return person
+
+
+@transaction.atomic
+def nationality_resolve(*, person: Person, actor: User, nationality: str, request=None) -> Person:
+    """Give a country to a person whose nationality was a text no known spelling matched."""
+    if not access.can(actor, Capability.RESOLVE_NATIONALITIES):
+        raise PermissionDenied
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.nationality or not person.nationality_original:
+        raise ValidationError(_("This nationality has already been resolved."))
+    if not nationality:
+        raise ValidationError({"nationality": _("Choose the country.")})
+    original = person.nationality_original
+    person.nationality = nationality
+    person.nationality_original = ""
+    person.full_clean(exclude=[f.name for f in Person._meta.fields if f.name != "nationality"])
+    person.save(update_fields=["nationality", "nationality_original"])
+    audit_record(
+        action="person.nationality_resolved",
+        actor=actor,
+        request=request,
+        obj=person,
+        detail=f"{original[:200]} -> {nationality}",
+    )
     return person
 
 
@@ -186,6 +217,7 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
     duplicate.consents.update(person=keep)
     for pl in duplicate.person_languages.all():
         PersonLanguage.objects.get_or_create(person=keep, language_id=pl.language_id)
+    household_fold(keep=keep, duplicate=duplicate)
     # Other apps' rows that point at the duplicate follow it too.
     for rel in Person._meta.related_objects:
         if rel.one_to_many and rel.related_model not in (
@@ -194,6 +226,7 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
             ConsentRecord,
             PersonLanguage,
             Person,
+            HouseholdLink,
         ):
             rel.related_model._base_manager.filter(**{rel.field.name: duplicate}).update(**{rel.field.name: keep})
     for field in (
@@ -204,10 +237,11 @@ def person_merge(*, keep: Person, duplicate: Person, actor: User, request=None) 
         "nationality",
         "phone",
         "location",
-        "household",
     ):
         if not getattr(keep, field) and getattr(duplicate, field):
             setattr(keep, field, getattr(duplicate, field))
+    if not keep.nationality and not keep.nationality_original:
+        keep.nationality_original = duplicate.nationality_original
     _refresh_name_keys(keep)
     keep.save()
     duplicate.merged_into = keep

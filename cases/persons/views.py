@@ -12,7 +12,7 @@ from cases.case_file import selectors as case_selectors
 from cases.case_file import services as case_services
 from cases.models import Person
 from cases.persons import selectors, services
-from cases.persons.forms import ConsentForm, MergeForm, NewPersonForm, PersonForm
+from cases.persons.forms import ConsentForm, MergeForm, NationalityResolveForm, NewPersonForm, PersonForm
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
@@ -171,3 +171,34 @@ def person_access_log(request: HttpRequest, code) -> HttpResponse:
     events = selectors.person_access_log(user=request.user, person=person)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "cases/person_access_log.html", {"person": person, "page": page})
+
+
+UNRESOLVED_PER_PAGE = 50
+
+
+@require_http_methods(["GET"])
+def nationalities_unresolved(request: HttpRequest) -> HttpResponse:
+    """The administrator's list of nationalities written as a text that named no known country."""
+    access.require(request.user, Capability.RESOLVE_NATIONALITIES)
+    page = Paginator(selectors.unresolved_nationalities(user=request.user), UNRESOLVED_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/nationalities_unresolved.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def nationality_resolve(request: HttpRequest, code) -> HttpResponse:
+    access.require(request.user, Capability.RESOLVE_NATIONALITIES)
+    person = selectors.unresolved_nationality_get(user=request.user, code=code)
+    back = reverse("cases:nationalities_unresolved")
+    return submit(
+        request,
+        NationalityResolveForm(posted(request)),
+        partial(services.nationality_resolve, person=person, actor=request.user, request=request),
+        success=lambda p: (
+            _("Nationality of %(name)s: %(country)s.") % {"name": p.display_name, "country": p.nationality.name}
+        ),
+        then=back,
+        template="cases/nationality_resolve.html",
+        context={"person": person, "back": back},
+    )

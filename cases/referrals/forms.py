@@ -3,12 +3,15 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Person, Referral, ReferralReason
+from cases.models import FamilyRelation, Person, Referral, ReferralReason
+from cases.persons.models import Sex
 from cases.referrals.services import referral_validate
+from integrapsy import clock
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language
 from integrapsy.forms import DateInput, active_languages
+from integrapsy.validators import validate_name_characters
 
 
 class ReferralForm(forms.ModelForm):
@@ -38,11 +41,7 @@ class ReferralForm(forms.ModelForm):
             "reason_other",
             "urgency",
             "actions_taken",
-            "consent_given",
-            "consent_date",
-            "consent_method",
-            "consent_language",
-            "consent_through_interpreter",
+            *Referral.CONSENT_FIELDS,
         ]
         widgets = {
             "birth_date": DateInput(),
@@ -57,8 +56,10 @@ class ReferralForm(forms.ModelForm):
             "actions_taken": _("Appointments made, people already involved, what the person asked for."),
         }
 
-    def __init__(self, *args, locations, **kwargs):
+    def __init__(self, *args, locations, family=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Other members of the family referred on the same form (``family_formset``), checked with it.
+        self.family = family
         for name in ("main_language", "interpreter_language", "consent_language", "languages"):
             self.fields[name].queryset = active_languages()
         self.fields["location"].queryset = locations
@@ -82,6 +83,8 @@ class ReferralForm(forms.ModelForm):
             referral_validate(self.instance)
         except forms.ValidationError as exc:
             self._update_errors(exc)
+        if self.family is not None and self.family.is_bound and not self.family.is_valid():
+            self.add_error(None, _("A family member needs a correction: see the messages in their block."))
 
 
 class DecisionForm(forms.Form):
@@ -120,3 +123,65 @@ class AcceptForm(forms.Form):
 
 class FirstContactForm(forms.Form):
     on = forms.DateField(label=_("First contact on"), widget=DateInput(), initial=timezone.localdate)
+
+
+# How many family members one referral form can add besides the first person.
+FAMILY_MAX = 8
+
+
+class FamilyMemberForm(forms.Form):
+    """Another member of the family, referred on the same form: their own referral, linked to the first person's."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, validators=[validate_name_characters], required=True
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, validators=[validate_name_characters], required=False
+    )
+    relation = forms.ChoiceField(
+        label=_("Who they are to the person referred"),
+        choices=[("", "—"), *FamilyRelation.choices],
+        error_messages={"required": _("Choose the relation.")},
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.OTHER)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    birth_year = forms.IntegerField(label=_("Year of birth (estimated)"), required=False)
+    unaccompanied_minor = forms.BooleanField(label=_("Unaccompanied minor"), required=False)
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons for the referral"),
+        choices=ReferralReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one reason for the referral.")},
+    )
+    reason_other = forms.CharField(label=_("Other reason"), max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        today = clock.localdate()
+        if data.get("birth_date") and data["birth_date"] > today:
+            self.add_error("birth_date", _("The date of birth cannot be in the future."))
+        year = data.get("birth_year")
+        if year is not None and not (1900 <= year <= today.year):
+            self.add_error("birth_year", _("Enter a year between 1900 and this year."))
+        if "other" in (data.get("reasons") or []) and not (data.get("reason_other") or "").strip():
+            self.add_error("reason_other", _("Describe the other reason."))
+        return data
+
+
+FamilyFormSet = forms.formset_factory(
+    FamilyMemberForm, extra=FAMILY_MAX, max_num=FAMILY_MAX, validate_max=True, absolute_max=FAMILY_MAX
+)
+
+
+def family_formset(data) -> forms.BaseFormSet:
+    """The family members of a referral form; a form posted without them (the single-person form) has none."""
+    if data is not None and "family-TOTAL_FORMS" not in data:
+        data = None
+    return FamilyFormSet(data, prefix="family")
+
+
+def family_members(formset: forms.BaseFormSet) -> list[dict]:
+    """The members filled in (empty blocks are left out), each a dict for ``referral_submit_family``."""
+    if not formset.is_bound:
+        return []
+    return [f.cleaned_data for f in formset.forms if f.has_changed() and f.cleaned_data]

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from cases.case_file.models import Case
-from cases.persons.models import Person, Sex, phone_validator
+from cases.persons.models import FamilyRelation, Household, Person, Sex, phone_validator
+from cases.persons.nationality import NationalityCountries
 from integrapsy.accounts.models import Organisation, Team
 from integrapsy.directory.models import Language, Location
 from integrapsy.fields import ref
@@ -32,6 +34,15 @@ class ReferralReason(models.TextChoices):
 
 class Referral(models.Model):
     """A reception centre's request that the team meets a person."""
+
+    # How the person agreed to be referred: what a referral records, and each family member's shares.
+    CONSENT_FIELDS = (
+        "consent_given",
+        "consent_date",
+        "consent_method",
+        "consent_language",
+        "consent_through_interpreter",
+    )
 
     TEAM_PATH = "team"
 
@@ -64,7 +75,12 @@ class Referral(models.Model):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth (estimated)"), null=True, blank=True)
     unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
-    nationality = models.CharField(_("nationality"), max_length=100, blank=True, validators=[validate_name_characters])
+    nationality = CountryField(_("nationality"), countries=NationalityCountries, blank=True)
+    # What was written before nationalities were codes, when it named no known country: an
+    # administrator picks the country ("Nationalities to resolve"), which clears it.
+    nationality_original = models.CharField(
+        _("nationality as first written"), max_length=100, blank=True, editable=False
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     languages = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages spoken"))
     main_language = ref(Language, _("main language"), optional=True, related_name="+")
@@ -103,6 +119,12 @@ class Referral(models.Model):
     taken_at = models.DateTimeField(null=True, blank=True)
 
     person = ref(Person, _("person"), optional=True, related_name="referrals")
+    # A family referred on one form: one referral per person, all in one household; each one's
+    # relation is who they are to the first person of the form (blank for that person).
+    household = ref(Household, _("household"), optional=True, on_delete=models.SET_NULL, related_name="referrals")
+    household_relation = models.CharField(
+        _("relation to the first person referred"), max_length=10, choices=FamilyRelation.choices, blank=True
+    )
     case = ref(Case, _("case"), optional=True, related_name="referrals")
 
     class Meta:

@@ -98,9 +98,19 @@ def referral_form_crisis(form) -> dict:
         return {}
     urgency = form.data.get("urgency", "")
     reasons = form.data.getlist("reasons") if hasattr(form.data, "getlist") else form.data.get("reasons", [])
+    if hasattr(form.data, "getlist"):  # and those of the family members referred on the same form
+        reasons = [*reasons, *(r for k in form.data if k.endswith("-reasons") for r in form.data.getlist(k))]
     if not signals_danger(urgency=urgency, reasons=reasons):
         return {}
     return {"show_crisis_lines": True, "crisis": crisis_lines()}
+
+
+def referral_family(*, user: User, referral: Referral) -> list[Referral]:
+    """The other referrals of a family referred on one form that the user may read."""
+    if referral.household_id is None:
+        return []
+    family = Referral.objects.filter(household_id=referral.household_id).exclude(pk=referral.pk)
+    return list(access.scope(user, family, Capability.VIEW_TEAM_REFERRALS).order_by("received_at", "pk"))
 
 
 def referral_is_alarming(referral: Referral) -> bool:

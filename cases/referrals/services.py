@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.case_file.services import case_open, next_reference
+from cases.households.services import household_from_referral, household_new
 from cases.models import (
     Case,
     ConsentRecord,
@@ -50,11 +51,7 @@ REFERRAL_FIELDS = (
     "reason_other",
     "urgency",
     "actions_taken",
-    "consent_given",
-    "consent_date",
-    "consent_method",
-    "consent_language",
-    "consent_through_interpreter",
+    *Referral.CONSENT_FIELDS,
 )
 
 
@@ -132,6 +129,61 @@ def referral_submit(
             team=team,
         )
     return referral
+
+
+# What each family member's referral takes from the first person's: the rest is the member's own.
+FAMILY_SHARED_FIELDS = (
+    "main_language",
+    "interpreter_needed",
+    "interpreter_language",
+    "location",
+    "urgency",
+    "actions_taken",
+    *Referral.CONSENT_FIELDS,
+)
+FAMILY_MEMBER_FIELDS = (
+    "first_name",
+    "last_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "unaccompanied_minor",
+    "reasons",
+    "reason_other",
+)
+
+
+@transaction.atomic
+def referral_submit_family(
+    *,
+    actor: User,
+    members: list[dict],
+    team: Team | None = None,
+    languages: list[Language] = (),
+    request=None,
+    **fields,
+) -> list[Referral]:
+    """A family referred on one form: one referral per person, all to the first one's team and in one household."""
+    lead = referral_submit(actor=actor, team=team, languages=languages, request=request, **fields)
+    if not members:
+        return [lead]
+    household = household_new()
+    lead.household = household
+    lead.save(update_fields=["household"])
+    referrals = [lead]
+    shared = {name: fields[name] for name in FAMILY_SHARED_FIELDS if name in fields}
+    for member in members:
+        unknown = set(member) - {*FAMILY_MEMBER_FIELDS, "relation"}
+        if unknown:
+            raise TypeError(f"Unknown family member fields: {sorted(unknown)}")
+        own = {name: member[name] for name in FAMILY_MEMBER_FIELDS if name in member}
+        referral = referral_submit(actor=actor, team=lead.team, languages=languages, request=request, **shared, **own)
+        referral.household = household
+        referral.household_relation = member["relation"]
+        referral.full_clean(exclude=["reference"])
+        referral.save(update_fields=["household", "household_relation"])
+        referrals.append(referral)
+    return referrals
 
 
 def _lock_open_referral(referral: Referral) -> Referral:
@@ -247,6 +299,7 @@ def referral_accept(
             birth_year=referral.birth_year,
             unaccompanied_minor=referral.unaccompanied_minor,
             nationality=referral.nationality,
+            nationality_original=referral.nationality_original,
             phone=referral.phone,
             location=referral.location,
             languages=list(referral.languages.all()),
@@ -285,6 +338,8 @@ def referral_accept(
     if referral.taken_by_id is None:
         referral.taken_by, referral.taken_at = actor, referral.decided_at
     referral.save(update_fields=["status", "person", "case", "decided_at", "decided_by", "taken_by", "taken_at"])
+    if referral.household_id is not None:
+        household_from_referral(referral=referral, actor=actor, request=request)
     timeline_record(
         case=case,
         kind="referral.submitted",

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.case_file import selectors as case_selectors
@@ -20,6 +21,8 @@ from cases.referrals.forms import (
     InfoAnswerForm,
     InfoRequestForm,
     ReferralForm,
+    family_formset,
+    family_members,
 )
 from integrapsy import access
 from integrapsy.access import Capability
@@ -30,17 +33,34 @@ from integrapsy.forms import posted, submit
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.SUBMIT_REFERRAL)
-    form = ReferralForm(posted(request), locations=selectors.referrer_locations(user=request.user))
+    family = family_formset(posted(request))
+    form = ReferralForm(posted(request), locations=selectors.referrer_locations(user=request.user), family=family)
+
+    def send(languages, **data):
+        members = family_members(family)
+        if not members:
+            return [services.referral_submit(actor=request.user, languages=list(languages), request=request, **data)]
+        return services.referral_submit_family(
+            actor=request.user, members=members, languages=list(languages), request=request, **data
+        )
+
     return submit(
         request,
         form,
-        lambda languages, **data: services.referral_submit(
-            actor=request.user, languages=list(languages), request=request, **data
+        send,
+        success=lambda referrals: (
+            _("Referral sent. The team will answer you here and by email.")
+            if len(referrals) == 1
+            else ngettext(
+                "%(count)d referral sent, one per person of the family. The team will answer you here and by email.",
+                "%(count)d referrals sent, one per person of the family. The team will answer you here and by email.",
+                len(referrals),
+            )
+            % {"count": len(referrals)}
         ),
-        success=_("Referral sent. The team will answer you here and by email."),
-        then=lambda referral: reverse("cases:referral_status", args=[referral.code]),
+        then=lambda referrals: reverse("cases:referral_status", args=[referrals[0].code]),
         template="cases/referral_form.html",
-        context=lambda: selectors.referral_form_crisis(form),
+        context=lambda: {**selectors.referral_form_crisis(form), "family": family},
     )
 
 
@@ -113,6 +133,7 @@ def _detail_context(request, referral) -> dict:
         "may_take": flags["may_triage"] and selectors.referral_awaits_taker(referral),
         "suggestions": suggestions,
         "waiting_days": selectors.waiting_days(referral),
+        "family_referrals": selectors.referral_family(user=request.user, referral=referral),
         "accept_form": AcceptForm(
             suggestions=suggestions, psychologists=case_selectors.team_psychologists(team=referral.team)
         ),

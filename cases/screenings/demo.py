@@ -297,19 +297,19 @@ PERSONS = [
     (
         "Tesfay",
         "Gebremariam",
-        "Érythrée",
+        "ER",
         "tir",
         {"phq9": [(5, 19), (4, 15), (2, 11), (1, 7)], "who5": [(5, 24), (3, 40), (1, 56)]},
     ),
     (
         "Amina",
         "Yusuf",
-        "Somalie",
+        "SO",
         "som",
         {"gad7": [(4, 16), (3, 12), (1, 7)], "pcl5": [(4, 45), (2, 38), (1, 29)]},
     ),
     # Worsening: the last PHQ-9 answers item 9 above 0, which raises the risk flag.
-    ("Hamid", "Rahimi", "Afghanistan", "prs", {"phq9": [(4, 8), (2, 12), (1, 17)]}),
+    ("Hamid", "Rahimi", "AF", "prs", {"phq9": [(4, 8), (2, 12), (1, 17)]}),
 ]
 
 

@@ -37,7 +37,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     first_name = factory.Iterator(["Yonas", "Mohammed", "Amina", "Saïd", "Hewan", "Farid", "Zahra"])
     last_name = factory.Sequence(lambda n: f"Testperson{n}")
     birth_year = 1995
-    nationality = "Érythrée"
+    nationality = "ER"
     alias = ""
     first_name_key = factory.LazyAttribute(lambda p: name_key(p.first_name))
     last_name_key = factory.LazyAttribute(lambda p: name_key(p.last_name))

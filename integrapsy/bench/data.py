@@ -171,6 +171,10 @@ class Progress:
         return self.done / max(time.monotonic() - self.started, 1e-6)
 
 
+# Country codes (ISO 3166) given in turn to the generated persons.
+BENCH_NATIONALITIES = ("ER", "SD", "AF", "SO", "SY", "GN", "IR", "ZZ")
+
+
 def _duration(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60} min {seconds % 60:02d} s"
@@ -511,9 +515,11 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
     now = timezone.now()
     today = timezone.localdate()
     from cases.persons.matching import name_key
+    from integrapsy.bench.names import draw_names
 
-    first_keys = [name_key(n) for n in FIRST_NAMES]
-    last_keys = [name_key(n) for n in LAST_NAMES]
+    # Persons' names as in life (integrapsy/bench/names.py): a long tail of names and spellings.
+    firsts, lasts = draw_names(P)
+    keys = {n: name_key(n) for n in {*firsts, *lasts}}
 
     person0 = next_id(Person)
 
@@ -521,18 +527,17 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
         sexes = [Sex.MALE, Sex.FEMALE, Sex.OTHER]
         for i in range(P):
             t = i % T
-            f, lname = (i // T) % 20, (i // (T * 20)) % 20
             yield (
                 person0 + i,
                 code(),
-                FIRST_NAMES[f],
-                LAST_NAMES[lname],
+                firsts[i],
+                lasts[i],
                 sexes[i % 3],
                 1960 + i % 45,
-                "Pays fictif",
+                BENCH_NATIONALITIES[i % len(BENCH_NATIONALITIES)],
                 ref.locations[t][i % 3],
-                first_keys[f],
-                last_keys[lname],
+                keys[firsts[i]],
+                keys[lasts[i]],
                 now,
             )
 
@@ -625,8 +630,8 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
                 ref.centres[t],
                 ref.referrers[t],
                 "accepted",
-                FIRST_NAMES[(person // T) % 20],
-                LAST_NAMES[(person // (T * 20)) % 20],
+                firsts[person],
+                lasts[person],
                 1960 + person % 45,
                 langs[person % len(langs)],
                 ref.locations[t][person % 3],

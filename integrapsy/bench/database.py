@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import environ
 from django.conf import settings
@@ -160,3 +161,14 @@ def cleanup() -> None:
     for path in _sqlite_migrated:
         Path(path).unlink(missing_ok=True)
     _sqlite_migrated.clear()
+
+
+def url_of(bench: dict) -> str:
+    """The benchmark database as a ``DATABASE_URL``, for a server started on it."""
+    if bench["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(bench['NAME']).resolve()}"
+    user = quote(bench.get("USER") or "")
+    password = f":{quote(bench['PASSWORD'])}" if bench.get("PASSWORD") else ""
+    host = bench.get("HOST") or "127.0.0.1"
+    port = f":{bench['PORT']}" if bench.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{quote(bench['NAME'])}"

@@ -87,7 +87,7 @@ def drop_database(database_url: str) -> None:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, log: Path | None = None):
+def gunicorn(database_url: str, *, workers: int = 2, log: Path | None = None, env: dict | None = None):
     """gunicorn on a free loopback port; yields its base URL; stops it afterwards."""
     port = free_port()
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 — closed below
@@ -105,7 +105,7 @@ def gunicorn(database_url: str, *, workers: int = 2, log: Path | None = None):
             "5",
         ],
         cwd=BASE_DIR,
-        env=server_env(database_url),
+        env={**server_env(database_url), **(env or {})},
         stdout=out,
         stderr=subprocess.STDOUT,
     )

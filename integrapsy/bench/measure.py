@@ -62,6 +62,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+def requests(pages, clients: dict[str, Client]):
+    """Each page with a client signed in as its role (one per role, kept in ``clients``), its
+    address and what it posts."""
+    world = World.load()
+    for page in pages:
+        client = clients.get(page.role)
+        if client is None:
+            client = clients[page.role] = Client()
+            client.force_login(world.users[page.role])
+        yield page, client, page.url(world), page.post(world) if page.post else None
+
+
 def measure(*, repeat: int = 20, warmup: int = 2, pages=None) -> list[Result]:
     """Measure every page: its queries once (counted), then ``repeat`` timed requests.
 
@@ -70,16 +82,9 @@ def measure(*, repeat: int = 20, warmup: int = 2, pages=None) -> list[Result]:
     """
     pages = list(pages or PAGES)
     with override_settings(**BENCH_SETTINGS):
-        world = World.load()
         clients: dict[str, Client] = {}
         urls, posts, counts = [], [], []
-        for page in pages:
-            client = clients.get(page.role)
-            if client is None:
-                client = clients[page.role] = Client()
-                client.force_login(world.users[page.role])
-            url = page.url(world)
-            data = page.post(world) if page.post else None
+        for page, client, url, data in requests(pages, clients):
             for _ in range(warmup):
                 _get(client, url, data, quiet=page.quiet)
             queries = QueryCounter()

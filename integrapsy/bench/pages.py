@@ -31,12 +31,14 @@ class World:
     week: str  # a Monday with permanences
     old_events: str  # the timeline cursor of the heavy case 4,500 events back
     accepted_referral: str = ""  # code of an accepted referral of the measured team
+    full_name: str = ""  # the planner case's person's full name, the first name spelled another way
 
     @classmethod
     def load(cls) -> World:
         from cases.models import Case, PermanenceSession, Referral, TimelineEvent
         from cases.timeline.selectors import _timeline_cursor
         from integrapsy.accounts.models import User
+        from integrapsy.bench.names import spellings
         from interpreters.models import BookingStatus, InterpreterBooking
 
         usernames = {
@@ -68,6 +70,7 @@ class World:
             heavy_case=heavy.reference,
             open_case=open_case.reference,
             search=open_case.person.last_name,
+            full_name=" ".join([spellings(open_case.person.first_name)[-1], open_case.person.last_name]),
             open_booking=str(booking.code),
             week=monday.isoformat(),
             old_events=_timeline_cursor(old_event) if old_event else "",
@@ -108,6 +111,7 @@ register_page(
     Page("case list", "coordinator", lambda w: reverse("cases:list")),
     Page("case list, filtered", "coordinator", lambda w: _q(reverse("cases:list"), status="active", risk_level="low")),
     Page("case list, searched", "coordinator", lambda w: _q(reverse("cases:list"), q=w.search)),
+    Page("case list, full name searched", "coordinator", lambda w: _q(reverse("cases:list"), q=w.full_name)),
     Page("case page (5,000 events)", "psychologist", lambda w: reverse("cases:detail", args=[w.heavy_case])),
     Page(
         "case page, 4,500 events back",

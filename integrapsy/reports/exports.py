@@ -136,7 +136,8 @@ EXPORTS: dict[str, ListExport] = {
             ),
             Column(_("Year of birth"), lambda c: _birth_year(c.person)),
             Column(_("Unaccompanied minor"), lambda c: c.person.unaccompanied_minor),
-            Column(_("Nationality"), lambda c: c.person.nationality),
+            Column(_("Nationality"), lambda c: c.person.nationality.name or c.person.nationality_original),
+            Column(_("Nationality (ISO 3166 code)"), lambda c: c.person.nationality.code),
             Column(_("Phone"), lambda c: c.person.phone, identifying=True),
             Column(_("Location"), lambda c: c.person.location.name if c.person.location else "", identifying=True),
             Column(_("Team"), lambda c: c.team.name),
@@ -162,7 +163,8 @@ EXPORTS: dict[str, ListExport] = {
             Column(_("Date of birth"), lambda r: r.birth_date, identifying=True),
             Column(_("Year of birth"), lambda r: _birth_year(r)),
             Column(_("Unaccompanied minor"), lambda r: r.unaccompanied_minor),
-            Column(_("Nationality"), lambda r: r.nationality),
+            Column(_("Nationality"), lambda r: r.nationality.name or r.nationality_original),
+            Column(_("Nationality (ISO 3166 code)"), lambda r: r.nationality.code),
             Column(_("Phone"), lambda r: r.phone, identifying=True),
             Column(_("Team"), lambda r: r.team.name),
             Column(_("Referring organisation"), lambda r: r.organisation.name),
@@ -253,7 +255,11 @@ def indicator_rows(data: Indicators) -> tuple[list[str], Iterator[list]]:
         yield [gettext("Teams"), ", ".join(t.name for t in data.teams), ""]
         for section in data.sections:
             for row in section.rows:
-                yield [_text(str(section.title)), _text(str(row.label)), row.value]
+                yield [
+                    _text(str(section.title)),
+                    _text(str(row.label)),
+                    row.value if isinstance(row.value, int) else str(row.value),
+                ]
 
     return header, rows()
 

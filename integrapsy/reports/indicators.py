@@ -1,8 +1,10 @@
 """Funder indicators (Interreg France-Wallonie-Vlaanderen): counts only, small cells hidden.
 
 Every cell between 1 and 4 is shown as "<5", on the page and in the exports, so that no
-person can be singled out. Each block is one aggregate query: the cost does not grow with
-the number of persons.
+person can be singled out; since the persons by gender, age, nationality and territory add
+up to the persons supported, a second cell of such a block is hidden too ("hidden") when one
+"<5" could otherwise be worked out from the total (``suppression``). Each block is one
+aggregate query: the cost does not grow with the number of persons.
 """
 
 from __future__ import annotations
@@ -28,14 +30,21 @@ from cases.models import (
     SlotAttendance,
 )
 from cases.persons.models import Sex
+from cases.persons.nationality import UNKNOWN, nationality_name
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Country, Team, User
 from integrapsy.reports.periods import Period, years_before
+from integrapsy.reports.suppression import SMALL_CELL, Hidden, Line, suppress
 from interpreters.models import BookingStatus, InterpreterBooking
 
-SMALL_CELL = 5
 SMALL_CELL_LABEL = "<5"
+HIDDEN_LABEL = _("hidden")
+
+# The blocks whose rows add up to the persons supported (each person in one row; a person
+# followed in both countries counts in both territories, so that block may add up to more,
+# and is protected the same way).
+PARTITIONS = ("gender", "age", "nationality", "territory")
 
 
 def mask(n: int) -> int | str:
@@ -47,7 +56,7 @@ def mask(n: int) -> int | str:
 class Row:
     key: str
     label: str | Promise
-    value: int | str  # already masked
+    value: int | str  # as shown: a count, "<5" or "hidden"
 
 
 @dataclass(frozen=True)
@@ -169,7 +178,7 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
     for country in Country.values:
         in_country = report_rows(user=user, teams=[t.pk for t in team_list if t.country == country])
         people[f"territory_{country}"] = Person.objects.filter(participant_ids(in_country, period)).count()
-    nationalities = list(participants.values("nationality").annotate(n=Count("id")).order_by("-n", "nationality"))
+    nationalities = _by_nationality(participants)
 
     def service(qs, person_field):
         return qs.aggregate(times=Count("id"), persons=Count(person_field, distinct=True))
@@ -244,44 +253,41 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
     )
 
     sections = [
-        Section("participants", _("Participants"), [Row("total", _("Persons supported"), mask(people["total"]))]),
+        Section("participants", _("Participants"), [Row("total", _("Persons supported"), people["total"])]),
         Section(
             "gender",
             _("By gender"),
-            [Row(value, label, mask(people[f"sex_{value}"])) for value, label in Sex.choices],
+            [Row(value, label, people[f"sex_{value}"]) for value, label in Sex.choices],
         ),
         Section(
             "age",
             _("By age at the start of the period"),
-            [Row(key, label, mask(people[f"age_{key}"])) for key, label in AGE_BANDS.items()],
+            [Row(key, label, people[f"age_{key}"]) for key, label in AGE_BANDS.items()],
         ),
         Section(
             "minors",
             _("Unaccompanied minors"),
-            [Row("unaccompanied", _("Unaccompanied minors"), mask(people["unaccompanied"]))],
+            [Row("unaccompanied", _("Unaccompanied minors"), people["unaccompanied"])],
         ),
         Section(
             "nationality",
             _("By country of nationality"),
-            [
-                Row(row["nationality"] or "-", row["nationality"] or _("Not known"), mask(row["n"]))
-                for row in nationalities
-            ],
+            [Row(code, nationality_name(code), n) for code, n in nationalities],
         ),
         Section(
             "territory",
             _("By territory"),
-            [Row(value, label, mask(people[f"territory_{value}"])) for value, label in Country.choices],
+            [Row(value, label, people[f"territory_{value}"]) for value, label in Country.choices],
         ),
         Section(
             "services",
             _("Persons who received each service"),
-            [Row(key, label, mask(data["persons"])) for key, (label, data) in services.items()],
+            [Row(key, label, data["persons"]) for key, (label, data) in services.items()],
         ),
         Section(
             "services_given",
             _("Services given (number)"),
-            [Row(key, label, mask(data["times"])) for key, (label, data) in services.items()],
+            [Row(key, label, data["times"]) for key, (label, data) in services.items()],
         ),
         Section(
             "cross_border",
@@ -290,7 +296,7 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
                 Row(
                     "persons",
                     _("Persons followed by a French and a Belgian team together"),
-                    mask(people["cross_border"]),
+                    people["cross_border"],
                 )
             ],
         ),
@@ -298,10 +304,42 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
             "cooperation",
             _("Organisations cooperating"),
             [
-                Row("referring", _("Referring organisations"), mask(organisations["organisations"])),
-                Row("referrals", _("Referrals received"), mask(organisations["referrals"])),
-                Row("resources", _("Services oriented to"), mask(resources["n"])),
+                Row("referring", _("Referring organisations"), organisations["organisations"]),
+                Row("referrals", _("Referrals received"), organisations["referrals"]),
+                Row("resources", _("Services oriented to"), resources["n"]),
             ],
         ),
     ]
-    return Indicators(period=period, teams=team_list, sections=sections)
+    return Indicators(period=period, teams=team_list, sections=_shown(sections))
+
+
+def _by_nationality(participants: QuerySet) -> list[tuple[str, int]]:
+    """(country code, persons), most persons first, then by name in the reader's language.
+
+    No nationality recorded (or one still to resolve) counts as unknown.
+    """
+    counts: dict[str, int] = {}
+    for row in participants.values("nationality").annotate(n=Count("id")).order_by():
+        code = row["nationality"] or UNKNOWN
+        counts[code] = counts.get(code, 0) + row["n"]
+    return sorted(counts.items(), key=lambda item: (-item[1], nationality_name(item[0]).casefold()))
+
+
+def _shown(sections: list[Section]) -> list[Section]:
+    """The sections with their counts as they may be shown (``suppression``)."""
+    counts = {(s.key, r.key): r.value for s in sections for r in s.rows}
+    total = ("participants", "total")
+    lines = [Line(total, tuple((s.key, r.key) for r in s.rows)) for s in sections if s.key in PARTITIONS]
+    hidden = suppress(counts, lines)
+    labels = {Hidden.PRIMARY: SMALL_CELL_LABEL, Hidden.COMPLEMENTARY: HIDDEN_LABEL}
+    return [
+        Section(
+            s.key,
+            s.title,
+            [
+                Row(r.key, r.label, labels[hidden[(s.key, r.key)]] if (s.key, r.key) in hidden else r.value)
+                for r in s.rows
+            ],
+        )
+        for s in sections
+    ]

@@ -14,7 +14,7 @@ from cases.tests.factories import CaseFactory, PersonFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
-from integrapsy.reports.indicators import age_band_filters, indicators, mask
+from integrapsy.reports.indicators import HIDDEN_LABEL, age_band_filters, indicators, mask
 from integrapsy.reports.models import ReportJob
 from integrapsy.reports.periods import Period
 
@@ -43,18 +43,18 @@ def world(teams):
     """A hand-built set of persons, with the expected counts written beside each."""
     fr, be = teams
     for _ in range(6):  # 18–29, women, Eritrea
-        _person(fr, sex="F", birth_date=date(2000, 1, 1), nationality="Érythrée")
-    _person(fr, sex="M", birth_date=date(2008, 3, 1), nationality="Soudan")  # 18 on the first day: 18–29
-    _person(fr, sex="M", birth_date=date(2008, 3, 2), nationality="Soudan", unaccompanied_minor=True)  # 17
-    _person(fr, sex="X", birth_year=1971, nationality="Soudan")  # 55 by the year of birth
-    _person(fr, sex="F", birth_date=date(1971, 3, 2), nationality="Soudan")  # 54 the day before
-    shared = _person(be, sex="M", birth_year=2009, nationality="Soudan", unaccompanied_minor=True)  # 17, Belgium
+        _person(fr, sex="F", birth_date=date(2000, 1, 1), nationality="ER")
+    _person(fr, sex="M", birth_date=date(2008, 3, 1), nationality="SD")  # 18 on the first day: 18–29
+    _person(fr, sex="M", birth_date=date(2008, 3, 2), nationality="SD", unaccompanied_minor=True)  # 17
+    _person(fr, sex="X", birth_year=1971, nationality="SD")  # 55 by the year of birth
+    _person(fr, sex="F", birth_date=date(1971, 3, 2), nationality="SD")  # 54 the day before
+    shared = _person(be, sex="M", birth_year=2009, nationality="SD", unaccompanied_minor=True)  # 17, Belgium
     CaseShare.objects.create(case=shared, team=fr, reason="Suivi conjoint")
     # Not supported in the period: case closed before it, case opened after it.
-    _person(fr, sex="F", birth_date=date(1990, 1, 1), closed=date(2026, 2, 15), nationality="Mali")
-    _person(fr, sex="F", birth_date=date(1990, 1, 1), opened=date(2026, 6, 10), nationality="Mali")
+    _person(fr, sex="F", birth_date=date(1990, 1, 1), closed=date(2026, 2, 15), nationality="ML")
+    _person(fr, sex="F", birth_date=date(1990, 1, 1), opened=date(2026, 6, 10), nationality="ML")
     # Supported through an ambassador's contact only (case closed before the period).
-    old = _person(fr, sex="X", closed=date(2026, 2, 1), nationality="Afghanistan")
+    old = _person(fr, sex="X", closed=date(2026, 2, 1), nationality="AF")
     assignment = AssignmentFactory(
         ambassador=AmbassadorFactory(team=fr), case=old, status=Assignment.Status.ACTIVE, starts_on=date(2026, 1, 5)
     )
@@ -75,20 +75,21 @@ def test_indicators_against_a_hand_built_data_set(world):
     assert data.value("age", "55_plus") == "<5"
     assert data.value("age", "unknown") == "<5"
     assert data.value("minors", "unaccompanied") == "<5"
-    assert data.value("nationality", "Érythrée") == 6
-    assert data.value("nationality", "Soudan") == 5  # exactly five is shown
-    assert data.value("nationality", "Afghanistan") == "<5"
+    assert data.value("nationality", "ER") == 6
+    assert data.value("nationality", "AF") == "<5"
+    # 12 − 6 − 5 would give the "<5" away: the smallest other cell (Sudan, 5) is hidden too.
+    assert data.value("nationality", "SD") == HIDDEN_LABEL
     with pytest.raises(KeyError):
-        data.value("nationality", "Mali")  # nobody supported in the period
-    assert data.value("territory", "FR") == 11
+        data.value("nationality", "ML")  # nobody supported in the period
     assert data.value("territory", "BE") == "<5"
+    assert data.value("territory", "FR") == HIDDEN_LABEL  # 11: the total minus it would give BE
     assert data.value("cross_border", "persons") == "<5"
     assert data.value("services", "ambassadors") == "<5"
     assert data.value("services", "consultations") == 0
     # No cell anywhere holds a count between 1 and 4.
     for section in data.sections:
         for row in section.rows:
-            assert row.value == "<5" or row.value == 0 or row.value >= 5, (section.key, row.key)
+            assert row.value in ("<5", HIDDEN_LABEL) or row.value == 0 or row.value >= 5, (section.key, row.key)
 
 
 def test_age_bands_at_their_edges():
@@ -154,8 +155,8 @@ def test_the_csv_export_keeps_the_small_cells_hidden_and_is_audited(client, worl
     assert response["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     values = [row[2] for row in rows[3:]]
-    assert "<5" in values
-    assert all(v == "<5" or int(v) == 0 or int(v) >= 5 for v in values)
+    assert "<5" in values and str(HIDDEN_LABEL) in values
+    assert all(v in ("<5", str(HIDDEN_LABEL)) or int(v) == 0 or int(v) >= 5 for v in values)
     event = AuditEvent.objects.get(action="export.indicators")
     assert event.actor == coordinator
     assert "format=csv" in event.detail and "from=2026-03-01" in event.detail and "rows=" in event.detail
@@ -211,3 +212,36 @@ def test_indicators_query_count_does_not_grow_with_the_rows(client, teams):
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("reports:indicators")).status_code == 200
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_nationalities_are_counted_by_code_and_named_in_the_readers_language(teams):
+    from django.utils import translation
+
+    fr, _be = teams
+    for _ in range(6):
+        _person(fr, nationality="ER")
+    for _ in range(5):
+        _person(fr, nationality="")  # not recorded, or still to resolve: not known
+    for _ in range(5):
+        _person(fr, nationality="ZZ")
+    admin = make_user_with_role(Role.ADMIN)
+    with translation.override("nl"):
+        data = indicators(user=admin, period=PERIOD)
+    rows = {r.key: r for r in next(s for s in data.sections if s.key == "nationality").rows}
+    assert set(rows) == {"ER", "ZZ"}
+    assert rows["ER"].value == 6 and rows["ER"].label == "Eritrea"
+    assert rows["ZZ"].value == 10
+    with translation.override("fr"):
+        data = indicators(user=admin, period=PERIOD)
+    assert next(r for s in data.sections if s.key == "nationality" for r in s.rows if r.key == "ER").label == "Érythrée"
+
+
+def test_the_xlsx_and_csv_show_the_second_hidden_cell(client, world):
+    fr, _be = world
+    client.force_login(make_user_with_role(Role.COORDINATOR, team=fr))
+    response = client.get(reverse("reports:indicators_export", args=["xlsx"]), PERIOD.as_query())
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        strings = archive.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in archive.namelist() else ""
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "&lt;5" in sheet + strings
+    assert str(HIDDEN_LABEL) in sheet + strings

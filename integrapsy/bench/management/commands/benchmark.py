@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
 
-from integrapsy.bench import data, database, measure
+from integrapsy.bench import data, database, measure, readme
+from integrapsy.bench import profile as profiling
+from integrapsy.bench.pages import World
+from integrapsy.bench.wire import WirePage, measure_wire
+from integrapsy.bench.wire import table as measure_wire_table
 
 
 class Command(BaseCommand):
@@ -40,6 +49,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--generate-only", action="store_true", help="Generate (or reuse) the data, measure nothing."
         )
+        parser.add_argument(
+            "--wire",
+            action="store_true",
+            help="Also measure two pages through gunicorn on loopback: time to first byte and to load.",
+        )
+        parser.add_argument("--wire-users", type=int, default=4, help="Concurrent users for --wire.")
+        parser.add_argument(
+            "--profile", action="store_true", help="Also say where each page's time goes (SQL, templates, widgets)."
+        )
+        parser.add_argument(
+            "--write-readme", action="store_true", help="Write the tables into README.md between its markers."
+        )
 
     def handle(self, *args, **options):
         try:
@@ -47,7 +68,22 @@ class Command(BaseCommand):
         finally:
             database.cleanup()
 
-    def _handle(self, *, scale, database_url, reuse, repeat, json_path, check_constant, generate_only, **options):
+    def _handle(
+        self,
+        *,
+        scale,
+        database_url,
+        reuse,
+        repeat,
+        json_path,
+        check_constant,
+        generate_only,
+        wire,
+        wire_users,
+        profile,
+        write_readme,
+        **options,
+    ):
         if scale <= 0:
             raise CommandError("--scale must be positive.")
         try:
@@ -72,9 +108,18 @@ class Command(BaseCommand):
                 if small_counts.get(r.page) != r.queries:
                     constant_failures.append(f"{r.page}: {small_counts.get(r.page)} queries small, {r.queries} large")
 
-        self.stdout.write(f"IntegraPsy benchmark, --scale {scale:g} on {bench['ENGINE'].rsplit('.', 1)[-1]}")
+        vendor = bench["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(f"IntegraPsy benchmark, --scale {scale:g} on {vendor}")
         self.stdout.write(measure.table(results))
         totals = measure.summary(results)
+        wire_results = None
+        if wire:
+            wire_results = self._wire(bench, users=wire_users)
+            self.stdout.write(measure_wire_table(wire_results))
+        shares = None
+        if profile:
+            shares = profiling.profile()
+            self.stdout.write(profiling.table(shares))
         if json_path:
             Path(json_path).write_text(
                 json.dumps(
@@ -85,6 +130,7 @@ class Command(BaseCommand):
                         "pages": measure.as_dicts(results),
                         "summary": totals,
                         "constant": not constant_failures if check_constant else None,
+                        "wire": [asdict(w) for w in wire_results] if wire_results else None,
                     },
                     indent=2,
                 )
@@ -94,12 +140,43 @@ class Command(BaseCommand):
                 self.stdout.write("Query counts differ between scales:\n  " + "\n  ".join(constant_failures))
             else:
                 self.stdout.write(f"Query counts are the same at --scale {max(scale / 10, 0.001):g} and {scale:g}.")
-        self.stdout.write(
+        bench_line = (
             f"BENCH worst_ratio={totals['worst_ratio']:.2f} max_queries={totals['max_queries']} "
             f"layout_ratio={totals['layout_ratio']:.2f}"
         )
+        self.stdout.write(bench_line)
+        if write_readme:
+            heading = (
+                f"Last measured {timezone.localdate():%Y-%m-%d} at `--scale {scale:g}` on {vendor}, "
+                f"{repeat} timed requests per page"
+                + (", query counts constant between scales" if check_constant and not constant_failures else "")
+                + ":"
+            )
+            readme.write(
+                Path(settings.BASE_DIR) / "README.md",
+                readme.markdown(
+                    heading=heading, results=results, bench_line=bench_line, wire=wire_results, shares=shares
+                ),
+            )
+            self.stdout.write("README.md: benchmark tables written.")
         if constant_failures:
             raise CommandError("Query counts are not constant.")
+
+    def _wire(self, bench: dict, *, users: int) -> list:
+        """The empty page, the case list and the heaviest case page, as a browser gets them."""
+        world = World.load()
+        with override_settings(ROOT_URLCONF="integrapsy.bench.urls"):
+            empty = reverse("bench_empty")
+        pages = [
+            WirePage("empty page (baseline)", world.users["coordinator"].username, empty),
+            WirePage("case list", world.users["coordinator"].username, reverse("cases:list")),
+            WirePage(
+                "case page (5,000 events)",
+                world.users["psychologist"].username,
+                reverse("cases:detail", args=[world.heavy_case]),
+            ),
+        ]
+        return measure_wire(database.url_of(bench), pages, users=users)
 
     def _prepare(self, bench: dict, scale: float, reuse: bool) -> None:
         """Create (or reuse) and fill the database, and make it the one this process uses."""
