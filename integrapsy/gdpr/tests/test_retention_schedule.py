@@ -89,3 +89,17 @@ def test_periods_read_in_their_unit(years, text):
 
     with translation.override("en"):
         assert retention_period(years) == text
+
+
+def test_the_page_reads_the_same_number_of_queries_after_1_run_or_30(client, role_users):
+    from cases.tests.helpers import count_queries
+    from integrapsy.audit.services import audit_record
+    from integrapsy.gdpr.services import RETENTION_ACTION
+
+    client.force_login(role_users["admin"])
+    url = reverse("retention_schedule")
+    audit_record(action=RETENTION_ACTION, object_type="retention", detail="audit_log=1")
+    one = count_queries(client, url)
+    for i in range(29):
+        audit_record(action=RETENTION_ACTION, object_type="retention", detail=f"audit_log={i}")
+    assert count_queries(client, url) == one
