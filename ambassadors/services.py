@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ambassadors.models import (
@@ -352,7 +353,7 @@ def contact_log(
     elif occurred_on < assignment.starts_on:
         errors["occurred_on"] = [
             _("The assignment starts on %(day)s: a contact cannot be before it.")
-            % {"day": assignment.starts_on.strftime("%d/%m/%Y")}
+            % {"day": date_format(assignment.starts_on, "SHORT_DATE_FORMAT")}
         ]
     if errors:
         raise ValidationError(errors)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("manifest.webmanifest", offline_views.manifest, name="manifest"),
     path("", include("integrapsy.offline.urls")),
     path("gdpr/staff-categories/", views.staff_categories, name="staff_categories"),
+    path("gdpr/retention/", views.retention_schedule, name="retention_schedule"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),

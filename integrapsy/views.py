@@ -9,6 +9,7 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.selectors import staff_category_rows, user_home_context
+from integrapsy.gdpr import selectors as gdpr_selectors
 from integrapsy.navigation import HOME_PANELS
 from integrapsy.notifications.selectors import oldest_pending_age_seconds
 
@@ -57,3 +58,10 @@ def staff_categories(request: HttpRequest) -> HttpResponse:
     """Staff categories with access to health data, generated from the roles and the access policy."""
     access.require(request.user, Capability.MANAGE_DATA_RIGHTS)
     return render(request, "home/staff_categories.html", {"rows": staff_category_rows()})
+
+
+@require_GET
+def retention_schedule(request: HttpRequest) -> HttpResponse:
+    """The retention rules, their periods, the next daily run and what the last one did."""
+    access.require(request.user, Capability.MANAGE_DATA_RIGHTS)
+    return render(request, "home/retention_schedule.html", gdpr_selectors.retention_schedule())

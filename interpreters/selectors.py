@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case
 from integrapsy import access, clock
@@ -406,7 +407,11 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
         if n:
             s.score += 20 + 5 * min(n, 6)
             s.reasons.append(
-                _("Has interpreted for this person %(n)s time(s), last on %(day)s")
+                ngettext(
+                    "Has interpreted for this person once, last on %(day)s",
+                    "Has interpreted for this person %(n)s times, last on %(day)s",
+                    n,
+                )
                 % {"n": n, "day": date_format(timezone.localtime(last), "SHORT_DATE_FORMAT")}
             )
             if need.same_as_before:

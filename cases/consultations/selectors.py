@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cases.models import Case, Consultation, PermanenceBooking, SlotAttendance
-from integrapsy import access
+from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, User
 
@@ -14,6 +17,27 @@ from integrapsy.accounts.models import Role, User
 def booking_leads_to_consultation(booking: PermanenceBooking) -> bool:
     """A consultation may be logged after an appointment that took place, of a person with a case."""
     return booking.status == SlotAttendance.ATTENDED and booking.case_id is not None
+
+
+def consultation_prefill(*, booking: PermanenceBooking) -> dict:
+    """What the consultation form starts from after an attended appointment; never a time to come.
+
+    A person may be marked attended before their slot's time (seen early): the consultation then
+    starts now, so that it can be saved at once.
+    """
+    session = booking.session
+    start = booking.slot.start_time if booking.slot else session.start_time
+    started_at = timezone.make_aware(datetime.combine(session.date, start))
+    now = timezone.localtime(clock.now()).replace(second=0, microsecond=0)
+    return {
+        "started_at": min(started_at, now),
+        "duration_minutes": session.slot_minutes,
+        "mode": Consultation.Mode.IN_PERSON,
+        "place": session.location_id,
+        "interpreter": session.interpreter_id,
+        "interpreter_language": booking.interpreter_language_id or session.interpreter_language_id,
+        "ambassador": session.ambassador_id,
+    }
 
 
 def may_log_consultation(*, user: User, booking: PermanenceBooking) -> bool:

@@ -1,4 +1,3 @@
-from datetime import datetime
 from functools import partial
 
 from django.contrib import messages
@@ -61,17 +60,7 @@ def _booking_initial(request: HttpRequest, case) -> tuple:
     booking = permanence_selectors.booking_get(user=request.user, code=code)
     if booking.case_id != case.pk or not selectors.booking_leads_to_consultation(booking):
         raise Http404
-    session = booking.session
-    start = booking.slot.start_time if booking.slot else session.start_time
-    return booking, {
-        "started_at": timezone.make_aware(datetime.combine(session.date, start)),
-        "duration_minutes": session.slot_minutes,
-        "mode": Consultation.Mode.IN_PERSON,
-        "place": session.location_id,
-        "interpreter": session.interpreter_id,
-        "interpreter_language": booking.interpreter_language_id or session.interpreter_language_id,
-        "ambassador": session.ambassador_id,
-    }
+    return booking, selectors.consultation_prefill(booking=booking)
 
 
 def _signs(request: HttpRequest) -> bool:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.case_file.models import Case
@@ -67,7 +68,7 @@ class PermanenceSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.location.name} {self.date:%Y-%m-%d} {self.start_time:%H:%M}"
+        return f"{self.location.name} {date_format(self.date, 'SHORT_DATE_FORMAT')} {time_format(self.start_time)}"
 
     @property
     def is_cancelled(self) -> bool:

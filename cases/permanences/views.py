@@ -149,7 +149,11 @@ def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
         success=_("Permanence cancelled."),
         then=back,
         template="cases/form_page.html",
-        context={"title": _("Cancel this permanence"), "intro": str(session), "back": back},
+        context={
+            "title": _("Cancel this permanence"),
+            "intro": f"{session.location.name} — {date_format(session.date)} {time_format(session.start_time)}",
+            "back": back,
+        },
     )
 
 
@@ -201,7 +205,7 @@ def slot_book(request: HttpRequest, code) -> HttpResponse:
         template="cases/form_page.html",
         context={
             "title": _("Book this slot"),
-            "intro": f"{session.location.name} — {session.date:%d/%m/%Y} {slot}",
+            "intro": f"{session.location.name} — {date_format(session.date, 'SHORT_DATE_FORMAT')} {slot}",
             "back": back,
             "case_search": case_search,
         },
@@ -255,8 +259,8 @@ def booking_attendance(request: HttpRequest, code) -> HttpResponse:
         template="cases/form_page.html",
         context={
             "title": _("Attendance"),
-            "intro": f"{booking.person.display_name} — {session.location.name} {session.date:%d/%m/%Y}"
-            + (f" {booking.slot}" if booking.slot else ""),
+            "intro": f"{booking.person.display_name} — {session.location.name} "
+            f"{date_format(session.date, 'SHORT_DATE_FORMAT')}" + (f" {booking.slot}" if booking.slot else ""),
             "back": back,
             "offline_label": _("Attendance"),
         },
@@ -337,7 +341,7 @@ def slot_request_decline(request: HttpRequest, code) -> HttpResponse:
         context={
             "title": _("Decline the requested slot"),
             "intro": f"{slot_request.referral.first_name} {slot_request.referral.last_name} — "
-            f"{session.location.name} {session.date:%d/%m/%Y} {slot_request.slot}",
+            f"{session.location.name} {date_format(session.date, 'SHORT_DATE_FORMAT')} {slot_request.slot}",
             "back": reverse("cases:permanence_requests"),
         },
     )

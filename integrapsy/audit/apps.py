@@ -23,5 +23,5 @@ class AuditConfig(AppConfig):
             return [f"audit log: {count} events older than {cutoff}"] if count else []
 
         register_retention_rule(
-            RetentionRule("audit_log", _("Audit log (kept at least 6 months)"), 2, purge, minimum_years=0.5)
+            RetentionRule("audit_log", _("Audit log (kept at least 6 months)"), 2, purge, minimum_years=0.5, bulk=True)
         )

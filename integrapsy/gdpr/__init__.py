@@ -7,6 +7,7 @@ The core does not import the apps built on it. Each app registers, in ``AppConfi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,6 +15,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
+
+_BULK_COUNT = re.compile(r": (\d+) ")
 
 
 @dataclass
@@ -30,7 +33,8 @@ class RetentionRule:
     """After ``years`` (from ``settings.RETENTION_YEARS[key]`` when set), ``apply`` handles what is due.
 
     ``apply(cutoff: date, dry_run: bool) -> list[str]`` returns one line per record handled
-    (or that would be, in a dry run). It never touches an open case.
+    (or that would be, in a dry run); a ``bulk`` rule returns one line per kind of record,
+    "<what>: <count> ...", since it deletes many rows at once. It never touches an open case.
     """
 
     key: str
@@ -38,11 +42,18 @@ class RetentionRule:
     default_years: float
     apply: Callable[[date, bool], list[str]]
     minimum_years: float = 0
+    bulk: bool = False
 
     @property
     def years(self) -> float:
         configured = float(getattr(settings, "RETENTION_YEARS", {}).get(self.key, self.default_years))
         return max(configured, self.minimum_years)
+
+    def handled(self, lines: list[str]) -> int:
+        """How many records the lines ``apply`` returned stand for."""
+        if not self.bulk:
+            return len(lines)
+        return sum(int(found.group(1)) for line in lines if (found := _BULK_COUNT.search(line)))
 
 
 SUBJECT_PROVIDERS: list[tuple[str, Callable]] = []

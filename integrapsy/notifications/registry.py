@@ -29,4 +29,4 @@ register_home_panel(
         order=2,
     ),
 )
-register_retention_rule(RetentionRule("outbox_sent", _("Messages sent (90 days)"), 90 / 365.25, _purge_sent))
+register_retention_rule(RetentionRule("outbox_sent", _("Messages sent (90 days)"), 90 / 365.25, _purge_sent, bulk=True))

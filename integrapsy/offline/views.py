@@ -23,6 +23,7 @@ SHELL = [
     "js/app.js",
     "js/offline_queue.js",
     "js/offline.js",
+    "js/char_counter.js",
     "img/icons/icon-192.png",
     "img/icons/icon-512.png",
 ]

@@ -30,6 +30,7 @@ def daily(at: time) -> Callable[[datetime], str | None]:
         local = timezone.localtime(now)
         return local.date().isoformat() if local.time() >= at else None
 
+    period.at = at  # for the pages that say when the job runs next
     return period
 
 

@@ -5,22 +5,20 @@ import logging
 from django.core.management import call_command
 from django_tasks import task, task_backends
 
-from integrapsy.gdpr import RETENTION_RULES, cutoff_for
-
 logger = logging.getLogger(__name__)
 
 
 @task()
 def apply_retention() -> int:
     """The daily retention run (as ``manage.py apply_retention``): the number of records handled."""
+    from integrapsy.gdpr.services import retention_apply
+
     total = 0
-    for rule in RETENTION_RULES:
-        cutoff = cutoff_for(rule.years)
-        lines = rule.apply(cutoff, False)
-        total += len(lines)
-        logger.info("Retention %s before %s: %s item(s)", rule.key, cutoff, len(lines))
-        for line in lines:
-            logger.info("Retention %s: %s", rule.key, line)
+    for outcome in retention_apply():
+        total += len(outcome.lines)
+        logger.info("Retention %s before %s: %s item(s)", outcome.rule.key, outcome.cutoff, len(outcome.lines))
+        for line in outcome.lines:
+            logger.info("Retention %s: %s", outcome.rule.key, line)
     return total
 
 

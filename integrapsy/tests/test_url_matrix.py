@@ -152,6 +152,7 @@ MATRIX: dict[str, tuple[Callable | None, dict[str, int]]] = {
     "cases:household_add": (PERSON, expect(404, **STAFF_200)),
     "cases:household_remove": (PERSON, expect(405)),  # POST only
     "staff_categories": (None, expect(404, admin=200)),
+    "retention_schedule": (None, expect(404, admin=200)),
     "cases:gdpr_persons": (None, expect(404, admin=200)),
     "cases:gdpr_subject_access": (PERSON, expect(404, admin=200)),
     "cases:gdpr_subject_access_json": (PERSON, expect(404, admin=200)),

@@ -45,6 +45,18 @@ def test_continuity_puts_the_interpreter_who_came_before_first(team, case, tir):
     assert any("3" in r for r in suggestions[0].reasons)
 
 
+@pytest.mark.parametrize(("times", "words"), [(1, "once"), (3, "3 times")])
+def test_the_history_reason_is_a_real_plural(team, case, tir, times, words):
+    from django.utils import translation
+
+    came = InterpreterFactory(first_name="Yonas", username="yonas")
+    _history(team, case, came, times)
+    with translation.override("en"):
+        reasons = match_interpreters(booking=_booking(team, case, language=tir))[0].reasons
+    assert any(f"Has interpreted for this person {words}, last on" in r for r in reasons), reasons
+    assert not any("(s)" in r for r in reasons)
+
+
 def test_more_history_ranks_higher(team, case, tir):
     once = InterpreterFactory(first_name="Once", username="once")
     often = InterpreterFactory(first_name="Often", username="often")

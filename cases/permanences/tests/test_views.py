@@ -181,6 +181,53 @@ def test_marking_attended_offers_the_prefilled_consultation_to_the_psychologist(
     assert form_page.context["form"].initial["place"] == clinic.location.pk
 
 
+def test_seen_before_the_slots_time_the_consultation_starts_now_and_saves_as_a_draft(client, clinic):
+    """Marked attended at 8:10 for a 9:00 slot: the form starts at 8:10, never at a time to come."""
+    from datetime import datetime
+
+    from cases.models import Consultation
+    from integrapsy import clock
+
+    session = _tomorrow_session(clinic)
+    booking = PermanenceBookingFactory(session=session, case=clinic.case, slot=session.slots.order_by("start_time")[0])
+    early = timezone.make_aware(datetime.combine(session.date, time(8, 10, 30)))
+    client.force_login(clinic.psychologist)
+    with clock.as_of(early):
+        response = client.post(reverse("cases:booking_attendance", args=[booking.code]), {"status": "attended"})
+        assert response.status_code == 302
+        form = client.get(response["Location"]).context["form"]
+        started_at = form.initial["started_at"]
+        assert started_at == early.replace(second=0)
+        data = {
+            "started_at": timezone.localtime(started_at).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": form.initial["duration_minutes"],
+            "mode": form.initial["mode"],
+            "place": form.initial["place"],
+            "kind": "first_assessment",
+            "notes": "Vu en avance",
+            "action": "draft",
+        }
+        saved = client.post(response["Location"], data)
+    assert saved.status_code == 302, saved.context["form"].errors
+    consultation = Consultation.objects.get(booking=booking)
+    assert consultation.started_at == early.replace(second=0) and not consultation.is_signed
+
+
+def test_seen_after_the_slots_time_the_consultation_starts_at_the_slot(client, clinic):
+    from datetime import datetime
+
+    from integrapsy import clock
+
+    session = _tomorrow_session(clinic)
+    booking = PermanenceBookingFactory(session=session, case=clinic.case, slot=session.slots.order_by("start_time")[1])
+    client.force_login(clinic.psychologist)
+    with clock.as_of(timezone.make_aware(datetime.combine(session.date, time(11, 30)))):
+        client.post(reverse("cases:booking_attendance", args=[booking.code]), {"status": "attended"})
+        url = reverse("cases:consultation_new", args=[clinic.case.reference])
+        form = client.get(url, {"booking": booking.code}).context["form"]
+    assert form.initial["started_at"] == timezone.make_aware(datetime.combine(session.date, time(9, 45)))
+
+
 def test_a_social_worker_may_only_cancel_an_appointment(client, clinic):
     booking = PermanenceBookingFactory(session=_tomorrow_session(clinic), case=clinic.case)
     client.force_login(clinic.social_worker)

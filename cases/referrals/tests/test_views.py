@@ -54,6 +54,17 @@ class TestReferralForm:
         assert "Vu par l&#39;infirmière" in html or "Vu par l&#x27;infirmière" in html  # kept, escaped
         assert Referral.objects.count() == 0
 
+    def test_a_text_over_its_limit_is_refused_beside_the_field_and_kept(self, client, referrer):
+        """Without the counter script (or past it), the server still says the text is too long."""
+        client.force_login(referrer)
+        response = client.post(
+            reverse("cases:referral_new"), {"first_name": "Hewan", "sex": "F", "actions_taken": "a" * 2100}
+        )
+        assert response.status_code == 400
+        assert "actions_taken" in response.context["form"].errors
+        assert "a" * 2100 in response.content.decode()
+        assert 'maxlength="2000"' in response.content.decode()
+
     def test_missing_consent_is_explained_beside_the_field(self, client, referrer):
         client.force_login(referrer)
         response = client.post(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from integrapsy.gdpr import RETENTION_RULES, cutoff_for
+from integrapsy.gdpr.services import retention_apply
 
 
 class Command(BaseCommand):
@@ -11,11 +11,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         total = 0
-        for rule in RETENTION_RULES:
-            cutoff = cutoff_for(rule.years)
-            lines = rule.apply(cutoff, dry_run)
+        for outcome in retention_apply(dry_run=dry_run):
+            rule, lines = outcome.rule, outcome.lines
             total += len(lines)
-            self.stdout.write(f"[{rule.key}] {rule.description} — {rule.years:g} y, before {cutoff}: {len(lines)}")
+            self.stdout.write(
+                f"[{rule.key}] {rule.description} — {rule.years:g} y, before {outcome.cutoff}: {len(lines)}"
+            )
             for line in lines:
                 self.stdout.write(f"  {'would ' if dry_run else ''}{line}")
         self.stdout.write(("Dry run: nothing changed. " if dry_run else "") + f"{total} item(s).")
