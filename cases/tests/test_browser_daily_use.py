@@ -1,16 +1,24 @@
 """What a team hits in daily use, on a phone: full-name search, crisis lines on a refused alarming
 referral, danger signals sorted first, registering a person from the case list, the data-rights
-page from the administrator's menu, and interpreters' reads in the audit trail."""
+page from the administrator's menu, interpreters' reads in the audit trail, and a person seen before
+their slot's time."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from cases.tests.factories import CaseFactory, PersonFactory, ReferralFactory
+from cases.models import PermanenceSlot
+from cases.tests.factories import (
+    CaseFactory,
+    PermanenceBookingFactory,
+    PermanenceSessionFactory,
+    PersonFactory,
+    ReferralFactory,
+)
 from integrapsy.accounts.models import Organisation, Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
@@ -166,3 +174,36 @@ def test_an_interpreter_opening_a_booking_is_in_the_audit_trail(page: Page, live
     event = AuditEvent.objects.get(action="booking.viewed")
     assert event.actor_id == yonas.user_id
     assert event.case_ref == case.reference
+
+
+def test_a_person_seen_before_their_slot_gets_a_consultation_that_saves_at_once(page: Page, live_server, team):
+    """Marked attended before the slot's time: the consultation starts now, never at a time to come."""
+    psychologist = make_user_with_role(Role.PSYCHOLOGIST, team=team, username="psychologist", first_name="Nadia")
+    case = CaseFactory(team=team, person__first_name="Dawit", person__last_name="Gebremedhin")
+    # Today, one slot at the last minutes of the day: later than now whenever the test runs.
+    session = PermanenceSessionFactory(
+        team=team,
+        psychologist=psychologist,
+        date=timezone.localdate(),
+        start_time=time(23, 0),
+        end_time=time(23, 59),
+        slot_minutes=45,
+        with_slots=False,
+    )
+    slot = PermanenceSlot.objects.create(session=session, start_time=time(23, 58), end_time=time(23, 59))
+    PermanenceBookingFactory(session=session, slot=slot, case=case, person=case.person)
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    login(page, base, "psychologist")
+    page.goto(f"{base}/permanences/{session.code}/")
+    page.locator('tr[data-time="23:58"] a[href*="/attendance/"]').click()
+    page.locator("input[name=status][value=attended]").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#from-booking")).to_be_visible()
+    started = page.locator("#id_started_at").input_value()
+    assert started and started <= timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    settle(page)
+    assert_accessible(page)
+    page.locator("#save-draft").click()
+    expect(page.locator("#consultation-status")).to_have_attribute("data-status", "draft")
+    assert_accessible(page)

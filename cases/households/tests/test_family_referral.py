@@ -1,6 +1,7 @@
 """A family referred on one form: one referral per person, linked to one household."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -151,6 +152,7 @@ class TestAcceptingAFamily:
             consent_method="oral",
         )
         client.force_login(coordinator)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page in English, as the text below
         with translation.override("en"):
             html = client.get(reverse("cases:referral_detail", args=[son.code])).content.decode()
         assert reverse("cases:referral_detail", args=[lead.code]) in html

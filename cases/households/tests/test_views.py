@@ -1,6 +1,7 @@
 from datetime import time
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -37,6 +38,7 @@ class TestAddFromThePersonPage:
         )
         assert response.status_code == 302
         assert HouseholdLink.objects.filter(person=mother.person, relative=son.person, relation="child").exists()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page in English, as the text below
         with translation.override("en"):
             html = client.get(reverse("cases:person_detail", args=[son.person.code])).content.decode()
             assert "Amina Haile</a> — Parent" in html
