@@ -138,14 +138,19 @@ def test_a_referral_with_suicidal_thoughts_sorts_above_older_routine_ones(page: 
     # The urgency is left "routine"; the danger is in the reasons.
     fill_referral(page, base, urgency="routine", consent=True)
     expect(page.locator("#crisis-h")).to_be_visible()
-    page.context.clear_cookies()
-    login(page, base, "coordinator")
-    page.goto(f"{base}/referrals/inbox/")
-    first = page.locator("main table tbody tr").first
-    expect(first).to_contain_text("Hewan")
-    expect(first).to_have_class(re.compile("table-danger"))
-    expect(first.locator(".badge")).to_have_text(fr("alert"))
-    assert_accessible(page)
+    # The coordinator, on a phone of their own.
+    other = page.context.browser.new_context(viewport=PHONE)
+    try:
+        phone = other.new_page()
+        login(phone, base, "coordinator")
+        phone.goto(f"{base}/referrals/inbox/")
+        first = phone.locator("main table tbody tr").first
+        expect(first).to_contain_text("Hewan")
+        expect(first).to_have_class(re.compile("table-danger"))
+        expect(first.locator(".badge")).to_have_text(fr("alert"))
+        assert_accessible(phone)
+    finally:
+        other.close()
 
 
 def test_the_administrator_reaches_data_rights_from_the_menu_and_finds_a_full_name(page: Page, live_server, rahman):
