@@ -2,14 +2,18 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.households import selectors
+from cases.households import selectors, services
 from cases.panels import TIMELINE, CasePanel, register_case_panel
 from cases.timeline.kinds import EventKind, register, register_families
 
 register(
     {
-        "household.member_added": EventKind(_("Family member added to the household")),
-        "household.member_removed": EventKind(_("Family member removed from the household")),
+        "household.member_added": EventKind(
+            _("Family member added to the household"), summary=services.member_added_summary
+        ),
+        "household.member_removed": EventKind(
+            _("Family member removed from the household"), summary=services.member_removed_summary
+        ),
     }
 )
 register_families({"household": _("Household")})

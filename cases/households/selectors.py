@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.case_file.selectors import case_search
 from cases.models import Case, FamilyRelation, HouseholdLink, Person
 from integrapsy import access
+from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 
 # How many persons a search for a family member offers at once.
@@ -56,20 +57,25 @@ def household_members(*, user: User, person: Person) -> list[HouseholdMember]:
 
 
 def household_candidates(*, user: User, person: Person, q: str) -> list[Person]:
-    """Persons the user may see whose case a name or a reference ``q`` finds (the case list's search)."""
+    """Persons the user may change whose case a name or a reference ``q`` finds (the case list's search)."""
     q = q.replace("\x00", "").strip()[:100]
     if not q:
         return []
     found = Case.objects.filter(case_search(q)).values("person_id")
-    persons = access.scope_persons(user, Person.objects.filter(merged_into__isnull=True, pk__in=found))
+    persons = access.scope_persons_to_change(
+        user, Person.objects.filter(merged_into__isnull=True, pk__in=found), Capability.CHANGE_CASES
+    )
     return list(
         persons.exclude(pk=person.pk).select_related("location").order_by("last_name", "first_name")[:CANDIDATES_SHOWN]
     )
 
 
 def household_choosable(*, user: User) -> QuerySet[Person]:
-    """Every person the user may add to a household: those they may see (the search shows a few of them)."""
-    return access.scope_persons(user, Person.objects.filter(merged_into__isnull=True))
+    """Every person the user may add to a household: those whose record they may change, as joining a
+    household changes it (the search shows a few of them)."""
+    return access.scope_persons_to_change(
+        user, Person.objects.filter(merged_into__isnull=True), Capability.CHANGE_CASES
+    )
 
 
 def household_panel(*, user: User, case: Case, case_access) -> dict:

@@ -39,7 +39,20 @@ def _link_between(a: Person, b: Person) -> HouseholdLink | None:
     return HouseholdLink.objects.filter(Q(person=a, relative=b) | Q(person=b, relative=a)).first()
 
 
-def _record(*, kind: str, persons: list[Person], actor: User | None, summary: str, request=None) -> None:
+def member_added_summary(data: dict) -> str:
+    """ "Household of Amina Haile: Yonas Haile added (child)", in the reader's language."""
+    return _("Household of %(person)s: %(relative)s added (%(relation)s)") % {
+        "person": data["person"],
+        "relative": data["relative"],
+        "relation": FamilyRelation(data["relation"]).label.lower(),
+    }
+
+
+def member_removed_summary(data: dict) -> str:
+    return _("Household of %(person)s: %(member)s removed") % {"person": data["person"], "member": data["member"]}
+
+
+def _record(*, kind: str, persons: list[Person], actor: User | None, data: dict, summary, request=None) -> None:
     """The change on the open cases of every person concerned, and once per person in the audit log.
 
     Each case's event points at the other person it names, so that erasing that person finds it.
@@ -47,7 +60,7 @@ def _record(*, kind: str, persons: list[Person], actor: User | None, summary: st
     first, second = persons
     for case in Case.objects.filter(person__in=persons).exclude(status=Case.Status.CLOSED).order_by("pk"):
         other = second if case.person_id == first.pk else first
-        timeline_record(case=case, kind=kind, actor=actor, summary=summary, source=other)
+        timeline_record(case=case, kind=kind, actor=actor, summary=summary(data), source=other, data=data)
     for person in persons:
         audit_record(action=kind, actor=actor, request=request, obj=person)
 
@@ -61,7 +74,8 @@ def household_link_add(
         raise PermissionDenied
     if relation not in FamilyRelation.values:
         raise ValidationError({"relation": _("Choose the relation.")})
-    if relative is None or not access.scope_persons(actor, Person.objects.filter(pk=relative.pk)).exists():
+    # Joining a household changes the relative's record too: it must be one the user may change.
+    if relative is None or not access.may_change_person(actor, relative, Capability.CHANGE_CASES):
         raise ValidationError(
             {"member": _("Choose a person among the search results: this one is not among the persons you may see.")}
         )
@@ -85,12 +99,8 @@ def _link_create(*, person: Person, relative: Person, relation: str, actor: User
         kind="household.member_added",
         persons=[person, relative],
         actor=actor,
-        summary=_("Household of %(person)s: %(relative)s added (%(relation)s)")
-        % {
-            "person": person.display_name,
-            "relative": relative.display_name,
-            "relation": link.get_relation_display().lower(),
-        },
+        data={"person": person.display_name, "relative": relative.display_name, "relation": link.relation},
+        summary=member_added_summary,
         request=request,
     )
     return link
@@ -116,8 +126,8 @@ def household_member_remove(*, person: Person, member: Person, actor: User, requ
         kind="household.member_removed",
         persons=[person, member],
         actor=actor,
-        summary=_("Household of %(person)s: %(member)s removed")
-        % {"person": person.display_name, "member": member.display_name},
+        data={"person": person.display_name, "member": member.display_name},
+        summary=member_removed_summary,
         request=request,
     )
 

@@ -101,10 +101,15 @@ def referral_submit(
     team: Team | None = None,
     languages: list[Language] = (),
     request=None,
+    rate_limit: bool = True,
     **fields,
 ) -> Referral:
-    """A referrer sends a person to a team (by default ``referral_team``); alarming referrals alert the coordinators."""
-    ratelimits.consume(user=actor, action="referral")
+    """A referrer sends a person to a team (by default ``referral_team``); alarming referrals alert the coordinators.
+
+    ``rate_limit=False`` for the other members of a family referred on one form: the form counts once.
+    """
+    if rate_limit:
+        ratelimits.consume(user=actor, action="referral")
     unknown = set(fields) - set(REFERRAL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown referral fields: {sorted(unknown)}")
@@ -184,10 +189,19 @@ def referral_submit_family(
         if unknown:
             raise TypeError(f"Unknown family member fields: {sorted(unknown)}")
         own = {name: member[name] for name in FAMILY_MEMBER_FIELDS if name in member}
-        referral = referral_submit(actor=actor, team=lead.team, languages=languages, request=request, **shared, **own)
-        referral.household = household
-        referral.household_relation = member["relation"]
-        referral.full_clean(exclude=["reference"])
+        try:
+            referral = referral_submit(
+                actor=actor, team=lead.team, languages=languages, request=request, rate_limit=False, **shared, **own
+            )
+            referral.household = household
+            referral.household_relation = member["relation"]
+            referral.full_clean(exclude=["reference"])
+        except ValidationError as exc:
+            # Said of the member, not of the first person's field of the same name.
+            name = " ".join(filter(None, [own.get("first_name", ""), own.get("last_name", "")]))
+            raise ValidationError(
+                _("Family member %(name)s: %(errors)s") % {"name": name, "errors": " ".join(exc.messages)}
+            ) from exc
         referral.save(update_fields=["household", "household_relation"])
         referrals.append(referral)
     return referrals

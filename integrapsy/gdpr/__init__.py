@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.functional import Promise
+
+from integrapsy import clock
 
 _BULK_COUNT = re.compile(r": (\d+) ")
 
@@ -86,4 +87,4 @@ def subject_sections(person) -> list[Section]:
 
 def cutoff_for(years: float, today: date | None = None) -> date:
     """The date before which records kept ``years`` are due."""
-    return (today or timezone.localdate()) - timedelta(days=round(365.25 * years))
+    return (today or clock.localdate()) - timedelta(days=round(365.25 * years))

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Referral
@@ -40,6 +40,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMATS = ("csv", "xlsx")
 # The sheet of the funder indicators' XLSX, named in the language of whoever downloads it.
 INDICATORS_SHEET = _("Indicators")
+# The file name of an indicators download, in the downloader's language.
+INDICATORS_STEM = pgettext_lazy("file name", "indicators")
 
 
 def filename(stem: str, period: Period, fmt: str) -> str:

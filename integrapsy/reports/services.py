@@ -141,7 +141,13 @@ def _build(job: ReportJob) -> tuple[list[str], Iterable[list], str, str, int]:
         _set_progress(job, 80)
         header, rows = exports.indicator_rows(data)
         count = sum(len(s.rows) for s in data.sections)
-        return header, rows, str(exports.INDICATORS_SHEET), exports.filename("indicateurs", period, job.fmt), count
+        return (
+            header,
+            rows,
+            str(exports.INDICATORS_SHEET),
+            exports.filename(str(exports.INDICATORS_STEM), period, job.fmt),
+            count,
+        )
     spec = exports.EXPORTS[job.what]
     deidentified = bool(job.params.get("deidentified"))
     qs = spec.rows(user, team, period)

@@ -262,7 +262,7 @@ def indicators_export(request: HttpRequest, fmt: str) -> HttpResponse:
         detail=f"format={fmt}; {_filters_detail(form)}; rows={rows}",
     )
     header, body = exports.indicator_rows(data)
-    filename = exports.filename("indicateurs", form.period, fmt)
+    filename = exports.filename(str(exports.INDICATORS_STEM), form.period, fmt)
     return _download(header, body, fmt=fmt, title=str(exports.INDICATORS_SHEET), filename=filename)
 
 

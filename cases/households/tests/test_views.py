@@ -10,7 +10,7 @@ from cases.households.forms import NOT_VISIBLE
 from cases.models import Case, CaseShare, FamilyRelation, HouseholdLink, Person
 from cases.tests.factories import CaseFactory, ConsultationFactory, PermanenceBookingFactory, PermanenceSessionFactory
 from cases.tests.helpers import count_queries
-from integrapsy.accounts.models import Role
+from integrapsy.accounts.models import Membership, Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 
 
@@ -113,17 +113,32 @@ class TestAccess:
         mother = CaseFactory(team=team)
         other_team = TeamFactory()
         son = CaseFactory(team=other_team)
-        CaseShare.objects.create(case=son, team=team, shared_by=coordinator)  # so the coordinator may add him
+        # Linked by a coordinator of both teams: joining a household changes both persons' records.
+        both = make_user_with_role(Role.COORDINATOR, team=team, username="coordinator-both")
+        Membership.objects.create(user=both, role=Role.COORDINATOR, team=other_team)
         make_user_with_role(Role.PSYCHOLOGIST, team=other_team)
         ConsultationFactory(case=son, notes="Cauchemars depuis la traversée")
-        _link(coordinator, mother, son)
-        CaseShare.objects.filter(case=son).delete()
+        _link(both, mother, son)
         reader = make_user_with_role(Role.PSYCHOLOGIST, team=team)
         client.force_login(reader)
         html = client.get(reverse("cases:detail", args=[mother.reference])).content.decode()
         assert son.person.display_name in html
         assert reverse("cases:detail", args=[son.reference]) not in html
         assert "Cauchemars" not in html
+
+    def test_a_person_seen_through_a_shared_case_cannot_be_added(self, client, team, coordinator):
+        mother = CaseFactory(team=team)
+        son = CaseFactory(team=TeamFactory())
+        CaseShare.objects.create(case=son, team=team, shared_by=coordinator)
+        client.force_login(coordinator)
+        response = client.post(
+            _add_url(mother.person), {"q": son.reference, "member": str(son.person.code), "relation": "child"}
+        )
+        # Joining a household changes the son's record, which belongs to the team that follows him.
+        assert response.status_code == 400
+        assert "member" in response.context["form"].errors
+        assert not HouseholdLink.objects.exists()
+        assert Person.objects.get(pk=son.person.pk).household_id is None
 
     def test_removing_a_member(self, client, team, coordinator):
         mother, son = CaseFactory(team=team), CaseFactory(team=team)

@@ -191,7 +191,7 @@ def test_the_page_lists_the_texts_and_the_form_resolves_one(client, admin, unres
     page = client.get(reverse("cases:nationalities_unresolved"))
     assert page.status_code == 200
     body = page.content.decode()
-    assert "« Congo »" in body and "Grâce" in body
+    assert "“Congo”" in body and "Grâce" in body  # the page is in English: English quotation marks
     assert unresolved.cases.get().reference in body
     url = reverse("cases:nationality_resolve", args=[unresolved.code])
     assert url in body
@@ -204,7 +204,7 @@ def test_the_page_lists_the_texts_and_the_form_resolves_one(client, admin, unres
     assert unresolved.nationality.code == "CD"
     assert AuditEvent.objects.filter(action="person.nationality_resolved").count() == 1
     # Resolved: the page no longer lists it, and its form is gone.
-    assert "« Congo »" not in client.get(reverse("cases:nationalities_unresolved")).content.decode()
+    assert "“Congo”" not in client.get(reverse("cases:nationalities_unresolved")).content.decode()
     assert client.get(url).status_code == 404
 
 
