@@ -22,13 +22,21 @@ def household_new() -> Household:
     return Household.objects.create(label=f"H-{uuid.uuid4().hex[:8]}")
 
 
-def household_join(*, persons: list[Person], household: Household | None = None) -> Household:
-    """Put the persons in one household: theirs, or ``household``; the members of their other households follow."""
+def household_join(
+    *, persons: list[Person], household: Household | None = None, actor: User | None = None, request=None
+) -> Household:
+    """Put the persons in one household: theirs, or ``household``; the members of their other households
+    follow, each move in the audit log."""
     households = {p.household_id for p in persons if p.household_id} | ({household.pk} if household else set())
     target = household or (Household.objects.get(pk=min(households)) if households else household_new())
     others = households - {target.pk}
     if others:
-        Person.objects.filter(household_id__in=others).update(household=target)
+        moved = list(Person.objects.filter(household_id__in=others))
+        Person.objects.filter(pk__in=[p.pk for p in moved]).update(household=target)
+        for person in moved:
+            audit_record(
+                action="household.joined", actor=actor, request=request, obj=person, detail=f"household={target.label}"
+            )
     Person.objects.filter(pk__in=[p.pk for p in persons]).update(household=target)
     for p in persons:
         p.household = target
@@ -87,7 +95,7 @@ def household_link_add(
         raise ValidationError(
             {"member": _("%(name)s is already linked to this person.") % {"name": relative.display_name}}
         )
-    household_join(persons=[person, relative])
+    household_join(persons=[person, relative], actor=actor, request=request)
     return _link_create(person=person, relative=relative, relation=relation, actor=actor, request=request)
 
 
@@ -173,7 +181,7 @@ def household_from_referral(*, referral: Referral, actor: User, request=None) ->
     """A family member's referral accepted: the person joins the family's household, and is linked to the
     first person referred on the form as soon as both referrals are accepted."""
     person = referral.person
-    household_join(persons=[person], household=referral.household)
+    household_join(persons=[person], household=referral.household, actor=actor, request=request)
     accepted = Referral.objects.filter(
         household_id=referral.household_id, status=Referral.Status.ACCEPTED, person__isnull=False
     ).exclude(pk=referral.pk)

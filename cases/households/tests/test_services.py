@@ -67,6 +67,21 @@ class TestAdd:
         d.person.refresh_from_db()
         names = {m.person.pk: m.relation for m in selectors.household_members(user=coordinator, person=d.person)}
         assert names == {a.person.pk: "", b.person.pk: "", c.person.pk: "sibling"}
+        # The members of the household that was folded in moved: each move is in the audit log.
+        moved = AuditEvent.objects.filter(action="household.joined", actor=coordinator)
+        assert set(moved.values_list("object_ref", flat=True)) == {str(c.person.code), str(d.person.code)}
+
+    def test_the_household_events_read_in_the_readers_language(self, family, coordinator):
+        from django.utils import translation
+
+        mother, son = family
+        _add(coordinator, mother, son)
+        event = TimelineEvent.objects.get(case=mother, kind="household.member_added")
+        from cases.timeline.kinds import summary_of
+
+        with translation.override("en"):
+            assert "(child)" in summary_of(event)
+        assert event.data["relation"] == "child"
 
     def test_adding_oneself_is_refused_beside_the_field(self, family, coordinator):
         mother, _son = family
