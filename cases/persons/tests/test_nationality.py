@@ -3,7 +3,6 @@
 import importlib
 
 import pytest
-from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -97,20 +96,34 @@ def test_niger_and_nigeria_are_not_confused():
     assert nationality_code("nigériane") == "NG"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_maps_what_it_can_and_keeps_the_rest():
+    """Run for real: back to the free-text column, rows as they were, then forward again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("cases", "0009_households")], [("cases", "0010_nationality_codes")]
     persons = {text: PersonFactory(nationality="") for text in ("Érythrée", "erythreen", "Congo", "")}
     referral = ReferralFactory()
-    # The texts as they were in the column before the migration.
-    for text, person in persons.items():
-        Person.objects.filter(pk=person.pk).update(nationality=text)
-    Referral.objects.filter(pk=referral.pk).update(nationality="Soedan")
-    migration._forward(global_apps, None)
-    got = {
-        t: Person.objects.values_list("nationality", "nationality_original").get(pk=p.pk) for t, p in persons.items()
-    }
-    assert got == {"Érythrée": ("ER", ""), "erythreen": ("ER", ""), "Congo": ("", "Congo"), "": ("", "")}
-    assert Referral.objects.values_list("nationality", "nationality_original").get(pk=referral.pk) == ("SD", "")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        OldPerson, OldReferral = old.get_model("cases", "Person"), old.get_model("cases", "Referral")
+        # The texts as they were in the column before the migration.
+        for text, person in persons.items():
+            OldPerson.objects.filter(pk=person.pk).update(nationality=text)
+        OldReferral.objects.filter(pk=referral.pk).update(nationality="Soedan")
+        MigrationExecutor(connection).migrate(after)
+        got = {
+            t: Person.objects.values_list("nationality", "nationality_original").get(pk=p.pk)
+            for t, p in persons.items()
+        }
+        assert got == {"Érythrée": ("ER", ""), "erythreen": ("ER", ""), "Congo": ("", "Congo"), "": ("", "")}
+        assert Referral.objects.values_list("nationality", "nationality_original").get(pk=referral.pk) == ("SD", "")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # --- Names in the reader's language -----------------------------------------------------------
