@@ -56,9 +56,22 @@ def household_members(*, user: User, person: Person) -> list[HouseholdMember]:
     return [HouseholdMember(person=m, relation=relations.get(m.pk, ""), case=cases.get(m.pk)) for m in members]
 
 
+def household_query(raw: str | None) -> str:
+    """The search for a family member as typed, without what no name holds, at most 100 characters."""
+    return (raw or "").replace("\x00", "").strip()[:100]
+
+
+def household_search(*, user: User, person: Person, q: str) -> dict:
+    """The add page's results: the persons found, and which of them are already in the household."""
+    return {
+        "candidates": household_candidates(user=user, person=person, q=q),
+        "members": {m.person.pk for m in household_members(user=user, person=person)},
+    }
+
+
 def household_candidates(*, user: User, person: Person, q: str) -> list[Person]:
     """Persons the user may change whose case a name or a reference ``q`` finds (the case list's search)."""
-    q = q.replace("\x00", "").strip()[:100]
+    q = household_query(q)
     if not q:
         return []
     found = Case.objects.filter(case_search(q)).values("person_id")

@@ -12,7 +12,7 @@ from cases.models import Person
 from cases.persons import selectors as person_selectors
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.forms import submit
+from integrapsy.forms import posted, submit
 
 
 def _person_to_change(request: HttpRequest, code) -> Person:
@@ -24,10 +24,9 @@ def _person_to_change(request: HttpRequest, code) -> Person:
 @require_http_methods(["GET", "POST"])
 def household_add(request: HttpRequest, code) -> HttpResponse:
     person = _person_to_change(request, code)
-    q = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
-    q = q.replace("\x00", "").strip()[:100]
+    q = selectors.household_query((request.POST if request.method == "POST" else request.GET).get("q"))
     form = HouseholdAddForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"q": q},
         choosable=selectors.household_choosable(user=request.user),
     )
@@ -43,8 +42,7 @@ def household_add(request: HttpRequest, code) -> HttpResponse:
         context=lambda: {
             "person": person,
             "q": q,
-            "candidates": selectors.household_candidates(user=request.user, person=person, q=q),
-            "members": {m.person.pk for m in selectors.household_members(user=request.user, person=person)},
+            **selectors.household_search(user=request.user, person=person, q=q),
             "chosen": request.POST.get("member", ""),
         },
     )
