@@ -14,6 +14,7 @@ from cases.tests.factories import CaseFactory, PersonFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
+from integrapsy.reports import services
 from integrapsy.reports.indicators import HIDDEN_LABEL, age_band_filters, indicators, mask
 from integrapsy.reports.models import ReportJob
 from integrapsy.reports.periods import Period
@@ -59,6 +60,7 @@ def world(teams):
         ambassador=AmbassadorFactory(team=fr), case=old, status=Assignment.Status.ACTIVE, starts_on=date(2026, 1, 5)
     )
     ContactFactory(assignment=assignment, occurred_on=date(2026, 3, 10), duration_minutes=60)
+    services.facts_refresh()  # the figures' lines, as the scheduled refresh writes them
     return fr, be
 
 

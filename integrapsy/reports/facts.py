@@ -1,0 +1,128 @@
+"""What the figures count: each figure's source rows, the day they fall on, their key and person.
+
+``services.facts_refresh`` writes, for each figure below, one ``Fact`` line per (team, day,
+key, person) of its source rows: the number of rows and their minutes. The dashboard and the
+funder indicators then read those lines by team and day, without joining the cases (and so
+whatever the size of the history): a period's count is the sum of its days' lines, a count of
+distinct persons (or organisations, ambassadors, sessions) is a distinct count over the lines.
+Each figure keeps the definition the reports had when they read the source tables, and a test
+(``test_facts``) holds them equal on a generated data set.
+
+A row's team is the one the access policy gives it (``TEAM_PATH``); a datetime falls on its day
+in the project's time zone, as the reports' periods do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import When as W
+from django.db.models.expressions import Case as Choice
+from django.db.models.functions import Cast, Coalesce, TruncDate
+
+from ambassadors.models import Contact
+from cases.models import Attendance, Consultation, Orientation, PermanenceBooking, Referral, Screening, SlotAttendance
+from integrapsy import access
+from interpreters.models import BookingStatus, InterpreterBooking
+
+CONSULTATION = "consultation"
+SCREENING = "screening"
+ORIENTATION = "orientation"
+ORIENTATION_RESOURCE = "orientation_resource"
+PERMANENCE = "permanence"
+INTERPRETING = "interpreting"
+CONTACT = "contact"
+ATTENDANCE = "attendance"
+ATTENDANCE_SESSION = "attendance_session"
+REFERRAL = "referral"
+
+PRESENT, ABSENT = "present", "absent"
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    rows: Callable[[], QuerySet]  # the source rows that count
+    day: object  # a date field, or TruncDate of a datetime
+    person: str | None = None  # the path to the person, for distinct persons
+    key: object = None  # a field path or an expression: kind, status, organisation...
+    amount: str | None = None  # minutes, summed
+
+
+def _day(field: str):
+    return TruncDate(field)
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure(CONSULTATION, Consultation.objects.all, _day("started_at"), "case__person", "kind"),
+    Figure(
+        SCREENING,
+        lambda: Screening.objects.filter(status=Screening.Status.COMPLETED),
+        F("administered_on"),
+        "case__person",
+    ),
+    Figure(ORIENTATION, Orientation.objects.all, F("proposed_on"), "case__person", "status"),
+    Figure(ORIENTATION_RESOURCE, Orientation.objects.all, F("proposed_on"), key="resource"),
+    Figure(
+        PERMANENCE,
+        lambda: PermanenceBooking.objects.filter(status=SlotAttendance.ATTENDED),
+        F("session__date"),
+        "person",
+    ),
+    Figure(
+        INTERPRETING,
+        lambda: InterpreterBooking.objects.filter(status=BookingStatus.COMPLETED),
+        _day("starts_at"),
+        "case__person",
+    ),
+    Figure(
+        CONTACT,
+        Contact.objects.all,
+        F("occurred_on"),
+        "assignment__case__person",
+        "assignment__ambassador",
+        amount="duration_minutes",
+    ),
+    Figure(
+        ATTENDANCE,
+        Attendance.objects.all,
+        _day("session__starts_at"),
+        "enrolment__case__person",
+        Choice(W(present=True, then=Value(PRESENT)), default=Value(ABSENT)),
+    ),
+    Figure(ATTENDANCE_SESSION, Attendance.objects.all, _day("session__starts_at"), key="session"),
+    Figure(REFERRAL, Referral.objects.all, _day("received_at"), key="organisation"),
+)
+
+# The services that make a person "supported" in a period (besides a case active in it): the
+# indicators' participants. Screenings and orientations are services given, not participation;
+# a group session counts for those who came.
+PARTICIPATION = Q(figure__in=(CONSULTATION, PERMANENCE, INTERPRETING, CONTACT)) | Q(figure=ATTENDANCE, key=PRESENT)
+
+
+def _expression(value, output_field):
+    if value is None:
+        return Value(None, output_field=output_field)
+    return F(value) if isinstance(value, str) else value
+
+
+def lines(figure: Figure) -> QuerySet:
+    """The figure's lines, as ``values()`` rows: team, day, key, person, n and amount."""
+    rows = figure.rows().order_by()
+    key = _expression(figure.key, CharField())
+    return (
+        rows.annotate(
+            f_team=F(access.team_path(rows.model) + "_id"),
+            f_day=figure.day,
+            f_key=Coalesce(Cast(key, CharField()), Value("")),
+            f_person=_expression(figure.person and figure.person + "_id", IntegerField()),
+        )
+        .values("f_team", "f_day", "f_key", "f_person")
+        .annotate(
+            f_n=Count("pk"),
+            f_amount=Coalesce(Sum(figure.amount), 0) if figure.amount else Value(0, output_field=IntegerField()),
+        )
+        .values("f_team", "f_day", "f_key", "f_person", "f_n", "f_amount")
+    )
