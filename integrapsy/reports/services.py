@@ -263,25 +263,28 @@ def facts_refresh() -> FactsRefresh:
     Python), so the run costs a few scans of the history whatever its size; readers see the
     previous lines until it commits. The run is recorded: the pages say "as of" its start.
     """
-    started, clock = timezone.now(), time.monotonic()
     table = connection.ops.quote_name(Fact._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(Fact._meta.get_field(name).column)
         for name in ("team", "day", "figure", "key", "person", "n", "amount")
     )
     rows = 0
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two runs at once would each insert their lines: the second waits for the first to
+            # commit (readers are not blocked). SQLite writes one transaction at a time anyway.
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        started, clock = timezone.now(), time.monotonic()
         Fact.objects.all().delete()
-        with connection.cursor() as cursor:
-            for figure in facts.FIGURES:
-                sql, params = facts.lines(figure).query.sql_with_params()
-                # The table and columns are the model's, quoted; the SELECT is Django's, with its params.
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                    f"SELECT s.f_team, s.f_day, %s, s.f_key, s.f_person, s.f_n, s.f_amount FROM ({sql}) s",
-                    (figure.name, *params),
-                )
-                rows += max(cursor.rowcount, 0)
+        for figure in facts.FIGURES:
+            sql, params = facts.lines(figure).query.sql_with_params()
+            # The table and columns are the model's, quoted; the SELECT is Django's, with its params.
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                f"SELECT s.f_team, s.f_day, %s, s.f_key, s.f_person, s.f_n, s.f_amount FROM ({sql}) s",
+                (figure.name, *params),
+            )
+            rows += max(cursor.rowcount, 0)
         run = FactsRefresh.objects.create(as_of=started, seconds=round(time.monotonic() - clock, 3), rows=rows)
         old = FactsRefresh.objects.order_by("-as_of").values_list("pk", flat=True)[KEEP_REFRESHES:]
         FactsRefresh.objects.filter(pk__in=list(old)).delete()
