@@ -103,8 +103,8 @@ PARTICIPATION = Q(figure__in=(CONSULTATION, PERMANENCE, INTERPRETING, CONTACT)) 
 
 
 def _expression(value, output_field):
-    if value is None:
-        return Value(None, output_field=output_field)
+    if value is None:  # a typed NULL: PostgreSQL will not insert an untyped one into a number column
+        return Cast(Value(None), output_field)
     return F(value) if isinstance(value, str) else value
 
 
