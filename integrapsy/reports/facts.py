@@ -33,6 +33,7 @@ ORIENTATION = "orientation"
 ORIENTATION_RESOURCE = "orientation_resource"
 PERMANENCE = "permanence"
 INTERPRETING = "interpreting"
+LATE_CANCELLATION = "late_cancellation"
 CONTACT = "contact"
 ATTENDANCE = "attendance"
 ATTENDANCE_SESSION = "attendance_session"
@@ -76,6 +77,11 @@ FIGURES: tuple[Figure, ...] = (
         lambda: InterpreterBooking.objects.filter(status=BookingStatus.COMPLETED),
         _day("starts_at"),
         "case__person",
+    ),
+    Figure(
+        LATE_CANCELLATION,
+        lambda: InterpreterBooking.objects.filter(late_cancellation=True),
+        _day("starts_at"),
     ),
     Figure(
         CONTACT,
@@ -125,4 +131,5 @@ def lines(figure: Figure) -> QuerySet:
             f_amount=Coalesce(Sum(figure.amount), 0) if figure.amount else Value(0, output_field=IntegerField()),
         )
         .values("f_team", "f_day", "f_key", "f_person", "f_n", "f_amount")
+        .order_by("f_team", "f_day")  # a team's lines side by side in the table
     )

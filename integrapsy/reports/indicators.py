@@ -144,19 +144,31 @@ def report_teams_of(user: User, team: Team | None) -> list[Team]:
     return list(teams.order_by("name"))
 
 
-def people_counts(participants: QuerySet, rows: ReportRows, period: Period) -> dict[str, int]:
-    """Persons supported, by gender, age band, unaccompanied and followed across the border."""
+def people_counts(participants: QuerySet, rows: ReportRows, period: Period) -> tuple[dict[str, int], list]:
+    """Persons supported, by gender, age band, unaccompanied, followed across the border, and
+    by nationality: one query grouped by nationality, added up here."""
     bands = age_band_filters(period.start)
     cross_border = CaseShare.objects.filter(case__in=_active_cases(rows, period)).exclude(
         team__country=F("case__team__country")
     )
-    return participants.aggregate(
-        total=Count("id"),
+    groups = participants.values("nationality").annotate(
+        total=Count("*"),
         **{f"sex_{value}": Count("id", filter=Q(sex=value)) for value in Sex.values},
         **{f"age_{key}": Count("id", filter=q) for key, q in bands.items()},
         unaccompanied=Count("id", filter=Q(unaccompanied_minor=True)),
         cross_border=Count("id", filter=Q(pk__in=cross_border.values("case__person_id"))),
     )
+    people: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    for row in groups.order_by():
+        code = row.pop("nationality") or UNKNOWN  # not recorded, or still to resolve
+        by_code[code] = by_code.get(code, 0) + row["total"]
+        for name, n in row.items():
+            people[name] = people.get(name, 0) + n
+    if not people:
+        people = dict.fromkeys(groups.query.annotations, 0)
+    nationalities = sorted(by_code.items(), key=lambda item: (-item[1], nationality_name(item[0]).casefold()))
+    return people, nationalities
 
 
 def _participants(rows: ReportRows, period: Period) -> QuerySet:
@@ -174,13 +186,16 @@ def _participants(rows: ReportRows, period: Period) -> QuerySet:
 def counts(*, user: User, period: Period, teams: list[Team]) -> Counts:
     """The counts of the indicators, from the figures' lines (``facts``)."""
     rows = report_rows(user=user, teams=[t.pk for t in teams])
-    participants = _participants(rows, period)
-    people = people_counts(participants, rows, period)
+    people, nationalities = people_counts(_participants(rows, period), rows, period)
     # One count per country, each a semi-join of its own: inside the aggregate above, the
-    # country's participants would be a subplan run once per person.
+    # country's participants would be a subplan run once per person. A country with none of
+    # the teams counts nobody, a country with all of them everybody.
     for country in Country.values:
-        in_country = report_rows(user=user, teams=[t.pk for t in teams if t.country == country])
-        people[f"territory_{country}"] = _participants(in_country, period).count()
+        in_country = [t.pk for t in teams if t.country == country]
+        if len(in_country) in (0, len(teams)):
+            people[f"territory_{country}"] = people["total"] if in_country else 0
+        else:
+            people[f"territory_{country}"] = _participants(report_rows(user=user, teams=in_country), period).count()
     # Every service, the referrals and the resources oriented to: one grouped read of the lines.
     named = ~Q(key="")
     by_figure = {
@@ -205,7 +220,7 @@ def counts(*, user: User, period: Period, teams: list[Team]) -> Counts:
 
     return Counts(
         people=people,
-        nationalities=_by_nationality(participants),
+        nationalities=nationalities,
         services={key: service(figure) for figure, key, _label in SERVICES},
         organisations=by_figure.get(facts.REFERRAL, {}).get("keys") or 0,
         referrals=by_figure.get(facts.REFERRAL, {}).get("times") or 0,
@@ -286,18 +301,6 @@ def assemble(period: Period, teams: list[Team], c: Counts, *, as_of: datetime | 
         ),
     ]
     return Indicators(period=period, teams=teams, sections=_shown(sections), as_of=as_of)
-
-
-def _by_nationality(participants: QuerySet) -> list[tuple[str, int]]:
-    """(country code, persons), most persons first, then by name in the reader's language.
-
-    No nationality recorded (or one still to resolve) counts as unknown.
-    """
-    counts: dict[str, int] = {}
-    for row in participants.values("nationality").annotate(n=Count("id")).order_by():
-        code = row["nationality"] or UNKNOWN
-        counts[code] = counts.get(code, 0) + row["n"]
-    return sorted(counts.items(), key=lambda item: (-item[1], nationality_name(item[0]).casefold()))
 
 
 def _shown(sections: list[Section]) -> list[Section]:

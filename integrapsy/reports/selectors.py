@@ -70,6 +70,8 @@ def _days(value: float | None) -> float | None:
 def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[str, int]:
     """Several aggregates over different tables, read in one query: ``{name: (rows, aggregate)}``.
 
+    Rows are counted with ``COUNT(*)``, which an index that holds the filter's columns answers alone.
+
     Each becomes ``(SELECT <aggregate> FROM <rows>)`` in one SELECT; an aggregate over no row
     reads 0.
     """
@@ -152,24 +154,24 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
                 Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES).filter(
                     Q(urgency=Urgency.URGENT) | Q(alarm=True)
                 ),
-                Count("id"),
+                Count("*"),
             ),
-            **{f"cases_{status}": (follow_up.filter(status=status), Count("id")) for status in FOLLOW_UP_STATUSES},
-            "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("id")),
-            "slots": (PermanenceSlot.objects.filter(session__in=sessions), Count("id")),
+            **{f"cases_{status}": (follow_up.filter(status=status), Count("*")) for status in FOLLOW_UP_STATUSES},
+            "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("*")),
+            "slots": (PermanenceSlot.objects.filter(session__in=sessions), Count("*")),
             "booked": (
                 session_bookings.filter(slot__isnull=False).exclude(status=SlotAttendance.CANCELLED),
-                Count("id"),
+                Count("*"),
             ),
-            "attended": (session_bookings.filter(status=SlotAttendance.ATTENDED), Count("id")),
-            "no_show": (session_bookings.filter(status=SlotAttendance.NO_SHOW), Count("id")),
-            "reminded_attended": (reminded.filter(status=SlotAttendance.ATTENDED), Count("id")),
-            "reminded_no_show": (reminded.filter(status=SlotAttendance.NO_SHOW), Count("id")),
+            "attended": (session_bookings.filter(status=SlotAttendance.ATTENDED), Count("*")),
+            "no_show": (session_bookings.filter(status=SlotAttendance.NO_SHOW), Count("*")),
+            "reminded_attended": (reminded.filter(status=SlotAttendance.ATTENDED), Count("*")),
+            "reminded_no_show": (reminded.filter(status=SlotAttendance.NO_SHOW), Count("*")),
             "walk_ins": (
                 session_bookings.filter(slot__isnull=True).exclude(status=SlotAttendance.CANCELLED),
-                Count("id"),
+                Count("*"),
             ),
-            "late_cancellations": (interpreting.filter(late_cancellation=True), Count("id")),
+            "late_cancellations": (lines.filter(figure=facts.LATE_CANCELLATION), Sum("n")),
             "amb_minutes": (contacts, Sum("amount")),
             "amb_contacts": (contacts, Sum("n")),
             "amb_persons": (contacts, Count("person", distinct=True)),

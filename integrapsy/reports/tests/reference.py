@@ -24,7 +24,6 @@ from integrapsy.reports.indicators import (
     Counts,
     ReportRows,
     _active_cases,
-    _by_nationality,
     people_counts,
     report_rows,
 )
@@ -65,7 +64,7 @@ def _service(qs, person_field):
 def indicator_counts(*, user: User, period: Period, teams: list[Team]) -> Counts:
     rows = report_rows(user=user, teams=[t.pk for t in teams])
     s, e = period.starts_at, period.ends_before
-    people = people_counts(participants(rows, period), rows, period)
+    people, nationalities = people_counts(participants(rows, period), rows, period)
     for country in Country.values:
         in_country = report_rows(user=user, teams=[t.pk for t in teams if t.country == country])
         people[f"territory_{country}"] = participants(in_country, period).count()
@@ -116,7 +115,7 @@ def indicator_counts(*, user: User, period: Period, teams: list[Team]) -> Counts
     )
     return Counts(
         people=people,
-        nationalities=_by_nationality(participants(rows, period)),
+        nationalities=nationalities,
         services=services,
         organisations=organisations["organisations"],
         referrals=organisations["referrals"],
@@ -150,7 +149,11 @@ def dashboard_activity(*, team: Team, period: Period) -> dict:
         sessions=Count("session", distinct=True),
         persons=Count("enrolment__case__person", distinct=True, filter=Q(present=True)),
     )
+    late = InterpreterBooking.objects.filter(
+        team=team, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before, late_cancellation=True
+    ).count()
     return {
+        "late_cancellations": late,
         "consultations": _by(
             Consultation.objects.filter(
                 case__team=team, started_at__gte=period.starts_at, started_at__lt=period.ends_before

@@ -191,7 +191,8 @@ def _rows_of(
             team=team,
             case=case,
             interpreter=InterpreterFactory(),
-            status=rng.choice(BookingStatus.values),
+            status=(booking_status := rng.choice(BookingStatus.values)),
+            late_cancellation=booking_status == BookingStatus.CANCELLED and rng.random() < 0.7,
             starts_at=start,
             ends_at=start + timedelta(hours=1),
             billable_minutes=60,
@@ -236,6 +237,10 @@ def test_the_generated_set_has_small_cells_and_figures_of_every_kind():
     raw = counts(user=world["admin"], period=PERIODS[1], teams=data.teams)
     assert all(raw.services[key]["times"] for key in raw.services)
     assert set(Fact.objects.values_list("figure", flat=True)) == {f.name for f in facts.FIGURES}
+    assert any(
+        selectors.dashboard(user=world["admin"], team=t, period=PERIODS[1])["interpreting"]["late_cancellations"]
+        for t in world["teams"]
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -246,6 +251,7 @@ def test_the_dashboard_from_the_lines_equals_the_source_rows(seed):
         for period in PERIODS:
             data = selectors.dashboard(user=world["admin"], team=team, period=period)
             expected = reference.dashboard_activity(team=team, period=period)
+            assert data["interpreting"]["late_cancellations"] == expected["late_cancellations"]
             assert data["consultations"]["by_kind"] == expected["consultations"]
             assert data["orientations"]["by_status"] == expected["orientations"]
             assert {k: data["ambassadors"][k] for k in expected["ambassadors"]} == expected["ambassadors"]
