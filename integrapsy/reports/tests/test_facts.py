@@ -89,6 +89,15 @@ def generate(seed: int) -> dict:
         t.pk: [PermanenceSessionFactory(team=t, psychologist=psychologists[t.pk], date=_day(rng)) for _ in range(3)]
         for t in teams
     }
+    places = {
+        "organisations": organisations,
+        "resources": resources,
+        "psychologists": psychologists,
+        "ambassadors": ambassadors,
+        "activities": activities,
+        "group_sessions": group_sessions,
+        "permanence_sessions": permanence_sessions,
+    }
     for _ in range(24):
         birth = rng.random()
         person = PersonFactory(
@@ -112,18 +121,7 @@ def generate(seed: int) -> dict:
             )
             if rng.random() < 0.2:
                 CaseShare.objects.create(case=case, team=rng.choice([t for t in teams if t != team]), reason="Suivi")
-            _rows_of(
-                rng,
-                case,
-                team,
-                organisations,
-                resources,
-                psychologists,
-                ambassadors,
-                activities,
-                group_sessions,
-                permanence_sessions,
-            )
+            _rows_of(rng, case, team, places)
     for team in teams:  # interpreting without a case, and a referral from nobody known
         start = _moment(rng)
         BookingFactory(
@@ -141,18 +139,11 @@ def generate(seed: int) -> dict:
     }
 
 
-def _rows_of(
-    rng,
-    case,
-    team,
-    organisations,
-    resources,
-    psychologists,
-    ambassadors,
-    activities,
-    group_sessions,
-    permanence_sessions,
-):
+def _rows_of(rng, case, team, places: dict):
+    """A case's rows of every kind, drawn at random among the team's ``places``."""
+    organisations, resources = places["organisations"], places["resources"]
+    psychologists, ambassadors, activities = places["psychologists"], places["ambassadors"], places["activities"]
+    group_sessions, permanence_sessions = places["group_sessions"], places["permanence_sessions"]
     ReferralFactory(
         team=team, person=case.person, case=case, organisation=rng.choice(organisations), received_at=_moment(rng)
     )
