@@ -4,6 +4,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -279,7 +280,7 @@ def test_the_refresh_is_a_scheduled_job():
 def test_the_pages_say_as_of_when(client):
     coordinator = make_user_with_role(Role.COORDINATOR, team=TeamFactory(country="FR"))
     client.force_login(coordinator)
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("reports:indicators")).content.decode()
     assert "have not been counted yet" in page
     run = services.facts_refresh()
@@ -290,3 +291,12 @@ def test_the_pages_say_as_of_when(client):
             assert timezone.localtime(run.as_of).strftime("%H:%M") in page
         assert "every 15 minutes" in page
     assert FactsRefresh.objects.count() == 1
+
+
+def test_the_indicators_file_says_as_of_when(client):
+    coordinator = make_user_with_role(Role.COORDINATOR, team=TeamFactory(country="FR"))
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    run = services.facts_refresh()
+    body = b"".join(client.get(reverse("reports:indicators_export", args=["csv"])).streaming_content).decode()
+    assert f"Figures as of,{timezone.localtime(run.as_of):%Y-%m-%d %H:%M}" in body
