@@ -23,10 +23,22 @@ from django.db.models.expressions import Case as Choice
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from ambassadors.models import Contact
-from cases.models import Attendance, Consultation, Orientation, PermanenceBooking, Referral, Screening, SlotAttendance
+from cases.models import (
+    Attendance,
+    Case,
+    Consultation,
+    Orientation,
+    PermanenceBooking,
+    Person,
+    Referral,
+    Screening,
+    SlotAttendance,
+)
 from integrapsy import access
+from integrapsy.reports.models import PERSON_FIELDS
 from interpreters.models import BookingStatus, InterpreterBooking
 
+CASE = "case"  # a case, on the day it opened; its key is the day it closed ("" while open)
 CONSULTATION = "consultation"
 SCREENING = "screening"
 ORIENTATION = "orientation"
@@ -57,6 +69,7 @@ def _day(field: str):
 
 
 FIGURES: tuple[Figure, ...] = (
+    Figure(CASE, Case.objects.all, F("opened_on"), "person", Cast("closed_on", CharField())),
     Figure(CONSULTATION, Consultation.objects.all, _day("started_at"), "case__person", "kind"),
     Figure(
         SCREENING,
@@ -114,6 +127,21 @@ def _expression(value, output_field):
     return F(value) if isinstance(value, str) else value
 
 
+PERSON_COLUMNS = tuple(f"f_{name}" for name in PERSON_FIELDS)
+
+
+def _person_columns(path: str | None) -> dict:
+    """The person's fields the indicators break down by ("" or a typed NULL when there is no person)."""
+    columns = {}
+    for name in PERSON_FIELDS:
+        field = Person._meta.get_field(name)
+        if isinstance(field, CharField):
+            columns[f"f_{name}"] = Coalesce(F(f"{path}__{name}"), Value("")) if path else Value("")
+        else:
+            columns[f"f_{name}"] = F(f"{path}__{name}") if path else Cast(Value(None), field.__class__())
+    return columns
+
+
 def lines(figure: Figure) -> QuerySet:
     """The figure's lines, as ``values()`` rows: team, day, key, person, n and amount."""
     rows = figure.rows().order_by()
@@ -125,11 +153,12 @@ def lines(figure: Figure) -> QuerySet:
             f_key=Coalesce(Cast(key, CharField()), Value("")),
             f_person=_expression(figure.person and figure.person + "_id", IntegerField()),
         )
-        .values("f_team", "f_day", "f_key", "f_person")
+        .annotate(**_person_columns(figure.person))
+        .values("f_team", "f_day", "f_key", "f_person", *PERSON_COLUMNS)
         .annotate(
             f_n=Count("pk"),
             f_amount=Coalesce(Sum(figure.amount), 0) if figure.amount else Value(0, output_field=IntegerField()),
         )
-        .values("f_team", "f_day", "f_key", "f_person", "f_n", "f_amount")
+        .values("f_team", "f_day", "f_key", "f_person", "f_n", "f_amount", *PERSON_COLUMNS)
         .order_by("f_team", "f_day")  # a team's lines side by side in the table
     )

@@ -18,7 +18,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseShare, Person
+from cases.models import Case, CaseShare
 from cases.persons.models import Sex
 from cases.persons.nationality import UNKNOWN, nationality_name
 from integrapsy import access
@@ -144,19 +144,27 @@ def report_teams_of(user: User, team: Team | None) -> list[Team]:
     return list(teams.order_by("name"))
 
 
-def people_counts(participants: QuerySet, rows: ReportRows, period: Period) -> tuple[dict[str, int], list]:
+def people_counts(persons: QuerySet, rows: ReportRows, period: Period, *, person: str = "id") -> tuple[dict, list]:
     """Persons supported, by gender, age band, unaccompanied, followed across the border, and
-    by nationality: one query grouped by nationality, added up here."""
+    by nationality: one query grouped by nationality, added up here.
+
+    ``persons`` are rows that name a person (``person``) with the person's fields: the
+    persons themselves, or the figures' lines (where a person has several lines, all alike).
+    """
     bands = age_band_filters(period.start)
     cross_border = CaseShare.objects.filter(case__in=_active_cases(rows, period)).exclude(
         team__country=F("case__team__country")
     )
-    groups = participants.values("nationality").annotate(
-        total=Count("*"),
-        **{f"sex_{value}": Count("id", filter=Q(sex=value)) for value in Sex.values},
-        **{f"age_{key}": Count("id", filter=q) for key, q in bands.items()},
-        unaccompanied=Count("id", filter=Q(unaccompanied_minor=True)),
-        cross_border=Count("id", filter=Q(pk__in=cross_border.values("case__person_id"))),
+
+    def persons_where(q: Q | None = None) -> Count:
+        return Count(person, distinct=person != "id", filter=q)
+
+    groups = persons.values("nationality").annotate(
+        total=persons_where(),
+        **{f"sex_{value}": persons_where(Q(sex=value)) for value in Sex.values},
+        **{f"age_{key}": persons_where(q) for key, q in bands.items()},
+        unaccompanied=persons_where(Q(unaccompanied_minor=True)),
+        cross_border=persons_where(Q(**{f"{person}__in": cross_border.values("case__person_id")})),
     )
     people: dict[str, int] = {}
     by_code: dict[str, int] = {}
@@ -171,22 +179,17 @@ def people_counts(participants: QuerySet, rows: ReportRows, period: Period) -> t
     return people, nationalities
 
 
-def _participants(rows: ReportRows, period: Period) -> QuerySet:
-    """Persons supported in the period: a case active in it, or a service received in it (its lines)."""
-    received = rows(Fact.objects.filter(facts.PARTICIPATION, day__gte=period.start, day__lte=period.end))
-    union = (
-        _active_cases(rows, period)
-        .values("person_id")
-        .order_by()
-        .union(received.filter(person__isnull=False).values("person_id").order_by())
-    )
-    return Person.objects.filter(pk__in=union)
+def supported(rows: ReportRows, period: Period) -> QuerySet:
+    """The lines of the persons supported in the period: a case active in it, or a service received in it."""
+    active_case = Q(figure=facts.CASE, day__lte=period.end) & (Q(key="") | Q(key__gte=period.start.isoformat()))
+    service = facts.PARTICIPATION & Q(day__gte=period.start, day__lte=period.end)
+    return rows(Fact.objects.filter(active_case | service, person__isnull=False))
 
 
 def counts(*, user: User, period: Period, teams: list[Team]) -> Counts:
     """The counts of the indicators, from the figures' lines (``facts``)."""
     rows = report_rows(user=user, teams=[t.pk for t in teams])
-    people, nationalities = people_counts(_participants(rows, period), rows, period)
+    people, nationalities = people_counts(supported(rows, period), rows, period, person="person")
     # One count per country, each a semi-join of its own: inside the aggregate above, the
     # country's participants would be a subplan run once per person. A country with none of
     # the teams counts nobody, a country with all of them everybody.
@@ -195,7 +198,8 @@ def counts(*, user: User, period: Period, teams: list[Team]) -> Counts:
         if len(in_country) in (0, len(teams)):
             people[f"territory_{country}"] = people["total"] if in_country else 0
         else:
-            people[f"territory_{country}"] = _participants(report_rows(user=user, teams=in_country), period).count()
+            lines = supported(report_rows(user=user, teams=in_country), period)
+            people[f"territory_{country}"] = lines.aggregate(n=Count("person", distinct=True))["n"]
     # Every service, the referrals and the resources oriented to: one grouped read of the lines.
     named = ~Q(key="")
     by_figure = {

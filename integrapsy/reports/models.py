@@ -64,6 +64,10 @@ class ReportJob(models.Model):
         return self.status == self.Status.DONE and bool(self.file)
 
 
+# What a line keeps of its person, for the indicators' breakdowns.
+PERSON_FIELDS = ("sex", "birth_date", "birth_year", "nationality", "unaccompanied_minor")
+
+
 class Fact(models.Model):
     """One line of the figures: what a team did on a day, by kind (``key``), and for whom.
 
@@ -83,6 +87,12 @@ class Fact(models.Model):
     person = ref("cases.Person", _("person"), on_delete=models.CASCADE, related_name="+", optional=True)
     n = models.PositiveIntegerField(_("number"))
     amount = models.PositiveIntegerField(_("amount"), default=0)
+    # The person as the indicators count them, when the line is a person's (as of the run).
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth (estimated)"), null=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), null=True)
 
     class Meta:
         verbose_name = _("figure line")
@@ -90,7 +100,9 @@ class Fact(models.Model):
         # A team's lines of a figure over a period, read from the index alone (PostgreSQL).
         indexes = [
             models.Index(
-                fields=["team", "figure", "day"], include=["person", "key", "n", "amount"], name="fact_team_figure_day"
+                fields=["team", "figure", "day"],
+                include=["person", "key", "n", "amount", *PERSON_FIELDS],
+                name="fact_team_figure_day",
             )
         ]
 

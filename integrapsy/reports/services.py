@@ -25,7 +25,7 @@ from integrapsy.audit.services import audit_record
 from integrapsy.notifications.services import outbox_queue
 from integrapsy.reports import exports, facts, selectors
 from integrapsy.reports.indicators import indicators as indicators_of
-from integrapsy.reports.models import Fact, FactsRefresh, ReportJob
+from integrapsy.reports.models import PERSON_FIELDS, Fact, FactsRefresh, ReportJob
 from integrapsy.reports.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -266,8 +266,9 @@ def facts_refresh() -> FactsRefresh:
     table = connection.ops.quote_name(Fact._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(Fact._meta.get_field(name).column)
-        for name in ("team", "day", "figure", "key", "person", "n", "amount")
+        for name in ("team", "day", "figure", "key", "person", "n", "amount", *PERSON_FIELDS)
     )
+    person_columns = "".join(f", s.{column}" for column in facts.PERSON_COLUMNS)
     rows = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -281,7 +282,7 @@ def facts_refresh() -> FactsRefresh:
             # The table and columns are the model's, quoted; the SELECT is Django's, with its params.
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) "  # noqa: S608
-                f"SELECT s.f_team, s.f_day, %s, s.f_key, s.f_person, s.f_n, s.f_amount FROM ({sql}) s",
+                f"SELECT s.f_team, s.f_day, %s, s.f_key, s.f_person, s.f_n, s.f_amount{person_columns} FROM ({sql}) s",
                 (figure.name, *params),
             )
             rows += max(cursor.rowcount, 0)

@@ -226,6 +226,7 @@ def test_nationalities_are_counted_by_code_and_named_in_the_readers_language(tea
         _person(fr, nationality="")  # not recorded, or still to resolve: not known
     for _ in range(5):
         _person(fr, nationality="ZZ")
+    services.facts_refresh()
     admin = make_user_with_role(Role.ADMIN)
     with translation.override("nl"):
         data = indicators(user=admin, period=PERIOD)
