@@ -64,19 +64,3 @@ def centre(clinic):
         session=session,
         slots=list(session.slots.order_by("start_time")),
     )
-
-
-# The defaults for tests that need a team and its staff; a test module may define its own.
-@pytest.fixture
-def team(db):
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
-
-
-@pytest.fixture
-def psychologist(team):
-    return make_user_with_role(Role.PSYCHOLOGIST, team=team)

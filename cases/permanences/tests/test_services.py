@@ -4,7 +4,7 @@ from datetime import time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import (
     Case,
@@ -26,15 +26,7 @@ from cases.tests.factories import PermanenceBookingFactory, PermanenceSessionFac
 from integrapsy.accounts.models import Role, User
 from integrapsy.accounts.tests.factories import make_user_with_role
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    """These tests read the messages: they run in English (the interface defaults to French)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def _next_tuesday():

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import (
     PermanenceBooking,
@@ -32,15 +32,7 @@ from integrapsy.accounts.models import Role, User
 from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    """These tests read the messages: they run in English (the interface defaults to French)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def _ask(centre, referral=None, slot=None, **kw):

@@ -10,19 +10,9 @@ from cases.risk import services as risk_services
 from cases.tests.factories import CaseFactory, PersonFactory, ReferralFactory
 from cases.tests.helpers import count_queries
 from integrapsy.accounts.models import Role
-from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
+from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
 from integrapsy.directory.models import Language
-
-
-@pytest.fixture
-def team(db):
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
 
 
 @pytest.fixture
