@@ -1,15 +1,15 @@
 """No interpreter ever holds two overlapping bookings, even under concurrent confirmations."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.tests.factories import CaseFactory
 from integrapsy.accounts.tests.factories import TeamFactory
+from integrapsy.tests.concurrency import at_once
 from interpreters import services
 from interpreters.models import BookingStatus, InterpreterBooking, Mode
 from interpreters.tests.factories import BookingFactory, InterpreterFactory, team_coordinator
@@ -49,30 +49,17 @@ def test_twenty_concurrent_confirmations_exactly_one_succeeds(monkeypatch, servi
     coordinator = team_coordinator(team)
     interpreter = InterpreterFactory(username="race")
     bookings = _offered_overlapping(team, interpreter, THREADS)
-    barrier = threading.Barrier(THREADS)
-    results: list[str] = []
-    lock = threading.Lock()
 
     def confirm(booking):
-        try:
-            barrier.wait()
-            services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
-            outcome = "confirmed"
-        except services.BookingConflict:
-            outcome = "conflict"
-        except Exception as exc:  # noqa: BLE001 — any other failure must show in the assertion
-            outcome = f"error: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
+        services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+        return "confirmed"
 
-    threads = [threading.Thread(target=confirm, args=(b,)) for b in bookings]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    def said(outcome) -> str:  # any other failure must show in the assertion
+        if isinstance(outcome, services.BookingConflict):
+            return "conflict"
+        return outcome if isinstance(outcome, str) else f"error: {outcome!r}"
 
+    results = [said(o) for o in at_once(confirm, [(b,) for b in bookings])]
     assert sorted(results) == ["confirmed"] + ["conflict"] * (THREADS - 1), results
     assert InterpreterBooking.objects.filter(interpreter=interpreter, status=BookingStatus.CONFIRMED).count() == 1
 

@@ -1,10 +1,8 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from cases.case_file import selectors as case_selectors
@@ -19,6 +17,7 @@ from integrapsy.accounts.models import Country, Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.audit.models import AppendOnlyError, AuditEvent
 from integrapsy.notifications.testing import mailed_to
+from integrapsy.tests.concurrency import at_once
 
 
 @pytest.fixture
@@ -203,24 +202,14 @@ class TestTriage:
 def test_two_coordinators_accepting_at_once_open_one_case(referrer, team, coordinator):
     other = make_user_with_role(Role.COORDINATOR, team=team, username="coord-b")
     referral = submit(referrer, team)
-    results, barrier = [], threading.Barrier(2)
 
     def accept(user):
-        barrier.wait()
-        try:
-            services.referral_accept(referral=Referral.objects.get(pk=referral.pk), actor=user)
-            results.append("ok")
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
+        services.referral_accept(referral=Referral.objects.get(pk=referral.pk), actor=user)
+        return "ok"
 
-    threads = [threading.Thread(target=accept, args=(u,)) for u in (coordinator, other)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == ["ok", "refused"]
+    outcomes = at_once(accept, [(coordinator,), (other,)])
+    said = ["refused" if isinstance(o, ValidationError) else o if isinstance(o, str) else repr(o) for o in outcomes]
+    assert sorted(said) == ["ok", "refused"]
     assert Case.objects.count() == 1
     assert Person.objects.count() == 1
 

@@ -1,10 +1,8 @@
 """The idempotency store: a form sent again with its key answers the first result, once."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -13,6 +11,7 @@ from cases.models import Referral
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.offline.models import IdempotencyKey
+from integrapsy.tests.concurrency import at_once
 
 
 @pytest.fixture
@@ -125,23 +124,17 @@ def test_anonymous_posts_go_to_the_login_page_and_keep_no_key(client, db):
 def test_two_concurrent_replays_make_one_row(referrer):
     """Two requests with the same key at the same moment: one referral, one key, the same answer."""
     key = str(uuid.uuid4())
-    barrier, answers = threading.Barrier(2), []
 
-    def send():
+    def signed_in():
         c = Client()
         c.force_login(referrer)
-        barrier.wait()
-        try:
-            response = c.post(URL, referral_data(), headers={"Idempotency-Key": key})
-            answers.append((response.status_code, response["Location"]))
-        finally:
-            connection.close()
+        return (c,)
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    def send(c):
+        response = c.post(URL, referral_data(), headers={"Idempotency-Key": key})
+        return response.status_code, response["Location"]
+
+    answers = at_once(send, [(), ()], ready=signed_in)
     assert len(answers) == 2
     assert answers[0] == answers[1]
     assert answers[0][0] == 302
@@ -175,29 +168,23 @@ def test_two_replays_overlapping_in_the_service_run_it_once(referrer):
 
     from integrapsy.offline.services import submission_once
 
-    key, calls, answers = str(uuid.uuid4()), [], []
-    barrier = threading.Barrier(2)
+    key, calls = str(uuid.uuid4()), []
 
     def respond():
         calls.append(1)
         time.sleep(0.5)  # long enough for the other request to reach the key
         return redirect("/done/")
 
-    def send():
+    def posted():
         request = RequestFactory().post(URL, {}, headers={"Idempotency-Key": key})
         request.user = referrer
         request._messages = CookieStorage(request)  # as the messages middleware gives every request
-        barrier.wait()
-        try:
-            answers.append(submission_once(request, respond)["Location"])
-        finally:
-            connection.close()
+        return (request,)
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    def send(request):
+        return submission_once(request, respond)["Location"]
+
+    answers = at_once(send, [(), ()], ready=posted)
     assert len(calls) == 1
     assert answers == ["/done/", "/done/"]
     assert IdempotencyKey.objects.count() == 1
