@@ -132,7 +132,6 @@ class TestInterpreterSide:
             status="completed",
             billable_minutes=60,
             starts_at=start,
-            ends_at=start + timedelta(hours=1),
         )
         side = planner.interpreter_suggestions(
             planner.SupportRequest(team=team, activity="consultation", language=pashto, case=case), user=coordinator

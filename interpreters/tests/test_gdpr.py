@@ -45,7 +45,6 @@ def bookings(team, case, interpreter, coordinator, place, tir):
         status=BookingStatus.COMPLETED,
         billable_minutes=75,
         starts_at=past,
-        ends_at=past + timedelta(hours=1),
     )
     cancelled = BookingFactory(team=team, case=case, language=tir, briefing=BRIEFING)
     services.booking_cancel(booking=cancelled, actor=coordinator, reason=CANCEL)
