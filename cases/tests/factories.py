@@ -8,6 +8,7 @@ from cases.management.commands.load_instrument import BUILTIN_DIR
 from cases.models import (
     ActivitySession,
     Case,
+    ConsentRecord,
     Consultation,
     Enrolment,
     GroupActivity,
@@ -52,6 +53,15 @@ class CaseFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     reference = factory.Sequence(lambda n: f"IP-2026-9{n:04d}")
     opened_on = factory.LazyFunction(timezone.localdate)
+
+
+def consent(person, actor, purpose=ConsentRecord.Purpose.SHARING, *, given=True, on=None) -> ConsentRecord:
+    """The person's oral answer about ``purpose``, recorded by ``actor`` through the service (today unless ``on``)."""
+    from cases.persons.services import consent_record
+
+    return consent_record(
+        person=person, actor=actor, purpose=purpose, given=given, given_on=on or timezone.localdate(), method="oral"
+    )
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):

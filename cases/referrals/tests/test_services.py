@@ -11,7 +11,7 @@ from cases.models import Case, ConsentRecord, Person, Referral, RiskFlag, Timeli
 from cases.persons import selectors as person_selectors
 from cases.persons import services as person_services
 from cases.referrals import selectors, services
-from cases.tests.factories import CaseFactory, LocationFactory, PersonFactory
+from cases.tests.factories import CaseFactory, LocationFactory, PersonFactory, consent
 from cases.timeline.record import timeline_record
 from integrapsy.accounts.models import Country, Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
@@ -220,14 +220,7 @@ class TestCases:
         other = TeamFactory(name="IntegraPsy Wallonie picarde")
         with pytest.raises(ValidationError, match="consent"):
             case_services.case_share(case=case, team=other, actor=coordinator)
-        person_services.consent_record(
-            person=case.person,
-            actor=coordinator,
-            purpose=ConsentRecord.Purpose.SHARING,
-            given=True,
-            given_on=timezone.localdate(),
-            method="oral",
-        )
+        consent(case.person, coordinator)
         case_services.case_share(case=case, team=other, actor=coordinator)
         assert case.timeline_events.filter(kind="case.shared").exists()
         psy_be = make_user_with_role(Role.PSYCHOLOGIST, team=other)
@@ -236,14 +229,7 @@ class TestCases:
     def test_withdrawn_consent_stops_sharing(self, team, coordinator):
         case = CaseFactory(team=team)
         for given in (True, False):
-            person_services.consent_record(
-                person=case.person,
-                actor=coordinator,
-                purpose=ConsentRecord.Purpose.SHARING,
-                given=given,
-                given_on=timezone.localdate(),
-                method="oral",
-            )
+            consent(case.person, coordinator, given=given)
         with pytest.raises(ValidationError):
             case_services.case_share(case=case, team=TeamFactory(), actor=coordinator)
 
@@ -301,9 +287,7 @@ class TestMerge:
         ).person
         dup_case = CaseFactory(team=team, person=PersonFactory(first_name="Muhammad", last_name="Adam"))
         dup = dup_case.person
-        person_services.consent_record(
-            person=dup, actor=coordinator, purpose="follow_up", given=True, given_on=timezone.localdate(), method="oral"
-        )
+        consent(dup, coordinator, "follow_up")
         person_services.person_merge(keep=keep, duplicate=dup, actor=coordinator)
         dup.refresh_from_db()
         dup_case.refresh_from_db()
