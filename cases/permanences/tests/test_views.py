@@ -77,44 +77,37 @@ def test_the_session_page_query_count_does_not_grow_with_bookings(client, clinic
     assert count_queries(client, reverse("cases:permanence_sheet", args=[session.code])) == sheet
 
 
-def test_a_coordinator_plans_a_weekly_series(client, clinic):
+def _plan(client, clinic, *, follow=False, **fields):
+    """The coordinator posts the planning form: tomorrow 09:00-12:00 in 45-minute slots, unless said otherwise."""
     client.force_login(clinic.coordinator)
-    start = timezone.localdate() + timedelta(days=1)
-    response = client.post(
-        reverse("cases:permanence_new"),
-        {
-            "location": clinic.location.pk,
-            "date": start.isoformat(),
-            "start_time": "09:00",
-            "end_time": "12:00",
-            "slot_minutes": "45",
-            "walk_in_places": "2",
-            "psychologist": clinic.psychologist.pk,
-            "ambassador": clinic.ambassador.pk,
-            "interpreter": clinic.interpreter.pk,
-            "interpreter_language": clinic.tigrinya.pk,
-            "weeks": "8",
-        },
+    data = {
+        "location": clinic.location.pk,
+        "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "slot_minutes": "45",
+        "walk_in_places": "2",
+        "psychologist": clinic.psychologist.pk,
+        "weeks": "1",
+    }
+    return client.post(reverse("cases:permanence_new"), {**data, **fields}, follow=follow)
+
+
+def test_a_coordinator_plans_a_weekly_series(client, clinic):
+    response = _plan(
+        client,
+        clinic,
+        ambassador=clinic.ambassador.pk,
+        interpreter=clinic.interpreter.pk,
+        interpreter_language=clinic.tigrinya.pk,
+        weeks="8",
     )
     assert response.status_code == 302
     assert PermanenceSession.objects.filter(location=clinic.location).count() == 8
 
 
 def test_a_bad_series_comes_back_with_the_error_beside_the_field_and_the_input_kept(client, clinic):
-    client.force_login(clinic.coordinator)
-    response = client.post(
-        reverse("cases:permanence_new"),
-        {
-            "location": clinic.location.pk,
-            "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
-            "start_time": "09:00",
-            "end_time": "11:50",
-            "slot_minutes": "45",
-            "walk_in_places": "3",
-            "psychologist": clinic.psychologist.pk,
-            "weeks": "4",
-        },
-    )
+    response = _plan(client, clinic, end_time="11:50", walk_in_places="3", weeks="4")
     assert response.status_code == 400
     form = response.context["form"]
     assert "slot_minutes" in form.errors
@@ -411,21 +404,7 @@ def test_the_counts_agree_with_their_number_in_french(client, clinic):
 
 
 def test_planning_one_permanence_says_it_in_the_singular(client, clinic):
-    client.force_login(clinic.coordinator)
-    response = client.post(
-        reverse("cases:permanence_new"),
-        {
-            "location": clinic.location.pk,
-            "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
-            "start_time": "09:00",
-            "end_time": "12:00",
-            "slot_minutes": "45",
-            "walk_in_places": "2",
-            "psychologist": clinic.psychologist.pk,
-            "weeks": "1",
-        },
-        follow=True,
-    )
+    response = _plan(client, clinic, follow=True)
     html = response.content.decode()
     assert "1 permanence planifiée." in html and "(s)" not in html
 
