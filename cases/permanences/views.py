@@ -2,7 +2,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +29,7 @@ from cases.permanences.forms import (
 from cases.referrals import selectors as referral_selectors
 from integrapsy import access, clock
 from integrapsy.access import Capability
-from integrapsy.forms import posted, submit
+from integrapsy.forms import act, posted, submit
 from integrapsy.params import safe_next
 
 
@@ -314,17 +313,15 @@ def _back(request: HttpRequest) -> str:
 def slot_request_confirm(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
     slot_request = selectors.slot_request_get(user=request.user, code=code)
-    try:
-        booking = services.slot_request_confirm(slot_request=slot_request, actor=request.user, request=request)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Slot confirmed: %(name)s is booked; the referrer is told.") % {"name": booking.person.display_name},
-        )
-    return redirect(_back(request))
+    return act(
+        request,
+        partial(services.slot_request_confirm, slot_request=slot_request, actor=request.user, request=request),
+        success=lambda booking: (
+            _("Slot confirmed: %(name)s is booked; the referrer is told.") % {"name": booking.person.display_name}
+        ),
+        then=_back(request),
+        one_message_per_error=True,
+    )
 
 
 @require_http_methods(["GET", "POST"])
