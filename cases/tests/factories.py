@@ -64,6 +64,20 @@ def consent(person, actor, purpose=ConsentRecord.Purpose.SHARING, *, given=True,
     )
 
 
+def referral_form_data(**overrides) -> dict:
+    """What a referrer posts on the referral form: Hewan, anxious, routine, consent given orally today."""
+    return {
+        "first_name": "Hewan",
+        "reasons": ["anxiety"],
+        "urgency": "routine",
+        "sex": "F",
+        "consent_given": "on",
+        "consent_date": timezone.localdate().isoformat(),
+        "consent_method": "oral",
+        **overrides,
+    }
+
+
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
