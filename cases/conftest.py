@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from cases.models import PersonLanguage, Referral
+from cases.models import PersonLanguage
 from cases.tests.factories import (
     CaseFactory,
     LanguageFactory,
@@ -49,8 +49,7 @@ def centre(clinic):
         team=clinic.team,
         organisation=caes,
         submitted_by=referrer,
-        status=Referral.Status.ACCEPTED,
-        person=clinic.case.person,
+        accepted=True,
         case=clinic.case,
         first_name="Dawit",
     )

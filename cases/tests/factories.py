@@ -82,6 +82,14 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
 
+    class Params:
+        # Accepted by the team: with its case (a new one unless given) and that case's person.
+        accepted = factory.Trait(
+            status=Referral.Status.ACCEPTED,
+            case=factory.SubFactory(CaseFactory, team=factory.SelfAttribute("..team")),
+            person=factory.SelfAttribute("case.person"),
+        )
+
     team = factory.SubFactory(TeamFactory)
     organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.RECEPTION_CENTRE)
     submitted_by = factory.LazyAttribute(lambda r: make_user_with_role(Role.REFERRER, organisation=r.organisation))

@@ -11,7 +11,6 @@ from django.utils import timezone
 from cases.models import (
     PermanenceBooking,
     PermanenceSession,
-    Referral,
     SlotAttendance,
     SlotRequest,
     TimelineEvent,
@@ -279,14 +278,8 @@ def _confirm_concurrently(pairs: list[tuple[int, int]]) -> list[str]:
 
 def _race(clinic, centre):
     second = make_user_with_role(Role.COORDINATOR, team=clinic.team, username="coordinator2")
-    other_case = CaseFactory(team=clinic.team)
     other = ReferralFactory(
-        team=clinic.team,
-        organisation=centre.organisation,
-        submitted_by=centre.referrer,
-        status=Referral.Status.ACCEPTED,
-        person=other_case.person,
-        case=other_case,
+        team=clinic.team, organisation=centre.organisation, submitted_by=centre.referrer, accepted=True
     )
     slot = centre.slots[0]
     first = _ask(centre, slot=slot)

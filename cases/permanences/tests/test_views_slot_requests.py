@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.models import PermanenceBooking, PermanenceSlot, Referral, SlotRequest
+from cases.models import PermanenceBooking, PermanenceSlot, SlotRequest
 from cases.permanences.services import (
     _slot_times,
     permanence_session_cancel,
@@ -31,15 +31,8 @@ def _messages_in_english(client):
 
 
 def _accepted_referral(clinic, centre, **kw):
-    case = CaseFactory(team=clinic.team)
     return ReferralFactory(
-        team=clinic.team,
-        organisation=centre.organisation,
-        submitted_by=centre.referrer,
-        status=Referral.Status.ACCEPTED,
-        person=case.person,
-        case=case,
-        **kw,
+        team=clinic.team, organisation=centre.organisation, submitted_by=centre.referrer, accepted=True, **kw
     )
 
 
