@@ -113,3 +113,21 @@ def confirmed_booking(team, interpreter, starts_at, **kw):
 def past_confirmed(team, interpreter, *, hours_ago=2, **kw):
     """A confirmed booking that started ``hours_ago`` hours ago: its time is still to be recorded."""
     return confirmed_booking(team, interpreter, timezone.now() - timedelta(hours=hours_ago), **kw)
+
+
+def overlapping_offers(team, interpreter, n, *, case=None):
+    """``n`` phone bookings offered to the same interpreter, a minute apart, each overlapping all the others."""
+    from cases.tests.factories import CaseFactory
+
+    start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    return [
+        BookingFactory(
+            team=team,
+            case=case or CaseFactory(team=team),
+            interpreter=interpreter,
+            status=BookingStatus.OFFERED,
+            mode=Mode.PHONE,
+            starts_at=start + timedelta(minutes=i),
+        )
+        for i in range(n)
+    ]

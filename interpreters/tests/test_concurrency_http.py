@@ -1,17 +1,14 @@
 """Fifty coordinators confirm conflicting bookings of one interpreter at once, through the views."""
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.tests.factories import CaseFactory
 from integrapsy.accounts.tests.factories import TeamFactory
 from integrapsy.tests.concurrency import at_once
-from interpreters.models import BookingStatus, InterpreterBooking, Mode
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, team_coordinator
+from interpreters.models import BookingStatus, InterpreterBooking
+from interpreters.tests.factories import InterpreterFactory, overlapping_offers, team_coordinator
 
 REQUESTS = 50
 
@@ -21,20 +18,7 @@ def test_fifty_concurrent_confirmations_one_succeeds_the_others_are_refused_clea
     team = TeamFactory(name="Équipe concurrence HTTP")
     coordinator = team_coordinator(team)
     interpreter = InterpreterFactory(username="course-http")
-    start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
-    case = CaseFactory(team=team)
-    bookings = [
-        BookingFactory(
-            team=team,
-            case=case,
-            interpreter=interpreter,
-            status=BookingStatus.OFFERED,
-            mode=Mode.PHONE,
-            starts_at=start + timedelta(minutes=i),
-            ends_at=start + timedelta(minutes=60 + i),
-        )
-        for i in range(REQUESTS)
-    ]
+    bookings = overlapping_offers(team, interpreter, REQUESTS, case=CaseFactory(team=team))
     clients = []
     for _ in range(REQUESTS):
         client = Client()
