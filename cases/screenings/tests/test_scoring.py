@@ -127,6 +127,14 @@ def line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
+def the_one_error(text: str) -> tuple[scoring.InstrumentFileError, tuple[int, str, str]]:
+    """What ``parse_instrument_file`` raises for ``text``, and the one (line, path, message) it names."""
+    with pytest.raises(scoring.InstrumentFileError) as exc:
+        scoring.parse_instrument_file(text)
+    [error] = exc.value.errors
+    return exc.value, error
+
+
 @pytest.mark.parametrize("key", ["phq9", "gad7", "pcl5", "who5"])
 def test_shipped_files_are_valid(key):
     assert scoring.validate_definition(builtin_definition(key)) == []
@@ -136,22 +144,18 @@ def test_unknown_scoring_method_names_its_line():
     d = builtin_definition("gad7")
     d["scoring"]["method"] = "average"
     text = dump(d)
-    with pytest.raises(scoring.InstrumentFileError) as exc:
-        scoring.parse_instrument_file(text)
-    [(line, path, message)] = exc.value.errors
+    refused, (line, path, message) = the_one_error(text)
     assert path == "scoring.method"
     assert line == line_of(text, '"method": "average"')
     assert "average" in message
-    assert f"line {line}: scoring.method" in str(exc.value)
+    assert f"line {line}: scoring.method" in str(refused)
 
 
 def test_overlapping_band_names_its_line():
     d = builtin_definition("phq9")
     d["scoring"]["bands"][2]["min"] = 9  # mild is 5-9
     text = dump(d)
-    with pytest.raises(scoring.InstrumentFileError) as exc:
-        scoring.parse_instrument_file(text)
-    [(line, path, message)] = exc.value.errors
+    _refused, (line, path, message) = the_one_error(text)
     assert path == "scoring.bands[2].min"
     assert line == line_of(text, '"min": 9')
     assert "overlaps" in message
@@ -217,9 +221,7 @@ def test_broken_json_names_its_line():
     lines = text.splitlines()
     at = line_of(text, '"version": "1",')
     lines[at - 1] = lines[at - 1].rstrip(",")  # drop a comma
-    with pytest.raises(scoring.InstrumentFileError) as exc:
-        scoring.parse_instrument_file("\n".join(lines))
-    [(line, path, message)] = exc.value.errors
+    _refused, (line, _path, message) = the_one_error("\n".join(lines))
     assert line == at + 1
     assert message.startswith("not valid JSON")
 
