@@ -233,7 +233,7 @@ class PlannerForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Interpreting mode"), choices=planner.MODE_CHOICES, initial=planner.Mode.ON_SITE, required=False
     )
-    location = forms.ModelChoiceField(
+    location = core_forms.ModelChoiceField(
         label=_("Place"),
         queryset=Location.objects.none(),
         required=False,
@@ -245,9 +245,7 @@ class PlannerForm(forms.Form):
 
     def __init__(self, *args, cases, locations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].choices = [("", _("No case (a drop-in or a group)"))] + [
-            (c.reference, f"{c.person.first_name} {c.person.last_name} — {c.reference}".strip()) for c in cases
-        ]
+        self.fields["case"].choices = [("", _("No case (a drop-in or a group)")), *cases]
         self.fields["language"].queryset = active_languages()
         self.fields["location"].queryset = locations
 

@@ -105,13 +105,38 @@ def refuse_hostile_value(field: forms.Field, value) -> None:
             )
 
 
+class ModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """A field's options read once, in one query, however many times the widget goes over them.
+
+    Django's iterator reads the options with ``QuerySet.iterator()``: on PostgreSQL a server-side
+    cursor (three round trips: declare, fetch, close) for every pass, and no rows kept. A form's
+    options are a short list, all of it drawn: they are read into the queryset's cache.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.queryset)
+
+
 class ModelChoiceField(forms.ModelChoiceField):
+    iterator = ModelChoiceIterator
+
     def to_python(self, value):
         refuse_hostile_value(self, value)
         return super().to_python(value)
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ModelChoiceIterator
+
     def _check_values(self, value):
         for v in value if isinstance(value, list | tuple) else [value]:
             refuse_hostile_value(self, v)
