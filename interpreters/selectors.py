@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -71,6 +72,23 @@ def booking_list(*, user: User, status: str = "", when: str = "") -> QuerySet[In
     else:
         qs = qs.order_by("-starts_at", "-id")
     return qs
+
+
+def booking_list_rows(bookings) -> list[dict]:
+    """The list's rows, each with the link and the texts it shows: drawn without a lookup each."""
+    modes = dict(Mode.choices)
+    return [
+        {
+            "booking": b,
+            "url": reverse("interpreters:booking_detail", args=[b.code]),
+            "language": b.language.name,
+            "mode": modes.get(b.mode, b.mode),
+            "interpreter": str(b.interpreter) if b.interpreter else "",
+            "case": f"{b.case.reference} · {b.case.person.first_name}" if b.case else "",
+            "location": b.location.name if b.location else "",
+        }
+        for b in bookings
+    ]
 
 
 def booking_get(*, user: User, code) -> InterpreterBooking:
