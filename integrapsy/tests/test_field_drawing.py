@@ -4,6 +4,7 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms as django_forms
 from django.test.html import parse_html
+from django.utils.translation import gettext_lazy as _lazy
 
 from integrapsy import forms
 from integrapsy.accounts.models import Team
@@ -47,3 +48,38 @@ def test_a_forms_crispy_helper_is_left_to_crispy():
     form.helper = FormHelper()
     form.helper.field_template = "bootstrap5/field.html"
     assert parse_html(as_field(form["q"])) == parse_html(as_crispy_field(EveryKindForm()["q"]))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("choices", "value", "attrs"),
+    [
+        ([("", "All"), ("open", "Open"), ("closed", "Closed")], "open", {}),
+        ([("a&b", 'Tom & "Jerry"'), ("<x>", "l'été <b>")], "<x>", {"class": 'a "b"', "required": True}),
+        ([(1, "One"), (2, "Two")], 2, {"disabled": True, "data-x": False, "aria-describedby": "h"}),
+        ([("x", _lazy("Status"))], None, {}),
+        ([("Group", [("a", "A"), ("b", "B")]), ("c", "C")], "b", {}),  # groups: left to the templates
+        ([], "", {}),
+    ],
+)
+def test_the_select_writes_the_markup_of_djangos_templates(choices, value, attrs):
+    ours = forms.Select(choices=choices, attrs=attrs).render("pick", value, attrs={"id": "id_pick"})
+    theirs = django_forms.Select(choices=choices, attrs=attrs).render("pick", value, attrs={"id": "id_pick"})
+    assert ours == theirs
+
+
+@pytest.mark.django_db
+def test_a_model_choice_is_drawn_by_the_select_with_the_same_markup():
+    TeamFactory(name="Alpha & co")
+    field = forms.ModelChoiceField(queryset=Team.objects.all(), empty_label="All", required=False)
+    theirs = django_forms.ModelChoiceField(queryset=Team.objects.all(), empty_label="All", required=False)
+    assert isinstance(field.widget, forms.Select)
+    assert field.widget.render("team", "") == theirs.widget.render("team", "")
+
+
+def test_the_select_does_not_go_through_the_templates(monkeypatch):
+    def no_template(*args, **kwargs):
+        raise AssertionError("drawn by a template")
+
+    monkeypatch.setattr(django_forms.Select, "_render", no_template)
+    assert "<option" in forms.Select(choices=[("a", "A")]).render("pick", "a")
