@@ -41,8 +41,13 @@ browser:
 	  else echo "Chromium missing and cannot be installed here: browser tests will fail."; fi; \
 	fi
 
+# The suite on every core (pytest-xdist): each worker has its own test database (SQLite
+# test-db.sqlite3_gwN, PostgreSQL test_<name>_gwN) and its own browser and live server; whole
+# files go to one worker (--dist loadfile), so a module's shared world is built once.
+# TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: install-dev browser
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Load and fault tests on the real server (gunicorn) and PostgreSQL, outside `make test`:
 # DATABASE_URL must name a PostgreSQL server; LOAD_SECONDS sets the load's length (60 s).

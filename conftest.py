@@ -1,8 +1,11 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.utils import translation
 
-from integrapsy.accounts.tests.factories import make_user_with_role
+from cases.tests.factories import CaseFactory
+from integrapsy.accounts.models import Role
+from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,10 +35,45 @@ def _empty_cache():
 
 
 @pytest.fixture
+def in_english():
+    """For tests that read the messages: they run in English (the interface defaults to French).
+
+    A module asks for it with ``pytestmark = pytest.mark.usefixtures("in_english")``.
+    """
+    with translation.override("en"):
+        yield
+
+
+# The defaults for tests that need a team, its staff and a case; a test module or a feature's
+# conftest may define its own (a ``team`` defined there is the one these fixtures use).
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="IntegraPsy Hauts-de-France")
+
+
+@pytest.fixture
+def coordinator(team):
+    return make_user_with_role(Role.COORDINATOR, team=team)
+
+
+@pytest.fixture
+def psychologist(team):
+    return make_user_with_role(Role.PSYCHOLOGIST, team=team)
+
+
+@pytest.fixture
+def social_worker(team):
+    return make_user_with_role(Role.SOCIAL_WORKER, team=team)
+
+
+@pytest.fixture
+def case(team):
+    return CaseFactory(team=team)
+
+
+@pytest.fixture
 def role_users(db):
     """One user per role, in the same team (Hauts-de-France) or organisation."""
-    from integrapsy.accounts.tests.factories import TeamFactory
-
     team = TeamFactory(name="Équipe test")
     return {role: make_user_with_role(role, team=team) for role in ROLE_NAMES}
 

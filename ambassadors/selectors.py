@@ -92,17 +92,13 @@ def ambassador_list(*, user: User, active_only: bool = False) -> QuerySet[Ambass
 
 
 def ambassador_get(*, user: User, code) -> Ambassador:
-    try:
-        return ambassador_list(user=user).get(code=code)
-    except (Ambassador.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(ambassador_list(user=user), code=code)
 
 
 def ambassador_get_to_manage(*, user: User, code) -> Ambassador:
-    try:
-        return _with_profile(access.scope(user, Ambassador.objects.all(), Capability.MANAGE_AMBASSADORS)).get(code=code)
-    except (Ambassador.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(
+        _with_profile(access.scope(user, Ambassador.objects.all(), Capability.MANAGE_AMBASSADORS)), code=code
+    )
 
 
 def ambassador_of(*, user: User) -> Ambassador | None:
@@ -169,14 +165,10 @@ def my_assignments(*, user: User) -> list[Assignment]:
 
 def my_assignment_get(*, user: User, code) -> Assignment:
     """One of the ambassador's assignments still in progress, or 404."""
-    try:
-        return (
-            access.scope_assignments_for_ambassador(user, Assignment.objects.all(), open_only=True)
-            .select_related("ambassador__user", "case__person__location", "case__team")
-            .get(code=code)
-        )
-    except (Assignment.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    assignments = access.scope_assignments_for_ambassador(
+        user, Assignment.objects.all(), open_only=True
+    ).select_related("ambassador__user", "case__person__location", "case__team")
+    return access.one_or_404(assignments, code=code)
 
 
 @dataclass(frozen=True)
@@ -270,14 +262,10 @@ def case_to_manage(*, user: User, reference: str) -> Case:
 
 
 def assignment_to_manage(*, user: User, code) -> Assignment:
-    try:
-        return (
-            access.scope(user, Assignment.objects.all(), Capability.MANAGE_AMBASSADORS)
-            .select_related("ambassador__user", "case__person")
-            .get(code=code)
-        )
-    except (Assignment.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    assignments = access.scope(user, Assignment.objects.all(), Capability.MANAGE_AMBASSADORS).select_related(
+        "ambassador__user", "case__person"
+    )
+    return access.one_or_404(assignments, code=code)
 
 
 # --- Suggestions ------------------------------------------------------------------------
@@ -592,14 +580,10 @@ def _now():
 
 
 def training_session_get(*, user: User, code) -> TrainingSession:
-    try:
-        return (
-            access.scope(user, TrainingSession.objects.all(), Capability.VIEW_TRAINING)
-            .select_related("module", "team")
-            .get(code=code)
-        )
-    except (TrainingSession.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    training_sessions = access.scope(user, TrainingSession.objects.all(), Capability.VIEW_TRAINING).select_related(
+        "module", "team"
+    )
+    return access.one_or_404(training_sessions, code=code)
 
 
 def session_attendees(*, session: TrainingSession) -> set[int]:

@@ -28,7 +28,7 @@ from ambassadors.models import Ambassador, Assignment, SupportActivity, Training
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.forms import add_service_errors, posted, submit
+from integrapsy.forms import act, add_service_errors, posted, submit
 
 # --- Profiles ---------------------------------------------------------------------------
 
@@ -210,13 +210,12 @@ def mine_detail(request: HttpRequest, code) -> HttpResponse:
 def mine_accept(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.WORK_AS_AMBASSADOR)
     assignment = selectors.my_assignment_get(user=request.user, code=code)
-    try:
-        services.assignment_accept(assignment=assignment, actor=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Thank you: the assignment is accepted."))
-    return redirect("ambassadors:mine_detail", code=assignment.code)
+    return act(
+        request,
+        partial(services.assignment_accept, assignment=assignment, actor=request.user, request=request),
+        success=_("Thank you: the assignment is accepted."),
+        then=reverse("ambassadors:mine_detail", args=[assignment.code]),
+    )
 
 
 @require_POST

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from cases.models import PersonLanguage, Referral
+from cases.models import PersonLanguage
 from cases.tests.factories import (
     CaseFactory,
     LanguageFactory,
@@ -49,8 +49,7 @@ def centre(clinic):
         team=clinic.team,
         organisation=caes,
         submitted_by=referrer,
-        status=Referral.Status.ACCEPTED,
-        person=clinic.case.person,
+        accepted=True,
         case=clinic.case,
         first_name="Dawit",
     )
@@ -64,19 +63,3 @@ def centre(clinic):
         session=session,
         slots=list(session.slots.order_by("start_time")),
     )
-
-
-# The defaults for tests that need a team and its staff; a test module may define its own.
-@pytest.fixture
-def team(db):
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
-
-
-@pytest.fixture
-def psychologist(team):
-    return make_user_with_role(Role.PSYCHOLOGIST, team=team)

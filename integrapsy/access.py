@@ -299,6 +299,18 @@ def scope(
     return queryset.filter(**{f"{path}__in": sorted(ids)})
 
 
+def one_or_404(queryset: QuerySet[M], **lookup) -> M:
+    """The row of ``queryset`` that ``lookup`` names, or a 404.
+
+    The queryset is already narrowed to what the user may see: a row outside it, a row that does
+    not exist and a malformed code answer the same, so that existence does not leak.
+    """
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
 def organisations_for(user: AnyUser, capability: Capability) -> frozenset[int]:
     """Ids of the organisations for which the user holds a role that has ``capability`` (referrers, interpreters)."""
     return profile(user).organisation_ids(*CAPABILITIES[capability])

@@ -89,6 +89,30 @@ def submit(
     return submission_once(request, respond)
 
 
+def act(
+    request: HttpRequest,
+    action: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str],
+    then: str,
+    one_message_per_error: bool = False,
+) -> HttpResponse:
+    """A button with nothing to type: ``action()`` -> success message -> redirect to ``then``.
+
+    A ``ValidationError`` the action raises is said as an error message instead (its messages
+    joined in one, or one message each), and the redirect is the same: the page the button is on
+    says why nothing changed. ``success`` may depend on what the action returned.
+    """
+    try:
+        result = action()
+    except ValidationError as exc:
+        for text in exc.messages if one_message_per_error else [" ".join(exc.messages)]:
+            messages.error(request, text)
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect(then)
+
+
 # --- Hostile input ------------------------------------------------------------------------
 # Values that would reach the database and break the request there (a NUL character, which
 # PostgreSQL refuses in text; an id beyond 64 bits, which no integer column holds) are refused

@@ -93,14 +93,10 @@ def booking_list_rows(bookings) -> list[dict]:
 
 def booking_get(*, user: User, code) -> InterpreterBooking:
     """One booking of the user's teams, or 404."""
-    try:
-        return (
-            access.scope(user, InterpreterBooking.objects.all(), Capability.VIEW_BOOKINGS)
-            .select_related(*LIST_RELATED, "requested_by", "confirmed_by", "cancelled_by", "interpreter__service")
-            .get(code=code)
-        )
-    except (InterpreterBooking.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    interpreter_bookings = access.scope(
+        user, InterpreterBooking.objects.all(), Capability.VIEW_BOOKINGS
+    ).select_related(*LIST_RELATED, "requested_by", "confirmed_by", "cancelled_by", "interpreter__service")
+    return access.one_or_404(interpreter_bookings, code=code)
 
 
 def booking_flags(*, booking: InterpreterBooking, rights: access.BookingAccess, now: datetime | None = None) -> dict:
@@ -481,10 +477,7 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
 
 def interpreter_for_offer(*, code) -> Interpreter:
     """The interpreter a coordinator picked from the list, or 404."""
-    try:
-        return Interpreter.objects.select_related("user").get(code=code, is_active=True)
-    except (Interpreter.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(Interpreter.objects.select_related("user"), code=code, is_active=True)
 
 
 # --- The interpreter's own pages --------------------------------------------------------
@@ -568,10 +561,7 @@ def my_bookings(*, user: User) -> dict:
 
 
 def my_booking_get(*, user: User, code) -> InterpreterBooking:
-    try:
-        return _interpreter_bookings(user).get(code=code)
-    except (InterpreterBooking.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(_interpreter_bookings(user), code=code)
 
 
 def my_unavailabilities(*, interpreter: Interpreter) -> list[Unavailability]:

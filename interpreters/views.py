@@ -18,7 +18,7 @@ from cases.case_file import selectors as case_selectors
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
-from integrapsy.forms import posted, submit
+from integrapsy.forms import act, posted, submit
 from interpreters import exports, selectors, services
 from interpreters.forms import (
     BookingFilterForm,
@@ -297,13 +297,12 @@ def my_booking_detail(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def my_booking_accept(request: HttpRequest, code) -> HttpResponse:
     booking = _my_booking(request, code)
-    try:
-        services.booking_confirm(booking=booking, actor=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Booking accepted. The invitation is in your mailbox."))
-    return redirect("interpreters:my_booking_detail", code=booking.code)
+    return act(
+        request,
+        partial(services.booking_confirm, booking=booking, actor=request.user, request=request),
+        success=_("Booking accepted. The invitation is in your mailbox."),
+        then=reverse("interpreters:my_booking_detail", args=[booking.code]),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,9 +1,6 @@
 """The ambassadors' assignments and contacts in a person's subject-access export, and their erasure."""
 
-import json
-
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from ambassadors import services
@@ -13,7 +10,7 @@ from cases.case_file import services as case_services
 from cases.tests.factories import CaseFactory, PersonFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
-from integrapsy.tests.erasure import rows_containing
+from integrapsy.tests.erasure import anonymise, export_sections, rows_containing
 
 pytestmark = pytest.mark.django_db
 
@@ -57,15 +54,10 @@ def admin():
     return make_user_with_role(Role.ADMIN)
 
 
-def _sections(client, person) -> dict[str, str]:
-    data = json.loads(client.get(reverse("cases:gdpr_subject_access_json", args=[person.code])).content)
-    return {s["key"]: " | ".join(f"{r['label']}: {r['value']}" for r in s["rows"]) for s in data["sections"]}
-
-
 def test_the_export_lists_the_assignments_and_contacts(client, admin, world):
     case, _ = world
     client.force_login(admin)
-    sections = _sections(client, case.person)
+    sections = export_sections(client, case.person)
     assert case.reference in sections["ambassador_assignments"]
     assert "Farid Stanekzai" in sections["ambassador_assignments"] and END_NOTE in sections["ambassador_assignments"]
     assert NOTE in sections["ambassador_contacts"] and "45 min" in sections["ambassador_contacts"]
@@ -77,11 +69,9 @@ def test_erasure_blanks_the_notes_and_keeps_dates_roles_and_durations(client, ad
     assert rows_containing(NOTE, END_NOTE)  # the check sees them before
     case_services.case_close(case=case, actor=coordinator, reason="fin")
     client.force_login(admin)
-    response = client.post(
-        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande écrite", "confirm": "on"}
-    )
+    response = anonymise(client, case.person)
     assert response.status_code == 302
-    sections = _sections(client, case.person)
+    sections = export_sections(client, case.person)
     exported = sections["ambassador_assignments"] + sections["ambassador_contacts"]
     for text in (NOTE, END_NOTE, "Gul", "Ahmadzai"):
         assert text not in exported, text

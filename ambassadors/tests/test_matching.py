@@ -1,7 +1,6 @@
 """Suggestion order and reasons."""
 
 import pytest
-from django.utils import translation
 
 from ambassadors import selectors
 from ambassadors.models import Assignment
@@ -12,25 +11,7 @@ from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.directory.models import Location
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    """These tests read the messages: they run in English (the interface defaults to French)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture

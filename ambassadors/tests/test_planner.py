@@ -21,16 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team():
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team, username="coord")
-
-
-@pytest.fixture
 def pashto():
     return language("pus", name="Pashto")
 
@@ -142,7 +132,6 @@ class TestInterpreterSide:
             status="completed",
             billable_minutes=60,
             starts_at=start,
-            ends_at=start + timedelta(hours=1),
         )
         side = planner.interpreter_suggestions(
             planner.SupportRequest(team=team, activity="consultation", language=pashto, case=case), user=coordinator

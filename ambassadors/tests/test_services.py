@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ambassadors import services
 from ambassadors.models import Assignment, Contact
@@ -13,37 +13,14 @@ from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    """These tests read the messages: they run in English (the interface defaults to French)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 TODAY = timezone.localdate
 
 
 @pytest.fixture
-def team():
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team, username="coord")
-
-
-@pytest.fixture
 def ambassador(team):
     return AmbassadorFactory(team=team, max_active_assignments=2)
-
-
-@pytest.fixture
-def case(team):
-    return CaseFactory(team=team)
 
 
 def propose(case, ambassador, coordinator, **kw):

@@ -15,16 +15,6 @@ from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team():
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
-
-
 def test_progress_sums_hours_and_counts_required_modules(team, coordinator):
     a, b = AmbassadorFactory(team=team), AmbassadorFactory(team=team)
     m1, m2 = TrainingModuleFactory(), TrainingModuleFactory()

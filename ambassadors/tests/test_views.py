@@ -1,8 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,29 +18,15 @@ from cases.case_file import services as case_services
 from cases.models import PersonLanguage, RiskFlag, TimelineEvent
 from cases.risk import services as risk_services
 from cases.tests.factories import CaseFactory, PersonFactory
+from cases.tests.helpers import count_queries
 from cases.timeline.record import timeline_record
 from integrapsy.accounts.models import Role
-from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.accounts.tests.factories import make_user_with_role
 from integrapsy.audit.models import AuditEvent
 from integrapsy.directory.models import Location
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team, username="coord")
-
-
-@pytest.fixture
-def psychologist(team):
-    return make_user_with_role(Role.PSYCHOLOGIST, team=team, username="psy")
 
 
 @pytest.fixture
@@ -69,13 +53,6 @@ def case(team, place):
     )
     PersonLanguage.objects.create(person=person, language=language("tir", name="Tigrinya"), is_main=True)
     return CaseFactory(team=team, person=person)
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def active_assignment(case, ambassador, coordinator):

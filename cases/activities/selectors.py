@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Count, Min, Q, QuerySet
-from django.http import Http404
 
 from cases.models import ActivitySession, Case, Enrolment, GroupActivity
 from integrapsy import access, clock
@@ -14,11 +13,15 @@ from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
 
 
+def _visible_activities(user: User) -> QuerySet[GroupActivity]:
+    return access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
+
+
 def activity_list(*, user: User) -> QuerySet[GroupActivity]:
     """The activities of the user's teams, with places taken and the next session (no query per row)."""
     access.require(user, access.Capability.VIEW_ACTIVITIES)
     return (
-        access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
+        _visible_activities(user)
         .select_related("team", "location")
         .annotate(
             enrolled_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True),
@@ -31,14 +34,7 @@ def activity_list(*, user: User) -> QuerySet[GroupActivity]:
 
 def activity_get(*, user: User, code) -> GroupActivity:
     access.require(user, access.Capability.VIEW_ACTIVITIES)
-    try:
-        return (
-            access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
-            .select_related("team", "location")
-            .get(code=code)
-        )
-    except (GroupActivity.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(_visible_activities(user).select_related("team", "location"), code=code)
 
 
 def activity_page(*, user: User, activity: GroupActivity) -> dict:
@@ -76,12 +72,8 @@ def attendance_may_be_recorded(session: ActivitySession, *, now: datetime | None
 
 def session_get(*, user: User, code) -> ActivitySession:
     access.require(user, access.Capability.VIEW_ACTIVITIES)
-    try:
-        return ActivitySession.objects.select_related("activity", "activity__team").get(
-            code=code, activity__in=access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
-        )
-    except (ActivitySession.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    sessions = ActivitySession.objects.select_related("activity", "activity__team")
+    return access.one_or_404(sessions, code=code, activity__in=_visible_activities(user))
 
 
 def session_attendance(*, session: ActivitySession) -> tuple[list[Enrolment], set[int]]:
@@ -97,12 +89,8 @@ def session_attendance(*, session: ActivitySession) -> tuple[list[Enrolment], se
 
 def enrolment_get(*, user: User, code) -> Enrolment:
     access.require(user, access.Capability.VIEW_ACTIVITIES)
-    try:
-        return Enrolment.objects.select_related("activity", "case").get(
-            code=code, activity__in=access.scope(user, GroupActivity.objects.all(), Capability.VIEW_ACTIVITIES)
-        )
-    except (Enrolment.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    enrolments = Enrolment.objects.select_related("activity", "case")
+    return access.one_or_404(enrolments, code=code, activity__in=_visible_activities(user))
 
 
 def enrolable_cases(*, user: User, activity: GroupActivity) -> QuerySet[Case]:

@@ -2,9 +2,8 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +13,7 @@ from cases.activities.forms import ActivityForm, AttendanceForm, EnrolForm, Sess
 from cases.models import Enrolment
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.forms import posted, submit
+from integrapsy.forms import act, posted, submit
 
 
 @require_http_methods(["GET"])
@@ -85,13 +84,12 @@ def activity_enrol(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def enrolment_withdraw(request: HttpRequest, code) -> HttpResponse:
     enrolment = selectors.enrolment_get(user=request.user, code=code)
-    try:
-        services.enrolment_withdraw(enrolment=enrolment, actor=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The person left the activity."))
-    return redirect("cases:activity_detail", code=enrolment.activity.code)
+    return act(
+        request,
+        partial(services.enrolment_withdraw, enrolment=enrolment, actor=request.user, request=request),
+        success=_("The person left the activity."),
+        then=reverse("cases:activity_detail", args=[enrolment.activity.code]),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -76,6 +76,9 @@ class Case(models.Model):
             models.Index(fields=["person", "team", "status"], name="case_person_team_status"),
             # The case list and the planner: a team's cases, newest first, one page at a time.
             models.Index(fields=["team", "-opened_on", "-id"], name="case_team_opened"),
+            # The funder indicators: the persons of a team's cases active in a period, read from
+            # the index alone (PostgreSQL; elsewhere a plain index).
+            models.Index(fields=["team", "opened_on"], include=["closed_on", "person"], name="case_team_active"),
         ]
         constraints = [
             # One open follow-up per person and team: accepting a referral twice opens one case.

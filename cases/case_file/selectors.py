@@ -100,7 +100,7 @@ class _Joined(Func):
 
 # A person's names read as one text, one per line: a search text never holds a line break (its
 # words are split on white space and joined by spaces), so it is found in this text exactly when
-# one of the names holds it, and one trigram index (migration 0011) serves every name at once.
+# one of the names holds it, and one trigram index (migration 0012) serves every name at once.
 # The names are never NULL (blank is ""), so nothing needs COALESCE.
 PERSON_SEARCH_NAMES = _Joined(F("first_name"), Value("\n"), F("last_name"), Value("\n"), F("alias"))
 

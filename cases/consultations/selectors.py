@@ -56,25 +56,19 @@ def may_sign(*, user: User, consultation: Consultation) -> bool:
 
 def consultation_get(*, user: User, code) -> Consultation:
     """One consultation, for a psychologist of its case's team; anyone else gets a 404."""
-    try:
-        return (
-            access.scope(user, Consultation.objects.all(), Capability.READ_CLINICAL)
-            .select_related(
-                "case",
-                "case__person",
-                "case__team",
-                "psychologist",
-                "place",
-                "interpreter",
-                "interpreter_language",
-                "ambassador",
-                "social_worker",
-                "booking",
-            )
-            .get(code=code)
-        )
-    except (Consultation.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    consultations = access.scope(user, Consultation.objects.all(), Capability.READ_CLINICAL).select_related(
+        "case",
+        "case__person",
+        "case__team",
+        "psychologist",
+        "place",
+        "interpreter",
+        "interpreter_language",
+        "ambassador",
+        "social_worker",
+        "booking",
+    )
+    return access.one_or_404(consultations, code=code)
 
 
 def consultation_addenda(*, consultation: Consultation) -> list:

@@ -1,7 +1,6 @@
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Location
-from integrapsy.forms import posted, submit
+from integrapsy.forms import act, posted, submit
 from integrapsy.offline import services as offline
 
 CONSULTATIONS_PER_PAGE = 25
@@ -160,14 +159,13 @@ def consultation_edit(request: HttpRequest, code) -> HttpResponse:
 def consultation_sign(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.LOG_CONSULTATIONS)
     consultation = selectors.consultation_get(user=request.user, code=code)
-    try:
-        services.consultation_sign(consultation=consultation, actor=request.user, request=request)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Consultation signed."))
-    return redirect("cases:consultation_detail", code=consultation.code)
+    return act(
+        request,
+        partial(services.consultation_sign, consultation=consultation, actor=request.user, request=request),
+        success=_("Consultation signed."),
+        then=reverse("cases:consultation_detail", args=[consultation.code]),
+        one_message_per_error=True,
+    )
 
 
 @require_POST

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Concat
-from django.http import Http404
 
 from cases.models import Case, Person
 from cases.persons.matching import name_key
+from integrapsy import access
 
 
 def _word_match(word: str) -> Q:
@@ -61,7 +61,4 @@ def gdpr_person_search(*, q: str, limit: int = 50) -> list[Person]:
 
 
 def gdpr_person_get(*, code) -> Person:
-    try:
-        return Person.objects.select_related("location").get(code=code)
-    except (Person.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(Person.objects.select_related("location"), code=code)

@@ -32,12 +32,18 @@ def _subject(request: HttpRequest, code):
     return selectors.gdpr_person_get(code=code)
 
 
-@require_GET
-def gdpr_subject_access(request: HttpRequest, code) -> HttpResponse:
+def _export(request: HttpRequest, code, file_format: str):
+    """The person whose subject-access export is read, in French or Dutch as asked; the read is audited."""
     person = _subject(request, code)
     language = request.GET.get("lang", "fr")
     language = language if language in ("fr", "nl") else "fr"
-    audit_record(action="export.subject_access", request=request, obj=person, detail=f"html {language}")
+    audit_record(action="export.subject_access", request=request, obj=person, detail=f"{file_format} {language}")
+    return person, language
+
+
+@require_GET
+def gdpr_subject_access(request: HttpRequest, code) -> HttpResponse:
+    person, language = _export(request, code, "html")
     with translation.override(language):
         response = render(
             request,
@@ -49,10 +55,7 @@ def gdpr_subject_access(request: HttpRequest, code) -> HttpResponse:
 
 @require_GET
 def gdpr_subject_access_json(request: HttpRequest, code) -> HttpResponse:
-    person = _subject(request, code)
-    language = request.GET.get("lang", "fr")
-    language = language if language in ("fr", "nl") else "fr"
-    audit_record(action="export.subject_access", request=request, obj=person, detail=f"json {language}")
+    person, language = _export(request, code, "json")
     with translation.override(language):
         payload = {
             "person": str(person.code),

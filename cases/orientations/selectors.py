@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from cases.models import Case, Orientation
 from cases.orientations.models import ORIENTATION_OVERDUE_DAYS, WAITING_STATUSES
@@ -40,10 +39,7 @@ def resource_search(*, user: User, filters: dict | None = None, include_inactive
 
 def resource_get(*, user: User, code) -> Resource:
     access.require(user, access.Capability.VIEW_DIRECTORY)
-    try:
-        return Resource.objects.prefetch_related("languages").get(code=code)
-    except (Resource.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(Resource.objects.prefetch_related("languages"), code=code)
 
 
 def active_resources() -> QuerySet[Resource]:
@@ -52,14 +48,10 @@ def active_resources() -> QuerySet[Resource]:
 
 def orientation_get(*, user: User, code) -> Orientation:
     """One orientation of a case the user may open, or 404."""
-    try:
-        return (
-            access.scope_case_rows(user, Orientation.objects.all())
-            .select_related("case", "case__person", "case__team", "resource", "created_by")
-            .get(code=code)
-        )
-    except (Orientation.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    orientations = access.scope_case_rows(user, Orientation.objects.all()).select_related(
+        "case", "case__person", "case__team", "resource", "created_by"
+    )
+    return access.one_or_404(orientations, code=code)
 
 
 def orientation_history(*, orientation: Orientation) -> list:

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
@@ -128,36 +127,24 @@ def session_form_choices(*, user: User) -> dict:
 
 def permanence_get(*, user: User, code) -> PermanenceSession:
     """One session of the user's teams, or 404."""
-    try:
-        return (
-            access.scope(user, PermanenceSession.objects.all(), Capability.VIEW_PERMANENCES)
-            .select_related("team", "location", "psychologist", "ambassador", "interpreter", "interpreter_language")
-            .get(code=code)
-        )
-    except (PermanenceSession.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    permanence_sessions = access.scope(
+        user, PermanenceSession.objects.all(), Capability.VIEW_PERMANENCES
+    ).select_related("team", "location", "psychologist", "ambassador", "interpreter", "interpreter_language")
+    return access.one_or_404(permanence_sessions, code=code)
 
 
 def slot_get(*, user: User, code) -> PermanenceSlot:
-    try:
-        return (
-            access.scope(user, PermanenceSlot.objects.all(), Capability.BOOK_SLOTS)
-            .select_related("session", "session__location", "session__team")
-            .get(code=code)
-        )
-    except (PermanenceSlot.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    permanence_slots = access.scope(user, PermanenceSlot.objects.all(), Capability.BOOK_SLOTS).select_related(
+        "session", "session__location", "session__team"
+    )
+    return access.one_or_404(permanence_slots, code=code)
 
 
 def booking_get(*, user: User, code) -> PermanenceBooking:
-    try:
-        return (
-            access.scope(user, PermanenceBooking.objects.all(), Capability.BOOK_SLOTS)
-            .select_related("session", "session__location", "slot", "person", "case")
-            .get(code=code)
-        )
-    except (PermanenceBooking.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    permanence_bookings = access.scope(user, PermanenceBooking.objects.all(), Capability.BOOK_SLOTS).select_related(
+        "session", "session__location", "slot", "person", "case"
+    )
+    return access.one_or_404(permanence_bookings, code=code)
 
 
 def is_not_recorded(booking: PermanenceBooking, session: PermanenceSession, today: date) -> bool:
@@ -483,14 +470,10 @@ def slot_requests_count(*, user: User) -> int:
 
 def slot_request_get(*, user: User, code) -> SlotRequest:
     """One request addressed to a team the user coordinates, or 404."""
-    try:
-        return (
-            access.scope(user, SlotRequest.objects.all(), Capability.ANSWER_SLOT_REQUESTS)
-            .select_related("referral", "slot", "slot__session", "slot__session__location")
-            .get(code=code)
-        )
-    except (SlotRequest.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    slot_requests = access.scope(user, SlotRequest.objects.all(), Capability.ANSWER_SLOT_REQUESTS).select_related(
+        "referral", "slot", "slot__session", "slot__session__location"
+    )
+    return access.one_or_404(slot_requests, code=code)
 
 
 def referral_pending_slot_requests(*, referral: Referral) -> list[SlotRequest]:

@@ -2,7 +2,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +29,7 @@ from cases.permanences.forms import (
 from cases.referrals import selectors as referral_selectors
 from integrapsy import access, clock
 from integrapsy.access import Capability
-from integrapsy.forms import posted, submit
+from integrapsy.forms import act, posted, submit
 from integrapsy.params import safe_next
 
 
@@ -136,33 +135,48 @@ def permanence_attendance(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+def _session_page(request: HttpRequest, session, form, action, *, success: str, **context) -> HttpResponse:
+    """A form about one permanence on the shared form page, back to the permanence afterwards."""
+    back = reverse("cases:permanence_detail", args=[session.code])
+    return submit(
+        request,
+        form,
+        action,
+        success=success,
+        then=back,
+        template="cases/form_page.html",
+        context={**context, "back": back},
+    )
+
+
+def _session_intro(session) -> str:
+    return f"{session.location.name} — {date_format(session.date)} {time_format(session.start_time)}"
+
+
 @require_http_methods(["GET", "POST"])
 def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
     if not access.may(request.user, Capability.PLAN_PERMANENCES, session.team_id):
         raise Http404
-    back = reverse("cases:permanence_detail", args=[session.code])
-    return submit(
+    return _session_page(
         request,
+        session,
         CancelSessionForm(posted(request)),
         partial(services.permanence_session_cancel, session=session, actor=request.user, request=request),
         success=_("Permanence cancelled."),
-        then=back,
-        template="cases/form_page.html",
-        context={
-            "title": _("Cancel this permanence"),
-            "intro": f"{session.location.name} — {date_format(session.date)} {time_format(session.start_time)}",
-            "back": back,
-        },
+        title=_("Cancel this permanence"),
+        intro=_session_intro(session),
     )
 
 
-def _bookable(request: HttpRequest, session):
-    """The cases the booking forms offer, narrowed by the search typed above the form."""
+def _booking_page(request: HttpRequest, session, form_class, action, **page) -> HttpResponse:
+    """A booking form: the cases it offers are narrowed by the search typed above the form."""
     # No NUL: PostgreSQL refuses it in a query, and no name or reference holds one.
     q = (request.GET.get("q") or request.POST.get("q") or "").replace("\x00", "").strip()[:100]
     cases = selectors.bookable_cases(user=request.user, team=session.team, q=q, include=request.POST.get("case", ""))
-    return cases, {"q": q, "shown": selectors.BOOKABLE_SHOWN}
+    form = form_class(posted(request), cases=cases)
+    case_search = {"q": q, "shown": selectors.BOOKABLE_SHOWN}
+    return _session_page(request, session, form, action, case_search=case_search, **page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,22 +184,15 @@ def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
     session = _session_for(request, code)
     if not access.may(request.user, Capability.RECORD_ATTENDANCE, session.team_id):
         raise Http404
-    cases, case_search = _bookable(request, session)
-    back = reverse("cases:permanence_detail", args=[session.code])
-    return submit(
+    return _booking_page(
         request,
-        WalkInForm(posted(request), cases=cases),
+        session,
+        WalkInForm,
         partial(services.permanence_walk_in_record, session=session, actor=request.user, request=request),
         success=_("Walk-in recorded."),
-        then=back,
-        template="cases/form_page.html",
-        context={
-            "title": _("Record a walk-in"),
-            "intro": f"{session.location.name} — {date_format(session.date)} {time_format(session.start_time)}",
-            "back": back,
-            "case_search": case_search,
-            "offline_label": _("Walk-in"),
-        },
+        title=_("Record a walk-in"),
+        intro=_session_intro(session),
+        offline_label=_("Walk-in"),
     )
 
 
@@ -194,21 +201,14 @@ def slot_book(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.BOOK_SLOTS)
     slot = selectors.slot_get(user=request.user, code=code)
     session = slot.session
-    cases, case_search = _bookable(request, session)
-    back = reverse("cases:permanence_detail", args=[session.code])
-    return submit(
+    return _booking_page(
         request,
-        SlotBookingForm(posted(request), cases=cases),
+        session,
+        SlotBookingForm,
         partial(services.permanence_slot_book, slot=slot, actor=request.user, request=request),
         success=_("Slot booked."),
-        then=back,
-        template="cases/form_page.html",
-        context={
-            "title": _("Book this slot"),
-            "intro": f"{session.location.name} — {date_format(session.date, 'SHORT_DATE_FORMAT')} {slot}",
-            "back": back,
-            "case_search": case_search,
-        },
+        title=_("Book this slot"),
+        intro=f"{session.location.name} — {date_format(session.date, 'SHORT_DATE_FORMAT')} {slot}",
     )
 
 
@@ -313,17 +313,15 @@ def _back(request: HttpRequest) -> str:
 def slot_request_confirm(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.ANSWER_SLOT_REQUESTS)
     slot_request = selectors.slot_request_get(user=request.user, code=code)
-    try:
-        booking = services.slot_request_confirm(slot_request=slot_request, actor=request.user, request=request)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Slot confirmed: %(name)s is booked; the referrer is told.") % {"name": booking.person.display_name},
-        )
-    return redirect(_back(request))
+    return act(
+        request,
+        partial(services.slot_request_confirm, slot_request=slot_request, actor=request.user, request=request),
+        success=lambda booking: (
+            _("Slot confirmed: %(name)s is booked; the referrer is told.") % {"name": booking.person.display_name}
+        ),
+        then=_back(request),
+        one_message_per_error=True,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,10 +23,7 @@ def person_get_to_change(*, user: User, code, capability: Capability) -> Person:
 
 
 def _get(persons: QuerySet[Person], code) -> Person:
-    try:
-        return persons.select_related("location").get(code=code)
-    except (Person.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(persons.select_related("location"), code=code)
 
 
 def person_languages(*, person: Person) -> list[PersonLanguage]:

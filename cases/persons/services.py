@@ -56,6 +56,12 @@ PERSON_FIELDS = (
 )
 
 
+def _refuse_unknown_fields(fields: dict) -> None:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -67,9 +73,7 @@ def person_create(
     **fields,
 ) -> Person:
     """Register a person in exile."""
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    _refuse_unknown_fields(fields)
     person = Person(first_name=first_name, created_by=actor, **fields)
     _refresh_name_keys(person)
     person.full_clean()
@@ -90,9 +94,7 @@ def person_update(
     **fields,
 ) -> Person:
     """Correct or complete a person's identity (a team that follows the person)."""
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    _refuse_unknown_fields(fields)
     if not access.may_change_person(actor, person, Capability.CHANGE_CASES):
         raise PermissionDenied
     for name, value in fields.items():

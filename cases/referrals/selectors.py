@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 
 from django.db import models as db
 from django.db.models import IntegerField, QuerySet, Value, When
-from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.translation import ngettext
@@ -67,27 +66,24 @@ def urgent_referrals_untaken(*, user: User) -> list[Referral]:
 
 def referral_get_for_team(*, user: User, code, capability: Capability = Capability.VIEW_TEAM_REFERRALS) -> Referral:
     """A referral addressed to a team where the user holds ``capability`` (reading, or triage), or 404."""
-    try:
-        return (
-            access.scope(user, Referral.objects.all(), capability)
-            .select_related(
-                "organisation",
-                "team",
-                "submitted_by",
-                "main_language",
-                "interpreter_language",
-                "consent_language",
-                "location",
-                "person",
-                "case",
-                "decided_by",
-                "taken_by",
-            )
-            .prefetch_related("languages")
-            .get(code=code)
+    referrals = (
+        access.scope(user, Referral.objects.all(), capability)
+        .select_related(
+            "organisation",
+            "team",
+            "submitted_by",
+            "main_language",
+            "interpreter_language",
+            "consent_language",
+            "location",
+            "person",
+            "case",
+            "decided_by",
+            "taken_by",
         )
-    except (Referral.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+        .prefetch_related("languages")
+    )
+    return access.one_or_404(referrals, code=code)
 
 
 def signals_danger(*, urgency: str, reasons) -> bool:
@@ -166,10 +162,7 @@ def referrals_for_referrer(*, user: User) -> QuerySet[Referral]:
 
 
 def referral_get_for_referrer(*, user: User, code) -> Referral:
-    try:
-        return referrals_for_referrer(user=user).get(code=code)
-    except (Referral.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return access.one_or_404(referrals_for_referrer(user=user), code=code)
 
 
 def referral_flags(*, user: User, referral: Referral) -> dict:

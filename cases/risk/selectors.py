@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from django.http import Http404
-
 from cases.models import Case, RiskAssessment, RiskFlag, SafetyPlan
 from integrapsy import access
 from integrapsy.access import Capability
@@ -28,14 +26,10 @@ def latest_risk_assessment(*, user: User, case: Case) -> RiskAssessment | None:
 
 
 def risk_assessment_get(*, user: User, code) -> RiskAssessment:
-    try:
-        return (
-            access.scope(user, RiskAssessment.objects.all(), Capability.READ_CLINICAL)
-            .select_related("case", "case__person", "case__team", "assessed_by", "flag")
-            .get(code=code)
-        )
-    except (RiskAssessment.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    risk_assessments = access.scope(user, RiskAssessment.objects.all(), Capability.READ_CLINICAL).select_related(
+        "case", "case__person", "case__team", "assessed_by", "flag"
+    )
+    return access.one_or_404(risk_assessments, code=code)
 
 
 def safety_plan_of(assessment: RiskAssessment) -> SafetyPlan | None:

@@ -34,12 +34,8 @@ def instrument_in_use(*, key: str) -> Instrument:
 
 def screening_get(*, user: User, case: Case, code) -> Screening:
     require_clinical(user=user, case=case)
-    try:
-        return Screening.objects.select_related("instrument", "language", "helper", "administered_by").get(
-            case=case, code=code
-        )
-    except (Screening.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    screenings = Screening.objects.select_related("instrument", "language", "helper", "administered_by")
+    return access.one_or_404(screenings, case=case, code=code)
 
 
 def helper_choices(*, user: User, case: Case) -> QuerySet[User]:

@@ -8,6 +8,7 @@ from cases.management.commands.load_instrument import BUILTIN_DIR
 from cases.models import (
     ActivitySession,
     Case,
+    ConsentRecord,
     Consultation,
     Enrolment,
     GroupActivity,
@@ -54,9 +55,40 @@ class CaseFactory(factory.django.DjangoModelFactory):
     opened_on = factory.LazyFunction(timezone.localdate)
 
 
+def consent(person, actor, purpose=ConsentRecord.Purpose.SHARING, *, given=True, on=None) -> ConsentRecord:
+    """The person's oral answer about ``purpose``, recorded by ``actor`` through the service (today unless ``on``)."""
+    from cases.persons.services import consent_record
+
+    return consent_record(
+        person=person, actor=actor, purpose=purpose, given=given, given_on=on or timezone.localdate(), method="oral"
+    )
+
+
+def referral_form_data(**overrides) -> dict:
+    """What a referrer posts on the referral form: Hewan, anxious, routine, consent given orally today."""
+    return {
+        "first_name": "Hewan",
+        "reasons": ["anxiety"],
+        "urgency": "routine",
+        "sex": "F",
+        "consent_given": "on",
+        "consent_date": timezone.localdate().isoformat(),
+        "consent_method": "oral",
+        **overrides,
+    }
+
+
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
+
+    class Params:
+        # Accepted by the team: with its case (a new one unless given) and that case's person.
+        accepted = factory.Trait(
+            status=Referral.Status.ACCEPTED,
+            case=factory.SubFactory(CaseFactory, team=factory.SelfAttribute("..team")),
+            person=factory.SelfAttribute("case.person"),
+        )
 
     team = factory.SubFactory(TeamFactory)
     organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.RECEPTION_CENTRE)

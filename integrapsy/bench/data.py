@@ -986,7 +986,8 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
     return counts
 
 
-def analyse() -> None:
-    """Fresh planner statistics after a bulk load (PostgreSQL: VACUUM ANALYZE; SQLite: ANALYZE)."""
+def analyse(model: type[models.Model] | None = None) -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL: VACUUM ANALYZE; SQLite: ANALYZE), of one table or all."""
+    table = connection.ops.quote_name(model._meta.db_table) if model else ""
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute(("VACUUM ANALYZE " if connection.vendor == "postgresql" else "ANALYZE ") + table)

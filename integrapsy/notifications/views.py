@@ -1,13 +1,14 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from integrapsy import access
 from integrapsy.access import Capability
+from integrapsy.forms import act
 from integrapsy.notifications import selectors, services
 
 MESSAGES_PER_PAGE = 50
@@ -27,10 +28,9 @@ def undelivered_list(request: HttpRequest) -> HttpResponse:
 def undelivered_retry(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.VIEW_UNDELIVERED_MESSAGES)
     message = get_object_or_404(selectors.undelivered_messages(user=request.user), code=code)
-    try:
-        services.outbox_retry(message=message, actor=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The message will be sent again in a moment."))
-    return redirect("notifications:undelivered")
+    return act(
+        request,
+        partial(services.outbox_retry, message=message, actor=request.user, request=request),
+        success=_("The message will be sent again in a moment."),
+        then="notifications:undelivered",
+    )

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# How often the figures are written again (the pages say as of when).
+FACTS_EVERY_MINUTES = 15
+
 
 class ReportsConfig(AppConfig):
     name = "integrapsy.reports"
@@ -18,8 +21,15 @@ class ReportsConfig(AppConfig):
 
             return sweep_report_jobs.enqueue()
 
+        def refresh():
+            from integrapsy.reports.tasks import refresh_facts
+
+            return refresh_facts.enqueue()
+
         # Files past their day deleted, lost jobs asked again (idempotent: see the service).
         register_job(ScheduledJob("report_jobs_sweep", sweep, every(minutes=5)))
+        # The dashboard's and the indicators' figures, written again: they are "as of" the last run.
+        register_job(ScheduledJob("facts_refresh", refresh, every(minutes=FACTS_EVERY_MINUTES)))
 
         register_nav(
             NavItem(

@@ -258,6 +258,8 @@ def indicator_rows(data: Indicators) -> tuple[list[str], Iterator[list]]:
     def rows():
         yield [gettext("Period"), f"{data.period.start.isoformat()} – {data.period.end.isoformat()}", ""]
         yield [gettext("Teams"), ", ".join(t.name for t in data.teams), ""]
+        if data.as_of:  # when the figures' lines were written (``facts``)
+            yield [gettext("Figures as of"), f"{timezone.localtime(data.as_of):%Y-%m-%d %H:%M}", ""]
         for section in data.sections:
             for row in section.rows:
                 yield [

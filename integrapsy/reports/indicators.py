@@ -3,40 +3,31 @@
 Every cell between 1 and 4 is shown as "<5", on the page and in the exports, so that no
 person can be singled out; since the persons by gender, age, nationality and territory add
 up to the persons supported, a second cell of such a block is hidden too ("hidden") when one
-"<5" could otherwise be worked out from the total (``suppression``). Each block is one
-aggregate query: the cost does not grow with the number of persons.
+"<5" could otherwise be worked out from the total (``suppression``). The services are read
+from the figures' lines (``facts``), written by a scheduled task: the page says as of when.
+Each block is one aggregate query: the cost does not grow with the number of persons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ambassadors.models import Contact
-from cases.models import (
-    Attendance,
-    Case,
-    CaseShare,
-    Consultation,
-    Orientation,
-    PermanenceBooking,
-    Person,
-    Referral,
-    Screening,
-    SlotAttendance,
-)
+from cases.models import Case, CaseShare
 from cases.persons.models import Sex
 from cases.persons.nationality import UNKNOWN, nationality_name
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Country, Team, User
+from integrapsy.reports import facts
+from integrapsy.reports.models import Fact, FactsRefresh
 from integrapsy.reports.periods import Period, years_before
 from integrapsy.reports.suppression import SMALL_CELL, Hidden, Line, suppress
-from interpreters.models import BookingStatus, InterpreterBooking
 
 SMALL_CELL_LABEL = "<5"
 HIDDEN_LABEL = _("hidden")
@@ -71,6 +62,7 @@ class Indicators:
     period: Period
     teams: list[Team]
     sections: list[Section]
+    as_of: datetime | None = None  # when the figures' lines were written (``facts``)
 
     def value(self, section: str, row: str) -> int | str:
         """One cell, by keys (for tests and exports)."""
@@ -97,38 +89,6 @@ def _active_cases(rows: ReportRows, period: Period) -> QuerySet:
     )
 
 
-def participant_ids(rows: ReportRows, period: Period) -> Q:
-    """Persons supported in the period: a case active in it, or a service received in it.
-
-    One ``IN`` over the UNION of the sources, which the database answers as one semi-join; an OR
-    of one ``IN`` per source made PostgreSQL test every person against every source in turn
-    (more than nine minutes for the indicators of a million persons, measured by ``benchmark``).
-    """
-    s, e = period.starts_at, period.ends_before
-    sources = [
-        _active_cases(rows, period).values("person_id"),
-        rows(Consultation.objects.filter(started_at__gte=s, started_at__lt=e)).values("case__person_id"),
-        rows(
-            PermanenceBooking.objects.filter(
-                session__date__gte=period.start, session__date__lte=period.end, status=SlotAttendance.ATTENDED
-            )
-        ).values("person_id"),
-        rows(
-            InterpreterBooking.objects.filter(
-                starts_at__gte=s, starts_at__lt=e, status=BookingStatus.COMPLETED, case__isnull=False
-            )
-        ).values("case__person_id"),
-        rows(Contact.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)).values(
-            "assignment__case__person_id"
-        ),
-        rows(Attendance.objects.filter(session__starts_at__gte=s, session__starts_at__lt=e, present=True)).values(
-            "enrolment__case__person_id"
-        ),
-    ]
-    union = sources[0].order_by().union(*(source.order_by() for source in sources[1:]))
-    return Q(pk__in=union)
-
-
 def age_band_filters(start) -> dict[str, Q]:
     """Age at the start of the period, from the date of birth, else the (estimated) year of birth."""
     t18, t30, t55 = (years_before(start, n) for n in (18, 30, 55))
@@ -152,106 +112,140 @@ AGE_BANDS = {
 }
 
 
-def indicators(*, user: User, period: Period, team: Team | None = None) -> Indicators:
-    """The funder indicators over the teams the user may report on (or one of them)."""
+# The services of the indicators, in their order: (figure, label).
+SERVICES = (
+    (facts.CONSULTATION, "consultations", _("Consultations")),
+    (facts.SCREENING, "screenings", _("Screenings")),
+    (facts.ORIENTATION, "orientations", _("Orientations to specialised services")),
+    (facts.PERMANENCE, "permanences", _("Permanence appointments attended")),
+    (facts.INTERPRETING, "interpreting", _("Interpreter bookings")),
+    (facts.CONTACT, "ambassadors", _("Ambassador support (contacts)")),
+    (facts.ATTENDANCE, "activities", _("Group activities (attendances)")),
+)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The indicators' counts before any is hidden (see ``Indicators`` for what is shown)."""
+
+    people: dict[str, int]  # total, sex_*, age_*, unaccompanied, cross_border, territory_*
+    nationalities: list[tuple[str, int]]
+    services: dict[str, dict[str, int]]  # {key: {"times": n, "persons": n}}
+    organisations: int
+    referrals: int
+    resources: int
+
+
+def report_teams_of(user: User, team: Team | None) -> list[Team]:
+    """The teams of the report: those the user may report on, or the one asked for among them."""
     teams = access.scope(user, Team.objects.all(), Capability.VIEW_INDICATORS)
     if team is not None:
         teams = teams.filter(pk=team.pk)
-    team_list = list(teams.order_by("name"))
-    rows = report_rows(user=user, teams=[t.pk for t in team_list])
-    s, e = period.starts_at, period.ends_before
+    return list(teams.order_by("name"))
 
-    participants = Person.objects.filter(participant_ids(rows, period))
+
+def people_counts(persons: QuerySet, rows: ReportRows, period: Period, *, person: str = "id") -> tuple[dict, list]:
+    """Persons supported, by gender, age band, unaccompanied, followed across the border, and
+    by nationality: one query grouped by nationality, added up here.
+
+    ``persons`` are rows that name a person (``person``) with the person's fields: the
+    persons themselves, or the figures' lines (where a person has several lines, all alike).
+    """
     bands = age_band_filters(period.start)
     cross_border = CaseShare.objects.filter(case__in=_active_cases(rows, period)).exclude(
         team__country=F("case__team__country")
     )
-    people = participants.aggregate(
-        total=Count("id"),
-        **{f"sex_{value}": Count("id", filter=Q(sex=value)) for value in Sex.values},
-        **{f"age_{key}": Count("id", filter=q) for key, q in bands.items()},
-        unaccompanied=Count("id", filter=Q(unaccompanied_minor=True)),
-        cross_border=Count("id", filter=Q(pk__in=cross_border.values("case__person_id"))),
+
+    def persons_where(q: Q | None = None) -> Count:
+        return Count(person, distinct=person != "id", filter=q)
+
+    groups = persons.values("nationality").annotate(
+        total=persons_where(),
+        **{f"sex_{value}": persons_where(Q(sex=value)) for value in Sex.values},
+        **{f"age_{key}": persons_where(q) for key, q in bands.items()},
+        unaccompanied=persons_where(Q(unaccompanied_minor=True)),
+        cross_border=persons_where(Q(**{f"{person}__in": cross_border.values("case__person_id")})),
     )
+    people: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    for row in groups.order_by():
+        code = row.pop("nationality") or UNKNOWN  # not recorded, or still to resolve
+        by_code[code] = by_code.get(code, 0) + row["total"]
+        for name, n in row.items():
+            people[name] = people.get(name, 0) + n
+    if not people:
+        people = dict.fromkeys(groups.query.annotations, 0)
+    nationalities = sorted(by_code.items(), key=lambda item: (-item[1], nationality_name(item[0]).casefold()))
+    return people, nationalities
+
+
+def supported(rows: ReportRows, period: Period) -> QuerySet:
+    """The lines of the persons supported in the period: a case active in it, or a service received in it."""
+    active_case = Q(figure=facts.CASE, day__lte=period.end) & (Q(key="") | Q(key__gte=period.start.isoformat()))
+    service = facts.PARTICIPATION & Q(day__gte=period.start, day__lte=period.end)
+    return rows(Fact.objects.filter(active_case | service, person__isnull=False))
+
+
+def counts(*, user: User, period: Period, teams: list[Team]) -> Counts:
+    """The counts of the indicators, from the figures' lines (``facts``)."""
+    rows = report_rows(user=user, teams=[t.pk for t in teams])
+    people, nationalities = people_counts(supported(rows, period), rows, period, person="person")
     # One count per country, each a semi-join of its own: inside the aggregate above, the
-    # country's participants would be a subplan run once per person.
+    # country's participants would be a subplan run once per person. A country with none of
+    # the teams counts nobody, a country with all of them everybody.
     for country in Country.values:
-        in_country = report_rows(user=user, teams=[t.pk for t in team_list if t.country == country])
-        people[f"territory_{country}"] = Person.objects.filter(participant_ids(in_country, period)).count()
-    nationalities = _by_nationality(participants)
-
-    def service(qs, person_field):
-        return qs.aggregate(times=Count("id"), persons=Count(person_field, distinct=True))
-
-    services = {
-        "consultations": (
-            _("Consultations"),
-            service(rows(Consultation.objects.filter(started_at__gte=s, started_at__lt=e)), "case__person"),
-        ),
-        "screenings": (
-            _("Screenings"),
-            service(
-                rows(
-                    Screening.objects.filter(
-                        status=Screening.Status.COMPLETED,
-                        administered_on__gte=period.start,
-                        administered_on__lte=period.end,
-                    )
-                ),
-                "case__person",
-            ),
-        ),
-        "orientations": (
-            _("Orientations to specialised services"),
-            service(
-                rows(Orientation.objects.filter(proposed_on__gte=period.start, proposed_on__lte=period.end)),
-                "case__person",
-            ),
-        ),
-        "permanences": (
-            _("Permanence appointments attended"),
-            service(
-                rows(
-                    PermanenceBooking.objects.filter(
-                        session__date__gte=period.start,
-                        session__date__lte=period.end,
-                        status=SlotAttendance.ATTENDED,
-                    )
-                ),
-                "person",
-            ),
-        ),
-        "interpreting": (
-            _("Interpreter bookings"),
-            service(
-                rows(
-                    InterpreterBooking.objects.filter(starts_at__gte=s, starts_at__lt=e, status=BookingStatus.COMPLETED)
-                ),
-                "case__person",
-            ),
-        ),
-        "ambassadors": (
-            _("Ambassador support (contacts)"),
-            service(
-                rows(Contact.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end)),
-                "assignment__case__person",
-            ),
-        ),
-        "activities": (
-            _("Group activities (attendances)"),
-            service(
-                rows(Attendance.objects.filter(session__starts_at__gte=s, session__starts_at__lt=e, present=True)),
-                "enrolment__case__person",
-            ),
-        ),
+        in_country = [t.pk for t in teams if t.country == country]
+        if len(in_country) in (0, len(teams)):
+            people[f"territory_{country}"] = people["total"] if in_country else 0
+        else:
+            lines = supported(report_rows(user=user, teams=in_country), period)
+            people[f"territory_{country}"] = lines.aggregate(n=Count("person", distinct=True))["n"]
+    # Every service, the referrals and the resources oriented to: one grouped read of the lines.
+    named = ~Q(key="")
+    by_figure = {
+        row["figure"]: row
+        for row in rows(Fact.objects.filter(day__gte=period.start, day__lte=period.end))
+        .values("figure")
+        .annotate(
+            times=Sum("n"),
+            persons=Count("person", distinct=True),
+            present=Sum("n", filter=Q(key=facts.PRESENT)),
+            persons_present=Count("person", distinct=True, filter=Q(key=facts.PRESENT)),
+            keys=Count("key", distinct=True, filter=named),
+        )
+        .order_by()
     }
-    organisations = rows(Referral.objects.filter(received_at__gte=s, received_at__lt=e)).aggregate(
-        organisations=Count("organisation", distinct=True), referrals=Count("id")
-    )
-    resources = rows(Orientation.objects.filter(proposed_on__gte=period.start, proposed_on__lte=period.end)).aggregate(
-        n=Count("resource", distinct=True)
+
+    def service(figure: str) -> dict[str, int]:
+        row = by_figure.get(figure, {})
+        if figure == facts.ATTENDANCE:  # those who came
+            return {"times": row.get("present") or 0, "persons": row.get("persons_present") or 0}
+        return {"times": row.get("times") or 0, "persons": row.get("persons") or 0}
+
+    return Counts(
+        people=people,
+        nationalities=nationalities,
+        services={key: service(figure) for figure, key, _label in SERVICES},
+        organisations=by_figure.get(facts.REFERRAL, {}).get("keys") or 0,
+        referrals=by_figure.get(facts.REFERRAL, {}).get("times") or 0,
+        resources=by_figure.get(facts.ORIENTATION_RESOURCE, {}).get("keys") or 0,
     )
 
+
+def facts_as_of() -> datetime | None:
+    """When the figures' lines were last written (``None``: not yet)."""
+    return FactsRefresh.objects.order_by("-as_of").values_list("as_of", flat=True).first()
+
+
+def indicators(*, user: User, period: Period, team: Team | None = None) -> Indicators:
+    """The funder indicators over the teams the user may report on (or one of them)."""
+    teams = report_teams_of(user, team)
+    return assemble(period, teams, counts(user=user, period=period, teams=teams), as_of=facts_as_of())
+
+
+def assemble(period: Period, teams: list[Team], c: Counts, *, as_of: datetime | None = None) -> Indicators:
+    """The sections of the indicators from their counts, small cells hidden."""
+    people = c.people
     sections = [
         Section("participants", _("Participants"), [Row("total", _("Persons supported"), people["total"])]),
         Section(
@@ -272,7 +266,7 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
         Section(
             "nationality",
             _("By country of nationality"),
-            [Row(code, nationality_name(code), n) for code, n in nationalities],
+            [Row(code, nationality_name(code), n) for code, n in c.nationalities],
         ),
         Section(
             "territory",
@@ -282,12 +276,12 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
         Section(
             "services",
             _("Persons who received each service"),
-            [Row(key, label, data["persons"]) for key, (label, data) in services.items()],
+            [Row(key, label, c.services[key]["persons"]) for _f, key, label in SERVICES],
         ),
         Section(
             "services_given",
             _("Services given (number)"),
-            [Row(key, label, data["times"]) for key, (label, data) in services.items()],
+            [Row(key, label, c.services[key]["times"]) for _f, key, label in SERVICES],
         ),
         Section(
             "cross_border",
@@ -304,25 +298,13 @@ def indicators(*, user: User, period: Period, team: Team | None = None) -> Indic
             "cooperation",
             _("Organisations cooperating"),
             [
-                Row("referring", _("Referring organisations"), organisations["organisations"]),
-                Row("referrals", _("Referrals received"), organisations["referrals"]),
-                Row("resources", _("Services oriented to"), resources["n"]),
+                Row("referring", _("Referring organisations"), c.organisations),
+                Row("referrals", _("Referrals received"), c.referrals),
+                Row("resources", _("Services oriented to"), c.resources),
             ],
         ),
     ]
-    return Indicators(period=period, teams=team_list, sections=_shown(sections))
-
-
-def _by_nationality(participants: QuerySet) -> list[tuple[str, int]]:
-    """(country code, persons), most persons first, then by name in the reader's language.
-
-    No nationality recorded (or one still to resolve) counts as unknown.
-    """
-    counts: dict[str, int] = {}
-    for row in participants.values("nationality").annotate(n=Count("id")).order_by():
-        code = row["nationality"] or UNKNOWN
-        counts[code] = counts.get(code, 0) + row["n"]
-    return sorted(counts.items(), key=lambda item: (-item[1], nationality_name(item[0]).casefold()))
+    return Indicators(period=period, teams=teams, sections=_shown(sections), as_of=as_of)
 
 
 def _shown(sections: list[Section]) -> list[Section]:

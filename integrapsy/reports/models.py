@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integrapsy.fields import user_ref
+from integrapsy.fields import ref, user_ref
 
 
 class ReportJob(models.Model):
@@ -62,3 +62,66 @@ class ReportJob(models.Model):
     @property
     def ready(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)
+
+
+# What a line keeps of its person, for the indicators' breakdowns.
+PERSON_FIELDS = ("sex", "birth_date", "birth_year", "nationality", "unaccompanied_minor")
+
+
+class Fact(models.Model):
+    """One line of the figures: what a team did on a day, by kind (``key``), and for whom.
+
+    The dashboard and the funder indicators read these lines, not the whole history: each is
+    the count (``n``) and the minutes (``amount``) of the source rows of one figure that share a
+    team, a day, a key and a person, as ``integrapsy.reports.facts`` defines them. They are
+    written again by ``services.facts_refresh`` (a scheduled task) and are "as of" that run. A
+    person's lines go with the person (erasure, merge).
+    """
+
+    TEAM_PATH = "team"
+
+    team = ref("accounts.Team", _("team"), on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField(_("day"))
+    figure = models.CharField(_("figure"), max_length=30)
+    key = models.CharField(_("key"), max_length=40, blank=True)
+    person = ref("cases.Person", _("person"), on_delete=models.CASCADE, related_name="+", optional=True)
+    n = models.PositiveIntegerField(_("number"))
+    amount = models.PositiveIntegerField(_("amount"), default=0)
+    # The person as the indicators count them, when the line is a person's (as of the run).
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth (estimated)"), null=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), null=True)
+
+    class Meta:
+        verbose_name = _("figure line")
+        verbose_name_plural = _("figure lines")
+        # A team's lines of a figure over a period, read from the index alone (PostgreSQL).
+        indexes = [
+            models.Index(
+                fields=["team", "figure", "day"],
+                include=["person", "key", "n", "amount", *PERSON_FIELDS],
+                name="fact_team_figure_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.team_id} {self.day} {self.key} {self.n}"
+
+
+class FactsRefresh(models.Model):
+    """One run of ``services.facts_refresh``: the figures are as of ``as_of``."""
+
+    as_of = models.DateTimeField(_("as of"))
+    seconds = models.FloatField(_("seconds"))
+    rows = models.PositiveIntegerField(_("lines"))
+
+    class Meta:
+        ordering = ["-as_of"]
+        get_latest_by = "as_of"
+        verbose_name = _("figures refresh")
+        verbose_name_plural = _("figures refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d %H:%M} ({self.rows})"

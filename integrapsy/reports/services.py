@@ -9,22 +9,23 @@ the user through the outbox. The file is deleted after ``REPORT_FILE_HOURS``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.notifications.services import outbox_queue
-from integrapsy.reports import exports, selectors
+from integrapsy.reports import exports, facts, selectors
 from integrapsy.reports.indicators import indicators as indicators_of
-from integrapsy.reports.models import ReportJob
+from integrapsy.reports.models import PERSON_FIELDS, Fact, FactsRefresh, ReportJob
 from integrapsy.reports.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -248,3 +249,45 @@ def report_jobs_sweep(*, now=None) -> dict[str, int]:
     if any(counts.values()):
         logger.info("Report jobs: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts
+
+
+# --- The figures' lines ---------------------------------------------------------------------
+
+KEEP_REFRESHES = 20
+
+
+def facts_refresh() -> FactsRefresh:
+    """Write every figure's lines again from the source tables, in one transaction.
+
+    Each figure is one ``INSERT … SELECT`` grouped in the database (no row passes through
+    Python), so the run costs a few scans of the history whatever its size; readers see the
+    previous lines until it commits. The run is recorded: the pages say "as of" its start.
+    """
+    table = connection.ops.quote_name(Fact._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(Fact._meta.get_field(name).column)
+        for name in ("team", "day", "figure", "key", "person", "n", "amount", *PERSON_FIELDS)
+    )
+    person_columns = "".join(f", s.{column}" for column in facts.PERSON_COLUMNS)
+    rows = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two runs at once would each insert their lines: the second waits for the first to
+            # commit (readers are not blocked). SQLite writes one transaction at a time anyway.
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        started, clock = timezone.now(), time.monotonic()
+        Fact.objects.all().delete()
+        for figure in facts.FIGURES:
+            sql, params = facts.lines(figure).query.sql_with_params()
+            # The table and columns are the model's, quoted; the SELECT is Django's, with its params.
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                f"SELECT s.f_team, s.f_day, %s, s.f_key, s.f_person, s.f_n, s.f_amount{person_columns} FROM ({sql}) s",
+                (figure.name, *params),
+            )
+            rows += max(cursor.rowcount, 0)
+        run = FactsRefresh.objects.create(as_of=started, seconds=round(time.monotonic() - clock, 3), rows=rows)
+        old = FactsRefresh.objects.order_by("-as_of").values_list("pk", flat=True)[KEEP_REFRESHES:]
+        FactsRefresh.objects.filter(pk__in=list(old)).delete()
+    logger.info("Figures: %s lines written in %.1f s.", rows, run.seconds)
+    return run

@@ -14,3 +14,9 @@ def run_report_job(job_id: int) -> str:
 def sweep_report_jobs() -> dict:
     """Files past their day deleted, lost jobs asked again or marked failed."""
     return services.report_jobs_sweep()
+
+
+@task()
+def refresh_facts() -> int:
+    """The dashboard's and the indicators' lines written again (``services.facts_refresh``)."""
+    return services.facts_refresh().rows

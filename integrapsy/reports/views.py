@@ -16,6 +16,7 @@ from integrapsy import access, ratelimits
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.reports import exports, selectors, services
+from integrapsy.reports.apps import FACTS_EVERY_MINUTES
 from integrapsy.reports.forms import ExportForm, PeriodForm
 from integrapsy.reports.indicators import indicators as indicators_of
 from integrapsy.reports.lists import LISTS, ROW_CAPABILITY, clean_filters
@@ -78,7 +79,7 @@ def _period_form(request: HttpRequest, *, default: Period, team_required=True, f
 def dashboard(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.VIEW_DASHBOARD)
     form, teams = _period_form(request, default=Period.last_days())
-    ctx = {"form": form, "teams": teams}
+    ctx = {"form": form, "teams": teams, "facts_every": FACTS_EVERY_MINUTES}
     if form.is_valid() and form.cleaned_data["team"] is not None:
         team, period = form.cleaned_data["team"], form.period
         data = selectors.dashboard(user=request.user, team=team, period=period)
@@ -198,7 +199,7 @@ def report_list(request: HttpRequest, what: str) -> HttpResponse:
 def indicators(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.VIEW_INDICATORS)
     form, teams = _period_form(request, default=Period.year_to_date(), team_required=False)
-    ctx = {"form": form}
+    ctx = {"form": form, "facts_every": FACTS_EVERY_MINUTES}
     if form.is_valid():
         team = form.cleaned_data["team"]
         if selectors.indicators_in_background(team=team, teams=teams):

@@ -1,7 +1,10 @@
 """Checks for erasure tests: is a text still anywhere in the database, or in a subject-access export?"""
 
+import json
+
 from django.apps import apps
 from django.db import models
+from django.urls import reverse
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
@@ -23,6 +26,15 @@ def rows_containing(*texts: str) -> list[str]:
 
 def export_text(client, person) -> str:
     """The whole JSON subject-access export of ``person`` (the client is signed in as an administrator)."""
-    from django.urls import reverse
-
     return client.get(reverse("cases:gdpr_subject_access_json", args=[person.code])).content.decode()
+
+
+def export_sections(client, person) -> dict[str, str]:
+    """The sections of the subject-access export of ``person`` by key, each as ``label: value | label: value``."""
+    data = json.loads(export_text(client, person))
+    return {s["key"]: " | ".join(f"{r['label']}: {r['value']}" for r in s["rows"]) for s in data["sections"]}
+
+
+def anonymise(client, person, reason: str = "Demande écrite"):
+    """The administrator's confirmed request to anonymise ``person``: the response."""
+    return client.post(reverse("cases:gdpr_anonymise", args=[person.code]), {"reason": reason, "confirm": "on"})

@@ -135,6 +135,30 @@ def test_submit_says_several_messages_of_their_level(monkeypatch, rf):
     ]
 
 
+def test_act_runs_the_action_then_redirects_with_the_message(monkeypatch, rf):
+    request, _shown = _page(monkeypatch, rf, "post")
+    response = forms.act(request, lambda: "note-1", success=lambda note: f"Signed {note}.", then="/notes/")
+    assert (response.status_code, response["Location"]) == (302, "/notes/")
+    assert [m.message for m in request._messages] == ["Signed note-1."]
+
+
+@pytest.mark.parametrize(
+    ("one_message_per_error", "said"),
+    [(False, ["Already signed. Not yours."]), (True, ["Already signed.", "Not yours."])],
+)
+def test_act_says_a_refusal_as_an_error_and_goes_to_the_same_page(monkeypatch, rf, one_message_per_error, said):
+    from django.contrib import messages
+
+    request, _shown = _page(monkeypatch, rf, "post")
+
+    def refuse():
+        raise ValidationError(["Already signed.", "Not yours."])
+
+    response = forms.act(request, refuse, success="ok", then="/notes/", one_message_per_error=one_message_per_error)
+    assert (response.status_code, response["Location"]) == (302, "/notes/")
+    assert [(m.level, m.message) for m in request._messages] == [(messages.ERROR, text) for text in said]
+
+
 def test_an_invalid_form_comes_back_bound_with_a_400(monkeypatch, rf):
     request, shown = _page(monkeypatch, rf, "post", {})  # even an empty POST is a submission
     response = forms.submit(

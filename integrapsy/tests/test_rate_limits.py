@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.models import Referral
+from cases.tests.factories import referral_form_data
 from integrapsy import ratelimits
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
@@ -32,16 +32,7 @@ def test_a_referrer_past_the_limit_sees_why_and_keeps_what_they_typed(client, se
     client.force_login(referrer)
     response = client.post(
         reverse("cases:referral_new"),
-        {
-            "first_name": "Hewan",
-            "last_name": "Tesfaye",
-            "reasons": ["anxiety"],
-            "urgency": "routine",
-            "sex": "F",
-            "consent_given": "on",
-            "consent_date": timezone.localdate().isoformat(),
-            "consent_method": "oral",
-        },
+        referral_form_data(last_name="Tesfaye"),
     )
     html = response.content.decode()
     assert str(ratelimits.MESSAGES["referral"]) in html.replace("&#x27;", "'")

@@ -44,8 +44,7 @@ def _team_world(team, label: str) -> SimpleNamespace:
         referral=ReferralFactory(team=team, alarm=True, first_name=f"Selam {label}"),
         accepted=ReferralFactory(
             team=team,
-            status=Referral.Status.ACCEPTED,
-            person=accepted_case.person,
+            accepted=True,
             case=accepted_case,
             decided_at=timezone.now(),
         ),

@@ -435,7 +435,6 @@ def build_world() -> dict:
             interpreter=interpreter,
             status=BookingStatus.CONFIRMED,
             starts_at=started,
-            ends_at=started + timedelta(hours=1),
         ),
         # Confirmed and ahead: the interpreter may still give it back.
         "my_upcoming_booking": BookingFactory(team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED),

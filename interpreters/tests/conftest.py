@@ -1,8 +1,7 @@
 import pytest
 
 from cases.tests.factories import CaseFactory
-from integrapsy.accounts.models import Role
-from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.accounts.tests.factories import TeamFactory
 from interpreters.tests.factories import InterpreterFactory, LocationFactory, team_coordinator, tigrinya
 
 
@@ -14,11 +13,6 @@ def team(db):
 @pytest.fixture
 def coordinator(team):
     return team_coordinator(team)
-
-
-@pytest.fixture
-def psychologist(team):
-    return make_user_with_role(Role.PSYCHOLOGIST, team=team)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.utils import timezone
 from integrapsy.accounts.models import Organisation, Role, User
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.directory.models import Language, Location
-from interpreters.models import Gender, Interpreter, InterpreterBooking, InterpreterLanguage, Mode
+from interpreters.models import BookingStatus, Gender, Interpreter, InterpreterBooking, InterpreterLanguage, Mode
 from interpreters.services import blocked_range
 
 
@@ -103,3 +103,31 @@ class BookingFactory(factory.django.DjangoModelFactory):
     blocked_until = factory.LazyAttribute(lambda o: _blocked(o, 1))
     requested_by = factory.LazyAttribute(lambda o: team_coordinator(o.team))
     requested_at = factory.LazyFunction(timezone.now)
+
+
+def confirmed_booking(team, interpreter, starts_at, **kw):
+    """A booking the interpreter has confirmed, for an hour from ``starts_at``."""
+    return BookingFactory(team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED, starts_at=starts_at, **kw)
+
+
+def past_confirmed(team, interpreter, *, hours_ago=2, **kw):
+    """A confirmed booking that started ``hours_ago`` hours ago: its time is still to be recorded."""
+    return confirmed_booking(team, interpreter, timezone.now() - timedelta(hours=hours_ago), **kw)
+
+
+def overlapping_offers(team, interpreter, n, *, case=None):
+    """``n`` phone bookings offered to the same interpreter, a minute apart, each overlapping all the others."""
+    from cases.tests.factories import CaseFactory
+
+    start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    return [
+        BookingFactory(
+            team=team,
+            case=case or CaseFactory(team=team),
+            interpreter=interpreter,
+            status=BookingStatus.OFFERED,
+            mode=Mode.PHONE,
+            starts_at=start + timedelta(minutes=i),
+        )
+        for i in range(n)
+    ]

@@ -44,7 +44,6 @@ def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_recor
         status=BookingStatus.COMPLETED,
         billable_minutes=55,
         starts_at=before,
-        ends_at=before + timedelta(hours=1),
     )
 
     # The psychologist, on a phone, asks for a Tigrinya interpreter from the case page.
@@ -133,7 +132,6 @@ def test_interpreter_withdraws_on_a_phone_and_the_coordinator_matches_again(page
         interpreter=yonas,
         status=BookingStatus.CONFIRMED,
         starts_at=start,
-        ends_at=start + timedelta(hours=1),
     )
 
     # The interpreter, on their phone, opens the booking and gives it back.

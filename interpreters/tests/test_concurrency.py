@@ -1,40 +1,22 @@
 """No interpreter ever holds two overlapping bookings, even under concurrent confirmations."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases.tests.factories import CaseFactory
 from integrapsy.accounts.tests.factories import TeamFactory
+from integrapsy.tests.concurrency import at_once
 from interpreters import services
 from interpreters.models import BookingStatus, InterpreterBooking, Mode
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, team_coordinator
+from interpreters.tests.factories import BookingFactory, InterpreterFactory, overlapping_offers, team_coordinator
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="exclusion constraints exist on PostgreSQL only")
 
 THREADS = 20
-
-
-def _offered_overlapping(team, interpreter, n):
-    """``n`` bookings offered to the same interpreter, each overlapping all the others."""
-    start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
-    return [
-        BookingFactory(
-            team=team,
-            case=CaseFactory(team=team),
-            interpreter=interpreter,
-            status=BookingStatus.OFFERED,
-            mode=Mode.PHONE,
-            starts_at=start + timedelta(minutes=i),
-            ends_at=start + timedelta(minutes=60 + i),
-        )
-        for i in range(n)
-    ]
 
 
 @pytest.mark.postgres
@@ -48,31 +30,18 @@ def test_twenty_concurrent_confirmations_exactly_one_succeeds(monkeypatch, servi
     team = TeamFactory(name="Équipe concurrence")
     coordinator = team_coordinator(team)
     interpreter = InterpreterFactory(username="race")
-    bookings = _offered_overlapping(team, interpreter, THREADS)
-    barrier = threading.Barrier(THREADS)
-    results: list[str] = []
-    lock = threading.Lock()
+    bookings = overlapping_offers(team, interpreter, THREADS)
 
     def confirm(booking):
-        try:
-            barrier.wait()
-            services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
-            outcome = "confirmed"
-        except services.BookingConflict:
-            outcome = "conflict"
-        except Exception as exc:  # noqa: BLE001 — any other failure must show in the assertion
-            outcome = f"error: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
+        services.booking_confirm(booking=booking, actor=coordinator, interpreter=interpreter)
+        return "confirmed"
 
-    threads = [threading.Thread(target=confirm, args=(b,)) for b in bookings]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    def said(outcome) -> str:  # any other failure must show in the assertion
+        if isinstance(outcome, services.BookingConflict):
+            return "conflict"
+        return outcome if isinstance(outcome, str) else f"error: {outcome!r}"
 
+    results = [said(o) for o in at_once(confirm, [(b,) for b in bookings])]
     assert sorted(results) == ["confirmed"] + ["conflict"] * (THREADS - 1), results
     assert InterpreterBooking.objects.filter(interpreter=interpreter, status=BookingStatus.CONFIRMED).count() == 1
 
@@ -87,7 +56,6 @@ def test_the_database_refuses_an_overlap_written_past_the_service(team, interpre
         interpreter=interpreter,
         status=BookingStatus.CONFIRMED,
         starts_at=start,
-        ends_at=start + timedelta(hours=1),
     )
     with pytest.raises(IntegrityError, match="booking_no_overlap"), transaction.atomic():
         BookingFactory(
@@ -114,7 +82,7 @@ def test_the_database_refuses_an_overlap_written_past_the_service(team, interpre
 def test_service_refuses_the_second_of_overlapping_confirmations(team, interpreter):
     """The guarantee the service gives on every database (on SQLite, inside BEGIN IMMEDIATE)."""
     coordinator = team_coordinator(team)
-    first, *others = _offered_overlapping(team, interpreter, 5)
+    first, *others = overlapping_offers(team, interpreter, 5)
     services.booking_confirm(booking=first, actor=coordinator, interpreter=interpreter)
     for booking in others:
         with pytest.raises(services.BookingConflict):

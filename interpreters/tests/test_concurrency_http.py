@@ -1,18 +1,14 @@
 """Fifty coordinators confirm conflicting bookings of one interpreter at once, through the views."""
 
-import threading
-from datetime import timedelta
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.tests.factories import CaseFactory
 from integrapsy.accounts.tests.factories import TeamFactory
-from interpreters.models import BookingStatus, InterpreterBooking, Mode
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, team_coordinator
+from integrapsy.tests.concurrency import at_once
+from interpreters.models import BookingStatus, InterpreterBooking
+from interpreters.tests.factories import InterpreterFactory, overlapping_offers, team_coordinator
 
 REQUESTS = 50
 
@@ -22,49 +18,22 @@ def test_fifty_concurrent_confirmations_one_succeeds_the_others_are_refused_clea
     team = TeamFactory(name="Équipe concurrence HTTP")
     coordinator = team_coordinator(team)
     interpreter = InterpreterFactory(username="course-http")
-    start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
-    case = CaseFactory(team=team)
-    bookings = [
-        BookingFactory(
-            team=team,
-            case=case,
-            interpreter=interpreter,
-            status=BookingStatus.OFFERED,
-            mode=Mode.PHONE,
-            starts_at=start + timedelta(minutes=i),
-            ends_at=start + timedelta(minutes=60 + i),
-        )
-        for i in range(REQUESTS)
-    ]
+    bookings = overlapping_offers(team, interpreter, REQUESTS, case=CaseFactory(team=team))
     clients = []
     for _ in range(REQUESTS):
         client = Client()
         client.force_login(coordinator)
         clients.append(client)
-    barrier = threading.Barrier(REQUESTS)
-    results: list[tuple[int, str]] = []
-    lock = threading.Lock()
 
     def confirm(client, booking):
-        try:
-            barrier.wait()
-            response = client.post(
-                reverse("interpreters:booking_confirm", args=[booking.code]), {"interpreter": interpreter.code}
-            )
-            outcome = (response.status_code, response.content.decode())
-        except Exception as exc:  # noqa: BLE001 — any failure must show in the assertion
-            outcome = (0, repr(exc))
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
+        response = client.post(
+            reverse("interpreters:booking_confirm", args=[booking.code]), {"interpreter": interpreter.code}
+        )
+        return response.status_code, response.content.decode()
 
-    threads = [threading.Thread(target=confirm, args=pair) for pair in zip(clients, bookings, strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-
+    outcomes = at_once(confirm, zip(clients, bookings, strict=True), timeout=120)
+    # Any failure must show in the assertion.
+    results = [(0, repr(o)) if isinstance(o, Exception) else o for o in outcomes]
     statuses = sorted(status for status, _body in results)
     assert statuses == [302] + [409] * (REQUESTS - 1), [(s, b[:200]) for s, b in results if s not in (302, 409)]
     refusals = [body for status, body in results if status == 409]

@@ -1,17 +1,15 @@
 """The interpreter bookings in a person's subject-access export, and their erasure."""
 
-import json
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.case_file import services as case_services
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import make_user_with_role
 from integrapsy.audit.models import AuditEvent
-from integrapsy.tests.erasure import rows_containing
+from integrapsy.tests.erasure import anonymise, export_sections, rows_containing
 from interpreters import services
 from interpreters.models import BookingStatus, InterpreterBooking, Mode
 from interpreters.tests.factories import BookingFactory
@@ -45,7 +43,6 @@ def bookings(team, case, interpreter, coordinator, place, tir):
         status=BookingStatus.COMPLETED,
         billable_minutes=75,
         starts_at=past,
-        ends_at=past + timedelta(hours=1),
     )
     cancelled = BookingFactory(team=team, case=case, language=tir, briefing=BRIEFING)
     services.booking_cancel(booking=cancelled, actor=coordinator, reason=CANCEL)
@@ -59,9 +56,7 @@ def bookings(team, case, interpreter, coordinator, place, tir):
 
 
 def _section(client, person) -> str:
-    data = json.loads(client.get(reverse("cases:gdpr_subject_access_json", args=[person.code])).content)
-    (section,) = [s for s in data["sections"] if s["key"] == "interpreter_bookings"]
-    return " | ".join(f"{r['label']}: {r['value']}" for r in section["rows"])
+    return export_sections(client, person)["interpreter_bookings"]
 
 
 def test_the_export_lists_the_bookings_of_the_persons_cases(client, admin, case, bookings):
@@ -82,9 +77,7 @@ def test_erasure_blanks_the_briefing_and_every_typed_text(client, admin, case, c
     assert rows_containing(BRIEFING, DETAIL, CANCEL, DECLINE)  # the check sees them before
     case_services.case_close(case=case, actor=coordinator, reason="fin du suivi")
     client.force_login(admin)
-    response = client.post(
-        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande écrite", "confirm": "on"}
-    )
+    response = anonymise(client, case.person)
     assert response.status_code == 302
     section = _section(client, case.person)
     for text in (BRIEFING, DETAIL, CANCEL, DECLINE, WITHDRAW, "Hewan", "Tesfalem"):

@@ -31,7 +31,6 @@ def _history(team, case, interpreter, times):
             status=BookingStatus.COMPLETED,
             billable_minutes=60,
             starts_at=start,
-            ends_at=start + timedelta(hours=1),
         )
 
 
@@ -212,7 +211,6 @@ def test_the_load_counts_the_bookings_held_in_the_week_wanted(team, tir, coordin
             interpreter=busy,
             status=BookingStatus.CONFIRMED,
             starts_at=start,
-            ends_at=start + timedelta(hours=1),
         )
     friday = timezone.make_aware(timezone.datetime.combine(monday + timedelta(days=4), time(14)))
     planned = rank_interpreters(
@@ -264,7 +262,6 @@ def _busy_interpreter(team, case, booking, place, i, tir):
         mode=Mode.ON_SITE,
         location=place,
         starts_at=clash,
-        ends_at=clash + timedelta(hours=1),
     )
     interpreter.unavailabilities.create(
         starts_at=booking.starts_at - timedelta(days=i % 3), ends_at=booking.starts_at + timedelta(hours=1 + i % 4)

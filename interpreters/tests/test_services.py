@@ -9,7 +9,7 @@ from cases.models import TimelineEvent
 from integrapsy.audit.models import AuditEvent
 from interpreters import services
 from interpreters.models import BookingStatus, CancelledBy, InterpreterBooking, Mode, NoShowParty
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory
+from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory, past_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +29,6 @@ def request(actor, team, *, case=None, language, mode=Mode.PHONE, starts_at=None
         mode=mode,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=hours),
-        **kw,
-    )
-
-
-def past_confirmed(team, interpreter, *, hours_ago=2, **kw):
-    start = timezone.now() - timedelta(hours=hours_ago)
-    return BookingFactory(
-        team=team,
-        interpreter=interpreter,
-        status=BookingStatus.CONFIRMED,
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
         **kw,
     )
 
@@ -440,7 +428,6 @@ def test_forbidden_transitions(coordinator, team, interpreter, status, step):
         status=status,
         interpreter=None if status == BookingStatus.REQUESTED else interpreter,
         starts_at=start,
-        ends_at=start + timedelta(hours=1),
         billable_minutes=60 if status == BookingStatus.COMPLETED else None,
     )
     calls = {

@@ -31,7 +31,6 @@ def _done(team, interpreter, day, minutes, **kw):
         interpreter=interpreter,
         status=kw.pop("status", BookingStatus.COMPLETED),
         starts_at=start,
-        ends_at=start + timedelta(hours=1),
         billable_minutes=minutes,
         **kw,
     )
@@ -54,7 +53,6 @@ def month_of_work(team, interpreter):
         status=BookingStatus.COMPLETED,
         billable_minutes=30,
         starts_at=start,
-        ends_at=start + timedelta(hours=1),
     )
     _done(TeamFactory(name="Autre"), interpreter, 5, 45)
     return other

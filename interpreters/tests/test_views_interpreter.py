@@ -13,7 +13,7 @@ from cases.tests.factories import CaseFactory
 from integrapsy import clock
 from interpreters import services
 from interpreters.models import BookingStatus
-from interpreters.tests.factories import BookingFactory, InterpreterFactory
+from interpreters.tests.factories import BookingFactory, InterpreterFactory, confirmed_booking, past_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -77,17 +77,10 @@ def test_decline(client, interpreter, offered):
 
 
 def test_record_the_actual_time_and_bad_input(client, team, interpreter):
-    start = timezone.now() - timedelta(hours=3)
-    booking = BookingFactory(
-        team=team,
-        interpreter=interpreter,
-        status=BookingStatus.CONFIRMED,
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
-    )
+    booking = past_confirmed(team, interpreter, hours_ago=3)
     client.force_login(interpreter.user)
     url = reverse("interpreters:my_booking_complete", args=[booking.code])
-    local = timezone.localtime(start).strftime("%Y-%m-%dT%H:%M")
+    local = timezone.localtime(booking.starts_at).strftime("%Y-%m-%dT%H:%M")
     response = client.post(url, {"actual_start": local, "minutes": "0"})
     assert response.status_code == 400
     assert "minutes" in response.context["form"].errors
@@ -170,7 +163,6 @@ def test_my_bookings_query_count_does_not_grow(client, team, interpreter):
             interpreter=interpreter,
             status=status,
             starts_at=start,
-            ends_at=start + timedelta(hours=1),
         )
     assert _queries(client) == one
 
@@ -197,13 +189,7 @@ def test_my_bookings_say_the_year_of_a_booking_in_another_year(
 ):
     tz = timezone.get_current_timezone()
     for start in (datetime(2029, 12, 13, 10, 0, tzinfo=tz), datetime(2030, 3, 16, 10, 0, tzinfo=tz)):
-        BookingFactory(
-            team=team,
-            interpreter=interpreter,
-            status=BookingStatus.CONFIRMED,
-            starts_at=start,
-            ends_at=start + timedelta(hours=1),
-        )
+        confirmed_booking(team, interpreter, start)
     client.force_login(interpreter.user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     with clock.as_of(datetime(2029, 12, 1, 9, 0, tzinfo=tz)):
@@ -275,14 +261,7 @@ def test_only_the_booked_interpreter_may_withdraw(client, coordinator, confirmed
 
 
 def test_a_booking_that_started_cannot_be_given_back(client, team, interpreter):
-    start = timezone.now() - timedelta(minutes=30)
-    booking = BookingFactory(
-        team=team,
-        interpreter=interpreter,
-        status=BookingStatus.CONFIRMED,
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
-    )
+    booking = past_confirmed(team, interpreter, hours_ago=0.5)
     client.force_login(interpreter.user)
     detail = client.get(reverse("interpreters:my_booking_detail", args=[booking.code]))
     assert not detail.context["may_withdraw"]

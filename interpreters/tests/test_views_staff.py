@@ -10,7 +10,13 @@ from cases.tests.factories import CaseFactory
 from integrapsy.accounts.tests.factories import TeamFactory
 from interpreters import services
 from interpreters.models import BookingStatus, InterpreterBooking, Mode
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory, LocationFactory
+from interpreters.tests.factories import (
+    BookingFactory,
+    InterpreterFactory,
+    LanguageFactory,
+    LocationFactory,
+    past_confirmed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +148,6 @@ def test_match_page_ranks_and_offer_works(client, coordinator, team, case, tir):
         status=BookingStatus.COMPLETED,
         billable_minutes=50,
         starts_at=start,
-        ends_at=start + timedelta(hours=1),
     )
     booking = BookingFactory(team=team, case=case, same_as_before=True)
     client.force_login(coordinator)
@@ -201,31 +206,19 @@ def test_cancel_late_shows_the_warning_and_records_it(client, coordinator, team,
 
 
 def test_coordinator_records_the_time_for_the_interpreter(client, coordinator, team, interpreter):
-    start = timezone.now() - timedelta(hours=2)
-    booking = BookingFactory(
-        team=team,
-        interpreter=interpreter,
-        status=BookingStatus.CONFIRMED,
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
-    )
+    booking = past_confirmed(team, interpreter)
     client.force_login(coordinator)
     url = reverse("interpreters:booking_complete", args=[booking.code])
-    response = client.post(url, {"actual_start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"), "minutes": "45"})
+    response = client.post(
+        url, {"actual_start": timezone.localtime(booking.starts_at).strftime("%Y-%m-%dT%H:%M"), "minutes": "45"}
+    )
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.COMPLETED and booking.billable_minutes == 45
 
 
 def test_no_show(client, coordinator, team, interpreter):
-    start = timezone.now() - timedelta(hours=2)
-    booking = BookingFactory(
-        team=team,
-        interpreter=interpreter,
-        status=BookingStatus.CONFIRMED,
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
-    )
+    booking = past_confirmed(team, interpreter)
     client.force_login(coordinator)
     client.post(reverse("interpreters:booking_no_show", args=[booking.code]), {"party": "person"})
     booking.refresh_from_db()

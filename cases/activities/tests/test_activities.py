@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.activities import selectors, services
 from cases.models import ActivitySession, Enrolment, GroupActivity, TimelineEvent
@@ -15,35 +15,7 @@ from cases.tests.factories import ActivitySessionFactory, CaseFactory, Enrolment
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    """These tests read the messages: they run in English (the interface defaults to French)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="Équipe Tournai")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
-
-
-@pytest.fixture
-def psychologist(team):
-    return make_user_with_role(Role.PSYCHOLOGIST, team=team)
-
-
-@pytest.fixture
-def social_worker(team):
-    return make_user_with_role(Role.SOCIAL_WORKER, team=team)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture

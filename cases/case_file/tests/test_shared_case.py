@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases.case_file import services as case_services
 from cases.models import Case, CaseShare, ConsentRecord, CoordinationNote
 from cases.persons import services as person_services
-from cases.tests.factories import CaseFactory, ReferralFactory
+from cases.tests.factories import CaseFactory, ReferralFactory, consent
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 
@@ -22,14 +22,7 @@ def shared(db):
     case = CaseFactory(team=team_a, person__first_name="Hewan")
     ReferralFactory(team=team_a, status="accepted", person=case.person, case=case, decided_at=timezone.now())
     owner = make_user_with_role(Role.COORDINATOR, team=team_a)
-    person_services.consent_record(
-        person=case.person,
-        actor=owner,
-        purpose=ConsentRecord.Purpose.SHARING,
-        given=True,
-        given_on=timezone.localdate(),
-        method="oral",
-    )
+    consent(case.person, owner)
     CaseShare.objects.create(case=case, team=team_b, shared_by=owner)
     return case, team_a, team_b, owner
 
@@ -144,14 +137,7 @@ class TestPartnerTeam:
             lambda: case_services.case_close(case=case, actor=partner, reason="fin"),
             lambda: case_services.case_share(case=case, team=TeamFactory(), actor=partner),
             lambda: person_services.person_update(person=case.person, actor=partner, first_name="Autre"),
-            lambda: person_services.consent_record(
-                person=case.person,
-                actor=partner,
-                purpose=ConsentRecord.Purpose.INTERPRETER,
-                given=True,
-                given_on=timezone.localdate(),
-                method="oral",
-            ),
+            lambda: consent(case.person, partner, ConsentRecord.Purpose.INTERPRETER),
         ]
         before = _state(case)
         for refuse in refusals:

@@ -13,6 +13,7 @@ from cases.tests.factories import CaseFactory, PersonFactory, ReferralFactory
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
+from integrapsy.tests.erasure import anonymise, export_sections
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +66,7 @@ def test_erasure_blanks_identity_but_keeps_counts(client, admin, followed):
     ReferralFactory(team=case.team, person=case.person, case=case, status="accepted", first_name="Hewan")
     case_services.case_close(case=case, actor=coordinator, reason="fin")
     client.force_login(admin)
-    response = client.post(
-        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande du 3 mars", "confirm": "on"}
-    )
+    response = anonymise(client, case.person, "Demande du 3 mars")
     assert response.status_code == 302
     person = Person.objects.get(pk=case.person.pk)
     assert person.first_name == "—" and person.last_name == "" and person.phone == ""
@@ -81,9 +80,7 @@ def test_erasure_blanks_identity_but_keeps_counts(client, admin, followed):
 def test_erasure_is_refused_while_a_case_is_open(client, admin, followed):
     case, _ = followed
     client.force_login(admin)
-    response = client.post(
-        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande", "confirm": "on"}
-    )
+    response = anonymise(client, case.person, "Demande")
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert Person.objects.get(pk=case.person.pk).last_name == "Kidane"
@@ -205,17 +202,12 @@ def clinical(team):
     return case, coordinator
 
 
-def _sections(client, person):
-    data = json.loads(client.get(reverse("cases:gdpr_subject_access_json", args=[person.code])).content)
-    return {s["key"]: " | ".join(f"{r['label']}: {r['value']}" for r in s["rows"]) for s in data["sections"]}
-
-
 def test_subject_access_holds_the_clinical_records(client, admin, clinical):
     from cases.models import Screening
 
     case, _ = clinical
     client.force_login(admin)
-    sections = _sections(client, case.person)
+    sections = export_sections(client, case.person)
     assert SECRETS["consultation"] in sections["consultations"]
     assert SECRETS["next_steps"] in sections["consultations"]
     assert SECRETS["addendum"] in sections["consultations"]
@@ -241,11 +233,9 @@ def test_erasure_leaves_no_clinical_free_text_but_keeps_what_is_counted(client, 
     case_services.case_close(case=case, actor=coordinator, reason="Saba est partie à Lyon")
     assert len(rows_containing(*SECRETS.values())) >= len(SECRETS)  # the check sees them before
     client.force_login(admin)
-    response = client.post(
-        reverse("cases:gdpr_anonymise", args=[case.person.code]), {"reason": "Demande écrite", "confirm": "on"}
-    )
+    response = anonymise(client, case.person)
     assert response.status_code == 302
-    sections = _sections(client, case.person)
+    sections = export_sections(client, case.person)
     exported = " ".join(sections.values())
     for text in [*SECRETS.values(), "Saba", "Ghebremeskel"]:
         assert text not in exported, text

@@ -9,6 +9,7 @@ from cases.households import selectors
 from cases.models import HouseholdLink, Referral
 from cases.referrals import services
 from cases.referrals.forms import FAMILY_MAX
+from cases.tests.factories import referral_form_data
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
 
@@ -19,15 +20,8 @@ def referrer(db):
 
 
 def _form(**extra):
-    data = {
-        "first_name": "Amina",
-        "last_name": "Haile",
-        "sex": "F",
-        "reasons": ["anxiety"],
-        "urgency": "priority",
-        "consent_given": "on",
-        "consent_date": timezone.localdate().isoformat(),
-        "consent_method": "oral",
+    data = referral_form_data(first_name="Amina", last_name="Haile", urgency="priority")
+    data |= {
         "family-TOTAL_FORMS": str(FAMILY_MAX),
         "family-INITIAL_FORMS": "0",
         "family-MIN_NUM_FORMS": "0",

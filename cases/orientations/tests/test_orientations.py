@@ -7,45 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import Case, Orientation, OrientationOutcome, OrientationStatus, TimelineEvent
 from cases.orientations import selectors, services
 from cases.tests.factories import CaseFactory, LanguageFactory, OrientationFactory, ResourceFactory
-from integrapsy.accounts.models import Country, Role
-from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+from integrapsy.accounts.models import Country
+from integrapsy.accounts.tests.factories import TeamFactory
 from integrapsy.directory.models import Resource
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    """These tests read the messages: they run in English (the interface defaults to French)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(name="Équipe Lille")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
-
-
-@pytest.fixture
-def psychologist(team):
-    return make_user_with_role(Role.PSYCHOLOGIST, team=team)
-
-
-@pytest.fixture
-def case(team):
-    return CaseFactory(team=team)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from cases.models import PermanenceBooking, Referral
+from cases.models import PermanenceBooking
 from cases.tests.factories import (
     CaseFactory,
     LanguageFactory,
@@ -34,8 +34,7 @@ def test_a_referrer_asks_for_a_slot_and_a_coordinator_confirms_it(page: Page, li
         team=team,
         organisation=caes,
         submitted_by=referrer,
-        status=Referral.Status.ACCEPTED,
-        person=case.person,
+        accepted=True,
         case=case,
         first_name="Dawit",
         last_name="Gebremedhin",

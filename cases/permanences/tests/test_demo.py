@@ -6,9 +6,8 @@ from django.apps import apps
 from cases import demo as cases_demo
 from cases.models import Consultation, PermanenceBooking, PermanenceSession, RiskFlag, SlotRequest
 from cases.permanences import demo, selectors
-from integrapsy.accounts import demo as accounts_demo
+from cases.tests.helpers import seed_demo
 from integrapsy.accounts.models import User
-from integrapsy.directory import demo as directory_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +18,9 @@ def _counts() -> dict[str, int]:
 
 def test_the_demo_is_idempotent_and_covers_both_sides(settings):
     settings.DEBUG = True
-    out = StringIO()
-    accounts_demo.seed(stdout=out)
-    directory_demo.seed(stdout=out)
-    demo.seed(stdout=out)
+    seed_demo(demo)
     first = _counts()
-    demo.seed(stdout=out)
+    demo.seed(stdout=StringIO())
     assert _counts() == first
     sessions = PermanenceSession.objects.all()
     # The coming weeks, and last week's permanence whose appointments nobody marked.
@@ -44,10 +40,7 @@ def test_the_demo_does_nothing_without_the_demo_accounts():
 
 def test_the_demo_referrer_asked_for_a_slot_and_last_weeks_appointments_are_not_recorded(settings):
     settings.DEBUG = True
-    out = StringIO()
-    accounts_demo.seed(stdout=out)
-    directory_demo.seed(stdout=out)
-    cases_demo.seed(stdout=out)
+    seed_demo(cases_demo)
     request = SlotRequest.objects.get()
     assert request.is_pending and request.requested_by.username == "referrer"
     coordinator = User.objects.get(username="coordinator")
@@ -55,5 +48,5 @@ def test_the_demo_referrer_asked_for_a_slot_and_last_weeks_appointments_are_not_
     assert row.may_confirm
     assert len(selectors.bookings_not_recorded(user=coordinator)) == 2
     first = _counts()
-    cases_demo.seed(stdout=out)
+    cases_demo.seed(stdout=StringIO())
     assert _counts() == first

@@ -1,10 +1,9 @@
-import threading
 from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import (
     Case,
@@ -25,16 +24,9 @@ from cases.permanences.services import (
 from cases.tests.factories import PermanenceBookingFactory, PermanenceSessionFactory
 from integrapsy.accounts.models import Role, User
 from integrapsy.accounts.tests.factories import make_user_with_role
+from integrapsy.tests.concurrency import at_once
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    """These tests read the messages: they run in English (the interface defaults to French)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def _next_tuesday():
@@ -333,29 +325,20 @@ def test_a_walk_in_is_recorded_without_a_slot(clinic):
 
 
 def _book_concurrently(slot_pk: int, actor_pks: list[int], case_pks: list[int]) -> list[str]:
-    barrier = threading.Barrier(len(actor_pks))
-    results: list[str] = []
+    def ready(actor_pk: int, case_pk: int):
+        slot = PermanenceSlot.objects.select_related("session").get(pk=slot_pk)
+        return slot, User.objects.get(pk=actor_pk), Case.objects.get(pk=case_pk)
 
-    def attempt(actor_pk: int, case_pk: int) -> None:
-        try:
-            slot = PermanenceSlot.objects.select_related("session").get(pk=slot_pk)
-            actor, case = User.objects.get(pk=actor_pk), Case.objects.get(pk=case_pk)
-            barrier.wait(timeout=10)
-            permanence_slot_book(slot=slot, actor=actor, case=case)
-            results.append("booked")
-        except ValidationError as exc:
-            results.append("refused: " + " ".join(exc.message_dict.get("slot", [])))
-        except Exception as exc:  # anything else fails the test below
-            results.append(f"error: {exc!r}")
-        finally:
-            connection.close()
+    def book(slot, actor, case) -> str:
+        permanence_slot_book(slot=slot, actor=actor, case=case)
+        return "booked"
 
-    threads = [threading.Thread(target=attempt, args=args) for args in zip(actor_pks, case_pks, strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+    def said(outcome) -> str:
+        if isinstance(outcome, ValidationError):
+            return "refused: " + " ".join(outcome.message_dict.get("slot", []))
+        return outcome if isinstance(outcome, str) else f"error: {outcome!r}"  # anything else fails the test
+
+    return [said(o) for o in at_once(book, zip(actor_pks, case_pks, strict=True), ready=ready, timeout=30)]
 
 
 def _race(clinic):

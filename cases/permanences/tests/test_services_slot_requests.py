@@ -1,18 +1,16 @@
 """Slots asked for by referrers, answered by the team's coordinators; walk-in places as a cap."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import (
     PermanenceBooking,
     PermanenceSession,
-    Referral,
     SlotAttendance,
     SlotRequest,
     TimelineEvent,
@@ -31,16 +29,9 @@ from cases.tests.factories import CaseFactory, PermanenceBookingFactory, Permane
 from integrapsy.accounts.models import Role, User
 from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
+from integrapsy.tests.concurrency import at_once
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    """These tests read the messages: they run in English (the interface defaults to French)."""
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def _ask(centre, referral=None, slot=None, **kw):
@@ -268,41 +259,27 @@ def test_free_slots_for_a_referral_are_the_teams_coming_free_ones_by_day(clinic,
 # --- Two coordinators confirming two requests for one slot at once ------------------------
 
 
+def _refused_or_error(outcome) -> str:
+    if isinstance(outcome, ValidationError):
+        return "refused: " + " ".join(outcome.messages)
+    return outcome if isinstance(outcome, str) else f"error: {outcome!r}"  # anything else fails the test
+
+
 def _confirm_concurrently(pairs: list[tuple[int, int]]) -> list[str]:
-    barrier = threading.Barrier(len(pairs))
-    results: list[str] = []
+    def ready(request_pk: int, actor_pk: int):
+        return SlotRequest.objects.get(pk=request_pk), User.objects.get(pk=actor_pk)
 
-    def attempt(request_pk: int, actor_pk: int) -> None:
-        try:
-            request, actor = SlotRequest.objects.get(pk=request_pk), User.objects.get(pk=actor_pk)
-            barrier.wait(timeout=10)
-            slot_request_confirm(slot_request=request, actor=actor)
-            results.append("confirmed")
-        except ValidationError as exc:
-            results.append("refused: " + " ".join(exc.messages))
-        except Exception as exc:  # anything else fails the test below
-            results.append(f"error: {exc!r}")
-        finally:
-            connection.close()
+    def confirm(request, actor) -> str:
+        slot_request_confirm(slot_request=request, actor=actor)
+        return "confirmed"
 
-    threads = [threading.Thread(target=attempt, args=pair) for pair in pairs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+    return [_refused_or_error(o) for o in at_once(confirm, pairs, ready=ready, timeout=30)]
 
 
 def _race(clinic, centre):
     second = make_user_with_role(Role.COORDINATOR, team=clinic.team, username="coordinator2")
-    other_case = CaseFactory(team=clinic.team)
     other = ReferralFactory(
-        team=clinic.team,
-        organisation=centre.organisation,
-        submitted_by=centre.referrer,
-        status=Referral.Status.ACCEPTED,
-        person=other_case.person,
-        case=other_case,
+        team=clinic.team, organisation=centre.organisation, submitted_by=centre.referrer, accepted=True
     )
     slot = centre.slots[0]
     first = _ask(centre, slot=slot)
@@ -367,31 +344,18 @@ def test_a_session_without_walk_in_places_takes_none(clinic):
 
 
 def _walk_in_concurrently(session_pk: int, actor_pks: list[int], case_pks: list[int]) -> list[str]:
-    barrier = threading.Barrier(len(actor_pks))
-    results: list[str] = []
+    from cases.models import Case
 
-    def attempt(actor_pk: int, case_pk: int) -> None:
-        from cases.models import Case
+    def ready(actor_pk: int, case_pk: int):
+        session = PermanenceSession.objects.get(pk=session_pk)
+        return session, User.objects.get(pk=actor_pk), Case.objects.get(pk=case_pk)
 
-        try:
-            session = PermanenceSession.objects.get(pk=session_pk)
-            actor, case = User.objects.get(pk=actor_pk), Case.objects.get(pk=case_pk)
-            barrier.wait(timeout=10)
-            permanence_walk_in_record(session=session, actor=actor, case=case)
-            results.append("recorded")
-        except ValidationError as exc:
-            results.append("refused: " + " ".join(exc.messages))
-        except Exception as exc:
-            results.append(f"error: {exc!r}")
-        finally:
-            connection.close()
+    def walk_in(session, actor, case) -> str:
+        permanence_walk_in_record(session=session, actor=actor, case=case)
+        return "recorded"
 
-    threads = [threading.Thread(target=attempt, args=args) for args in zip(actor_pks, case_pks, strict=True)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+    pairs = zip(actor_pks, case_pks, strict=True)
+    return [_refused_or_error(o) for o in at_once(walk_in, pairs, ready=ready, timeout=30)]
 
 
 def _walk_in_race(clinic):

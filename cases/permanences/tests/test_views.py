@@ -1,8 +1,6 @@
 from datetime import time, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -10,17 +8,11 @@ from django.utils.formats import date_format
 from cases.models import PermanenceBooking, PermanenceSession, SlotAttendance
 from cases.permanences.services import permanence_slot_book
 from cases.tests.factories import CaseFactory, PermanenceBookingFactory, PermanenceSessionFactory
+from cases.tests.helpers import count_queries
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import make_user_with_role
 
 pytestmark = pytest.mark.django_db
-
-
-def _count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _tomorrow_session(clinic, **kw):
@@ -78,12 +70,12 @@ def test_the_week_view_query_count_does_not_grow_with_sessions(client, clinic):
     PermanenceBookingFactory(session=first, case=clinic.case)
     client.force_login(clinic.coordinator)
     url = f"{reverse('cases:permanence_week')}?week={monday.isoformat()}"
-    one = _count_queries(client, url)
+    one = count_queries(client, url)
     for i in range(29):
         session = _tomorrow_session(clinic, date=monday + timedelta(days=i % 7), start_time=time(13), end_time=time(16))
         PermanenceBookingFactory(session=session, case=CaseFactory(team=clinic.team))
     assert PermanenceSession.objects.count() == 30
-    assert _count_queries(client, url) == one
+    assert count_queries(client, url) == one
 
 
 def test_the_session_page_query_count_does_not_grow_with_bookings(client, clinic):
@@ -98,52 +90,45 @@ def test_the_session_page_query_count_does_not_grow_with_bookings(client, clinic
     PermanenceBookingFactory(session=session, slot=slots[0], case=clinic.case)
     client.force_login(clinic.psychologist)
     url = reverse("cases:permanence_detail", args=[session.code])
-    one = _count_queries(client, url)
-    sheet = _count_queries(client, reverse("cases:permanence_sheet", args=[session.code]))
+    one = count_queries(client, url)
+    sheet = count_queries(client, reverse("cases:permanence_sheet", args=[session.code]))
     for slot in slots[1:30]:
         PermanenceBookingFactory(session=session, slot=slot, case=CaseFactory(team=clinic.team))
-    assert _count_queries(client, url) == one
-    assert _count_queries(client, reverse("cases:permanence_sheet", args=[session.code])) == sheet
+    assert count_queries(client, url) == one
+    assert count_queries(client, reverse("cases:permanence_sheet", args=[session.code])) == sheet
+
+
+def _plan(client, clinic, *, follow=False, **fields):
+    """The coordinator posts the planning form: tomorrow 09:00-12:00 in 45-minute slots, unless said otherwise."""
+    client.force_login(clinic.coordinator)
+    data = {
+        "location": clinic.location.pk,
+        "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "slot_minutes": "45",
+        "walk_in_places": "2",
+        "psychologist": clinic.psychologist.pk,
+        "weeks": "1",
+    }
+    return client.post(reverse("cases:permanence_new"), {**data, **fields}, follow=follow)
 
 
 def test_a_coordinator_plans_a_weekly_series(client, clinic):
-    client.force_login(clinic.coordinator)
-    start = timezone.localdate() + timedelta(days=1)
-    response = client.post(
-        reverse("cases:permanence_new"),
-        {
-            "location": clinic.location.pk,
-            "date": start.isoformat(),
-            "start_time": "09:00",
-            "end_time": "12:00",
-            "slot_minutes": "45",
-            "walk_in_places": "2",
-            "psychologist": clinic.psychologist.pk,
-            "ambassador": clinic.ambassador.pk,
-            "interpreter": clinic.interpreter.pk,
-            "interpreter_language": clinic.tigrinya.pk,
-            "weeks": "8",
-        },
+    response = _plan(
+        client,
+        clinic,
+        ambassador=clinic.ambassador.pk,
+        interpreter=clinic.interpreter.pk,
+        interpreter_language=clinic.tigrinya.pk,
+        weeks="8",
     )
     assert response.status_code == 302
     assert PermanenceSession.objects.filter(location=clinic.location).count() == 8
 
 
 def test_a_bad_series_comes_back_with_the_error_beside_the_field_and_the_input_kept(client, clinic):
-    client.force_login(clinic.coordinator)
-    response = client.post(
-        reverse("cases:permanence_new"),
-        {
-            "location": clinic.location.pk,
-            "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
-            "start_time": "09:00",
-            "end_time": "11:50",
-            "slot_minutes": "45",
-            "walk_in_places": "3",
-            "psychologist": clinic.psychologist.pk,
-            "weeks": "4",
-        },
-    )
+    response = _plan(client, clinic, end_time="11:50", walk_in_places="3", weeks="4")
     assert response.status_code == 400
     form = response.context["form"]
     assert "slot_minutes" in form.errors
@@ -361,9 +346,9 @@ def test_the_booking_forms_query_count_does_not_grow_with_cases(client, clinic):
         reverse("cases:slot_book", args=[session.slots.first().code]),
         reverse("cases:permanence_walk_in", args=[session.code]),
     ]
-    before = [_count_queries(client, url) for url in urls]
+    before = [count_queries(client, url) for url in urls]
     CaseFactory.create_batch(30, team=clinic.team)
-    assert [_count_queries(client, url) for url in urls] == before
+    assert [count_queries(client, url) for url in urls] == before
 
 
 def test_a_nul_in_the_booking_search_is_ignored(client, clinic):
@@ -416,11 +401,11 @@ def test_the_attendance_page_query_count_does_not_grow_with_bookings(client, cli
     PermanenceBookingFactory(session=session, slot=slots[0], case=clinic.case)
     client.force_login(clinic.coordinator)
     url = reverse("cases:permanence_attendance", args=[session.code])
-    one = _count_queries(client, url)
+    one = count_queries(client, url)
     for slot in slots[1:]:
         PermanenceBookingFactory(session=session, slot=slot, case=CaseFactory(team=clinic.team))
     assert len(slots) > 3
-    assert _count_queries(client, url) == one
+    assert count_queries(client, url) == one
 
 
 # --- French plurals and dates --------------------------------------------------------------
@@ -440,21 +425,7 @@ def test_the_counts_agree_with_their_number_in_french(client, clinic):
 
 
 def test_planning_one_permanence_says_it_in_the_singular(client, clinic):
-    client.force_login(clinic.coordinator)
-    response = client.post(
-        reverse("cases:permanence_new"),
-        {
-            "location": clinic.location.pk,
-            "date": (timezone.localdate() + timedelta(days=1)).isoformat(),
-            "start_time": "09:00",
-            "end_time": "12:00",
-            "slot_minutes": "45",
-            "walk_in_places": "2",
-            "psychologist": clinic.psychologist.pk,
-            "weeks": "1",
-        },
-        follow=True,
-    )
+    response = _plan(client, clinic, follow=True)
     html = response.content.decode()
     assert "1 permanence planifiée." in html and "(s)" not in html
 

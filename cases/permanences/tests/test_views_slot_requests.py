@@ -4,12 +4,10 @@ import re
 from datetime import time, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.models import PermanenceBooking, PermanenceSlot, Referral, SlotRequest
+from cases.models import PermanenceBooking, PermanenceSlot, SlotRequest
 from cases.permanences.services import (
     _slot_times,
     permanence_session_cancel,
@@ -17,6 +15,7 @@ from cases.permanences.services import (
     permanence_walk_in_record,
 )
 from cases.tests.factories import CaseFactory, PermanenceSessionFactory, ReferralFactory, SlotRequestFactory
+from cases.tests.helpers import count_queries
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
 
@@ -31,23 +30,9 @@ def _messages_in_english(client):
         yield
 
 
-def _count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def _accepted_referral(clinic, centre, **kw):
-    case = CaseFactory(team=clinic.team)
     return ReferralFactory(
-        team=clinic.team,
-        organisation=centre.organisation,
-        submitted_by=centre.referrer,
-        status=Referral.Status.ACCEPTED,
-        person=case.person,
-        case=case,
-        **kw,
+        team=clinic.team, organisation=centre.organisation, submitted_by=centre.referrer, accepted=True, **kw
     )
 
 
@@ -170,18 +155,18 @@ def test_the_referral_status_page_query_count_does_not_grow_with_requests(client
     SlotRequestFactory(referral=centre.accepted, slot=centre.slots[0], status="declined", decline_reason="Complet")
     client.force_login(centre.referrer)
     url = reverse("cases:referral_status", args=[centre.accepted.code])
-    one = _count_queries(client, url)
+    one = count_queries(client, url)
     for _i in range(29):
         SlotRequestFactory(referral=centre.accepted, status="declined", decline_reason="Complet")
     assert centre.accepted.slot_requests.count() == 30
-    assert _count_queries(client, url) == one
+    assert count_queries(client, url) == one
 
 
 def test_the_slot_choice_page_query_count_does_not_grow_with_slots(client, clinic, centre):
     client.force_login(centre.referrer)
     url = reverse("cases:referral_status_slot", args=[centre.accepted.code])
     PermanenceSlot.objects.filter(session=centre.session).exclude(pk=centre.slots[0].pk).delete()
-    one = _count_queries(client, url)
+    one = count_queries(client, url)
     long = PermanenceSessionFactory(
         team=clinic.team, location=clinic.location, end_time=time(17), slot_minutes=15, with_slots=False
     )
@@ -189,7 +174,7 @@ def test_the_slot_choice_page_query_count_does_not_grow_with_slots(client, clini
         [PermanenceSlot(session=long, start_time=s, end_time=e) for s, e in _slot_times(time(9), time(16, 15), 15)]
     )
     assert PermanenceSlot.objects.count() == 30
-    assert _count_queries(client, url) == one
+    assert count_queries(client, url) == one
 
 
 # --- The coordinators ---------------------------------------------------------------------
@@ -268,10 +253,10 @@ def test_the_requests_list_query_count_does_not_grow_with_requests(client, clini
     SlotRequestFactory(referral=centre.accepted, slot=centre.slots[0])
     client.force_login(clinic.coordinator)
     url = reverse("cases:permanence_requests")
-    one = _count_queries(client, url)
-    home = _count_queries(client, reverse("home"))
+    one = count_queries(client, url)
+    home = count_queries(client, reverse("home"))
     session_url = reverse("cases:permanence_detail", args=[centre.session.code])
-    session_page = _count_queries(client, session_url)
+    session_page = count_queries(client, session_url)
     for i in range(29):
         SlotRequestFactory(
             referral=_accepted_referral(clinic, centre) if i % 2 else ReferralFactory(team=clinic.team),
@@ -280,9 +265,9 @@ def test_the_requests_list_query_count_does_not_grow_with_requests(client, clini
             interpreter_language=clinic.tigrinya if i % 3 else None,
         )
     assert SlotRequest.objects.filter(status="pending").count() == 30
-    assert _count_queries(client, url) == one
-    assert _count_queries(client, reverse("home")) == home
-    assert _count_queries(client, session_url) == session_page
+    assert count_queries(client, url) == one
+    assert count_queries(client, reverse("home")) == home
+    assert count_queries(client, session_url) == session_page
 
 
 # --- Walk-in places -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext
 
 from cases.persons import selectors
 from cases.persons import services as person_services
-from cases.tests.factories import CaseFactory
+from cases.tests.factories import CaseFactory, consent
 
 
 class TestMergeRefusalLinksBothCases:
@@ -36,9 +36,7 @@ class TestMergeRefusalLinksBothCases:
 
 class TestConsentsCurrentStateFirst:
     def _record(self, person, actor, purpose, given, given_on):
-        return person_services.consent_record(
-            person=person, actor=actor, purpose=purpose, given=given, given_on=given_on, method="oral"
-        )
+        return consent(person, actor, purpose, given=given, on=given_on)
 
     def test_current_state_per_purpose_then_history_newest_first(self, team, coordinator):
         person = CaseFactory(team=team).person

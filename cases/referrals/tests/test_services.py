@@ -1,10 +1,8 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from cases.case_file import selectors as case_selectors
@@ -13,12 +11,13 @@ from cases.models import Case, ConsentRecord, Person, Referral, RiskFlag, Timeli
 from cases.persons import selectors as person_selectors
 from cases.persons import services as person_services
 from cases.referrals import selectors, services
-from cases.tests.factories import CaseFactory, LocationFactory, PersonFactory
+from cases.tests.factories import CaseFactory, LocationFactory, PersonFactory, consent
 from cases.timeline.record import timeline_record
 from integrapsy.accounts.models import Country, Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.audit.models import AppendOnlyError, AuditEvent
 from integrapsy.notifications.testing import mailed_to
+from integrapsy.tests.concurrency import at_once
 
 
 @pytest.fixture
@@ -203,24 +202,14 @@ class TestTriage:
 def test_two_coordinators_accepting_at_once_open_one_case(referrer, team, coordinator):
     other = make_user_with_role(Role.COORDINATOR, team=team, username="coord-b")
     referral = submit(referrer, team)
-    results, barrier = [], threading.Barrier(2)
 
     def accept(user):
-        barrier.wait()
-        try:
-            services.referral_accept(referral=Referral.objects.get(pk=referral.pk), actor=user)
-            results.append("ok")
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
+        services.referral_accept(referral=Referral.objects.get(pk=referral.pk), actor=user)
+        return "ok"
 
-    threads = [threading.Thread(target=accept, args=(u,)) for u in (coordinator, other)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == ["ok", "refused"]
+    outcomes = at_once(accept, [(coordinator,), (other,)])
+    said = ["refused" if isinstance(o, ValidationError) else o if isinstance(o, str) else repr(o) for o in outcomes]
+    assert sorted(said) == ["ok", "refused"]
     assert Case.objects.count() == 1
     assert Person.objects.count() == 1
 
@@ -231,14 +220,7 @@ class TestCases:
         other = TeamFactory(name="IntegraPsy Wallonie picarde")
         with pytest.raises(ValidationError, match="consent"):
             case_services.case_share(case=case, team=other, actor=coordinator)
-        person_services.consent_record(
-            person=case.person,
-            actor=coordinator,
-            purpose=ConsentRecord.Purpose.SHARING,
-            given=True,
-            given_on=timezone.localdate(),
-            method="oral",
-        )
+        consent(case.person, coordinator)
         case_services.case_share(case=case, team=other, actor=coordinator)
         assert case.timeline_events.filter(kind="case.shared").exists()
         psy_be = make_user_with_role(Role.PSYCHOLOGIST, team=other)
@@ -247,14 +229,7 @@ class TestCases:
     def test_withdrawn_consent_stops_sharing(self, team, coordinator):
         case = CaseFactory(team=team)
         for given in (True, False):
-            person_services.consent_record(
-                person=case.person,
-                actor=coordinator,
-                purpose=ConsentRecord.Purpose.SHARING,
-                given=given,
-                given_on=timezone.localdate(),
-                method="oral",
-            )
+            consent(case.person, coordinator, given=given)
         with pytest.raises(ValidationError):
             case_services.case_share(case=case, team=TeamFactory(), actor=coordinator)
 
@@ -312,9 +287,7 @@ class TestMerge:
         ).person
         dup_case = CaseFactory(team=team, person=PersonFactory(first_name="Muhammad", last_name="Adam"))
         dup = dup_case.person
-        person_services.consent_record(
-            person=dup, actor=coordinator, purpose="follow_up", given=True, given_on=timezone.localdate(), method="oral"
-        )
+        consent(dup, coordinator, "follow_up")
         person_services.person_merge(keep=keep, duplicate=dup, actor=coordinator)
         dup.refresh_from_db()
         dup_case.refresh_from_db()

@@ -7,22 +7,12 @@ from cases.models import Case, Referral
 from cases.persons import services as person_services
 from cases.referrals import services
 from cases.risk import services as risk_services
-from cases.tests.factories import CaseFactory, PersonFactory, ReferralFactory
+from cases.tests.factories import CaseFactory, PersonFactory, ReferralFactory, referral_form_data
 from cases.tests.helpers import count_queries
 from integrapsy.accounts.models import Role
-from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
+from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
 from integrapsy.directory.models import Language
-
-
-@pytest.fixture
-def team(db):
-    return TeamFactory(name="IntegraPsy Hauts-de-France")
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
 
 
 @pytest.fixture
@@ -79,15 +69,7 @@ class TestReferralForm:
         client.force_login(referrer)
         response = client.post(
             reverse("cases:referral_new"),
-            {
-                "first_name": "Hewan",
-                "reasons": ["suicidal_thoughts"],
-                "urgency": "priority",
-                "sex": "F",
-                "consent_given": "on",
-                "consent_date": timezone.localdate().isoformat(),
-                "consent_method": "oral",
-            },
+            referral_form_data(reasons=["suicidal_thoughts"], urgency="priority"),
             follow=True,
         )
         html = response.content.decode()

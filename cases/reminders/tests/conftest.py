@@ -4,8 +4,8 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from cases.persons.services import consent_record
 from cases.reminders.services import text_contact_set
+from cases.tests import factories
 from cases.tests.factories import LanguageFactory, PermanenceBookingFactory, PermanenceSessionFactory
 
 
@@ -39,14 +39,7 @@ def local(*args) -> datetime:
 
 
 def consent(person, actor, given=True, on: date | None = None):
-    return consent_record(
-        person=person,
-        actor=actor,
-        purpose="text_reminders",
-        given=given,
-        given_on=on or timezone.localdate(),
-        method="oral",
-    )
+    return factories.consent(person, actor, "text_reminders", given=given, on=on)
 
 
 def reachable(person, actor, language, mobile="+33612345678", **kw):

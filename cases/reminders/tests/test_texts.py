@@ -33,20 +33,12 @@ def test_a_shipped_text_says_only_date_time_and_place(code, kind, text):
 @pytest.mark.django_db
 def test_no_saved_text_of_any_team_says_anything_clinical(settings):
     # The demo's texts, written through the services, keep to the rule too.
-    from io import StringIO
-
     from cases.permanences import demo as permanence_demo
     from cases.reminders import demo
-    from integrapsy.accounts import demo as accounts_demo
-    from integrapsy.directory import demo as directory_demo
+    from cases.tests.helpers import seed_demo
 
     settings.DEBUG = True
-    out = StringIO()
-    accounts_demo.seed(stdout=out)
-    directory_demo.seed(stdout=out)
-    permanence_demo.seed(stdout=out)
-    demo.seed(stdout=out)
-    demo.seed(stdout=out)  # idempotent
+    seed_demo(permanence_demo, demo, demo)  # the second time changes nothing
     assert ReminderTemplate.objects.filter(language_code="ara").count() == 1
     for template in ReminderTemplate.objects.all():
         assert texts.forbidden_words_in(template.text) == [], template

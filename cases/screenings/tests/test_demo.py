@@ -1,12 +1,9 @@
-from io import StringIO
-
 import pytest
 from django.apps import apps
 
 from cases.models import Case, GroupActivity, Orientation, RiskFlag, Screening
 from cases.screenings import demo as screening_demo
-from integrapsy.accounts import demo as accounts_demo
-from integrapsy.directory import demo as directory_demo
+from cases.tests.helpers import seed_demo
 from integrapsy.directory.models import Resource
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +14,7 @@ def _counts():
 
 
 def _seed():
-    out = StringIO()
-    accounts_demo.seed(stdout=out)
-    directory_demo.seed(stdout=out)
-    screening_demo.seed(stdout=out)
-    return out.getvalue()
+    return seed_demo(screening_demo)
 
 
 def test_it_is_idempotent_and_fills_every_part(settings):

@@ -13,63 +13,41 @@ def answers(values: list[int]) -> dict:
     return {str(i + 1): v for i, v in enumerate(values)}
 
 
-# --- PHQ-9: 9 items 0-3, bands at 5/10/15/20 --------------------------------------------
+# Hand-computed answers, the total and the band they fall in.
+BANDS = [
+    # PHQ-9: 9 items 0-3, bands at 5/10/15/20
+    ("phq9", [0] * 9, 0, "minimal"),
+    ("phq9", [1, 1, 1, 1, 0, 0, 0, 0, 0], 4, "minimal"),
+    ("phq9", [1, 1, 1, 1, 1, 0, 0, 0, 0], 5, "mild"),
+    ("phq9", [2, 2, 2, 1, 1, 1, 0, 0, 0], 9, "mild"),
+    ("phq9", [2, 2, 2, 2, 2, 0, 0, 0, 0], 10, "moderate"),
+    ("phq9", [3, 3, 2, 2, 2, 1, 1, 0, 0], 14, "moderate"),
+    ("phq9", [3, 3, 3, 2, 2, 2, 0, 0, 0], 15, "moderately_severe"),
+    ("phq9", [3, 3, 3, 3, 3, 2, 2, 0, 0], 19, "moderately_severe"),
+    ("phq9", [3, 3, 3, 3, 3, 3, 2, 0, 0], 20, "severe"),
+    ("phq9", [3] * 9, 27, "severe"),
+    # GAD-7: 7 items 0-3, bands at 5/10/15
+    ("gad7", [0] * 7, 0, "minimal"),
+    ("gad7", [1, 1, 1, 1, 0, 0, 0], 4, "minimal"),
+    ("gad7", [1, 1, 1, 1, 1, 0, 0], 5, "mild"),
+    ("gad7", [2, 2, 2, 2, 1, 0, 0], 9, "mild"),
+    ("gad7", [2, 2, 2, 2, 2, 0, 0], 10, "moderate"),
+    ("gad7", [2, 2, 2, 2, 2, 2, 2], 14, "moderate"),
+    ("gad7", [3, 3, 3, 2, 2, 1, 1], 15, "severe"),
+    ("gad7", [3] * 7, 21, "severe"),
+    # WHO-5: raw 0-25 x 4 = 0-100; 50 or less suggests depression
+    ("who5", [0] * 5, 0, "likely_depression"),
+    ("who5", [2, 1, 1, 1, 2], 28, "likely_depression"),  # 7 x 4
+    ("who5", [2, 2, 1, 1, 2], 32, "poor_wellbeing"),  # 8 x 4
+    ("who5", [3, 2, 2, 3, 2], 48, "poor_wellbeing"),  # 12 x 4
+    ("who5", [3, 3, 2, 2, 3], 52, "adequate"),  # 13 x 4: just above 50
+    ("who5", [5] * 5, 100, "adequate"),
+]
 
 
-@pytest.mark.parametrize(
-    ("values", "total", "band"),
-    [
-        ([0] * 9, 0, "minimal"),
-        ([1, 1, 1, 1, 0, 0, 0, 0, 0], 4, "minimal"),
-        ([1, 1, 1, 1, 1, 0, 0, 0, 0], 5, "mild"),
-        ([2, 2, 2, 1, 1, 1, 0, 0, 0], 9, "mild"),
-        ([2, 2, 2, 2, 2, 0, 0, 0, 0], 10, "moderate"),
-        ([3, 3, 2, 2, 2, 1, 1, 0, 0], 14, "moderate"),
-        ([3, 3, 3, 2, 2, 2, 0, 0, 0], 15, "moderately_severe"),
-        ([3, 3, 3, 3, 3, 2, 2, 0, 0], 19, "moderately_severe"),
-        ([3, 3, 3, 3, 3, 3, 2, 0, 0], 20, "severe"),
-        ([3] * 9, 27, "severe"),
-    ],
-)
-def test_phq9(values, total, band):
-    result = scoring.score(builtin_definition("phq9"), answers(values))
-    assert (result.total, result.band["key"]) == (total, band)
-
-
-@pytest.mark.parametrize(
-    ("values", "total", "band"),
-    [
-        ([0] * 7, 0, "minimal"),
-        ([1, 1, 1, 1, 0, 0, 0], 4, "minimal"),
-        ([1, 1, 1, 1, 1, 0, 0], 5, "mild"),
-        ([2, 2, 2, 2, 1, 0, 0], 9, "mild"),
-        ([2, 2, 2, 2, 2, 0, 0], 10, "moderate"),
-        ([2, 2, 2, 2, 2, 2, 2], 14, "moderate"),
-        ([3, 3, 3, 2, 2, 1, 1], 15, "severe"),
-        ([3] * 7, 21, "severe"),
-    ],
-)
-def test_gad7(values, total, band):
-    result = scoring.score(builtin_definition("gad7"), answers(values))
-    assert (result.total, result.band["key"]) == (total, band)
-
-
-# --- WHO-5: raw 0-25 x 4 = 0-100; 50 or less suggests depression -------------------------
-
-
-@pytest.mark.parametrize(
-    ("values", "total", "band"),
-    [
-        ([0] * 5, 0, "likely_depression"),
-        ([2, 1, 1, 1, 2], 28, "likely_depression"),  # 7 x 4
-        ([2, 2, 1, 1, 2], 32, "poor_wellbeing"),  # 8 x 4
-        ([3, 2, 2, 3, 2], 48, "poor_wellbeing"),  # 12 x 4
-        ([3, 3, 2, 2, 3], 52, "adequate"),  # 13 x 4: just above 50
-        ([5] * 5, 100, "adequate"),
-    ],
-)
-def test_who5(values, total, band):
-    result = scoring.score(builtin_definition("who5"), answers(values))
+@pytest.mark.parametrize(("instrument", "values", "total", "band"), BANDS)
+def test_total_and_band(instrument, values, total, band):
+    result = scoring.score(builtin_definition(instrument), answers(values))
     assert (result.total, result.band["key"]) == (total, band)
 
 
@@ -149,6 +127,14 @@ def line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
+def the_one_error(text: str) -> tuple[scoring.InstrumentFileError, tuple[int, str, str]]:
+    """What ``parse_instrument_file`` raises for ``text``, and the one (line, path, message) it names."""
+    with pytest.raises(scoring.InstrumentFileError) as exc:
+        scoring.parse_instrument_file(text)
+    [error] = exc.value.errors
+    return exc.value, error
+
+
 @pytest.mark.parametrize("key", ["phq9", "gad7", "pcl5", "who5"])
 def test_shipped_files_are_valid(key):
     assert scoring.validate_definition(builtin_definition(key)) == []
@@ -158,22 +144,18 @@ def test_unknown_scoring_method_names_its_line():
     d = builtin_definition("gad7")
     d["scoring"]["method"] = "average"
     text = dump(d)
-    with pytest.raises(scoring.InstrumentFileError) as exc:
-        scoring.parse_instrument_file(text)
-    [(line, path, message)] = exc.value.errors
+    refused, (line, path, message) = the_one_error(text)
     assert path == "scoring.method"
     assert line == line_of(text, '"method": "average"')
     assert "average" in message
-    assert f"line {line}: scoring.method" in str(exc.value)
+    assert f"line {line}: scoring.method" in str(refused)
 
 
 def test_overlapping_band_names_its_line():
     d = builtin_definition("phq9")
     d["scoring"]["bands"][2]["min"] = 9  # mild is 5-9
     text = dump(d)
-    with pytest.raises(scoring.InstrumentFileError) as exc:
-        scoring.parse_instrument_file(text)
-    [(line, path, message)] = exc.value.errors
+    _refused, (line, path, message) = the_one_error(text)
     assert path == "scoring.bands[2].min"
     assert line == line_of(text, '"min": 9')
     assert "overlaps" in message
@@ -239,9 +221,7 @@ def test_broken_json_names_its_line():
     lines = text.splitlines()
     at = line_of(text, '"version": "1",')
     lines[at - 1] = lines[at - 1].rstrip(",")  # drop a comma
-    with pytest.raises(scoring.InstrumentFileError) as exc:
-        scoring.parse_instrument_file("\n".join(lines))
-    [(line, path, message)] = exc.value.errors
+    _refused, (line, _path, message) = the_one_error("\n".join(lines))
     assert line == at + 1
     assert message.startswith("not valid JSON")
 

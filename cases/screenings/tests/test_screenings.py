@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from cases.models import RiskFlag, Screening, TimelineEvent
 from cases.screenings import services
-from cases.tests.factories import CaseFactory, LanguageFactory, ScreeningFactory, load_builtin
+from cases.tests.factories import LanguageFactory, ScreeningFactory, load_builtin
 from cases.timeline import selectors as timeline_selectors
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
@@ -21,28 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team():
-    return TeamFactory(name="Équipe Arras")
-
-
-@pytest.fixture
-def psychologist(team):
-    return make_user_with_role(Role.PSYCHOLOGIST, team=team)
-
-
-@pytest.fixture
-def coordinator(team):
-    return make_user_with_role(Role.COORDINATOR, team=team)
-
-
-@pytest.fixture
 def interpreter():
     return make_user_with_role(Role.INTERPRETER, first_name="Yonas", last_name="Haile")
-
-
-@pytest.fixture
-def case(team):
-    return CaseFactory(team=team)
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from django.utils import timezone, translation
 from cases.case_file import services as case_services
 from cases.models import Case, ConsentRecord, TimelineEvent
 from cases.permanences import services as permanence_services
-from cases.persons import services as person_services
-from cases.tests.factories import CaseFactory, PermanenceSessionFactory
+from cases.tests.factories import CaseFactory, PermanenceSessionFactory, consent
 from cases.tests.helpers import count_queries
 from cases.timeline.kinds import EVENT_KINDS, summary_of
 from cases.timeline.record import timeline_record
@@ -47,14 +46,7 @@ def test_a_summary_written_in_french_reads_in_english_and_dutch(client, settings
 def test_labels_of_choices_follow_the_reader(client, settings, psychologist, team):
     case = CaseFactory(team=team)
     with translation.override("fr"):
-        person_services.consent_record(
-            person=case.person,
-            actor=psychologist,
-            purpose=ConsentRecord.Purpose.SHARING,
-            given=True,
-            given_on=timezone.localdate(),
-            method=ConsentRecord.Method.ORAL,
-        )
+        consent(case.person, psychologist)
     client.force_login(psychologist)
     with translation.override("en"):
         english = f"{ConsentRecord.Purpose.SHARING.label} — yes"

@@ -22,6 +22,7 @@ from cases.tests.factories import (
 )
 from integrapsy.accounts.models import Organisation, Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
+from integrapsy.reports import services
 from interpreters.models import BookingStatus
 from interpreters.tests.factories import BookingFactory, InterpreterFactory
 
@@ -29,7 +30,10 @@ _batches = itertools.count()
 
 
 def populate(team, n: int) -> None:
-    """``n`` persons of ``team``, each with a row of every kind, all in the last 30 days."""
+    """``n`` persons of ``team``, each with a row of every kind, all in the last 30 days.
+
+    The figures' lines are written again at the end, as the scheduled refresh would.
+    """
     now = timezone.now()
     today = timezone.localdate()
     organisation = OrganisationFactory(name=f"CAES {team.name}", kind=Organisation.Kind.RECEPTION_CENTRE)
@@ -77,3 +81,4 @@ def populate(team, n: int) -> None:
         OrientationFactory(case=case, resource=resource, proposed_on=today - timedelta(days=5))
         enrolment = EnrolmentFactory(activity=activity, case=case)
         Attendance.objects.create(session=activity_session, enrolment=enrolment, present=bool(i % 3))
+    services.facts_refresh()

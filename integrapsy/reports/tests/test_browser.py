@@ -28,6 +28,8 @@ def test_dashboard_indicators_export_and_its_audit(page: Page, live_server):
     expect(page.locator("#key-figures")).to_be_visible()
     expect(page.locator("[data-figure=referrals] a")).to_have_text("6")
     expect(page.locator("canvas#chart-kinds")).to_be_visible()
+    # The figures say when they were counted (in French, the default language).
+    expect(page.locator("#figures-as-of")).to_contain_text("Chiffres arrêtés au")
     assert_accessible(page)
 
     # A figure opens the list behind it.

@@ -28,6 +28,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0010_nationality_codes")]
+    dependencies = [("cases", "0011_case_team_active")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
