@@ -217,6 +217,7 @@ class PlannerForm(forms.Form):
     case = forms.ChoiceField(
         label=_("Case"),
         required=False,
+        widget=core_forms.Select,
         help_text=_("The most recent open cases; for an older one, open the planner from its case page."),
     )
     language = core_forms.ModelChoiceField(
@@ -225,29 +226,33 @@ class PlannerForm(forms.Form):
         required=False,
         help_text=_("Leave empty to use the person's main language."),
     )
-    activity = forms.ChoiceField(label=_("Activity"), choices=SupportActivity.choices)
+    activity = forms.ChoiceField(label=_("Activity"), choices=SupportActivity.choices, widget=core_forms.Select)
     day = forms.DateField(label=_("Day"), widget=DateInput(), required=False)
-    part_of_day = forms.ChoiceField(label=_("Part of the day"), choices=PART_OF_DAY_CHOICES, required=False)
+    part_of_day = forms.ChoiceField(
+        label=_("Part of the day"), choices=PART_OF_DAY_CHOICES, required=False, widget=core_forms.Select
+    )
     starts_at = forms.TimeField(label=_("Start time"), widget=TimeInput(), required=False)
     ends_at = forms.TimeField(label=_("End time"), widget=TimeInput(), required=False)
     mode = forms.ChoiceField(
-        label=_("Interpreting mode"), choices=planner.MODE_CHOICES, initial=planner.Mode.ON_SITE, required=False
+        label=_("Interpreting mode"),
+        choices=planner.MODE_CHOICES,
+        initial=planner.Mode.ON_SITE,
+        required=False,
+        widget=core_forms.Select,
     )
-    location = forms.ModelChoiceField(
+    location = core_forms.ModelChoiceField(
         label=_("Place"),
         queryset=Location.objects.none(),
         required=False,
         help_text=_("Leave empty to use the person's place."),
     )
     gender_preference = forms.ChoiceField(
-        label=_("The person prefers"), choices=GENDER_PREFERENCE_CHOICES, required=False
+        label=_("The person prefers"), choices=GENDER_PREFERENCE_CHOICES, required=False, widget=core_forms.Select
     )
 
     def __init__(self, *args, cases, locations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].choices = [("", _("No case (a drop-in or a group)"))] + [
-            (c.reference, f"{c.person.first_name} {c.person.last_name} — {c.reference}".strip()) for c in cases
-        ]
+        self.fields["case"].choices = [("", _("No case (a drop-in or a group)")), *cases]
         self.fields["language"].queryset = active_languages()
         self.fields["location"].queryset = locations
 

@@ -435,26 +435,46 @@ def plan_support(*, user: User, request: planner.SupportRequest) -> PlannerResul
 PLANNER_CASES = 100
 
 
-def planner_cases(*, user: User, include: str = "") -> list[Case]:
+@dataclass(frozen=True)
+class PlannerCases:
+    """The planner's case list (reference, label), and the case the address names, read whole."""
+
+    choices: list[tuple[str, str]]
+    named: Case | None = None
+
+
+def planner_cases(*, user: User, include: str = "") -> PlannerCases:
     """Recent open cases of the teams the user coordinates, for the planner's case list.
 
     At most ``PLANNER_CASES`` (a team may follow thousands), plus the case ``include`` names
-    when the user may plan for it, so a link from the case page always finds its case.
+    when the user may plan for it, so a link from the case page always finds its case. Without
+    a case named, the list reads only what its options show; with one (the case the planner
+    plans for: the form's case is the address's), the cases are read with what the plan needs,
+    so that the named case, most often among the recent ones, costs no query of its own.
     """
-    scoped = (
-        _cases_to_manage(user)
-        .exclude(status=Case.Status.CLOSED)
-        .select_related("person__location", "team", "main_language")
+    scoped = _cases_to_manage(user).exclude(status=Case.Status.CLOSED)
+    recent = scoped.order_by("-opened_on", "-id")
+    named = None
+    if include and "\x00" not in include:
+        cases = list(recent.select_related("person__location", "team", "main_language")[:PLANNER_CASES])
+        named = next((c for c in cases if c.reference == include), None)
+        if named is None:
+            named = scoped.select_related("person__location", "team", "main_language").filter(reference=include).first()
+            cases.extend([named] if named is not None else [])
+        rows = [(c.reference, c.person.first_name, c.person.last_name) for c in cases]
+    else:
+        rows = list(recent.values_list("reference", "person__first_name", "person__last_name")[:PLANNER_CASES])
+    rows.sort(key=lambda row: (row[1], row[0]))
+    return PlannerCases(
+        choices=[(reference, f"{first} {last} — {reference}".strip()) for reference, first, last in rows],
+        named=named,
     )
-    cases = list(scoped.order_by("-opened_on", "-id")[:PLANNER_CASES])
-    if include and "\x00" not in include and all(c.reference != include for c in cases):
-        cases.extend(scoped.filter(reference=include))
-    return sorted(cases, key=lambda c: (c.person.first_name, c.reference))
 
 
-def planner_case(*, cases: list[Case], reference: str) -> Case | None:
-    """The chosen case among the planner's own list (already read and scoped), or None."""
-    return next((c for c in cases if c.reference == reference), None) if reference else None
+def planner_case(*, cases: PlannerCases, reference: str) -> Case | None:
+    """The chosen case (the one the address named, already read and scoped), or None."""
+    named = cases.named
+    return named if reference and named is not None and named.reference == reference else None
 
 
 # --- Training ---------------------------------------------------------------------------

@@ -9,8 +9,12 @@ from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.renderers import Jinja2 as Jinja2Renderer
+from django.forms.renderers import get_default_renderer
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from markupsafe import escape
 
 from integrapsy.directory.models import Language
 from integrapsy.offline.services import submission_once
@@ -129,13 +133,85 @@ def refuse_hostile_value(field: forms.Field, value) -> None:
             )
 
 
+# --- Selects -----------------------------------------------------------------------------
+
+_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _jinja_attrs(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html`` as Jinja2 writes it (its escaping, not Django's)."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class Select(forms.Select):
+    """Django's select, its options written in Python rather than by two template includes each.
+
+    The markup is the one Django's Jinja2 templates write (the form renderer is Jinja2): a test
+    compares both. Groups of options, another option template or another renderer are left to
+    the templates.
+    """
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        renderer = renderer or get_default_renderer()
+        simple = (
+            template_name == "django/forms/widgets/select.html"
+            and isinstance(renderer, Jinja2Renderer)
+            and all(
+                not group and all(o["template_name"] == _OPTION_TEMPLATE for o in options)
+                for group, options, _index in widget["optgroups"]
+            )
+        )
+        if not simple:
+            return super()._render(template_name, context, renderer)
+        parts = [f'<select name="{escape(widget["name"])}"{_jinja_attrs(widget["attrs"])}>']
+        for _group, options, _index in widget["optgroups"]:
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{escape(option["value"])}"{_jinja_attrs(option["attrs"])}>'
+                    f"{escape(option['label'])}</option>"
+                )
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
+class ModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """A field's options read once, in one query, however many times the widget goes over them.
+
+    Django's iterator reads the options with ``QuerySet.iterator()``: on PostgreSQL a server-side
+    cursor (three round trips: declare, fetch, close) for every pass, and no rows kept. A form's
+    options are a short list, all of it drawn: they are read into the queryset's cache.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.queryset)
+
+
 class ModelChoiceField(forms.ModelChoiceField):
+    iterator = ModelChoiceIterator
+    widget = Select
+
     def to_python(self, value):
         refuse_hostile_value(self, value)
         return super().to_python(value)
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ModelChoiceIterator
+
     def _check_values(self, value):
         for v in value if isinstance(value, list | tuple) else [value]:
             refuse_hostile_value(self, v)

@@ -100,7 +100,7 @@ TEMPLATES = [
                 "integrapsy.context_processors.navigation",
                 "integrapsy.offline.context_processors.offline",
             ],
-            "libraries": {"dates": "integrapsy.templatetags.dates"},
+            "libraries": {"dates": "integrapsy.templatetags.dates", "fields": "integrapsy.templatetags.fields"},
         },
     },
 ]

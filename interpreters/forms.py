@@ -140,8 +140,11 @@ class BookingFilterForm(forms.Form):
         label=_("When"),
         required=False,
         choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
+        widget=core_forms.Select,
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + BookingStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + BookingStatus.choices, widget=core_forms.Select
+    )
 
 
 class UnavailabilityForm(forms.Form):

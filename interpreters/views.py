@@ -72,6 +72,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": selectors.booking_list_rows(page.object_list),
             "query": query.urlencode(),
             "may_request": access.can(request.user, Capability.REQUEST_BOOKINGS),
         },

@@ -16,7 +16,9 @@ class CaseFilterForm(forms.Form):
         max_length=100,
         help_text=_("Name, alias or reference; spelling variants are found too."),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + Case.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + Case.Status.choices, widget=core_forms.Select
+    )
     team = core_forms.ModelChoiceField(
         label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All")
     )
@@ -29,7 +31,9 @@ class CaseFilterForm(forms.Form):
     language = core_forms.ModelChoiceField(
         label=_("Language"), required=False, queryset=Language.objects.none(), empty_label=_("All")
     )
-    risk_level = forms.ChoiceField(label=_("Risk level"), required=False, choices=[("", _("All"))] + RiskLevel.choices)
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), required=False, choices=[("", _("All"))] + RiskLevel.choices, widget=core_forms.Select
+    )
 
     def __init__(self, *args, teams, psychologists, locations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,6 +68,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": selectors.case_list_rows(page.object_list),
             "query": query.urlencode(),
             # "New person" registers someone met without a referral: the coordinators' triage.
             "may_register": access.can(request.user, Capability.TRIAGE_REFERRALS),

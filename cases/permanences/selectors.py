@@ -7,8 +7,11 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.consultations.selectors import may_log_consultation
 from cases.households.selectors import household_names_by_person
@@ -55,16 +58,17 @@ def week_start(day: date) -> date:
 class WeekDay:
     day: date
     sessions: list = field(default_factory=list)
-
-    @property
-    def is_today(self) -> bool:
-        return self.day == clock.localdate()
+    is_today: bool = False
 
 
 def permanence_week(
     *, user: User, monday: date, location: Location | None = None, psychologist: User | None = None
 ) -> list[WeekDay]:
-    """The week's sessions of the user's teams, by day, with free and booked counts."""
+    """The week's sessions of the user's teams, by day, with free and booked counts.
+
+    Each session carries its link and its counts as the page writes them: the week is drawn
+    without a lookup per session.
+    """
     qs = access.scope(user, PermanenceSession.objects.all(), Capability.VIEW_PERMANENCES).filter(
         date__gte=monday, date__lt=monday + timedelta(days=7)
     )
@@ -75,9 +79,22 @@ def permanence_week(
     qs = _with_counts(
         qs.select_related("location", "psychologist", "ambassador", "interpreter", "interpreter_language")
     ).order_by("date", "start_time", "location__name")
-    days = [WeekDay(monday + timedelta(days=i)) for i in range(7)]
+    today = clock.localdate()
+    days = [WeekDay(monday + timedelta(days=i), is_today=monday + timedelta(days=i) == today) for i in range(7)]
     for session in qs:
         session.slots_free = session.slots_total - session.slots_booked
+        session.url = reverse("cases:permanence_detail", args=[session.code])
+        session.free_text = ngettext("%(n)s free", "%(n)s free", session.slots_free) % {
+            "n": localize(session.slots_free)
+        }
+        session.booked_text = ngettext("%(n)s booked", "%(n)s booked", session.slots_booked) % {
+            "n": localize(session.slots_booked)
+        }
+        if session.walk_in_places:
+            session.walk_ins_text = _("walk-ins %(n)s/%(places)s") % {
+                "n": localize(session.walk_ins_count),
+                "places": localize(session.walk_in_places),
+            }
         days[(session.date - monday).days].sessions.append(session)
     return days
 

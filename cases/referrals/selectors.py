@@ -5,6 +5,9 @@ from typing import TYPE_CHECKING
 
 from django.db import models as db
 from django.db.models import IntegerField, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.translation import ngettext
 
 from cases.models import Case, Referral, ReferralReason, Urgency
 from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
@@ -224,10 +227,25 @@ def alarm_reason(referral: Referral) -> str:
 
 
 def inbox_rows(*, user: User) -> list[dict]:
-    return [
-        {"referral": r, "waiting_days": waiting_days(r), "alarm_reason": alarm_reason(r)}
-        for r in referral_inbox(user=user)[:200]
-    ]
+    """The inbox's rows, each with the texts it shows: the page draws them without a lookup each."""
+    urgencies, statuses = dict(Urgency.choices), dict(Referral.Status.choices)
+    rows = []
+    for r in referral_inbox(user=user)[:200]:
+        days = waiting_days(r)
+        rows.append(
+            {
+                "referral": r,
+                "url": reverse("cases:referral_detail", args=[r.code]),
+                "urgency": urgencies.get(r.urgency, r.urgency),
+                "status": statuses.get(r.status, r.status),
+                "language": r.main_language.name if r.main_language else "",
+                "taken_by": str(r.taken_by) if r.taken_by else "",
+                "waiting_days": days,
+                "waiting": ngettext("%(d)s day", "%(d)s days", days) % {"d": localize(days)},
+                "alarm_reason": alarm_reason(r),
+            }
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,18 @@ def test_the_check_itself():
     forms.refuse_hostile_value(field, "42")
 
 
+@pytest.mark.django_db
+def test_a_fields_options_are_read_once_however_often_they_are_drawn(django_assert_num_queries):
+    teams = [TeamFactory(name="Alpha"), TeamFactory(name="Beta")]
+    form = TeamForm()
+    with django_assert_num_queries(2):  # one per field: the choice and the multiple choice
+        first = str(form["team"]) + str(form["teams"])
+        again = str(form["team"]) + str(form["teams"])
+    assert first == again
+    assert all(f'value="{team.pk}"' in first for team in teams)
+    assert len(form.fields["team"].choices) == 3 and bool(form.fields["teams"].choices)
+
+
 # --- The one form page -------------------------------------------------------------------
 
 

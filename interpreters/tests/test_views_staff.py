@@ -260,3 +260,16 @@ def test_home_page_shows_waiting_requests_to_the_coordinator(client, coordinator
     client.force_login(coordinator)
     response = client.get(reverse("home"))
     assert reverse("interpreters:booking_detail", args=[booking.code]).encode() in response.content
+
+
+def test_booking_list_rows_show_the_case_the_interpreter_and_the_place(client, coordinator, team, interpreter):
+    client.force_login(coordinator)
+    case = CaseFactory(team=team)
+    booked = BookingFactory(team=team, case=case, interpreter=interpreter, status=BookingStatus.OFFERED)
+    bare = BookingFactory(team=team, location=None)
+    response = client.get(reverse("interpreters:booking_list") + "?when=all")
+    rows = {row["booking"].pk: row for row in response.context["rows"]}
+    assert rows[booked.pk]["case"] == f"{case.reference} · {case.person.first_name}"
+    assert rows[booked.pk]["interpreter"] == str(interpreter)
+    assert rows[bare.pk]["case"] == "" and rows[bare.pk]["location"] == ""
+    assert f'href="{reverse("interpreters:booking_detail", args=[booked.code])}"' in response.content.decode()

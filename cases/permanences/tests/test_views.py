@@ -31,6 +31,27 @@ def test_the_week_shows_sessions_with_free_and_booked_counts(client, clinic):
     assert "Croix-Rouge" not in html  # another team's permanence
 
 
+def test_the_week_writes_its_counts_and_links_in_the_readers_language(client, clinic):
+    session = _tomorrow_session(clinic, walk_in_places=4)
+    PermanenceBookingFactory(session=session, case=clinic.case)
+    client.force_login(clinic.social_worker)
+    html = client.get(reverse("cases:permanence_week"), {"week": session.date.isoformat()}).content.decode()
+    assert f'href="{reverse("cases:permanence_detail", args=[session.code])}"' in html
+    assert ">3 libres<" in html and ">1 réservé<" in html and ">sans rendez-vous 0/4<" in html
+    client.post(reverse("set_language"), {"language": "en"})
+    html = client.get(reverse("cases:permanence_week"), {"week": session.date.isoformat()}).content.decode()
+    assert ">3 free<" in html and ">1 booked<" in html and ">walk-ins 0/4<" in html
+    today = timezone.localdate()
+    assert [day.day for day in _week(clinic, today) if day.is_today] == [today]
+    assert not any(day.is_today for day in _week(clinic, today + timedelta(days=14)))
+
+
+def _week(clinic, monday):
+    from cases.permanences import selectors
+
+    return selectors.permanence_week(user=clinic.social_worker, monday=selectors.week_start(monday))
+
+
 def test_the_week_filters_by_place_and_psychologist(client, clinic):
     session = _tomorrow_session(clinic)
     client.force_login(clinic.coordinator)

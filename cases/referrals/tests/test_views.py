@@ -136,6 +136,16 @@ class TestTriageViews:
         assert [r["referral"] for r in rows] == [urgent, old]
         assert rows[1]["waiting_days"] == 5
 
+    def test_inbox_rows_carry_their_link_and_texts_in_the_readers_language(self, client, coordinator, team):
+        referral = ReferralFactory(team=team, urgency="urgent", received_at=timezone.now() - timezone.timedelta(days=1))
+        client.force_login(coordinator)
+        html = client.get(reverse("cases:inbox"), headers={"accept-language": "fr"}).content.decode()
+        assert f'href="{reverse("cases:referral_detail", args=[referral.code])}"' in html
+        assert "<td>1 jour</td>" in html and "Urgent" in html
+        client.post(reverse("set_language"), {"language": "en"})
+        html = client.get(reverse("cases:inbox")).content.decode()
+        assert "<td>1 day</td>" in html
+
 
 class TestCasePage:
     def test_reading_a_case_is_audited(self, client, coordinator, team):

@@ -1,0 +1,93 @@
+"""``{{ form.field|as_field }}``: a field drawn as crispy's ``as_crispy_field`` draws it, in Python.
+
+The list pages' filters (the case list's seven, the planner's ten) were drawn through crispy's
+bootstrap5 field template and its includes, a Django template per field that cost as much as
+the widget itself. The plain fields those filters hold (a text, date or time input, a select)
+are drawn here with the same markup; anything else (a checkbox, a file, radio buttons, a form
+with a crispy helper) is left to crispy. A test compares both drawings field by field.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# The widgets crispy draws with its plain branch: a label, the widget, its errors, its help text.
+_COMPLEX = (forms.CheckboxInput, forms.RadioSelect, forms.FileInput, forms.MultiWidget)
+
+
+def _add_classes(widget: forms.Widget, classes: str) -> None:
+    """The classes crispy's ``crispy_field`` tag gives the widget: its kind, then the pack's."""
+    kind = widget.__class__.__name__.lower()
+    css_class = widget.attrs.get("class", "")
+    if css_class:
+        if css_class.find(kind) == -1:
+            css_class += f" {kind}"
+    else:
+        css_class = kind
+    for name in classes.split():
+        if name not in css_class.split():
+            css_class += f" {name}"
+    widget.attrs["class"] = css_class
+
+
+@register.filter
+def as_field(field: BoundField) -> SafeString:
+    widget = field.field.widget
+    if (
+        not isinstance(field, BoundField)
+        or field.is_hidden
+        or isinstance(widget, _COMPLEX)
+        or getattr(widget, "widget", None) is not None
+        or getattr(field.form, "helper", None) is not None
+    ):
+        return as_crispy_field(field)
+    errors = field.errors
+    base = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    _add_classes(widget, f"{base} is-invalid" if errors else base)
+    required = field.field.required
+    parts = []
+    if field.label:
+        parts.append(
+            format_html(
+                '<label {}class="form-label{}">{}{}</label>',
+                format_html('for="{}" ', field.id_for_label) if field.id_for_label else "",
+                " requiredField" if required else "",
+                field.label,
+                mark_safe('<span class="asteriskField">*</span>') if required else "",
+            )
+        )
+    parts.append(conditional_escape(str(field)))
+    if errors:
+        field_id = getattr(errors, "field_id", None)
+        parts.append(
+            format_html(
+                '<div id="{}_error" class="invalid-feedback">{}</div>',
+                "None" if field_id is None else field_id,
+                format_html_join(
+                    "",
+                    '<p id="error_{}_{}"><strong>{}</strong></p>',
+                    ((n, field.auto_id, error) for n, error in enumerate(errors, start=1)),
+                ),
+            )
+        )
+    if field.help_text:
+        parts.append(
+            format_html(
+                '<div {}class="form-text">{}</div>',
+                format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else "",
+                mark_safe(field.help_text),
+            )
+        )
+    css_classes = field.css_classes()
+    return format_html(
+        '<div id="div_{}" class="mb-3{}">{}</div>',
+        field.auto_id,
+        f" {css_classes}" if css_classes else "",
+        mark_safe("".join(parts)),
+    )
