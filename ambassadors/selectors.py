@@ -450,17 +450,20 @@ def planner_cases(*, user: User, include: str = "") -> PlannerCases:
     when the user may plan for it, so a link from the case page always finds its case. Without
     a case named, the list reads only what its options show; with one (the case the planner
     plans for: the form's case is the address's), the cases are read with what the plan needs,
-    so that the named case, most often among the recent ones, costs no query of its own.
+    the named case with them in the same query, so that the count never depends on the data.
     """
     scoped = _cases_to_manage(user).exclude(status=Case.Status.CLOSED)
     recent = scoped.order_by("-opened_on", "-id")
     named = None
     if include and "\x00" not in include:
-        cases = list(recent.select_related("person__location", "team", "main_language")[:PLANNER_CASES])
+        # The recent cases and the named one in one query, whether or not it is among them.
+        recent_ids = recent.values("pk")[:PLANNER_CASES]
+        cases = list(
+            scoped.filter(Q(pk__in=recent_ids) | Q(reference=include)).select_related(
+                "person__location", "team", "main_language"
+            )
+        )
         named = next((c for c in cases if c.reference == include), None)
-        if named is None:
-            named = scoped.select_related("person__location", "team", "main_language").filter(reference=include).first()
-            cases.extend([named] if named is not None else [])
         rows = [(c.reference, c.person.first_name, c.person.last_name) for c in cases]
     else:
         rows = list(recent.values_list("reference", "person__first_name", "person__last_name")[:PLANNER_CASES])

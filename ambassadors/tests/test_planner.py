@@ -343,6 +343,22 @@ class TestPlannerPage:
         assert one == many == self.PLANNER_QUERIES <= 10
 
 
+def test_a_case_named_beyond_the_recent_ones_costs_no_query_more(client, team, coordinator, case, monkeypatch):
+    from ambassadors import selectors
+    from cases.tests.helpers import count_queries
+
+    client.force_login(coordinator)
+    url = reverse("ambassadors:planner") + f"?case={case.reference}&activity=consultation"
+    count_queries(client, url)
+    among_recent = count_queries(client, url)
+    monkeypatch.setattr(selectors, "PLANNER_CASES", 1)
+    CaseFactory(team=team, opened_on=case.opened_on + timedelta(days=1))  # the one recent case now
+    assert count_queries(client, url) == among_recent
+    response = client.get(url)
+    assert response.context["form"]["case"].value() == case.reference
+    assert case.reference in [value for value, _label in response.context["form"].fields["case"].choices]
+
+
 class TestRulesPage:
     def test_a_coordinator_edits_the_team_rules(self, client, team, coordinator):
         client.force_login(coordinator)
