@@ -457,12 +457,9 @@ def planner_cases(*, user: User, include: str = "") -> PlannerCases:
     named = None
     if include and "\x00" not in include:
         # The recent cases and the named one in one query, whether or not it is among them.
-        recent_ids = recent.values("pk")[:PLANNER_CASES]
-        cases = list(
-            scoped.filter(Q(pk__in=recent_ids) | Q(reference=include)).select_related(
-                "person__location", "team", "main_language"
-            )
-        )
+        recent_ids = scoped.filter(pk__in=recent.values("pk")[:PLANNER_CASES]).values("pk").order_by()
+        ids = recent_ids.union(scoped.filter(reference=include).values("pk").order_by())
+        cases = list(scoped.filter(pk__in=ids).select_related("person__location", "team", "main_language"))
         named = next((c for c in cases if c.reference == include), None)
         rows = [(c.reference, c.person.first_name, c.person.last_name) for c in cases]
     else:
