@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import Model, Q
 from django.http import Http404
 from django.utils.functional import Promise
@@ -307,7 +307,7 @@ def one_or_404(queryset: QuerySet[M], **lookup) -> M:
     """
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:  # a malformed code
         raise Http404 from exc
 
 

@@ -145,12 +145,16 @@ def _person_columns(path: str | None) -> dict:
 def lines(figure: Figure) -> QuerySet:
     """The figure's lines, as ``values()`` rows: team, day, key, person, n and amount."""
     rows = figure.rows().order_by()
-    key = _expression(figure.key, CharField())
+    key = (
+        Value("")
+        if figure.key is None
+        else Coalesce(Cast(_expression(figure.key, CharField()), CharField()), Value(""))
+    )
     return (
         rows.annotate(
             f_team=F(access.team_path(rows.model) + "_id"),
             f_day=figure.day,
-            f_key=Coalesce(Cast(key, CharField()), Value("")),
+            f_key=key,
             f_person=_expression(figure.person and figure.person + "_id", IntegerField()),
         )
         .annotate(**_person_columns(figure.person))
