@@ -69,6 +69,7 @@ def test_referral_with_suicidal_thoughts_from_centre_to_case(page: Page, live_se
     expect(banner).to_contain_text(referral.reference)
     assert_accessible(page)
     banner.get_by_role("link", name=referral.reference).click()
+    expect(page).to_have_url(re.compile(rf"/referrals/{referral.code}/$"))
     assert_accessible(page)
     page.locator("form[action$='/accept/'] button[type=submit]").click()
     case = Case.objects.get()

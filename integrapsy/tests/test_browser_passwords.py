@@ -24,6 +24,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(page: Page, live_se
     make_user_with_role(Role.SOCIAL_WORKER, username="julien", email="julien@example.org", first_name="Julien")
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("link", name="Mot de passe oublié ?").click()
+    expect(page.locator("#id_email")).to_be_visible()
     assert_accessible(page)
     page.locator("#id_email").fill("julien@example.org")
     page.get_by_role("button", name="M'envoyer le lien").click()

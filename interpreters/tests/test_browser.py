@@ -1,5 +1,6 @@
 """The booking journey in headless Chromium: request, match, accept, record, timesheet."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,6 +52,7 @@ def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_recor
     login(page, base, "psychologist")
     page.goto(f"{base}/cases/{case.reference}/")
     page.locator(".case-sections a[href$='/planning/']").click()  # the "Planning" tab
+    expect(page).to_have_url(re.compile(r"/planning/$"))
     assert_accessible(page)
     page.locator("#case-request-interpreter").click()
     expect(page.locator("#booking-form")).to_be_visible()
@@ -101,6 +103,7 @@ def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_recor
     )
     page.goto(f"{base}/my-bookings/{booking.code}/")
     page.locator("#booking-complete").click()
+    expect(page.locator("input[name=minutes]")).to_be_visible()
     assert_accessible(page)
     page.locator("input[name=minutes]").fill("50")
     page.locator("#booking-step-submit").click()
