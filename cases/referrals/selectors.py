@@ -66,23 +66,19 @@ def urgent_referrals_untaken(*, user: User) -> list[Referral]:
 
 def referral_get_for_team(*, user: User, code, capability: Capability = Capability.VIEW_TEAM_REFERRALS) -> Referral:
     """A referral addressed to a team where the user holds ``capability`` (reading, or triage), or 404."""
-    referrals = (
-        access.scope(user, Referral.objects.all(), capability)
-        .select_related(
-            "organisation",
-            "team",
-            "submitted_by",
-            "main_language",
-            "interpreter_language",
-            "consent_language",
-            "location",
-            "person",
-            "case",
-            "decided_by",
-            "taken_by",
-        )
-        .prefetch_related("languages")
-    )
+    referrals = access.scope(user, Referral.objects.all(), capability).select_related(
+        "organisation",
+        "team",
+        "submitted_by",
+        "main_language",
+        "interpreter_language",
+        "consent_language",
+        "location",
+        "person",
+        "case",
+        "decided_by",
+        "taken_by",
+    )  # its other languages are read where they are shown (once), not for every form it answers
     return access.one_or_404(referrals, code=code)
 
 

@@ -394,13 +394,14 @@ def referral_accept(
 def referral_record_first_contact(*, referral: Referral, actor: User, on: date, request=None) -> Referral:
     """The date the team first met the person: the referrer sees it."""
     access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != Referral.Status.ACCEPTED:
-        raise ValidationError(_("Only an accepted referral has a first contact."))
     if on > clock.localdate() or on < referral.received_at.date():
         raise ValidationError({"on": _("The first contact must be between the referral date and today.")})
+    # One conditional write, not a locked read then a write: the status is checked by the row
+    # as it stands, and the referral read by the caller (its referrer with it) stays in use.
+    accepted = Referral.objects.filter(pk=referral.pk, status=Referral.Status.ACCEPTED)
+    if not accepted.update(first_contact_on=on):
+        raise ValidationError(_("Only an accepted referral has a first contact."))
     referral.first_contact_on = on
-    referral.save(update_fields=["first_contact_on"])
     audit_record(action="referral.first_contact", actor=actor, request=request, obj=referral)
     _referral_status_mail(referral)
     return referral

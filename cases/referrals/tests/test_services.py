@@ -166,6 +166,34 @@ class TestTriage:
             services.referral_accept(referral=referral, actor=coordinator)
         assert Case.objects.count() == 1
 
+    def test_the_first_contact_is_recorded_and_the_referrer_told(
+        self, referrer, team, coordinator, django_capture_on_commit_callbacks
+    ):
+        referral = submit(referrer, team)
+        services.referral_accept(referral=referral, actor=coordinator)
+        referral = selectors.referral_get_for_team(user=coordinator, code=referral.code)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.referral_record_first_contact(referral=referral, actor=coordinator, on=timezone.localdate())
+        referral.refresh_from_db()
+        assert referral.first_contact_on == timezone.localdate()
+        assert AuditEvent.objects.filter(action="referral.first_contact", object_ref=str(referral.code)).exists()
+        assert mailed_to() == {"caes@example.org", "ref@example.org"}
+
+    def test_a_first_contact_needs_an_accepted_referral_and_a_date_since_it(self, referrer, team, coordinator):
+        referral = submit(referrer, team)
+        with pytest.raises(ValidationError) as exc:
+            services.referral_record_first_contact(referral=referral, actor=coordinator, on=timezone.localdate())
+        assert not hasattr(exc.value, "error_dict")  # the referral's state, not a field
+        services.referral_accept(referral=referral, actor=coordinator)
+        for day in (timezone.localdate() + timedelta(days=1), referral.received_at.date() - timedelta(days=1)):
+            with pytest.raises(ValidationError) as exc:
+                services.referral_record_first_contact(referral=referral, actor=coordinator, on=day)
+            assert "on" in exc.value.error_dict
+        referral.refresh_from_db()
+        assert referral.first_contact_on is None
+        assert not AuditEvent.objects.filter(action="referral.first_contact").exists()
+
     def test_decline_needs_a_reason_and_emails_the_referrer(
         self, referrer, team, coordinator, django_capture_on_commit_callbacks
     ):
