@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Func, QuerySet, UUIDField
 from django.http import Http404
 from django.utils import timezone
 
@@ -137,3 +137,28 @@ def preview(*, team: Team, language_code: str, text: str) -> tuple[str, str]:
 
 def sent_reminder_booking_keys(*, since: datetime) -> QuerySet:
     return Reminder.objects.filter(source="permanence", status=Reminder.Status.QUEUED, appointment_at__gte=since)
+
+
+class _KeyAsCode(Func):
+    """A reminder's source key (a booking's code written out) read as that code, for an ``IN``.
+
+    PostgreSQL casts the text to ``uuid``; SQLite stores a code as its 32 hex digits.
+    """
+
+    output_field = UUIDField()
+    template = "CAST(%(expressions)s AS uuid)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="REPLACE(%(expressions)s, '-', '')", **extra)
+
+
+def reminded_booking_codes(*, team: Team, starts_at: datetime, ends_before: datetime) -> QuerySet:
+    """The codes of the team's permanence bookings of the period whose person was sent a text
+    reminder, as a subquery (``code__in=...``): read with the query that uses it."""
+    return Reminder.objects.filter(
+        team=team,
+        source="permanence",
+        status=Reminder.Status.QUEUED,
+        appointment_at__gte=starts_at,
+        appointment_at__lt=ends_before,
+    ).values(booking_code=_KeyAsCode("source_key"))

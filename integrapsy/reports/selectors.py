@@ -25,11 +25,11 @@ from cases.models import (
     PermanenceSession,
     PermanenceSlot,
     Referral,
-    Reminder,
     RiskFlag,
     SlotAttendance,
     Urgency,
 )
+from cases.reminders.selectors import reminded_booking_codes
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
@@ -88,6 +88,28 @@ def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[st
     return Team.objects.filter(pk=team.pk).values(**columns).get()
 
 
+# The figures the dashboard sums by key, read as one grouped query over the period's lines.
+SUMMED = (facts.CONSULTATION, facts.ORIENTATION, facts.LATE_CANCELLATION, facts.CONTACT, facts.ATTENDANCE)
+SUMMED_BY_KEY = (*SUMMED, facts.ATTENDANCE_SESSION)
+
+
+def _lines_by_key(lines: QuerySet[Fact]) -> dict[str, dict[str, tuple[int, int]]]:
+    """``{figure: {key: (n, amount)}}`` of the lines, each figure present (empty when no line).
+
+    A figure's distinct keys are its groups here: the ambassadors of the contacts, the sessions
+    of the attendance.
+    """
+    done: dict[str, dict[str, tuple[int, int]]] = {figure: {} for figure in SUMMED_BY_KEY}
+    for row in (
+        lines.filter(figure__in=SUMMED_BY_KEY)
+        .values("figure", "key")
+        .annotate(total=Sum("n"), amount_total=Sum("amount"))
+        .order_by()
+    ):
+        done[row["figure"]][row["key"]] = (row["total"] or 0, row["amount_total"] or 0)
+    return done
+
+
 def _reminder_effect(*, attended: int, no_show: int) -> dict:
     """No-show rate of a group of bookings, shown only when the group is not a small cell ("<5")."""
     marked = attended + no_show
@@ -125,27 +147,14 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     )
     session_bookings = PermanenceBooking.objects.filter(session__in=sessions)
     # Bookings of the period whose person was sent a text reminder (their codes, read once).
-    reminded_codes = list(
-        Reminder.objects.filter(
-            team=team,
-            source="permanence",
-            status=Reminder.Status.QUEUED,
-            appointment_at__gte=period.starts_at,
-            appointment_at__lt=period.ends_before,
-        )
-        .values_list("source_key", flat=True)
-        .distinct()
-    )
+    reminded_codes = reminded_booking_codes(team=team, starts_at=period.starts_at, ends_before=period.ends_before)
     reminded = session_bookings.filter(code__in=reminded_codes)
     interpreting = InterpreterBooking.objects.filter(
         team=team, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
     )
     # What the team did, from the figures' lines (``facts``): no join through the cases.
     lines = Fact.objects.filter(team=team, day__gte=period.start, day__lte=period.end)
-    contacts = lines.filter(figure=facts.CONTACT)
-    came = lines.filter(figure=facts.ATTENDANCE, key=facts.PRESENT)
-    by_kind = {f"consultations_{k}": (lines.filter(figure=facts.CONSULTATION, key=k), Sum("n")) for k in KINDS}
-    by_status = {f"orientations_{s}": (lines.filter(figure=facts.ORIENTATION, key=s), Sum("n")) for s in STATUSES}
+    done = _lines_by_key(lines)
     follow_up = Case.objects.filter(team=team)
     figures = _scalars(
         team,
@@ -171,17 +180,12 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
                 session_bookings.filter(slot__isnull=True).exclude(status=SlotAttendance.CANCELLED),
                 Count("*"),
             ),
-            "late_cancellations": (lines.filter(figure=facts.LATE_CANCELLATION), Sum("n")),
-            "amb_minutes": (contacts, Sum("amount")),
-            "amb_contacts": (contacts, Sum("n")),
-            "amb_persons": (contacts, Count("person", distinct=True)),
-            "amb_ambassadors": (contacts, Count("key", distinct=True)),
-            "came": (came, Sum("n")),
-            "missed": (lines.filter(figure=facts.ATTENDANCE, key=facts.ABSENT), Sum("n")),
-            "group_sessions": (lines.filter(figure=facts.ATTENDANCE_SESSION), Count("key", distinct=True)),
-            "group_persons": (came, Count("person", distinct=True)),
-            **by_kind,
-            **by_status,
+            # A person may have several lines (days, ambassadors): they are counted once.
+            "amb_persons": (lines.filter(figure=facts.CONTACT), Count("person", distinct=True)),
+            "group_persons": (
+                lines.filter(figure=facts.ATTENDANCE, key=facts.PRESENT),
+                Count("person", distinct=True),
+            ),
         },
     )
     urgent_open = figures["urgent_open"]
@@ -196,7 +200,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         "no_show": bookings["no_show"] - with_reminder["no_show"],
     }
 
-    consultations = {k: figures[f"consultations_{k}"] for k in KINDS if figures[f"consultations_{k}"]}
+    consultations = {k: n for k in KINDS if (n := done[facts.CONSULTATION].get(k, (0, 0))[0])}
     by_language = [
         {"pk": row["language"], "label": language_label(row), "minutes": row["minutes"] or 0, "n": row["n"]}
         for row in interpreting.filter(status=BookingStatus.COMPLETED)
@@ -204,18 +208,19 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         .annotate(minutes=Sum("billable_minutes"), n=Count("id"))
         .order_by("-minutes", "language__name_en")
     ]
-    late_cancellations = figures["late_cancellations"]
+    late_cancellations = sum(n for n, _ in done[facts.LATE_CANCELLATION].values())
+    contacts = done[facts.CONTACT]  # by ambassador
     ambassadors = {
-        "minutes": figures["amb_minutes"],
-        "contacts": figures["amb_contacts"],
+        "minutes": sum(amount for _, amount in contacts.values()),
+        "contacts": sum(n for n, _ in contacts.values()),
         "persons": figures["amb_persons"],
-        "ambassadors": figures["amb_ambassadors"],
+        "ambassadors": len(contacts),
     }
-    orientations = {st: figures[f"orientations_{st}"] for st in STATUSES if figures[f"orientations_{st}"]}
+    orientations = {st: n for st in STATUSES if (n := done[facts.ORIENTATION].get(st, (0, 0))[0])}
     attendance = {
-        "came": figures["came"],
-        "missed": figures["missed"],
-        "sessions": figures["group_sessions"],
+        "came": done[facts.ATTENDANCE].get(facts.PRESENT, (0, 0))[0],
+        "missed": done[facts.ATTENDANCE].get(facts.ABSENT, (0, 0))[0],
+        "sessions": len(done[facts.ATTENDANCE_SESSION]),  # by session
         "persons": figures["group_persons"],
     }
     recorded = attendance["came"] + attendance["missed"]
