@@ -66,13 +66,21 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The person's names read together (first, last, alias, one per line) and their search keys
+    # (" first last alias "), copied onto the case by the database itself (triggers of migration
+    # 0013, on every write of a case or of a person's names) so that the case list's search reads
+    # the team's cases alone. The app never writes them: what it writes is replaced.
+    search_names = models.TextField(editable=False, default="")
+    search_keys = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["-opened_on", "-id"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["team", "status"], name="case_team_status"),
+            # A team's cases by status (the dashboard), and with a risk level (the list's filters):
+            # counted from the index alone.
+            models.Index(fields=["team", "status", "risk_level"], name="case_team_status_risk"),
             models.Index(fields=["person", "team", "status"], name="case_person_team_status"),
             # The case list and the planner: a team's cases, newest first, one page at a time.
             models.Index(fields=["team", "-opened_on", "-id"], name="case_team_opened"),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
-from cases.models import Case, Person, PersonLanguage, RiskLevel
+from cases.models import Case, PersonLanguage, RiskLevel
 from cases.persons.matching import name_key
 from integrapsy import access
 from integrapsy.access import Capability
@@ -64,13 +64,13 @@ _MAX_SPAN = 3  # "Abdul Rahman" may be written "Abdelrahman": words are also tri
 def case_search(q: str) -> Q:
     """A case reference when the text holds a digit (names don't), a person's name otherwise.
 
-    The name search is one subquery on persons alone (``person_id IN (...)``), which the database
-    answers from the persons' name indexes (a trigram index on the names read together on
-    PostgreSQL, the folded keys for spellings) and then joins to the cases: no OR across the two
-    tables, which would make it read every case of the team.
+    The name search reads the case rows alone: each case holds its person's names and their
+    search keys (``Case.search_names``, ``Case.search_keys``, kept by the database, migration
+    0013), which PostgreSQL answers from two trigram indexes. The team's cases that hold the
+    words are found without looking at any person of another team, however common the name.
 
-    Several words match the persons whose names (first, last, alias, in any order) hold all of
-    them: one condition per word, AND-ed on the same person row. A word also matches through the
+    Several words match the cases whose person's names (first, last, alias, in any order) hold
+    all of them: one condition per word, AND-ed on the same row. A word also matches through the
     words next to it read as one name, so "Mouhamad Abdel Rahman" finds "Mohammed Abdelrahman".
     """
     q = q.replace("\x00", "")  # PostgreSQL refuses a NUL in a query; no name holds one
@@ -87,32 +87,23 @@ def case_search(q: str) -> Q:
     condition = Q()
     for i in range(len(words)):
         condition &= _names_match([text for (start, end), text in spans.items() if start <= i < end])
-    return Q(person__in=Person.objects.alias(search_names=PERSON_SEARCH_NAMES).filter(condition).values("pk"))
-
-
-class _Joined(Func):
-    """Texts joined with ``||``, which PostgreSQL may index (its ``concat()`` may not be)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " || "
-    output_field = CharField()
-
-
-# A person's names read as one text, one per line: a search text never holds a line break (its
-# words are split on white space and joined by spaces), so it is found in this text exactly when
-# one of the names holds it, and one trigram index (migration 0012) serves every name at once.
-# The names are never NULL (blank is ""), so nothing needs COALESCE.
-PERSON_SEARCH_NAMES = _Joined(F("first_name"), Value("\n"), F("last_name"), Value("\n"), F("alias"))
+    return condition
 
 
 def _names_match(texts: list[str]) -> Q:
-    """Persons one of whose names holds one of the texts, or is written the same once transliterated."""
+    """Cases one of whose person's names holds one of the texts, or is written the same once
+    transliterated (its key, between spaces in ``search_keys``).
+
+    ``search_names`` holds the names one per line: a text never holds a line break (its words
+    are split on white space and joined by spaces), so it is found there exactly when one of
+    the names holds it. A key is letters only, so `` key `` is found exactly when one of the
+    three keys is that key.
+    """
     names = Q()
     for text in texts:
         names |= Q(search_names__icontains=text)
-    keys = sorted({key for key in map(name_key, texts) if key})
-    if keys:
-        names |= Q(first_name_key__in=keys) | Q(last_name_key__in=keys) | Q(alias_key__in=keys)
+    for key in sorted({key for key in map(name_key, texts) if key}):
+        names |= Q(search_keys__contains=f" {key} ")
     return names
 
 

@@ -204,6 +204,49 @@ def _found(client, q):
 
 
 @pytest.mark.django_db
+class TestTheCaseHoldsItsPersonsNames:
+    """The names on the case rows are kept by the database, whatever writes the person or the case."""
+
+    def _copy(self, case):
+        return Case.objects.values_list("search_names", "search_keys").get(pk=case.pk)
+
+    def test_a_new_case_holds_its_persons_names_and_keys(self, team):
+        case = CaseFactory(team=team, person=PersonFactory(first_name="Mohammed", last_name="Haidari", alias=""))
+        person = case.person
+        assert self._copy(case) == (
+            "Mohammed\nHaidari\n",
+            f" {person.first_name_key} {person.last_name_key}  ",
+        )
+
+    def test_a_corrected_name_is_found_and_the_old_one_no_longer(self, client, coordinator, team):
+        from cases.persons import services as person_services
+
+        case = CaseFactory(team=team, person=PersonFactory(first_name="Amina", last_name="Diallo"))
+        person_services.person_update(person=case.person, actor=coordinator, last_name="Konaté")
+        client.force_login(coordinator)
+        assert _found(client, "Konate") == [case]
+        assert _found(client, "Diallo") == []
+
+    def test_a_case_saved_with_stale_names_keeps_the_persons(self, team):
+        case = CaseFactory(team=team, person=PersonFactory(first_name="Amina", last_name="Diallo"))
+        case.search_names = "Someone\nElse\n"
+        case.save()
+        assert self._copy(case)[0] == "Amina\nDiallo\n"
+
+    def test_a_merge_and_an_erasure_reach_the_cases(self, team):
+        from cases.models import Person
+
+        kept = PersonFactory(first_name="Yonas", last_name="Tesfay")
+        case = CaseFactory(team=team, person=PersonFactory(first_name="Jonas", last_name="Tesfai"))
+        Case.objects.filter(pk=case.pk).update(person=kept)  # what a merge writes
+        assert self._copy(case)[0] == "Yonas\nTesfay\n"
+        Person.objects.filter(pk=kept.pk).update(
+            first_name="", last_name="", alias="", first_name_key="", last_name_key="", alias_key=""
+        )
+        assert self._copy(case) == ("\n\n", "    ")
+
+
+@pytest.mark.django_db
 class TestCaseListFullNameSearch:
     @pytest.fixture
     def cases(self, team):
@@ -261,19 +304,16 @@ class TestCaseListFullNameSearch:
         assert sorted(_found(client, "\x00 \x00"), key=lambda c: c.pk) == cases
 
     @pytest.mark.postgres
-    def test_the_names_read_together_are_the_indexed_expression(self, team):
-        # The migration writes the index's expression by hand: it must be the one the search writes.
+    def test_the_search_reads_the_cases_trigram_indexes(self, team):
+        # The migration writes the indexes' expressions by hand: they must be the ones the search writes.
         from django.db import connection
 
-        from cases.case_file.selectors import PERSON_SEARCH_NAMES
-        from cases.models import Person
-
-        PersonFactory(first_name="Mohammed", last_name="Haidari")
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
-        names = Person.objects.alias(search_names=PERSON_SEARCH_NAMES).filter(search_names__icontains="haidari")
-        assert "person_search_names_trgm" in names.explain()
+        plan = Case.objects.filter(case_selectors.case_search("Haidari")).explain()
+        assert "case_search_names_trgm" in plan
+        assert "case_search_keys_trgm" in plan
 
     def test_the_page_costs_the_same_queries_for_one_and_thirty_cases(self, client, coordinator, team):
         CaseFactory(team=team, person=PersonFactory(first_name="Mohammed", last_name="Haidari"))
