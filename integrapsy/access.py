@@ -299,6 +299,11 @@ def scope(
     return queryset.filter(**{f"{path}__in": sorted(ids)})
 
 
+def of_teams(queryset: QuerySet[M], teams: Iterable[int]) -> QuerySet[M]:
+    """The rows of these teams, for work no user asks for (the figures a scheduled task counts)."""
+    return queryset.filter(**{f"{team_path(queryset.model)}__in": sorted(set(teams))})
+
+
 def one_or_404(queryset: QuerySet[M], **lookup) -> M:
     """The row of ``queryset`` that ``lookup`` names, or a 404.
 

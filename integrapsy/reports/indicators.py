@@ -11,7 +11,7 @@ Each block is one aggregate query: the cost does not grow with the number of per
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -25,7 +25,7 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Country, Team, User
 from integrapsy.reports import facts
-from integrapsy.reports.models import Fact, FactsRefresh
+from integrapsy.reports.models import Fact, FactsRefresh, TeamCounts
 from integrapsy.reports.periods import Period, years_before
 from integrapsy.reports.suppression import SMALL_CELL, Hidden, Line, suppress
 
@@ -78,8 +78,11 @@ class Indicators:
 ReportRows = Callable[[QuerySet], QuerySet]
 
 
-def report_rows(*, user: User, teams: list[int]) -> ReportRows:
-    """The rows of ``teams`` (teams the user may report on), whatever the model."""
+def report_rows(*, user: User | None, teams: list[int]) -> ReportRows:
+    """The rows of ``teams`` (teams the user may report on), whatever the model; without a
+    user, the rows of these teams (what the scheduled refresh counts ahead of the page)."""
+    if user is None:
+        return lambda qs: access.of_teams(qs, teams)
     return lambda qs: access.scope(user, qs, Capability.VIEW_INDICATORS, within=teams)
 
 
@@ -135,6 +138,13 @@ class Counts:
     referrals: int
     resources: int
 
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Counts:
+        return cls(**{**data, "nationalities": [tuple(pair) for pair in data["nationalities"]]})
+
 
 def report_teams_of(user: User, team: Team | None) -> list[Team]:
     """The teams of the report: those the user may report on, or the one asked for among them."""
@@ -186,7 +196,7 @@ def supported(rows: ReportRows, period: Period) -> QuerySet:
     return rows(Fact.objects.filter(active_case | service, person__isnull=False))
 
 
-def counts(*, user: User, period: Period, teams: list[Team]) -> Counts:
+def counts(*, user: User | None, period: Period, teams: list[Team]) -> Counts:
     """The counts of the indicators, from the figures' lines (``facts``)."""
     rows = report_rows(user=user, teams=[t.pk for t in teams])
     people, nationalities = people_counts(supported(rows, period), rows, period, person="person")
@@ -237,9 +247,25 @@ def facts_as_of() -> datetime | None:
     return FactsRefresh.objects.order_by("-as_of").values_list("as_of", flat=True).first()
 
 
+def stored_counts(teams: list[Team], period: Period) -> TeamCounts | None:
+    """The counts of one team over the period from the latest run, when the run stored them."""
+    if len(teams) != 1:
+        return None
+    latest = FactsRefresh.objects.order_by("-as_of").values("pk")[:1]
+    return (
+        TeamCounts.objects.filter(team=teams[0], start=period.start, end=period.end, run=latest)
+        .select_related("run")
+        .first()
+    )
+
+
 def indicators(*, user: User, period: Period, team: Team | None = None) -> Indicators:
-    """The funder indicators over the teams the user may report on (or one of them)."""
+    """The funder indicators over the teams the user may report on (or one of them): one team's
+    year to date as the latest refresh counted it, any other report counted now."""
     teams = report_teams_of(user, team)
+    stored = stored_counts(teams, period)
+    if stored is not None:
+        return assemble(period, teams, Counts.from_json(stored.counts), as_of=stored.run.as_of)
     return assemble(period, teams, counts(user=user, period=period, teams=teams), as_of=facts_as_of())
 
 

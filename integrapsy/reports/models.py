@@ -125,3 +125,31 @@ class FactsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d %H:%M} ({self.rows})"
+
+
+class TeamCounts(models.Model):
+    """The indicators' counts of one team over one period, from one run of the figures' lines.
+
+    Written right after each run for the period the indicators page opens on (the year to
+    date), so that the page reads them instead of counting a year of lines; another period is
+    counted when asked. They are what ``indicators.counts`` gives from that run's lines, with
+    the cases shared across the border as they stood then.
+    """
+
+    TEAM_PATH = "team"
+
+    run = models.ForeignKey(FactsRefresh, on_delete=models.CASCADE, related_name="+", verbose_name=_("run"))
+    team = ref("accounts.Team", _("team"), on_delete=models.CASCADE, related_name="+")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    counts = models.JSONField(_("counts"))
+
+    class Meta:
+        verbose_name = _("team counts")
+        verbose_name_plural = _("team counts")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "start", "end", "run"], name="team_counts_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.start}–{self.end} ({self.run_id})"

@@ -24,8 +24,9 @@ from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.notifications.services import outbox_queue
 from integrapsy.reports import exports, facts, selectors
+from integrapsy.reports.indicators import counts
 from integrapsy.reports.indicators import indicators as indicators_of
-from integrapsy.reports.models import PERSON_FIELDS, Fact, FactsRefresh, ReportJob
+from integrapsy.reports.models import PERSON_FIELDS, Fact, FactsRefresh, ReportJob, TeamCounts
 from integrapsy.reports.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -290,4 +291,19 @@ def facts_refresh() -> FactsRefresh:
         old = FactsRefresh.objects.order_by("-as_of").values_list("pk", flat=True)[KEEP_REFRESHES:]
         FactsRefresh.objects.filter(pk__in=list(old)).delete()
     logger.info("Figures: %s lines written in %.1f s.", rows, run.seconds)
+    team_counts_write(run)
     return run
+
+
+def team_counts_write(run: FactsRefresh) -> int:
+    """Count each team's indicators over the year to date from the run's lines, once, for the
+    page to read (``indicators.stored_counts``); another period is counted when asked."""
+    period = Period.year_to_date()
+    written = 0
+    for team in Team.objects.order_by("pk"):
+        found = counts(user=None, period=period, teams=[team])
+        TeamCounts.objects.update_or_create(
+            run=run, team=team, start=period.start, end=period.end, defaults={"counts": found.as_json()}
+        )
+        written += 1
+    return written

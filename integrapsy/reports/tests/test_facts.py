@@ -37,8 +37,8 @@ from cases.tests.factories import (
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.reports import facts, selectors, services
-from integrapsy.reports.indicators import assemble, counts, indicators, report_teams_of
-from integrapsy.reports.models import Fact, FactsRefresh
+from integrapsy.reports.indicators import Counts, assemble, counts, indicators, report_teams_of
+from integrapsy.reports.models import Fact, FactsRefresh, TeamCounts
 from integrapsy.reports.periods import Period
 from integrapsy.reports.tests import reference
 from integrapsy.schedule.jobs import JOBS
@@ -271,6 +271,43 @@ def test_a_row_written_after_the_refresh_counts_from_the_next_one():
     assert counts(user=admin, period=period, teams=[team]).services["consultations"]["times"] == before
     services.facts_refresh()
     assert counts(user=admin, period=period, teams=[team]).services["consultations"]["times"] == before + 1
+
+
+def test_a_refresh_counts_each_teams_year_to_date_ahead_and_the_page_reads_them(django_assert_num_queries):
+    world = generate(5)
+    run = services.facts_refresh()
+    period = Period.year_to_date()
+    stored = TeamCounts.objects.filter(run=run, start=period.start, end=period.end)
+    assert sorted(stored.values_list("team", flat=True)) == sorted(t.pk for t in world["teams"])
+    admin = world["admin"]
+    for team in world["teams"]:
+        live = counts(user=admin, period=period, teams=[team])
+        assert Counts.from_json(stored.get(team=team).counts) == live
+        assert live.people["total"] > 0  # the year to date holds something to count
+        with django_assert_num_queries(2):  # the team, then its stored counts with their run
+            shown = indicators(user=admin, period=period, team=team)
+        assert shown.sections == assemble(period, [team], live).sections
+        assert shown.as_of == run.as_of
+
+
+def test_another_period_or_a_newer_run_is_counted_from_the_lines(django_assert_num_queries):
+    world = generate(6)
+    services.facts_refresh()
+    team, admin = world["teams"][0], world["admin"]
+    period = Period.year_to_date()
+    stored = TeamCounts.objects.get(team=team)
+    stored.counts = {**stored.counts, "referrals": 4242}  # what the page shows comes from here
+    stored.save()
+    assert indicators(user=admin, period=period, team=team).value("cooperation", "referrals") == 4242
+    other = Period(period.start, period.end - timedelta(days=1))
+    assert (
+        indicators(user=admin, period=other, team=team).sections
+        == assemble(other, [team], counts(user=admin, period=other, teams=[team])).sections
+    )
+    newer = FactsRefresh.objects.create(as_of=timezone.now() + timedelta(minutes=1), seconds=0, rows=0)
+    shown = indicators(user=admin, period=period, team=team)
+    assert shown.as_of == newer.as_of  # not the stored counts of the run before
+    assert shown.sections == assemble(period, [team], counts(user=admin, period=period, teams=[team])).sections
 
 
 def test_the_refresh_is_a_scheduled_job():
