@@ -121,19 +121,25 @@ def use(bench: dict) -> None:
 _sqlite_migrated: list[str] = []
 
 
-def migrate(bench: dict | None = None) -> None:
-    """Apply the migrations; a second fresh SQLite file of the same run is a copy of the first."""
+def migrate(bench: dict | None = None) -> bool:
+    """Apply the migrations (``True`` when there were some to apply); a second fresh SQLite file
+    of the same run is a copy of the first."""
+    from django.db.migrations.executor import MigrationExecutor
+
     fresh_sqlite = bench is not None and bench["ENGINE"].endswith("sqlite3")
     if fresh_sqlite and _sqlite_migrated and Path(_sqlite_migrated[0]).exists():
         connections["default"].close()
         shutil.copyfile(_sqlite_migrated[0], bench["NAME"])
-        return
+        return True
+    executor = MigrationExecutor(connections["default"])
+    pending = bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
     call_command("migrate", interactive=False, verbosity=0)
     if fresh_sqlite:
         connections["default"].close()
         template = bench["NAME"] + ".migrated"
         shutil.copyfile(bench["NAME"], template)
         _sqlite_migrated[:] = [template]
+    return pending
 
 
 def read_meta() -> dict[str, str]:

@@ -189,7 +189,8 @@ class Command(BaseCommand):
             meta = database.read_meta()
             if meta.get("complete") == "1" and float(meta.get("scale", -1)) == scale:
                 self.stderr.write(f"bench: reusing {bench['NAME']} (--scale {scale:g})")
-                database.migrate()
+                if database.migrate():  # a migration may rewrite rows: the planner's statistics anew
+                    data.analyse()
                 self._refresh_figures()
                 return
             self.stderr.write(f"bench: {bench['NAME']} holds another scale ({meta.get('scale')}): recreating it")
