@@ -29,6 +29,7 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import act, add_service_errors, posted, submit
+from integrapsy.pagination import asks_for_everyone, everyone_query, shortlist
 
 # --- Profiles ---------------------------------------------------------------------------
 
@@ -373,12 +374,16 @@ def planner(request: HttpRequest) -> HttpResponse:
         )
         result = selectors.plan_support(user=request.user, request=support_request)
         assign_role = _ACTIVITY_ROLE[data["activity"]]
+    everyone = asks_for_everyone(request)
     return render(
         request,
         "ambassadors/planner.html",
         {
             "form": form,
             "result": result,
+            "interpreters": shortlist(result.interpreters.suggestions, everyone=everyone) if result else None,
+            "ambassadors": shortlist(result.ambassadors, everyone=everyone) if result else None,
+            "everyone_query": everyone_query(request),
             "assign_role": assign_role,
             "may_book_interpreter": access.can(request.user, Capability.REQUEST_BOOKINGS),
         },

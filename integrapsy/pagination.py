@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import ceil
 
 from django.core.paginator import Paginator
@@ -22,7 +23,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):  # any rows up to the cap will do: no order to follow
+            rows = rows.order_by()
+        return rows[: self.cap + 1].count()
 
     @cached_property
     def num_pages(self) -> int:
@@ -38,3 +42,33 @@ class CappedPaginator(Paginator):
     @property
     def shown_count(self) -> int:
         return min(self.count, self.cap)
+
+
+SHORTLIST = 10  # the best suggestions shown first; the rest when asked for
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The first of a ranked list, and how many more there are (shown on asking)."""
+
+    shown: list
+    hidden: int
+
+
+def shortlist(ranked: list, *, everyone: bool = False, size: int = SHORTLIST) -> Shortlist:
+    """The best ``size`` of ``ranked``, or all of them when the user asked for everyone."""
+    if everyone:
+        return Shortlist(list(ranked), 0)
+    return Shortlist(list(ranked[:size]), max(len(ranked) - size, 0))
+
+
+def asks_for_everyone(request) -> bool:
+    """``?all=1``: the whole ranked list, not its first suggestions."""
+    return request.GET.get("all") == "1"
+
+
+def everyone_query(request) -> str:
+    """The page's query string asking for the whole list."""
+    query = request.GET.copy()
+    query["all"] = "1"
+    return query.urlencode()

@@ -19,6 +19,7 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import act, posted, submit
+from integrapsy.pagination import asks_for_everyone, shortlist
 from interpreters import exports, selectors, services
 from interpreters.forms import (
     BookingFilterForm,
@@ -152,10 +153,15 @@ def booking_detail(request: HttpRequest, code) -> HttpResponse:
 
 
 def _match_page(request, booking, *, error: str = "", status: int = 200):
+    suggestions = shortlist(selectors.match_interpreters(booking=booking), everyone=asks_for_everyone(request))
     return render(
         request,
         "interpreters/booking_match.html",
-        {"booking": booking, "suggestions": selectors.match_interpreters(booking=booking), "error": error},
+        {
+            "booking": booking,
+            "suggestions": suggestions,
+            "error": error,
+        },
         status=status,
     )
 

@@ -341,6 +341,15 @@ class TestPlannerPage:
         many, result = count()
         assert (len(result.ambassadors), len(result.interpreters.suggestions)) == (30, 30)
         assert one == many == self.PLANNER_QUERIES <= 10
+        # The page shows the best ten of each, and offers the rest.
+        page = client.get(reverse("ambassadors:planner"), params)
+        assert (len(page.context["interpreters"].shown), page.context["interpreters"].hidden) == (10, 20)
+        assert (len(page.context["ambassadors"].shown), page.context["ambassadors"].hidden) == (10, 20)
+        html = page.content.decode()
+        assert 'id="interpreters-all"' in html and 'id="ambassadors-all"' in html
+        everyone = client.get(reverse("ambassadors:planner"), {**params, "all": "1"})
+        assert len(everyone.context["interpreters"].shown) == len(everyone.context["ambassadors"].shown) == 30
+        assert 'id="interpreters-all"' not in everyone.content.decode()
 
 
 def test_a_case_named_beyond_the_recent_ones_costs_no_query_more(client, team, coordinator, case, monkeypatch):

@@ -286,5 +286,8 @@ def test_the_match_page_reads_a_fixed_and_small_number_of_queries(client, coordi
     for i in range(1, 30):
         _busy_interpreter(team, case, booking, place, i, tir)
     many = count_queries(client, url)
-    assert len(client.get(url).context["suggestions"]) == 30
-    assert one == many == MATCH_PAGE_QUERIES <= 10
+    suggestions = client.get(url).context["suggestions"]
+    assert (len(suggestions.shown), suggestions.hidden) == (10, 20)  # the best ten, the rest on asking
+    assert 'id="suggestions-all"' in client.get(url).content.decode()
+    assert len(client.get(url, {"all": "1"}).context["suggestions"].shown) == 30
+    assert one == many == count_queries(client, url + "?all=1") == MATCH_PAGE_QUERIES <= 10
