@@ -85,23 +85,23 @@ def case_search(q: str) -> Q:
         for end in range(start + 1, min(start + _MAX_SPAN, len(words)) + 1)
     }
     condition = Q()
-    for i in range(len(words)):
-        condition &= _names_match([text for (start, end), text in spans.items() if start <= i < end])
+    for i, word in enumerate(words):
+        condition &= _names_match(word, [text for (start, end), text in spans.items() if start <= i < end])
     return condition
 
 
-def _names_match(texts: list[str]) -> Q:
-    """Cases one of whose person's names holds one of the texts, or is written the same once
-    transliterated (its key, between spaces in ``search_keys``).
+def _names_match(word: str, texts: list[str]) -> Q:
+    """Cases one of whose person's names holds the word, or is written the same as one of the
+    texts (the word, and the runs of words around it) once transliterated: its key, between
+    spaces in ``search_keys``.
 
     ``search_names`` holds the names one per line: a text never holds a line break (its words
     are split on white space and joined by spaces), so it is found there exactly when one of
-    the names holds it. A key is letters only, so `` key `` is found exactly when one of the
-    three keys is that key.
+    the names holds it. A run of words held by a name holds the word too: only the word is
+    looked for (a long text costs the trigram index more, and finds nothing more). A key is
+    letters only, so `` key `` is found exactly when one of the three keys is that key.
     """
-    names = Q()
-    for text in texts:
-        names |= Q(search_names__icontains=text)
+    names = Q(search_names__icontains=word)
     for key in sorted({key for key in map(name_key, texts) if key}):
         names |= Q(search_keys__contains=f" {key} ")
     return names
