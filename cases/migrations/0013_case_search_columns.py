@@ -68,19 +68,20 @@ CREATE INDEX IF NOT EXISTS person_search_names_trgm ON cases_person
     USING gin ((UPPER(("first_name" || E'\\n' || "last_name" || E'\\n' || "alias")::text)) gin_trgm_ops);
 """
 
-_FROM_PERSON = f"""
-    UPDATE cases_case
-       SET search_names = COALESCE((SELECT {NAMES.format(p="", nl="char(10)")} FROM cases_person WHERE id = NEW.person_id), ''),
-           search_keys = COALESCE((SELECT {KEYS.format(p="")} FROM cases_person WHERE id = NEW.person_id), '')
-     WHERE id = NEW.id;
-"""
+
+def _from_person(person_id: str) -> str:
+    """SQLite: the SET of a case's columns from the person ``person_id`` names ('' without one)."""
+    return (
+        f"search_names = COALESCE((SELECT {NAMES.format(p='p.', nl='char(10)')} FROM cases_person p "
+        f"WHERE p.id = {person_id}), ''), "
+        f"search_keys = COALESCE((SELECT {KEYS.format(p='p.')} FROM cases_person p WHERE p.id = {person_id}), '')"
+    )
+
+
+_FROM_PERSON = f"UPDATE cases_case SET {_from_person('NEW.person_id')} WHERE id = NEW.id;"
 
 SQLITE = [
-    f"""UPDATE cases_case SET
-        search_names = COALESCE((SELECT {NAMES.format(p="p.", nl="char(10)")} FROM cases_person p
-                                  WHERE p.id = cases_case.person_id), ''),
-        search_keys = COALESCE((SELECT {KEYS.format(p="p.")} FROM cases_person p
-                                 WHERE p.id = cases_case.person_id), '')""",
+    f"UPDATE cases_case SET {_from_person('cases_case.person_id')}",
     f"CREATE TRIGGER case_search_insert AFTER INSERT ON cases_case BEGIN {_FROM_PERSON} END",
     "CREATE TRIGGER case_search_update AFTER UPDATE OF person_id, search_names, search_keys ON cases_case "
     f"BEGIN {_FROM_PERSON} END",
