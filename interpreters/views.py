@@ -42,15 +42,15 @@ BOOKINGS_PER_PAGE = 25
 # --- The team's side --------------------------------------------------------------------
 
 
-def _booking_for(request: HttpRequest, code, capability=Capability.VIEW_BOOKINGS):
+def _booking_for(request: HttpRequest, code, capability=Capability.VIEW_BOOKINGS, related=selectors.DETAIL_RELATED):
     """The booking if the user's team asked for it (404 otherwise), with what they may do on it."""
     access.require(request.user, capability)
-    booking = selectors.booking_get(user=request.user, code=code)
+    booking = selectors.booking_get(user=request.user, code=code, related=related)
     return booking, access.booking_access(request.user, booking)
 
 
-def _managed_booking(request: HttpRequest, code):
-    booking, rights = _booking_for(request, code, Capability.MANAGE_BOOKINGS)
+def _managed_booking(request: HttpRequest, code, related=selectors.DETAIL_RELATED):
+    booking, rights = _booking_for(request, code, Capability.MANAGE_BOOKINGS, related)
     if not rights.manage:
         raise Http404
     return booking
@@ -168,7 +168,7 @@ def _match_page(request, booking, *, error: str = "", status: int = 200):
 
 @require_GET
 def booking_match(request: HttpRequest, code) -> HttpResponse:
-    booking = _managed_booking(request, code)
+    booking = _managed_booking(request, code, related=selectors.LIST_RELATED)  # what the page names
     if not booking.is_open:
         messages.info(request, _("This booking no longer waits for an interpreter."))
         return redirect("interpreters:booking_detail", code=booking.code)
