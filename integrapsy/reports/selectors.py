@@ -1,7 +1,8 @@
 """Reads behind the coordinator dashboard: every figure is aggregated in the database.
 
-What the team did (consultations, orientations, ambassadors' contacts, group sessions) is read
-from the figures' lines (``facts``), written by a scheduled task, so the page says as of when;
+What the team did (referrals received, consultations, orientations, ambassadors' contacts, group
+sessions) is read from the figures' lines (``facts``), written by a scheduled task, so the page
+says as of when;
 what stands now (referrals waiting, cases, risk flags, sessions and bookings) from the rows.
 
 Each figure is aggregated whatever the number of rows, so the page's query count does not
@@ -32,7 +33,7 @@ from cases.models import (
 from cases.reminders.selectors import reminded_booking_codes
 from integrapsy import access
 from integrapsy.access import Capability
-from integrapsy.accounts.models import Team, User
+from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.reports import facts
 from integrapsy.reports.indicators import SMALL_CELL, facts_as_of, mask
 from integrapsy.reports.models import Fact, ReportJob
@@ -90,7 +91,7 @@ def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[st
 
 # The figures the dashboard sums by key, read as one grouped query over the period's lines.
 SUMMED = (facts.CONSULTATION, facts.ORIENTATION, facts.LATE_CANCELLATION, facts.CONTACT, facts.ATTENDANCE)
-SUMMED_BY_KEY = (*SUMMED, facts.ATTENDANCE_SESSION)
+SUMMED_BY_KEY = (*SUMMED, facts.ATTENDANCE_SESSION, facts.REFERRAL)
 
 
 def _lines_by_key(lines: QuerySet[Fact]) -> dict[str, dict[str, tuple[int, int]]]:
@@ -110,6 +111,15 @@ def _lines_by_key(lines: QuerySet[Fact]) -> dict[str, dict[str, tuple[int, int]]
     return done
 
 
+def _by_organisation(received: dict[str, tuple[int, int]]) -> list[dict]:
+    """The referrals received by referring organisation (the lines' keys), most first."""
+    names = Organisation.objects.filter(pk__in=[int(key) for key in received]).values_list("pk", "code", "name")
+    rows = [
+        {"organisation__code": code, "organisation__name": name, "n": received[str(pk)][0]} for pk, code, name in names
+    ]
+    return sorted(rows, key=lambda row: (-row["n"], row["organisation__name"]))
+
+
 def _reminder_effect(*, attended: int, no_show: int) -> dict:
     """No-show rate of a group of bookings, shown only when the group is not a small cell ("<5")."""
     marked = attended + no_show
@@ -126,11 +136,6 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         raise Http404
     in_period = {"received_at__gte": period.starts_at, "received_at__lt": period.ends_before}
     referrals = Referral.objects.filter(team=team, **in_period)
-    by_org = list(
-        referrals.values("organisation__code", "organisation__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "organisation__name")
-    )
     waits: dict[int, int] = {}
     for row in (
         referrals.filter(first_contact_on__isnull=False)
@@ -155,6 +160,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     # What the team did, from the figures' lines (``facts``): no join through the cases.
     lines = Fact.objects.filter(team=team, day__gte=period.start, day__lte=period.end)
     done = _lines_by_key(lines)
+    by_org = _by_organisation(done[facts.REFERRAL])
     follow_up = Case.objects.filter(team=team)
     figures = _scalars(
         team,

@@ -152,7 +152,14 @@ def dashboard_activity(*, team: Team, period: Period) -> dict:
     late = InterpreterBooking.objects.filter(
         team=team, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before, late_cancellation=True
     ).count()
+    by_org = list(
+        Referral.objects.filter(team=team, received_at__gte=period.starts_at, received_at__lt=period.ends_before)
+        .values("organisation__code", "organisation__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organisation__name")
+    )
     return {
+        "by_organisation": by_org,
         "late_cancellations": late,
         "consultations": _by(
             Consultation.objects.filter(
