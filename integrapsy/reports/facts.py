@@ -90,6 +90,8 @@ FIGURES: tuple[Figure, ...] = (
         lambda: InterpreterBooking.objects.filter(status=BookingStatus.COMPLETED),
         _day("starts_at"),
         "case__person",
+        "language",
+        amount="billable_minutes",
     ),
     Figure(
         LATE_CANCELLATION,

@@ -34,11 +34,11 @@ from cases.reminders.selectors import reminded_booking_codes
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Organisation, Team, User
+from integrapsy.directory.models import Language
 from integrapsy.reports import facts
 from integrapsy.reports.indicators import SMALL_CELL, facts_as_of, mask
 from integrapsy.reports.models import Fact, ReportJob
 from integrapsy.reports.periods import Period, weighted_percentile
-from interpreters.models import BookingStatus, InterpreterBooking
 
 # The consultations' kinds and the orientations' statuses, in the order the dashboard lists them.
 KINDS = sorted(Consultation.Kind.values)
@@ -91,7 +91,7 @@ def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[st
 
 # The figures the dashboard sums by key, read as one grouped query over the period's lines.
 SUMMED = (facts.CONSULTATION, facts.ORIENTATION, facts.LATE_CANCELLATION, facts.CONTACT, facts.ATTENDANCE)
-SUMMED_BY_KEY = (*SUMMED, facts.ATTENDANCE_SESSION, facts.REFERRAL)
+SUMMED_BY_KEY = (*SUMMED, facts.ATTENDANCE_SESSION, facts.REFERRAL, facts.INTERPRETING)
 
 
 def _lines_by_key(lines: QuerySet[Fact]) -> dict[str, dict[str, tuple[int, int]]]:
@@ -118,6 +118,23 @@ def _by_organisation(received: dict[str, tuple[int, int]]) -> list[dict]:
         {"organisation__code": code, "organisation__name": name, "n": received[str(pk)][0]} for pk, code, name in names
     ]
     return sorted(rows, key=lambda row: (-row["n"], row["organisation__name"]))
+
+
+def _by_language(completed: dict[str, tuple[int, int]]) -> list[dict]:
+    """The completed interpreter bookings by language (the lines' keys): minutes, most first."""
+    languages = Language.objects.filter(pk__in=[int(key) for key in completed]).values(
+        "pk", "name_fr", "name_nl", "name_en", "variety"
+    )
+    ranked = sorted(languages, key=lambda row: (-completed[str(row["pk"])][1], row["name_en"]))
+    return [
+        {
+            "pk": row["pk"],
+            "label": language_label(row, prefix=""),
+            "minutes": completed[str(row["pk"])][1],
+            "n": completed[str(row["pk"])][0],
+        }
+        for row in ranked
+    ]
 
 
 def _reminder_effect(*, attended: int, no_show: int) -> dict:
@@ -154,9 +171,6 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     # Bookings of the period whose person was sent a text reminder (their codes, read once).
     reminded_codes = reminded_booking_codes(team=team, starts_at=period.starts_at, ends_before=period.ends_before)
     reminded = session_bookings.filter(code__in=reminded_codes)
-    interpreting = InterpreterBooking.objects.filter(
-        team=team, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
-    )
     # What the team did, from the figures' lines (``facts``): no join through the cases.
     lines = Fact.objects.filter(team=team, day__gte=period.start, day__lte=period.end)
     done = _lines_by_key(lines)
@@ -207,13 +221,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     }
 
     consultations = {k: n for k in KINDS if (n := done[facts.CONSULTATION].get(k, (0, 0))[0])}
-    by_language = [
-        {"pk": row["language"], "label": language_label(row), "minutes": row["minutes"] or 0, "n": row["n"]}
-        for row in interpreting.filter(status=BookingStatus.COMPLETED)
-        .values("language", "language__name_fr", "language__name_nl", "language__name_en", "language__variety")
-        .annotate(minutes=Sum("billable_minutes"), n=Count("id"))
-        .order_by("-minutes", "language__name_en")
-    ]
+    by_language = _by_language(done[facts.INTERPRETING])
     late_cancellations = sum(n for n, _ in done[facts.LATE_CANCELLATION].values())
     contacts = done[facts.CONTACT]  # by ambassador
     ambassadors = {

@@ -28,6 +28,7 @@ from integrapsy.reports.indicators import (
     report_rows,
 )
 from integrapsy.reports.periods import Period
+from integrapsy.reports.selectors import language_label
 from interpreters.models import BookingStatus, InterpreterBooking
 
 
@@ -158,7 +159,20 @@ def dashboard_activity(*, team: Team, period: Period) -> dict:
         .annotate(n=Count("id"))
         .order_by("-n", "organisation__name")
     )
+    by_language = [
+        {"pk": row["language"], "label": language_label(row), "minutes": row["minutes"] or 0, "n": row["n"]}
+        for row in InterpreterBooking.objects.filter(
+            team=team,
+            starts_at__gte=period.starts_at,
+            starts_at__lt=period.ends_before,
+            status=BookingStatus.COMPLETED,
+        )
+        .values("language", "language__name_fr", "language__name_nl", "language__name_en", "language__variety")
+        .annotate(minutes=Sum("billable_minutes"), n=Count("id"))
+        .order_by("-minutes", "language__name_en")
+    ]
     return {
+        "by_language": by_language,
         "by_organisation": by_org,
         "late_cancellations": late,
         "consultations": _by(

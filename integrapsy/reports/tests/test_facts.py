@@ -26,6 +26,7 @@ from cases.tests.factories import (
     ConsultationFactory,
     EnrolmentFactory,
     GroupActivityFactory,
+    LanguageFactory,
     OrientationFactory,
     PermanenceBookingFactory,
     PermanenceSessionFactory,
@@ -98,6 +99,10 @@ def generate(seed: int) -> dict:
         "activities": activities,
         "group_sessions": group_sessions,
         "permanence_sessions": permanence_sessions,
+        "languages": [
+            LanguageFactory(code=code, name_fr=name, name_nl=name, name_en=name)
+            for code, name in (("tir", "Tigrinya"), ("prs", "Dari"), ("pus", "Pashto"))
+        ],
     }
     for _ in range(24):
         birth = rng.random()
@@ -127,6 +132,7 @@ def generate(seed: int) -> dict:
         start = _moment(rng)
         BookingFactory(
             team=team,
+            language=places["languages"][1],
             interpreter=InterpreterFactory(),
             status=BookingStatus.COMPLETED,
             starts_at=start,
@@ -182,6 +188,7 @@ def _rows_of(rng, case, team, places: dict):
         BookingFactory(
             team=team,
             case=case,
+            language=places["languages"][case.pk % len(places["languages"])],  # not drawn: the draws stay as they were
             interpreter=InterpreterFactory(),
             status=(booking_status := rng.choice(BookingStatus.values)),
             late_cancellation=booking_status == BookingStatus.CANCELLED and rng.random() < 0.7,
@@ -232,6 +239,7 @@ def test_the_generated_set_has_small_cells_and_figures_of_every_kind():
     boards = [selectors.dashboard(user=world["admin"], team=t, period=PERIODS[1]) for t in world["teams"]]
     assert any(board["interpreting"]["late_cancellations"] for board in boards)
     assert any(len(board["referrals"]["by_organisation"]) > 1 for board in boards)
+    assert any(len(board["interpreting"]["by_language"]) > 1 for board in boards)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -243,6 +251,7 @@ def test_the_dashboard_from_the_lines_equals_the_source_rows(seed):
             data = selectors.dashboard(user=world["admin"], team=team, period=period)
             expected = reference.dashboard_activity(team=team, period=period)
             assert data["referrals"]["by_organisation"] == expected["by_organisation"]
+            assert data["interpreting"]["by_language"] == expected["by_language"]
             assert data["interpreting"]["late_cancellations"] == expected["late_cancellations"]
             assert data["consultations"]["by_kind"] == expected["consultations"]
             assert data["orientations"]["by_status"] == expected["orientations"]
