@@ -319,6 +319,19 @@ def test_another_period_or_a_newer_run_is_counted_from_the_lines(django_assert_n
     assert shown.sections == assemble(period, [team], counts(user=admin, period=period, teams=[team])).sections
 
 
+def test_a_persons_or_a_teams_lines_go_with_them():
+    """The lines hold no foreign-key constraint in the database: the ORM's cascade removes them."""
+    team, other = TeamFactory(), TeamFactory()
+    person = PersonFactory()
+    line = {"day": date(YEAR, 3, 2), "figure": facts.CONSULTATION, "key": "", "n": 1}
+    Fact.objects.create(team=team, person=person, **line)
+    Fact.objects.create(team=other, person=None, **line)
+    person.delete()
+    assert list(Fact.objects.values_list("team", flat=True)) == [other.pk]
+    other.delete()
+    assert not Fact.objects.exists()
+
+
 def test_the_refresh_is_a_scheduled_job():
     assert "facts_refresh" in {job.key for job in JOBS}
 
