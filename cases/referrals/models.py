@@ -141,6 +141,14 @@ class Referral(models.Model):
             models.Index(fields=["organisation", "-received_at"], name="referral_by_org"),
             # The inbox's "recently decided" list.
             models.Index(fields=["team", "-decided_at"], name="referral_team_decided"),
+            # The dashboard's days to first contact: the team's contacted referrals of a period,
+            # read from the index alone (PostgreSQL).
+            models.Index(
+                fields=["team", "received_at"],
+                include=["first_contact_on"],
+                condition=Q(first_contact_on__isnull=False),
+                name="referral_first_contact",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
