@@ -99,22 +99,18 @@ SQLITE_REVERSE = [
 ]
 
 
-def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL)
-    elif vendor == "sqlite":
-        for statement in SQLITE:
+def _run(statements: dict):
+    """A RunPython step that executes the statements written for the database in use."""
+
+    def run(apps, schema_editor):
+        for statement in statements.get(schema_editor.connection.vendor, ()):
             schema_editor.execute(statement)
 
+    return run
 
-def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_REVERSE)
-    elif vendor == "sqlite":
-        for statement in SQLITE_REVERSE:
-            schema_editor.execute(statement)
+
+create = _run({"postgresql": [POSTGRESQL], "sqlite": SQLITE})
+drop = _run({"postgresql": [POSTGRESQL_REVERSE], "sqlite": SQLITE_REVERSE})
 
 
 class Migration(migrations.Migration):
