@@ -177,3 +177,28 @@ def test_interpreter_withdraws_on_a_phone_and_the_coordinator_matches_again(page
     page.locator("#suggestion-1 button[data-action=offer]").click()
     expect(page.locator("[data-status]").first).to_have_attribute("data-status", "offered")
     expect(page.locator("#booking-interpreter")).to_contain_text("Abel Tesfaye")
+
+
+def test_the_match_page_shows_the_best_ten_then_everyone_on_a_phone(page: Page, live_server):
+    base = live_server.url
+    team = TeamFactory(name="IntegraPsy Hauts-de-France")
+    make_user_with_role(Role.COORDINATOR, team=team, username="coordinator", first_name="Claire")
+    for i in range(12):
+        InterpreterFactory(username=f"tir{i}", first_name="Interprète", last_name=f"N{i:02d}", territories=[team])
+    booking = BookingFactory(team=team, case=CaseFactory(team=team), language=tigrinya())
+
+    page.set_viewport_size(PHONE)
+    login(page, base, "coordinator")
+    page.goto(f"{base}/bookings/{booking.code}/match/")
+    expect(page.locator("#suggestions > li")).to_have_count(10)
+    more = page.locator("#suggestions-all")
+    expect(more).to_have_text("Voir 2 autres interprètes")
+    settle(page)
+    assert_accessible(page)
+    more.focus()
+    page.keyboard.press("Enter")  # with the keyboard
+    expect(page).to_have_url(re.compile(r"/match/\?all=1$"))
+    expect(page.locator("#suggestions > li")).to_have_count(12)
+    expect(page.locator("#suggestions-all")).to_have_count(0)
+    settle(page)
+    assert_accessible(page)

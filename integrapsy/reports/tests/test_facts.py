@@ -1,5 +1,6 @@
 """The figures' lines: what the dashboard and the indicators read equals what the source rows count."""
 
+import itertools
 import random
 from datetime import date, datetime, time, timedelta
 
@@ -103,6 +104,7 @@ def generate(seed: int) -> dict:
             LanguageFactory(code=code, name_fr=name, name_nl=name, name_en=name)
             for code, name in (("tir", "Tigrinya"), ("prs", "Dari"), ("pus", "Pashto"))
         ],
+        "bookings": itertools.count(),
     }
     for _ in range(24):
         birth = rng.random()
@@ -128,17 +130,18 @@ def generate(seed: int) -> dict:
             if rng.random() < 0.2:
                 CaseShare.objects.create(case=case, team=rng.choice([t for t in teams if t != team]), reason="Suivi")
             _rows_of(rng, case, team, places)
-    for team in teams:  # interpreting without a case, and a referral from nobody known
+    for team in teams:  # interpreting without a case, in two languages
         start = _moment(rng)
-        BookingFactory(
-            team=team,
-            language=places["languages"][1],
-            interpreter=InterpreterFactory(),
-            status=BookingStatus.COMPLETED,
-            starts_at=start,
-            ends_at=start + timedelta(minutes=30),
-            billable_minutes=30,
-        )
+        for language in places["languages"][:2]:
+            BookingFactory(
+                team=team,
+                language=language,
+                interpreter=InterpreterFactory(),
+                status=BookingStatus.COMPLETED,
+                starts_at=start,
+                ends_at=start + timedelta(minutes=30),
+                billable_minutes=30,
+            )
     return {
         "teams": teams,
         "admin": make_user_with_role(Role.ADMIN),
@@ -188,7 +191,8 @@ def _rows_of(rng, case, team, places: dict):
         BookingFactory(
             team=team,
             case=case,
-            language=places["languages"][case.pk % len(places["languages"])],  # not drawn: the draws stay as they were
+            # In turn, not drawn: the draws stay as they were, and the same whatever the row ids.
+            language=places["languages"][next(places["bookings"]) % len(places["languages"])],
             interpreter=InterpreterFactory(),
             status=(booking_status := rng.choice(BookingStatus.values)),
             late_cancellation=booking_status == BookingStatus.CANCELLED and rng.random() < 0.7,
