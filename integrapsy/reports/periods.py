@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from integrapsy import clock
+
 DEFAULT_DAYS = 90
 
 
@@ -18,12 +20,12 @@ class Period:
 
     @classmethod
     def last_days(cls, days: int = DEFAULT_DAYS, *, today: date | None = None) -> Period:
-        today = today or timezone.localdate()
+        today = today or clock.localdate()
         return cls(start=today - timedelta(days=days - 1), end=today)
 
     @classmethod
     def year_to_date(cls, *, today: date | None = None) -> Period:
-        today = today or timezone.localdate()
+        today = today or clock.localdate()
         return cls(start=today.replace(month=1, day=1), end=today)
 
     @property
