@@ -157,11 +157,7 @@ def _match_page(request, booking, *, error: str = "", status: int = 200):
     return render(
         request,
         "interpreters/booking_match.html",
-        {
-            "booking": booking,
-            "suggestions": suggestions,
-            "error": error,
-        },
+        {"booking": booking, "suggestions": suggestions, "error": error},
         status=status,
     )
 

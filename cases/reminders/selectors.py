@@ -135,10 +135,6 @@ def preview(*, team: Team, language_code: str, text: str) -> tuple[str, str]:
     return text.format_map(values), direction
 
 
-def sent_reminder_booking_keys(*, since: datetime) -> QuerySet:
-    return Reminder.objects.filter(source="permanence", status=Reminder.Status.QUEUED, appointment_at__gte=since)
-
-
 class _KeyAsCode(Func):
     """A reminder's source key (a booking's code written out) read as that code, for an ``IN``.
 

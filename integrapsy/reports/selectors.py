@@ -1,9 +1,9 @@
 """Reads behind the coordinator dashboard: every figure is aggregated in the database.
 
-What the team did (referrals received, consultations, orientations, ambassadors' contacts, group
-sessions) is read from the figures' lines (``facts``), written by a scheduled task, so the page
-says as of when;
-what stands now (referrals waiting, cases, risk flags, sessions and bookings) from the rows.
+What the team did (referrals received, consultations, orientations, interpreting, ambassadors'
+contacts, group sessions) is read from the figures' lines (``facts``), written by a scheduled
+task, so the page says as of when; what stands now (referrals waiting, cases, risk flags,
+sessions and bookings) from the rows.
 
 Each figure is aggregated whatever the number of rows, so the page's query count does not
 grow with the data. The single-number figures (counts, sums) are read together, each as a
@@ -168,7 +168,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         team=team, date__gte=period.start, date__lte=period.end, status=PermanenceSession.Status.SCHEDULED
     )
     session_bookings = PermanenceBooking.objects.filter(session__in=sessions)
-    # Bookings of the period whose person was sent a text reminder (their codes, read once).
+    # Bookings of the period whose person was sent a text reminder (a subquery of their codes).
     reminded_codes = reminded_booking_codes(team=team, starts_at=period.starts_at, ends_before=period.ends_before)
     reminded = session_bookings.filter(code__in=reminded_codes)
     # What the team did, from the figures' lines (``facts``): no join through the cases.
