@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -47,6 +47,9 @@ LATE_CANCELLATION = timedelta(hours=24)
 MAX_BOOKING = timedelta(hours=8)
 MAX_MINUTES = 12 * 60
 NO_OVERLAP_CONSTRAINT = "booking_no_overlap"
+# PostgreSQL's code for a deadlock: two confirmations of overlapping times written at once may
+# each wait for the other while the exclusion constraint is checked, and one of them is stopped.
+DEADLOCK_DETECTED = "40P01"
 
 
 class BookingConflict(ValidationError):
@@ -519,6 +522,11 @@ def booking_confirm(
             booking.save(update_fields=["interpreter", "status", "confirmed_at", "confirmed_by", "offered_at"])
     except IntegrityError as exc:
         if NO_OVERLAP_CONSTRAINT in str(exc):
+            raise _conflict_error(interpreter) from exc
+        raise
+    except OperationalError as exc:
+        # The one stopped lost the race to an overlapping confirmation: the same answer.
+        if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
             raise _conflict_error(interpreter) from exc
         raise
     _record(booking, kind="booking.confirmed", actor=actor, request=request, on_behalf=not is_interpreter)

@@ -90,3 +90,29 @@ def test_service_refuses_the_second_of_overlapping_confirmations(team, interpret
         booking.refresh_from_db()
         assert booking.status == BookingStatus.OFFERED
     assert InterpreterBooking.objects.filter(status=BookingStatus.CONFIRMED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_confirmation_stopped_by_a_deadlock_is_told_it_lost_the_race(monkeypatch, team, interpreter):
+    """PostgreSQL stops one of two overlapping confirmations checked at once: that one is a conflict."""
+    from django.db import OperationalError
+
+    class Deadlock(Exception):
+        sqlstate = services.DEADLOCK_DETECTED
+
+    def stopped(self, *args, **kwargs):
+        raise OperationalError("deadlock detected") from Deadlock()
+
+    booking = BookingFactory(team=team, status=BookingStatus.REQUESTED)
+    monkeypatch.setattr(InterpreterBooking, "save", stopped)
+    with pytest.raises(services.BookingConflict):
+        services.booking_confirm(booking=booking, actor=team_coordinator(team), interpreter=interpreter)
+
+    def broken(self, *args, **kwargs):  # another database error is not a conflict
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(InterpreterBooking, "save", broken)
+    booking.refresh_from_db()  # nothing was written
+    assert booking.status == BookingStatus.REQUESTED
+    with pytest.raises(OperationalError):
+        services.booking_confirm(booking=booking, actor=team_coordinator(team), interpreter=interpreter)
