@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -14,7 +26,9 @@ from ambassadors.models import (
     AmbassadorLanguage,
     Assignment,
     Contact,
+    LanguageSupportRule,
     ModuleCompletion,
+    SupportActivity,
     TrainingAttendance,
     TrainingModule,
     TrainingSession,
@@ -412,8 +426,13 @@ class PlannerResult:
     ambassadors: list[matching.Suggestion]
 
 
-def plan_support(*, user: User, request: planner.SupportRequest) -> PlannerResult:
-    """Everything the planner shows for one request: the rule, then both sides."""
+def plan_support(
+    *, user: User, request: planner.SupportRequest, rules: dict[str, LanguageSupportRule] | None = None
+) -> PlannerResult:
+    """Everything the planner shows for one request: the rule, then both sides.
+
+    ``rules``: the team's own rules already read (``PlannerCases.rules_for``), or None to read them.
+    """
     ambassadors = ambassador_suggestions(
         user=user,
         team=request.team,
@@ -425,7 +444,7 @@ def plan_support(*, user: User, request: planner.SupportRequest) -> PlannerResul
     )
     return PlannerResult(
         request=request,
-        rule=planner.rule_for(team=request.team, activity=request.activity),
+        rule=planner.rule_for(team=request.team, activity=request.activity, rules=rules),
         interpreters=planner.interpreter_suggestions(request, user=user),
         ambassadors=ambassadors,
     )
@@ -437,37 +456,58 @@ PLANNER_CASES = 100
 
 @dataclass(frozen=True)
 class PlannerCases:
-    """The planner's case list (reference, label), and the case the address names, read whole."""
+    """The planner's case list (reference, label), and the case the address names, read whole.
+
+    ``activity``: the activity the address asks for, when it is one; ``named`` then carries its
+    team's own rule for it (``own_rule``, None when the team has none), read with the case.
+    """
 
     choices: list[tuple[str, str]]
     named: Case | None = None
+    activity: str = ""
+
+    def rules_for(self, *, case: Case | None, activity: str) -> dict[str, LanguageSupportRule] | None:
+        """The team's own rules as ``planner.rule_for`` reads them, when read with ``case``; else None."""
+        if case is None or case is not self.named or not self.activity or activity != self.activity:
+            return None
+        own = getattr(case, "own_rule", None)
+        return {activity: own} if own is not None else {}
 
 
-def planner_cases(*, user: User, include: str = "") -> PlannerCases:
+def planner_cases(*, user: User, include: str = "", activity: str = "") -> PlannerCases:
     """Recent open cases of the teams the user coordinates, for the planner's case list.
 
     At most ``PLANNER_CASES`` (a team may follow thousands), plus the case ``include`` names
-    when the user may plan for it, so a link from the case page always finds its case. Without
-    a case named, the list reads only what its options show; with one (the case the planner
-    plans for: the form's case is the address's), the cases are read with what the plan needs,
-    the named case with them in the same query, so that the count never depends on the data.
+    when the user may plan for it, so a link from the case page always finds its case. The list
+    reads only what its options show (names, not cases: a hundred cases read whole with their
+    person, place, team and language cost more than the rest of the plan). The named case (the
+    one the planner plans for: the form's case is the address's) is read whole, in a second
+    query, with its team's own rule for ``activity``: the same two queries whatever the data.
     """
     scoped = _cases_to_manage(user).exclude(status=Case.Status.CLOSED)
-    recent = scoped.order_by("-opened_on", "-id")
+    rows = list(
+        scoped.order_by("-opened_on", "-id").values_list("reference", "person__first_name", "person__last_name")[
+            :PLANNER_CASES
+        ]
+    )
     named = None
+    activity = activity if activity in SupportActivity.values else ""
     if include and "\x00" not in include:
-        # The recent cases and the named one in one query, whether or not it is among them.
-        recent_ids = scoped.filter(pk__in=recent.values("pk")[:PLANNER_CASES]).values("pk").order_by()
-        ids = recent_ids.union(scoped.filter(reference=include).values("pk").order_by())
-        cases = list(scoped.filter(pk__in=ids).select_related("person__location", "team", "main_language"))
-        named = next((c for c in cases if c.reference == include), None)
-        rows = [(c.reference, c.person.first_name, c.person.last_name) for c in cases]
-    else:
-        rows = list(recent.values_list("reference", "person__first_name", "person__last_name")[:PLANNER_CASES])
+        named_cases = scoped.filter(reference=include).select_related("person__location", "team", "main_language")
+        if activity:
+            named_cases = named_cases.annotate(
+                own_rule=FilteredRelation(
+                    "team__language_support_rules", condition=Q(team__language_support_rules__activity=activity)
+                )
+            ).select_related("own_rule")
+        named = next(iter(named_cases), None)
+        if named is not None and all(reference != named.reference for reference, _first, _last in rows):
+            rows.append((named.reference, named.person.first_name, named.person.last_name))
     rows.sort(key=lambda row: (row[1], row[0]))
     return PlannerCases(
         choices=[(reference, f"{first} {last} — {reference}".strip()) for reference, first, last in rows],
         named=named,
+        activity=activity,
     )
 
 

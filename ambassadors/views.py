@@ -348,7 +348,9 @@ def ambassador_training(request: HttpRequest, code) -> HttpResponse:
 def planner(request: HttpRequest) -> HttpResponse:
     """For an activity, who may support it in the person's language: interpreters and ambassadors."""
     access.require(request.user, Capability.PLAN_LANGUAGE_SUPPORT)
-    cases = selectors.planner_cases(user=request.user, include=request.GET.get("case", ""))
+    cases = selectors.planner_cases(
+        user=request.user, include=request.GET.get("case", ""), activity=request.GET.get("activity", "")
+    )
     # Opened from a case (``?case=``), the form starts with that case chosen, unsent: no error yet.
     asked = request.GET if any(key != "case" for key in request.GET) else None
     form = PlannerForm(
@@ -372,7 +374,11 @@ def planner(request: HttpRequest) -> HttpResponse:
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
         )
-        result = selectors.plan_support(user=request.user, request=support_request)
+        result = selectors.plan_support(
+            user=request.user,
+            request=support_request,
+            rules=cases.rules_for(case=case, activity=data["activity"]),
+        )
         assign_role = _ACTIVITY_ROLE[data["activity"]]
     everyone = asks_for_everyone(request)
     return render(

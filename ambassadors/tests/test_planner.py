@@ -282,9 +282,9 @@ class TestPlannerPage:
         assert "ends_at" in response.context["form"].errors and response.context["result"] is None
         assert 'value="11:00"' in response.content.decode()
 
-    # The session, the user, their memberships, the planner's cases, the team's rules, the
-    # ambassadors with their languages and facts, the interpreters with theirs, who of them is
-    # busy then, and the form's languages and places.
+    # The session, the user, their memberships, the planner's cases, the case planned for with
+    # its team's rule, the ambassadors with their languages and facts, the interpreters with
+    # theirs, who of them is busy then, and the form's languages and places.
     PLANNER_QUERIES = 10
 
     def test_it_keeps_a_fixed_and_small_number_of_queries(self, client, team, coordinator, case, pashto):
@@ -366,6 +366,33 @@ def test_a_case_named_beyond_the_recent_ones_costs_no_query_more(client, team, c
     response = client.get(url)
     assert response.context["form"]["case"].value() == case.reference
     assert case.reference in [value for value, _label in response.context["form"].fields["case"].choices]
+
+
+def test_the_team_rule_for_a_case_is_read_with_the_case(client, team, coordinator, case):
+    """Planning for a case, its team's own rule for the activity comes with the case (no query of
+    its own); another activity, another team's rule or no case named read the default or the rule
+    as before."""
+    from cases.tests.helpers import count_queries
+
+    LanguageSupportRule.objects.create(
+        team=team, activity="group", requirement=Requirement.INTERPRETER, explanation="Groupes de parole."
+    )
+    LanguageSupportRule.objects.create(
+        team=TeamFactory(name="Autre"), activity="consultation", requirement=Requirement.INTERPRETER
+    )
+    client.force_login(coordinator)
+    url = reverse("ambassadors:planner")
+    group = client.get(url, {"case": case.reference, "activity": "group"})
+    assert group.context["result"].rule.from_team and group.context["result"].rule.interpreter_required
+    assert group.context["result"].rule.explanation == "Groupes de parole."
+    assert 'data-requirement="interpreter"' in group.content.decode()
+    consultation = client.get(url, {"case": case.reference, "activity": "consultation"})
+    assert not consultation.context["result"].rule.from_team
+    assert not consultation.context["result"].rule.interpreter_required
+    # The same queries with the team's rule as without it.
+    assert count_queries(client, f"{url}?case={case.reference}&activity=group") == count_queries(
+        client, f"{url}?case={case.reference}&activity=consultation"
+    )
 
 
 class TestRulesPage:
