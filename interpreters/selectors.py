@@ -310,10 +310,13 @@ def rank_interpreters(
 
 
 def _count_of(bookings: QuerySet[InterpreterBooking]) -> Coalesce:
-    """How many of ``bookings`` each interpreter row has (a subquery on the row's interpreter)."""
+    """How many of ``bookings`` each interpreter row has (a subquery on the row's interpreter).
+
+    ``COUNT(*)``, not of the ids: the week's load is then counted from its index alone.
+    """
     return Coalesce(
         Subquery(
-            bookings.order_by().values("interpreter").annotate(n=Count("pk")).values("n")[:1],
+            bookings.order_by().values("interpreter").annotate(n=Count("*")).values("n")[:1],
             output_field=IntegerField(),
         ),
         0,
