@@ -253,7 +253,9 @@ def stored_counts(teams: list[Team], period: Period) -> TeamCounts | None:
         return None
     latest = FactsRefresh.objects.order_by("-as_of").values("pk")[:1]
     return (
-        TeamCounts.objects.filter(team=teams[0], start=period.start, end=period.end, run=latest)
+        TeamCounts.objects.filter(
+            team=teams[0], kind=TeamCounts.Kind.INDICATORS, start=period.start, end=period.end, run=latest
+        )
         .select_related("run")
         .first()
     )

@@ -135,18 +135,24 @@ class FactsRefresh(models.Model):
 
 
 class TeamCounts(models.Model):
-    """The indicators' counts of one team over one period, from one run of the figures' lines.
+    """Counts of one team over one period, from one run of the figures' lines.
 
-    Written right after each run for the period the indicators page opens on (the year to
-    date), so that the page reads them instead of counting a year of lines; another period is
-    counted when asked. They are what ``indicators.counts`` gives from that run's lines, with
-    the cases shared across the border as they stood then.
+    Written right after each run for the period each page opens on, so that the page reads them
+    instead of counting the period's lines: the funder indicators' year to date (``INDICATORS``:
+    what ``indicators.counts`` gives from that run's lines, with the cases shared across the
+    border as they stood then) and the dashboard's last days (``DASHBOARD``: what
+    ``reports.selectors.dashboard_lines`` reads of them). Another period is counted when asked.
     """
 
     TEAM_PATH = "team"
 
+    class Kind(models.TextChoices):
+        INDICATORS = "indicators", _("Funder indicators")
+        DASHBOARD = "dashboard", _("Dashboard")
+
     run = models.ForeignKey(FactsRefresh, on_delete=models.CASCADE, related_name="+", verbose_name=_("run"))
     team = ref("accounts.Team", _("team"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INDICATORS)
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     counts = models.JSONField(_("counts"))
@@ -155,7 +161,7 @@ class TeamCounts(models.Model):
         verbose_name = _("team counts")
         verbose_name_plural = _("team counts")
         constraints = [
-            models.UniqueConstraint(fields=["team", "start", "end", "run"], name="team_counts_unique"),
+            models.UniqueConstraint(fields=["team", "kind", "start", "end", "run"], name="team_counts_unique"),
         ]
 
     def __str__(self) -> str:

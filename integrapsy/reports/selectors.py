@@ -2,8 +2,10 @@
 
 What the team did (referrals received, consultations, orientations, interpreting, ambassadors'
 contacts, group sessions) is read from the figures' lines (``facts``), written by a scheduled
-task, so the page says as of when; what stands now (referrals waiting, cases, risk flags,
-sessions and bookings) from the rows.
+task, so the page says as of when; for the period the page opens on (the last days), the task
+also sums the lines once for each team (``TeamCounts``, ``dashboard_lines``), and the page reads
+that. What stands now (referrals waiting, cases, risk flags, sessions and bookings) is read
+from the rows.
 
 Each figure is aggregated whatever the number of rows, so the page's query count does not
 grow with the data. The single-number figures (counts, sums) are read together, each as a
@@ -13,7 +15,7 @@ status) are one grouped query each.
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, JSONField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils.translation import get_language
@@ -36,8 +38,8 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.directory.models import Language
 from integrapsy.reports import facts
-from integrapsy.reports.indicators import SMALL_CELL, facts_as_of, mask
-from integrapsy.reports.models import Fact, ReportJob
+from integrapsy.reports.indicators import SMALL_CELL, mask
+from integrapsy.reports.models import Fact, FactsRefresh, ReportJob, TeamCounts
 from integrapsy.reports.periods import Period, weighted_percentile
 
 # The consultations' kinds and the orientations' statuses, in the order the dashboard lists them.
@@ -111,6 +113,57 @@ def _lines_by_key(lines: QuerySet[Fact]) -> dict[str, dict[str, tuple[int, int]]
     return done
 
 
+def _persons_of_lines(lines: QuerySet[Fact]) -> dict[str, tuple[QuerySet, object]]:
+    """The distinct persons the dashboard counts over the lines, as ``_scalars`` figures.
+
+    A person may have several lines (days, ambassadors): they are counted once.
+    """
+    return {
+        "amb_persons": (lines.filter(figure=facts.CONTACT), Count("person", distinct=True)),
+        "group_persons": (lines.filter(figure=facts.ATTENDANCE, key=facts.PRESENT), Count("person", distinct=True)),
+    }
+
+
+def _period_lines(team: Team, period: Period) -> QuerySet[Fact]:
+    return Fact.objects.filter(team=team, day__gte=period.start, day__lte=period.end)
+
+
+def dashboard_lines(*, team: Team, period: Period) -> dict:
+    """What the dashboard reads of the team's lines over the period, as JSON: ``done``
+    (``{figure: {key: [n, amount]}}``) and the distinct persons. Written by the refresh for
+    the period the page opens on (``services.team_counts_write``)."""
+    lines = _period_lines(team, period)
+    done = _lines_by_key(lines)
+    return {
+        "done": {figure: {key: list(pair) for key, pair in keys.items()} for figure, keys in done.items()},
+        **_scalars(team, _persons_of_lines(lines)),
+    }
+
+
+def _latest_lines(team: Team, period: Period) -> tuple[object, dict | None]:
+    """When the lines were last written, and the team's dashboard lines over the period that run
+    stored (None when it did not store them): one query."""
+    stored = TeamCounts.objects.filter(
+        run=OuterRef("pk"), team=team, kind=TeamCounts.Kind.DASHBOARD, start=period.start, end=period.end
+    )
+    latest = (
+        FactsRefresh.objects.order_by("-as_of")
+        .annotate(stored=Subquery(stored.values("counts")[:1], output_field=JSONField()))
+        .values_list("as_of", "stored")
+        .first()
+    )
+    if latest is None:
+        return None, None
+    as_of, found = latest
+    # Written by another version of the figures (one more, one less): counted again instead.
+    complete = (
+        isinstance(found, dict)
+        and set(found.get("done") or ()) >= set(SUMMED_BY_KEY)
+        and {"amb_persons", "group_persons"} <= set(found)
+    )
+    return as_of, found if complete else None
+
+
 def _by_organisation(received: dict[str, tuple[int, int]]) -> list[dict]:
     """The referrals received by referring organisation (the lines' keys), most first."""
     names = Organisation.objects.filter(pk__in=[int(key) for key in received]).values_list("pk", "code", "name")
@@ -171,9 +224,16 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     # Bookings of the period whose person was sent a text reminder (a subquery of their codes).
     reminded_codes = reminded_booking_codes(team=team, starts_at=period.starts_at, ends_before=period.ends_before)
     reminded = session_bookings.filter(code__in=reminded_codes)
-    # What the team did, from the figures' lines (``facts``): no join through the cases.
-    lines = Fact.objects.filter(team=team, day__gte=period.start, day__lte=period.end)
-    done = _lines_by_key(lines)
+    # What the team did, from the figures' lines (``facts``): no join through the cases; summed
+    # by the refresh already for the period the page opens on.
+    as_of, stored = _latest_lines(team, period)
+    if stored is not None:
+        done = {figure: {key: tuple(pair) for key, pair in stored["done"][figure].items()} for figure in SUMMED_BY_KEY}
+        of_lines = {}
+    else:
+        lines = _period_lines(team, period)
+        done = _lines_by_key(lines)
+        of_lines = _persons_of_lines(lines)
     by_org = _by_organisation(done[facts.REFERRAL])
     follow_up = Case.objects.filter(team=team)
     figures = _scalars(
@@ -200,14 +260,10 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
                 session_bookings.filter(slot__isnull=True).exclude(status=SlotAttendance.CANCELLED),
                 Count("*"),
             ),
-            # A person may have several lines (days, ambassadors): they are counted once.
-            "amb_persons": (lines.filter(figure=facts.CONTACT), Count("person", distinct=True)),
-            "group_persons": (
-                lines.filter(figure=facts.ATTENDANCE, key=facts.PRESENT),
-                Count("person", distinct=True),
-            ),
+            **of_lines,
         },
     )
+    persons = stored if stored is not None else figures
     urgent_open = figures["urgent_open"]
     cases_by_status = {s: figures[f"cases_{s}"] for s in FOLLOW_UP_STATUSES if figures[f"cases_{s}"]}
     open_flags = figures["open_flags"]
@@ -227,7 +283,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     ambassadors = {
         "minutes": sum(amount for _, amount in contacts.values()),
         "contacts": sum(n for n, _ in contacts.values()),
-        "persons": figures["amb_persons"],
+        "persons": persons["amb_persons"],
         "ambassadors": len(contacts),
     }
     orientations = {st: n for st in STATUSES if (n := done[facts.ORIENTATION].get(st, (0, 0))[0])}
@@ -235,12 +291,12 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         "came": done[facts.ATTENDANCE].get(facts.PRESENT, (0, 0))[0],
         "missed": done[facts.ATTENDANCE].get(facts.ABSENT, (0, 0))[0],
         "sessions": len(done[facts.ATTENDANCE_SESSION]),  # by session
-        "persons": figures["group_persons"],
+        "persons": persons["group_persons"],
     }
     recorded = attendance["came"] + attendance["missed"]
 
     return {
-        "as_of": facts_as_of(),
+        "as_of": as_of,
         "referrals": {"total": sum(r["n"] for r in by_org), "by_organisation": by_org},
         "waiting": {
             "contacted": sum(waits.values()),

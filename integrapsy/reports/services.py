@@ -308,14 +308,18 @@ def _tidy_lines(table: str) -> None:
 
 
 def team_counts_write(run: FactsRefresh) -> int:
-    """Count each team's indicators over the year to date from the run's lines, once, for the
-    page to read (``indicators.stored_counts``); another period is counted when asked."""
-    period = Period.year_to_date()
+    """Count each team's figures from the run's lines once, for the pages to read over the
+    period each opens on: the indicators' year to date (``indicators.stored_counts``) and the
+    dashboard's last days (``selectors.dashboard_lines``); another period is counted when asked."""
+    year, last_days = Period.year_to_date(), Period.last_days()
     written = 0
     for team in Team.objects.order_by("pk"):
-        found = counts(user=None, period=period, teams=[team])
-        TeamCounts.objects.update_or_create(
-            run=run, team=team, start=period.start, end=period.end, defaults={"counts": found.as_json()}
-        )
-        written += 1
+        for kind, period, found in (
+            (TeamCounts.Kind.INDICATORS, year, counts(user=None, period=year, teams=[team]).as_json()),
+            (TeamCounts.Kind.DASHBOARD, last_days, selectors.dashboard_lines(team=team, period=last_days)),
+        ):
+            TeamCounts.objects.update_or_create(
+                run=run, team=team, kind=kind, start=period.start, end=period.end, defaults={"counts": found}
+            )
+            written += 1
     return written

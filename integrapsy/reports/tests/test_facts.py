@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -36,7 +38,7 @@ from cases.tests.factories import (
     ResourceFactory,
     ScreeningFactory,
 )
-from integrapsy import clock
+from integrapsy import access, clock
 from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.reports import facts, selectors, services
@@ -299,7 +301,7 @@ def test_a_refresh_counts_each_teams_year_to_date_ahead_and_the_page_reads_them(
 
 def _counted_ahead_and_read(world, run, django_assert_num_queries):
     period = Period.year_to_date()
-    stored = TeamCounts.objects.filter(run=run, start=period.start, end=period.end)
+    stored = TeamCounts.objects.filter(run=run, kind=TeamCounts.Kind.INDICATORS, start=period.start, end=period.end)
     assert sorted(stored.values_list("team", flat=True)) == sorted(t.pk for t in world["teams"])
     admin = world["admin"]
     for team in world["teams"]:
@@ -322,7 +324,7 @@ def test_another_period_or_a_newer_run_is_counted_from_the_lines():
 def _counted_from_the_lines(world):
     team, admin = world["teams"][0], world["admin"]
     period = Period.year_to_date()
-    stored = TeamCounts.objects.get(team=team)
+    stored = TeamCounts.objects.get(team=team, kind=TeamCounts.Kind.INDICATORS)
     stored.counts = {**stored.counts, "referrals": 4242}  # what the page shows comes from here
     stored.save()
     assert indicators(user=admin, period=period, team=team).value("cooperation", "referrals") == 4242
@@ -335,6 +337,60 @@ def _counted_from_the_lines(world):
     shown = indicators(user=admin, period=period, team=team)
     assert shown.as_of == newer.as_of  # not the stored counts of the run before
     assert shown.sections == assemble(period, [team], counts(user=admin, period=period, teams=[team])).sections
+
+
+def test_a_refresh_sums_each_teams_dashboard_lines_ahead_and_the_page_reads_them():
+    """The dashboard over its last days reads what the refresh summed of the lines, equal to the
+    lines counted live; one query fewer (the lines' own)."""
+    world = generate(5)
+    admin = world["admin"]
+    with clock.as_of(IN_THE_YEAR):
+        run = services.facts_refresh()
+        period = Period.last_days()
+        stored = TeamCounts.objects.filter(run=run, kind=TeamCounts.Kind.DASHBOARD, start=period.start, end=period.end)
+        assert sorted(stored.values_list("team", flat=True)) == sorted(t.pk for t in world["teams"])
+        boards = []
+        access.profile(admin)  # the user's roles, read once as on a page
+        for team in world["teams"]:
+            with CaptureQueriesContext(connection) as read:
+                from_store = selectors.dashboard(user=admin, team=team, period=period)
+            assert from_store["as_of"] == run.as_of
+            stored.get(team=team).delete()
+            with CaptureQueriesContext(connection) as counted:
+                live = selectors.dashboard(user=admin, team=team, period=period)
+            assert from_store == live
+            assert len(read) == len(counted) - 1
+            boards.append(live)
+        # The last days hold something of each summed figure to compare.
+        assert any(board["consultations"]["total"] for board in boards)
+        assert any(board["ambassadors"]["persons"] for board in boards)
+        assert any(board["attendance"]["persons"] for board in boards)
+        assert any(board["interpreting"]["by_language"] for board in boards)
+        assert any(board["referrals"]["by_organisation"] for board in boards)
+
+
+def test_the_dashboard_reads_the_stored_lines_of_the_latest_run_only():
+    world = generate(6)
+    team, admin = world["teams"][0], world["admin"]
+    with clock.as_of(IN_THE_YEAR):
+        services.facts_refresh()
+        period = Period.last_days()
+        live = selectors.dashboard(user=admin, team=team, period=period)
+        stored = TeamCounts.objects.get(team=team, kind=TeamCounts.Kind.DASHBOARD)
+        stored.counts["done"][facts.CONSULTATION] = {"crisis": [4242, 0]}
+        stored.save()
+        shown = selectors.dashboard(user=admin, team=team, period=period)
+        assert shown["consultations"]["by_kind"] == {"crisis": 4242}  # what the page shows comes from here
+        other = Period(period.start, period.end - timedelta(days=1))
+        assert selectors.dashboard(user=admin, team=team, period=other)["consultations"]["by_kind"] != {"crisis": 4242}
+        # Written by another version of the figures: counted from the lines again.
+        stored.counts = {"done": {}}
+        stored.save()
+        assert selectors.dashboard(user=admin, team=team, period=period) == live
+        newer = FactsRefresh.objects.create(as_of=timezone.now() + timedelta(minutes=1), seconds=0, rows=0)
+        shown = selectors.dashboard(user=admin, team=team, period=period)
+        assert shown["as_of"] == newer.as_of
+        assert {k: v for k, v in shown.items() if k != "as_of"} == {k: v for k, v in live.items() if k != "as_of"}
 
 
 def test_a_persons_or_a_teams_lines_go_with_them():
