@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, RiskLevel
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import Team, User
-from integrapsy.directory.models import Language, Location
-from integrapsy.forms import DateInput, active_languages
+from integrapsy.forms import DateInput
 
 
 class CaseFilterForm(forms.Form):
@@ -19,28 +18,20 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + Case.Status.choices, widget=core_forms.Select
     )
-    team = core_forms.ModelChoiceField(
-        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All")
-    )
-    lead_psychologist = core_forms.ModelChoiceField(
-        label=_("Lead psychologist"), required=False, queryset=User.objects.none(), empty_label=_("All")
-    )
-    location = core_forms.ModelChoiceField(
-        label=_("Location"), required=False, queryset=Location.objects.none(), empty_label=_("All")
-    )
-    language = core_forms.ModelChoiceField(
-        label=_("Language"), required=False, queryset=Language.objects.none(), empty_label=_("All")
-    )
+    # The options of these four are read together (``selectors.case_filter_options``): their
+    # values are the rows' ids, which the list filters on.
+    team = forms.ChoiceField(label=_("Team"), required=False, widget=core_forms.Select)
+    lead_psychologist = forms.ChoiceField(label=_("Lead psychologist"), required=False, widget=core_forms.Select)
+    location = forms.ChoiceField(label=_("Location"), required=False, widget=core_forms.Select)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=core_forms.Select)
     risk_level = forms.ChoiceField(
         label=_("Risk level"), required=False, choices=[("", _("All"))] + RiskLevel.choices, widget=core_forms.Select
     )
 
-    def __init__(self, *args, teams, psychologists, locations, **kwargs):
+    def __init__(self, *args, options: dict[str, list], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["lead_psychologist"].queryset = psychologists
-        self.fields["location"].queryset = locations
-        self.fields["language"].queryset = active_languages()
+        for name in ("team", "lead_psychologist", "location", "language"):
+            self.fields[name].choices = core_forms.id_choices(options[name], empty_label=_("All"))
 
 
 class CoordinationNoteForm(forms.Form):

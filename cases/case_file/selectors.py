@@ -9,6 +9,7 @@ from django.urls import reverse
 from cases.models import Case, PersonLanguage, RiskLevel
 from cases.persons.matching import name_key
 from integrapsy import access
+from integrapsy import forms as core_forms
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
@@ -163,6 +164,23 @@ def team_psychologists_of(*, teams: QuerySet[Team]) -> QuerySet[User]:
 def user_locations(*, user: User, capability: Capability = Capability.VIEW_CASES) -> QuerySet[Location]:
     """The active places of the teams in which the user holds ``capability``, by name."""
     return access.scope(user, Location.objects.filter(is_active=True), capability).order_by("name")
+
+
+def case_filter_options(*, user: User) -> dict[str, list]:
+    """The case list filter's teams, lead psychologists, places and languages: one query."""
+    teams = user_teams(user=user)
+    return core_forms.read_options(
+        team=core_forms.Options(teams, ("name",), ("name",)),
+        lead_psychologist=core_forms.Options(
+            User.objects.filter(pk__in=team_psychologists_of(teams=teams).order_by().values("pk")),
+            ("first_name", "last_name", "username"),
+            ("last_name", "first_name"),
+        ),
+        location=core_forms.Options(user_locations(user=user), ("name", "city"), ("name",)),
+        language=core_forms.Options(
+            core_forms.active_languages(), ("name_fr", "name_nl", "name_en"), ("name_fr", "variety")
+        ),
+    )
 
 
 def case_actions(*, case: Case, case_access: access.CaseAccess) -> dict:

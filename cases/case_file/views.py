@@ -49,13 +49,7 @@ def case_to_change(request: HttpRequest, reference: str):
 @require_http_methods(["GET"])
 def case_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.VIEW_CASES)
-    teams = selectors.user_teams(user=request.user)
-    form = CaseFilterForm(
-        request.GET or None,
-        teams=teams,
-        psychologists=selectors.team_psychologists_of(teams=teams),
-        locations=selectors.user_locations(user=request.user),
-    )
+    form = CaseFilterForm(request.GET or None, options=selectors.case_filter_options(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     page = CappedPaginator(selectors.case_list(user=request.user, filters=filters), CASES_PER_PAGE).get_page(
         request.GET.get("page")

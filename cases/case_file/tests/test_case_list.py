@@ -32,3 +32,79 @@ def test_each_row_links_its_case_and_marks_a_high_risk(client, coordinator, team
     html = response.content.decode()
     assert f'href="{reverse("cases:detail", args=[high.reference])}"' in html
     assert f'<span class="badge text-bg-danger">{rows[high.pk]["risk"]}</span>' in html
+
+
+def _filter_world(team):
+    """Two teams, each with a psychologist, a place and a case; accents to sort."""
+    from cases.tests.factories import CaseFactory
+    from integrapsy.accounts.models import Role
+    from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+    from integrapsy.directory.models import Location
+
+    other = TeamFactory(name="Équipe Tournai")
+    for t, names in ((team, ("Élodie", "Zola", "Abel", "Été")), (other, ("Omar", "Autre", "Ailleurs", "Loin"))):
+        make_user_with_role(Role.PSYCHOLOGIST, team=t, first_name=names[0], last_name=names[1])
+        make_user_with_role(Role.PSYCHOLOGIST, team=t, username=f"psy2-{t.pk}", first_name="Anne", last_name="Bé")
+        Location.objects.create(name=names[2], kind="reception_centre", team=t, city="Lille")
+        Location.objects.create(name=names[3], kind="reception_centre", team=t, city="Arras")
+        CaseFactory(team=t)
+    return other
+
+
+def test_the_filters_options_are_read_together_as_django_would_offer_them(client, coordinator, team):
+    """One query for the teams, psychologists, places and languages: the same options, labels
+    and order as the querysets they replace, of the user's teams only."""
+    from django.db import connection
+    from django.forms import ModelChoiceField
+    from django.test.utils import CaptureQueriesContext
+
+    from ambassadors.tests.factories import language
+    from cases.case_file import selectors
+    from integrapsy import access
+    from integrapsy.forms import active_languages, id_choices
+
+    other = _filter_world(team)
+    language("prs", "", "Dari")
+    language("pus", "", "Pachto")
+    access.profile(coordinator)  # the user's roles, read once as on a page
+    with CaptureQueriesContext(connection) as read:
+        options = selectors.case_filter_options(user=coordinator)
+    assert len(read) == 1
+    teams = selectors.user_teams(user=coordinator)
+    expected = {
+        "team": teams,
+        "lead_psychologist": selectors.team_psychologists_of(teams=teams),
+        "location": selectors.user_locations(user=coordinator),
+        "language": active_languages(),
+    }
+    for name, rows in expected.items():
+        django_options = [(str(value), label) for value, label in ModelChoiceField(rows, empty_label="Tous").choices]
+        assert id_choices(options[name], empty_label="Tous") == django_options, name
+        assert len(django_options) > 1, name
+    offered = {label for rows in options.values() for row in rows for label in [str(row)]}
+    assert not offered & {other.name, "Omar Autre", "Ailleurs (Lille)", "Loin (Arras)"}
+
+
+def test_a_filter_value_outside_the_options_is_refused_beside_the_field(client, coordinator, team):
+    other = _filter_world(team)
+    client.force_login(coordinator)
+    response = client.get(reverse("cases:list"), {"team": str(other.pk), "q": "Selam"})
+    form = response.context["form"]
+    assert "team" in form.errors
+    assert form["q"].value() == "Selam"  # what was typed stays
+    assert 'id="id_team_error"' in response.content.decode()
+
+
+def test_a_filter_by_team_lists_that_teams_cases(client, team):
+    from cases.tests.factories import CaseFactory
+    from integrapsy.accounts.models import Membership, Role
+    from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
+
+    second = TeamFactory(name="Wallonie picarde")
+    coordinator = make_user_with_role(Role.COORDINATOR, team=team)
+    Membership.objects.create(user=coordinator, role=Role.COORDINATOR, team=second)
+    mine, theirs = CaseFactory(team=team), CaseFactory(team=second)
+    client.force_login(coordinator)
+    response = client.get(reverse("cases:list"), {"team": str(second.pk)})
+    shown = {row["case"].pk for row in response.context["rows"]}
+    assert theirs.pk in shown and mine.pk not in shown
