@@ -110,6 +110,18 @@ def confirmed_booking(team, interpreter, starts_at, **kw):
     return BookingFactory(team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED, starts_at=starts_at, **kw)
 
 
+def completed_booking(team, interpreter, *, days_ago, minutes, **kw):
+    """A booking the interpreter did ``days_ago`` days ago, ``minutes`` of it billable."""
+    return BookingFactory(
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.COMPLETED,
+        billable_minutes=minutes,
+        starts_at=timezone.now() - timedelta(days=days_ago),
+        **kw,
+    )
+
+
 def past_confirmed(team, interpreter, *, hours_ago=2, **kw):
     """A confirmed booking that started ``hours_ago`` hours ago: its time is still to be recorded."""
     return confirmed_booking(team, interpreter, timezone.now() - timedelta(hours=hours_ago), **kw)

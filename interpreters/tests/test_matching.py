@@ -8,7 +8,7 @@ from django.utils import timezone
 from interpreters import services
 from interpreters.models import BookingStatus, Gender, Mode
 from interpreters.selectors import match_interpreters, rank_interpreters
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory
+from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory, completed_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,7 @@ def _booking(team, case=None, **kw):
 
 def _history(team, case, interpreter, times):
     for i in range(times):
-        start = timezone.now() - timedelta(days=30 * (i + 1))
-        BookingFactory(
-            team=team,
-            case=case,
-            interpreter=interpreter,
-            status=BookingStatus.COMPLETED,
-            billable_minutes=60,
-            starts_at=start,
-        )
+        completed_booking(team, interpreter, days_ago=30 * (i + 1), minutes=60, case=case)
 
 
 def test_continuity_puts_the_interpreter_who_came_before_first(team, case, tir):
