@@ -219,19 +219,32 @@ def mine_accept(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+def _on_mine_detail(request: HttpRequest, assignment, form, service, *, form_name: str, success: str, then: str):
+    """A form of the ambassador's case page: the service for the assignment, or the page again with its errors."""
+    return submit(
+        request,
+        form,
+        partial(service, assignment=assignment, actor=request.user, request=request),
+        success=success,
+        then=then,
+        template="ambassadors/mine_detail.html",
+        context=lambda: _mine_context(request, assignment),
+        form_name=form_name,
+    )
+
+
 @require_POST
 def mine_decline(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.WORK_AS_AMBASSADOR)
     assignment = selectors.my_assignment_get(user=request.user, code=code)
-    return submit(
+    return _on_mine_detail(
         request,
+        assignment,
         DeclineForm(request.POST),
-        partial(services.assignment_decline, assignment=assignment, actor=request.user, request=request),
+        services.assignment_decline,
+        form_name="decline_form",
         success=_("You declined the assignment; the coordinator is told."),
         then="ambassadors:mine",
-        template="ambassadors/mine_detail.html",
-        context=lambda: _mine_context(request, assignment),
-        form_name="decline_form",
     )
 
 
@@ -239,15 +252,14 @@ def mine_decline(request: HttpRequest, code) -> HttpResponse:
 def mine_contact(request: HttpRequest, code) -> HttpResponse:
     access.require(request.user, Capability.WORK_AS_AMBASSADOR)
     assignment = selectors.my_assignment_get(user=request.user, code=code)
-    return submit(
+    return _on_mine_detail(
         request,
+        assignment,
         ContactForm(request.POST),
-        partial(services.contact_log, assignment=assignment, actor=request.user, request=request),
+        services.contact_log,
+        form_name="contact_form",
         success=_("Contact logged."),
         then=reverse("ambassadors:mine_detail", args=[assignment.code]),
-        template="ambassadors/mine_detail.html",
-        context=lambda: _mine_context(request, assignment),
-        form_name="contact_form",
     )
 
 
