@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.timeline.record import timeline_record
 from integrapsy import clock
-from integrapsy.accounts.demo import SETIS, TEAM_BE, TEAM_FR
+from integrapsy.accounts.demo import SETIS, TEAM_BE, TEAM_FR, demo_user
 from integrapsy.accounts.models import Country, Membership, Organisation, Role, Team, User
 from integrapsy.directory.models import Language
 from interpreters import services
@@ -139,15 +139,7 @@ def _interpreters(stdout) -> dict[str, Interpreter]:
     out = {}
     for username, first, last, gender, service_name, langs, modes, territories in INTERPRETERS:
         service = services_by_name[service_name]
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@integrapsy.invalid",
-                "organisation": service,
-            },
-        )
+        user, created = demo_user(username, first, last, organisation=service)
         if created:
             # Only the ``interpreter`` demo account signs in; the others are in the matching.
             user.set_unusable_password()
