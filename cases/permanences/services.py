@@ -30,6 +30,7 @@ from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
 from integrapsy.notifications.services import outbox_queue
+from integrapsy.validators import required_text
 
 MAX_WEEKS = 26
 
@@ -202,9 +203,7 @@ def permanence_session_cancel(
         raise ValidationError(_("Only a coordinator of the team may cancel this permanence."))
     if session.is_cancelled:
         raise ValidationError(_("This permanence is already cancelled."))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason: the persons booked will be told.")})
+    reason = required_text(reason, field="reason", message=_("Give the reason: the persons booked will be told."))
     now = clock.now()
     session.status = PermanenceSession.Status.CANCELLED
     session.cancel_reason = reason
@@ -614,9 +613,7 @@ def slot_request_confirm(*, slot_request: SlotRequest, actor: User, request=None
 @transaction.atomic
 def slot_request_decline(*, slot_request: SlotRequest, actor: User, reason: str, request=None) -> SlotRequest:
     """Decline a requested slot with a reason the referrer reads."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason: the referrer will read it.")})
+    reason = required_text(reason, field="reason", message=_("Give the reason: the referrer will read it."))
     slot_request = _lock_pending_request(slot_request, actor)
     return _slot_request_decline_write(slot_request, actor=actor, reason=reason, request=request)
 
