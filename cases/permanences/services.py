@@ -72,6 +72,14 @@ def _record(case, *, kind: str, actor, source, data: dict, **extra) -> None:
     )
 
 
+def _booking_logged(booking: PermanenceBooking, *, kind: str, actor: User, data: dict, request=None, **extra) -> None:
+    """A booking made or marked: on its case's timeline (when it has a case) and in the audit log, under one name."""
+    case = booking.case
+    if case is not None:
+        _record(case, kind=kind, actor=actor, source=booking, data=data, **extra)
+    audit_record(action=kind, actor=actor, request=request, obj=booking, case_ref=case.reference if case else "")
+
+
 def _message_when(session: PermanenceSession, slot) -> dict:
     """The slot as a message stores it (written out when delivered, in the recipient's language)."""
     return permanence_when(session.location.name, session.date, slot.start_time or session.start_time)
@@ -298,14 +306,13 @@ def permanence_slot_book(
             booking.save()
     except IntegrityError as exc:
         raise ValidationError({"slot": taken}) from exc
-    _record(
-        case,
+    _booking_logged(
+        booking,
         kind="permanence.booked",
         actor=actor,
-        source=booking,
         data={"session": str(session.code), "when": _when(session, slot.start_time)},
+        request=request,
     )
-    audit_record(action="permanence.booked", actor=actor, request=request, obj=booking, case_ref=case.reference)
     return booking
 
 
@@ -356,15 +363,14 @@ def permanence_walk_in_record(
     )
     booking.full_clean()
     booking.save()
-    _record(
-        case,
+    _booking_logged(
+        booking,
         kind="permanence.walk_in",
         actor=actor,
-        source=booking,
         data={"when": _when(session)},
+        request=request,
         occurred_at=session.starts_at if session.date < clock.localdate() else now,
     )
-    audit_record(action="permanence.walk_in", actor=actor, request=request, obj=booking, case_ref=case.reference)
     return booking
 
 
@@ -413,24 +419,11 @@ def booking_attendance_record(
         booking.cancel_reason = cancel_reason.strip()
     booking.full_clean()
     booking.save()
-    if booking.case is not None:
-        data = {"when": _when(session, booking.slot.start_time if booking.slot else None)}
-        if status == SlotAttendance.CANCELLED:
-            data.update(by=booking.cancelled_by_party, reason=booking.cancel_reason)
-        _record(
-            booking.case,
-            kind=f"permanence.{status}",
-            actor=actor,
-            source=booking,
-            data=data,
-            visibility=Visibility.TEAM,
-        )
-    audit_record(
-        action=f"permanence.{status}",
-        actor=actor,
-        request=request,
-        obj=booking,
-        case_ref=booking.case.reference if booking.case else "",
+    data = {"when": _when(session, booking.slot.start_time if booking.slot else None)}
+    if status == SlotAttendance.CANCELLED:
+        data.update(by=booking.cancelled_by_party, reason=booking.cancel_reason)
+    _booking_logged(
+        booking, kind=f"permanence.{status}", actor=actor, data=data, request=request, visibility=Visibility.TEAM
     )
     return booking
 
