@@ -20,6 +20,7 @@ from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import act, posted, submit
 from integrapsy.pagination import asks_for_everyone, shortlist
+from integrapsy.params import query_without
 from interpreters import exports, selectors, services
 from interpreters.forms import (
     BookingFilterForm,
@@ -65,8 +66,6 @@ def booking_list(request: HttpRequest) -> HttpResponse:
         user=request.user, status=filters.get("status", ""), when=filters.get("when") or "upcoming"
     )
     page = Paginator(qs, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "interpreters/booking_list.html",
@@ -74,7 +73,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": selectors.booking_list_rows(page.object_list),
-            "query": query.urlencode(),
+            "query": query_without(request, "page"),
             "may_request": access.can(request.user, Capability.REQUEST_BOOKINGS),
         },
     )
@@ -443,15 +442,13 @@ def _timesheet(request: HttpRequest):
 @require_GET
 def timesheet(request: HttpRequest) -> HttpResponse:
     form, month, sheet = _timesheet(request)
-    query = request.GET.copy()
-    query.pop("format", None)
     return render(
         request,
         "interpreters/timesheet.html",
         {
             "form": form,
             "month": month,
-            "query": query.urlencode(),
+            "query": query_without(request, "format"),
             "xlsx_available": exports.xlsx_available(),
             **sheet,
         },

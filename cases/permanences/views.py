@@ -30,7 +30,7 @@ from cases.referrals import selectors as referral_selectors
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.forms import act, posted, submit
-from integrapsy.params import safe_next
+from integrapsy.params import query_without, safe_next
 
 
 @require_http_methods(["GET"])
@@ -45,8 +45,6 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
         location=filters.get("location"),
         psychologist=filters.get("psychologist"),
     )
-    query = request.GET.copy()
-    query.pop("week", None)
     may_answer = access.can(request.user, Capability.ANSWER_SLOT_REQUESTS)
     return render(
         request,
@@ -60,7 +58,7 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
             "previous_week": (monday - timedelta(days=7)).isoformat(),
             "next_week": (monday + timedelta(days=7)).isoformat(),
             "this_week": selectors.week_start(clock.localdate()).isoformat(),
-            "query": query.urlencode(),
+            "query": query_without(request, "week"),
             "may_plan": access.can(request.user, Capability.PLAN_PERMANENCES),
             "may_answer_requests": may_answer,
             "requests_count": selectors.slot_requests_count(user=request.user) if may_answer else 0,
