@@ -19,6 +19,7 @@ from interpreters.tests.factories import (
     InterpreterFactory,
     LocationFactory,
     completed_booking,
+    confirmed_booking,
     tigrinya,
 )
 
@@ -126,14 +127,7 @@ def test_interpreter_withdraws_on_a_phone_and_the_coordinator_matches_again(page
     abel = InterpreterFactory(username="abel", first_name="Abel", last_name="Tesfaye", territories=[team])
     case = CaseFactory(team=team, person__first_name="Hewan", person__last_name="Tesfalem", main_language=tir)
     start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
-    booking = BookingFactory(
-        team=team,
-        case=case,
-        language=tir,
-        interpreter=yonas,
-        status=BookingStatus.CONFIRMED,
-        starts_at=start,
-    )
+    booking = confirmed_booking(team, yonas, start, case=case, language=tir)
 
     # The interpreter, on their phone, opens the booking and gives it back.
     page.set_viewport_size(PHONE)
