@@ -23,7 +23,7 @@ from ambassadors.models import (
 )
 from cases.models import Case
 from integrapsy import clock
-from integrapsy.accounts.demo import TEAM_FR
+from integrapsy.accounts.demo import TEAM_FR, demo_user
 from integrapsy.accounts.models import Membership, Organisation, Role, Team, User
 from integrapsy.directory.models import Language, Location
 
@@ -144,15 +144,8 @@ def _language(code_variety) -> Language:
 
 
 def _user(username, first, last, team) -> User:
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={
-            "first_name": first,
-            "last_name": last,
-            "email": f"{username}@integrapsy.invalid",
-            "organisation": Organisation.objects.filter(kind=Organisation.Kind.OPERATOR).first(),
-        },
-    )
+    operator = Organisation.objects.filter(kind=Organisation.Kind.OPERATOR).first()
+    user, created = demo_user(username, first, last, organisation=operator)
     if created or not user.check_password(settings.DEMO_PASSWORD):
         user.set_password(settings.DEMO_PASSWORD)
         user.save(update_fields=["password"])

@@ -83,10 +83,15 @@ def _to_ambassador(ambassador) -> str:
     return reverse("ambassadors:ambassador_detail", args=[ambassador.code])
 
 
+def _ambassador(request: HttpRequest, code):
+    """The ambassador profile if the user sees it (404 otherwise)."""
+    access.require(request.user, Capability.VIEW_AMBASSADORS)
+    return selectors.ambassador_get(user=request.user, code=code)
+
+
 @require_http_methods(["GET"])
 def ambassador_detail(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.VIEW_AMBASSADORS)
-    ambassador = selectors.ambassador_get(user=request.user, code=code)
+    ambassador = _ambassador(request, code)
     return render(
         request,
         "ambassadors/ambassador_detail.html",
@@ -198,19 +203,23 @@ def _mine_context(request, assignment) -> dict:
     }
 
 
+def _my_assignment(request: HttpRequest, code):
+    """The assignment if it is the ambassador's own (404 otherwise)."""
+    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
+    return selectors.my_assignment_get(user=request.user, code=code)
+
+
 @require_http_methods(["GET"])
 def mine_detail(request: HttpRequest, code) -> HttpResponse:
     """The reduced case page: first name, languages, place, the assignment and own contacts."""
-    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
-    assignment = selectors.my_assignment_get(user=request.user, code=code)
+    assignment = _my_assignment(request, code)
     audit_record(action="assignment.viewed", request=request, obj=assignment, case_ref=assignment.case.reference)
     return render(request, "ambassadors/mine_detail.html", _mine_context(request, assignment))
 
 
 @require_POST
 def mine_accept(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
-    assignment = selectors.my_assignment_get(user=request.user, code=code)
+    assignment = _my_assignment(request, code)
     return act(
         request,
         partial(services.assignment_accept, assignment=assignment, actor=request.user, request=request),
@@ -219,35 +228,45 @@ def mine_accept(request: HttpRequest, code) -> HttpResponse:
     )
 
 
-@require_POST
-def mine_decline(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
-    assignment = selectors.my_assignment_get(user=request.user, code=code)
+def _on_mine_detail(request: HttpRequest, assignment, form, service, *, form_name: str, success: str, then: str):
+    """A form of the ambassador's case page: the service for the assignment, or the page again with its errors."""
     return submit(
         request,
-        DeclineForm(request.POST),
-        partial(services.assignment_decline, assignment=assignment, actor=request.user, request=request),
-        success=_("You declined the assignment; the coordinator is told."),
-        then="ambassadors:mine",
+        form,
+        partial(service, assignment=assignment, actor=request.user, request=request),
+        success=success,
+        then=then,
         template="ambassadors/mine_detail.html",
         context=lambda: _mine_context(request, assignment),
+        form_name=form_name,
+    )
+
+
+@require_POST
+def mine_decline(request: HttpRequest, code) -> HttpResponse:
+    assignment = _my_assignment(request, code)
+    return _on_mine_detail(
+        request,
+        assignment,
+        DeclineForm(request.POST),
+        services.assignment_decline,
         form_name="decline_form",
+        success=_("You declined the assignment; the coordinator is told."),
+        then="ambassadors:mine",
     )
 
 
 @require_POST
 def mine_contact(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.WORK_AS_AMBASSADOR)
-    assignment = selectors.my_assignment_get(user=request.user, code=code)
-    return submit(
+    assignment = _my_assignment(request, code)
+    return _on_mine_detail(
         request,
+        assignment,
         ContactForm(request.POST),
-        partial(services.contact_log, assignment=assignment, actor=request.user, request=request),
+        services.contact_log,
+        form_name="contact_form",
         success=_("Contact logged."),
         then=reverse("ambassadors:mine_detail", args=[assignment.code]),
-        template="ambassadors/mine_detail.html",
-        context=lambda: _mine_context(request, assignment),
-        form_name="contact_form",
     )
 
 
@@ -321,8 +340,7 @@ def training_session(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ambassador_training(request: HttpRequest, code) -> HttpResponse:
     """One ambassador's progress towards the certificate; coordinators record completed modules."""
-    access.require(request.user, Capability.VIEW_AMBASSADORS)
-    ambassador = selectors.ambassador_get(user=request.user, code=code)
+    ambassador = _ambassador(request, code)
     if request.method == "POST":
         access.require(request.user, Capability.MANAGE_AMBASSADORS)
     ctx = selectors.my_training(user=request.user, ambassador=ambassador)

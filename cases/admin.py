@@ -8,17 +8,7 @@ about the data. They name cases by reference, never persons, and show no clinica
 from django.contrib import admin
 
 from cases.models import Consultation, PermanenceBooking, PermanenceSession, SlotRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from integrapsy.admin import ReadOnlyAdmin
 
 
 @admin.register(PermanenceSession)

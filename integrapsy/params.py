@@ -42,3 +42,10 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
+
+
+def query_without(request: HttpRequest, name: str) -> str:
+    """The page's query string without ``name``: what links to another page or format of it keep."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()

@@ -25,3 +25,11 @@ def validate_name_characters(value: str) -> None:
 def normalise_name(value: str) -> str:
     """One Unicode form (NFC) for names, so that the same name typed on two keyboards compares equal."""
     return unicodedata.normalize("NFC", value) if value else value
+
+
+def required_text(value: str, *, field: str, message: str) -> str:
+    """What the user wrote in ``field``, trimmed; refused beside the field with ``message`` when empty."""
+    value = value.strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from integrapsy.admin import ReadOnlyAdmin
 from interpreters.models import BookingWithdrawal, Interpreter, InterpreterBooking, InterpreterLanguage, Unavailability
 
 
@@ -46,19 +47,10 @@ class BookingWithdrawalInline(admin.TabularInline):
 
 
 @admin.register(InterpreterBooking)
-class InterpreterBookingAdmin(admin.ModelAdmin):
+class InterpreterBookingAdmin(ReadOnlyAdmin):
     """Read-only: bookings change through the app, so every step reaches the timeline."""
 
     list_display = ["starts_at", "language", "mode", "status", "interpreter", "team"]
     list_filter = ["status", "mode", "team"]
     date_hierarchy = "starts_at"
     inlines = [BookingWithdrawalInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

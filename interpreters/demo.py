@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.timeline.record import timeline_record
 from integrapsy import clock
-from integrapsy.accounts.demo import SETIS, TEAM_BE, TEAM_FR
+from integrapsy.accounts.demo import SETIS, TEAM_BE, TEAM_FR, demo_user
 from integrapsy.accounts.models import Country, Membership, Organisation, Role, Team, User
 from integrapsy.directory.models import Language
 from interpreters import services
@@ -139,15 +139,7 @@ def _interpreters(stdout) -> dict[str, Interpreter]:
     out = {}
     for username, first, last, gender, service_name, langs, modes, territories in INTERPRETERS:
         service = services_by_name[service_name]
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@integrapsy.invalid",
-                "organisation": service,
-            },
-        )
+        user, created = demo_user(username, first, last, organisation=service)
         if created:
             # Only the ``interpreter`` demo account signs in; the others are in the matching.
             user.set_unusable_password()
@@ -298,17 +290,24 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
     )
     _past_booking(case=ahmad, interpreter=parwin, language=lang[("prs", "")], start=came, minutes=65, actor=coordinator)
 
+    def hewan_follow_up(days: int, **fields):
+        """Hewan's psychologist asks for a Tigrinya interpreter on site, ``days`` from now at 10."""
+        return services.booking_request(
+            actor=psychologist,
+            team=hewan.team,
+            case=hewan,
+            language=lang[("tir", "")],
+            mode=Mode.ON_SITE,
+            location=hewan.person.location,
+            starts_at=_at(days, 10),
+            ends_at=_at(days, 11),
+            same_as_before=True,
+            **fields,
+        )
+
     # Confirmed: Hewan, Tigrinya, in two days, with Yonas (who accepted in the app).
-    booking = services.booking_request(
-        actor=psychologist,
-        team=hewan.team,
-        case=hewan,
-        language=lang[("tir", "")],
-        mode=Mode.ON_SITE,
-        location=hewan.person.location,
-        starts_at=_at(2, 10),
-        ends_at=_at(2, 11),
-        same_as_before=True,
+    booking = hewan_follow_up(
+        2,
         excluded_interpreters=[dawit],
         briefing="Suivi psychologique. Hewan préfère être vouvoyée ; arriver 10 minutes avant.",
     )
@@ -316,18 +315,7 @@ def _bookings(stdout, interpreters: dict[str, Interpreter], cases: dict[str, Cas
     services.booking_confirm(booking=booking, actor=yonas.user)
 
     # Offered, waiting for the interpreter's answer: Yonas has an offer on his home page.
-    booking = services.booking_request(
-        actor=psychologist,
-        team=hewan.team,
-        case=hewan,
-        language=lang[("tir", "")],
-        mode=Mode.ON_SITE,
-        location=hewan.person.location,
-        starts_at=_at(9, 10),
-        ends_at=_at(9, 11),
-        same_as_before=True,
-        briefing="Suivi psychologique.",
-    )
+    booking = hewan_follow_up(9, briefing="Suivi psychologique.")
     services.booking_offer(booking=booking, interpreter=yonas, actor=coordinator)
 
     # Requested, not yet matched: Dari, by phone, a man.

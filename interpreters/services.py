@@ -23,6 +23,7 @@ from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
 from integrapsy.notifications.services import outbox_queue
+from integrapsy.validators import required_text
 from interpreters import ics
 from interpreters.models import (
     ON_SITE_BUFFER,
@@ -666,9 +667,9 @@ def booking_withdraw(*, booking: InterpreterBooking, actor: User, reason: str, r
     now = clock.now()
     if not booking_is_withdrawable(booking, now=now):
         raise ValidationError(_("Only a confirmed booking that has not started can be given back."))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why you withdraw, so the team can find someone else.")})
+    reason = required_text(
+        reason, field="reason", message=_("Say why you withdraw, so the team can find someone else.")
+    )
     interpreter = booking.interpreter
     # Only while the booking is still theirs and confirmed: a second click, or a coordinator's
     # change in between, finds nothing to give back.

@@ -20,6 +20,7 @@ from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import act, posted, submit
 from integrapsy.pagination import asks_for_everyone, shortlist
+from integrapsy.params import query_without
 from interpreters import exports, selectors, services
 from interpreters.forms import (
     BookingFilterForm,
@@ -65,8 +66,6 @@ def booking_list(request: HttpRequest) -> HttpResponse:
         user=request.user, status=filters.get("status", ""), when=filters.get("when") or "upcoming"
     )
     page = Paginator(qs, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "interpreters/booking_list.html",
@@ -74,7 +73,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": selectors.booking_list_rows(page.object_list),
-            "query": query.urlencode(),
+            "query": query_without(request, "page"),
             "may_request": access.can(request.user, Capability.REQUEST_BOOKINGS),
         },
     )
@@ -307,22 +306,30 @@ def my_booking_accept(request: HttpRequest, code) -> HttpResponse:
     )
 
 
+def _my_booking_form(request: HttpRequest, booking, form, service, *, success: str, **page) -> HttpResponse:
+    """A form the interpreter sends about their booking: the service, then back to their bookings."""
+    return submit(
+        request,
+        form,
+        partial(service, booking=booking, actor=request.user, request=request),
+        success=success,
+        then="interpreters:my_bookings",
+        template="interpreters/form_page.html",
+        context={"booking": booking, "mine": True, **page},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def my_booking_decline(request: HttpRequest, code) -> HttpResponse:
     booking = _my_booking(request, code)
-    return submit(
+    return _my_booking_form(
         request,
+        booking,
         DeclineForm(posted(request)),
-        partial(services.booking_decline, booking=booking, actor=request.user, request=request),
+        services.booking_decline,
         success=_("Offer declined."),
-        then="interpreters:my_bookings",
-        template="interpreters/form_page.html",
-        context={
-            "booking": booking,
-            "title": _("Decline the offer"),
-            "back": reverse("interpreters:my_booking_detail", args=[booking.code]),
-            "mine": True,
-        },
+        title=_("Decline the offer"),
+        back=reverse("interpreters:my_booking_detail", args=[booking.code]),
     )
 
 
@@ -333,25 +340,20 @@ def my_booking_withdraw(request: HttpRequest, code) -> HttpResponse:
     if not services.booking_is_withdrawable(booking):
         messages.info(request, _("This booking can no longer be given back. Call the team if you cannot come."))
         return redirect(detail)
-    return submit(
+    return _my_booking_form(
         request,
+        booking,
         WithdrawForm(posted(request)),
-        partial(services.booking_withdraw, booking=booking, actor=request.user, request=request),
+        services.booking_withdraw,
         success=_("You withdrew from the booking. The team is told and will find another interpreter."),
-        then="interpreters:my_bookings",
-        template="interpreters/form_page.html",
-        context={
-            "booking": booking,
-            "title": _("Withdraw from the booking"),
-            "back": detail,
-            "mine": True,
-            "intro": _(
-                "Less than 24 hours before the start: the team must find someone else at very short notice. "
-                "Call them too if you can."
-            )
-            if services.cancellation_is_late(booking)
-            else "",
-        },
+        title=_("Withdraw from the booking"),
+        back=detail,
+        intro=_(
+            "Less than 24 hours before the start: the team must find someone else at very short notice. "
+            "Call them too if you can."
+        )
+        if services.cancellation_is_late(booking)
+        else "",
     )
 
 
@@ -440,15 +442,13 @@ def _timesheet(request: HttpRequest):
 @require_GET
 def timesheet(request: HttpRequest) -> HttpResponse:
     form, month, sheet = _timesheet(request)
-    query = request.GET.copy()
-    query.pop("format", None)
     return render(
         request,
         "interpreters/timesheet.html",
         {
             "form": form,
             "month": month,
-            "query": query.urlencode(),
+            "query": query_without(request, "format"),
             "xlsx_available": exports.xlsx_available(),
             **sheet,
         },

@@ -160,6 +160,19 @@ STORIES = [
 ]
 
 
+# The stories that end before a case: the team's answer to the referral, and what it says.
+NOT_ACCEPTED = {
+    "info_requested": (
+        referral_services.referral_request_info,
+        {"question": "Pouvez-vous préciser les horaires où la personne est disponible au centre ?"},
+    ),
+    "declined": (
+        referral_services.referral_decline,
+        {"reason": "La personne est déjà suivie par le CMP de secteur ; nous restons disponibles si besoin."},
+    ),
+}
+
+
 def _language(code_variety) -> Language:
     code, variety = code_variety
     return Language.objects.get(code=code, variety=variety)
@@ -241,21 +254,10 @@ def seed(*, stdout) -> None:
         if story.startswith("submitted"):
             continue
         decided = max(start - 3, 0)
-        if story == "info_requested":
+        if story in NOT_ACCEPTED:
+            answer, words = NOT_ACCEPTED[story]
             with at(_days_ago(decided, 11)):
-                referral_services.referral_request_info(
-                    referral=referral,
-                    actor=coordinator,
-                    question="Pouvez-vous préciser les horaires où la personne est disponible au centre ?",
-                )
-            continue
-        if story == "declined":
-            with at(_days_ago(decided, 11)):
-                referral_services.referral_decline(
-                    referral=referral,
-                    actor=coordinator,
-                    reason="La personne est déjà suivie par le CMP de secteur ; nous restons disponibles si besoin.",
-                )
+                answer(referral=referral, actor=coordinator, **words)
             continue
         with at(_days_ago(decided, 11)):
             case = referral_services.referral_accept(

@@ -23,6 +23,7 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
+from integrapsy.validators import required_text
 
 
 def next_reference(prefix: str, *, year: int | None = None) -> str:
@@ -180,9 +181,7 @@ def case_close(*, case: Case, actor: User, reason: str, closed_on: date | None =
 @transaction.atomic
 def coordination_note_add(*, case: Case, actor: User, text: str, request=None) -> CoordinationNote:
     """Add a short non-clinical coordination note; it appears on the timeline."""
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": _("Write the note.")})
+    text = required_text(text, field="text", message=_("Write the note."))
     note = CoordinationNote(case=case, author=actor, text=text)
     note.full_clean()
     note.save()

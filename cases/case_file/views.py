@@ -110,19 +110,31 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
     return render(request, "cases/case_detail.html", context)
 
 
+def _case_form(request: HttpRequest, case, form, service, *, success: str, **page) -> HttpResponse:
+    """A form about the case on the case's form page: the service for the case, then back to the case."""
+    return submit(
+        request,
+        form,
+        partial(service, case=case, actor=request.user, request=request),
+        success=success,
+        then=reverse("cases:detail", args=[case.reference]),
+        template="cases/form_page.html",
+        context=lambda: case_page(case, **page),
+    )
+
+
 @require_POST
 def case_note_add(request: HttpRequest, reference: str) -> HttpResponse:
     case, case_access = case_for(request, reference)
     if not case_access.note:
         raise Http404
-    return submit(
+    return _case_form(
         request,
+        case,
         CoordinationNoteForm(request.POST),
-        partial(services.coordination_note_add, case=case, actor=request.user, request=request),
+        services.coordination_note_add,
         success=_("Note added to the timeline."),
-        then=reverse("cases:detail", args=[case.reference]),
-        template="cases/form_page.html",
-        context=lambda: case_page(case, title=_("Add a coordination note")),
+        title=_("Add a coordination note"),
     )
 
 
@@ -135,44 +147,31 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
         staff=selectors.team_staff(team=case.team),
         initial={"status": case.status, "lead_psychologist": case.lead_psychologist, "members": case.members.all()},
     )
-    return submit(
-        request,
-        form,
-        partial(services.case_update, case=case, actor=request.user, request=request),
-        success=_("Case updated."),
-        then=reverse("cases:detail", args=[case.reference]),
-        template="cases/form_page.html",
-        context=lambda: case_page(case, title=_("Edit the case")),
-    )
+    return _case_form(request, case, form, services.case_update, success=_("Case updated."), title=_("Edit the case"))
 
 
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_to_change(request, reference)
-    return submit(
+    return _case_form(
         request,
+        case,
         CaseCloseForm(posted(request)),
-        partial(services.case_close, case=case, actor=request.user, request=request),
+        services.case_close,
         success=_("Case closed."),
-        then=reverse("cases:detail", args=[case.reference]),
-        template="cases/form_page.html",
-        context=lambda: case_page(case, title=_("Close the case")),
+        title=_("Close the case"),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def case_share(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_to_change(request, reference)
-    return submit(
+    return _case_form(
         request,
+        case,
         CaseShareForm(posted(request), teams=Team.objects.exclude(pk=case.team_id).order_by("name")),
-        partial(services.case_share, case=case, actor=request.user, request=request),
+        services.case_share,
         success=_("Case shared."),
-        then=reverse("cases:detail", args=[case.reference]),
-        template="cases/form_page.html",
-        context=lambda: case_page(
-            case,
-            title=_("Share the case with another team"),
-            intro=_("Sharing needs the person's recorded consent to sharing."),
-        ),
+        title=_("Share the case with another team"),
+        intro=_("Sharing needs the person's recorded consent to sharing."),
     )

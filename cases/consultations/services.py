@@ -22,6 +22,7 @@ from cases.timeline.texts import choice, in_language, iso_day, names_of, show_da
 from integrapsy import access, clock
 from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
+from integrapsy.validators import required_text
 
 CONSULTATION_FIELDS = (
     "started_at",
@@ -245,9 +246,7 @@ def consultation_addendum_add(
     require_clinician(actor, case)
     if not consultation.is_signed:
         raise ValidationError(_("This consultation is still a draft: change it directly."))
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": _("Write the addendum.")})
+    text = required_text(text, field="text", message=_("Write the addendum."))
     addendum = ConsultationAddendum(consultation=consultation, author=actor, text=text)
     addendum.full_clean()
     addendum.save()

@@ -126,10 +126,15 @@ def _detail_context(request, consultation) -> dict:
     )
 
 
+def _consultation(request: HttpRequest, code):
+    """The consultation if the user logs consultations and sees it (404 otherwise)."""
+    access.require(request.user, Capability.LOG_CONSULTATIONS)
+    return selectors.consultation_get(user=request.user, code=code)
+
+
 @require_http_methods(["GET", "POST"])
 def consultation_edit(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.LOG_CONSULTATIONS)
-    consultation = selectors.consultation_get(user=request.user, code=code)
+    consultation = _consultation(request, code)
     case = consultation.case
     if consultation.is_signed and request.method == "GET":
         messages.warning(
@@ -157,8 +162,7 @@ def consultation_edit(request: HttpRequest, code) -> HttpResponse:
 
 @require_POST
 def consultation_sign(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.LOG_CONSULTATIONS)
-    consultation = selectors.consultation_get(user=request.user, code=code)
+    consultation = _consultation(request, code)
     return act(
         request,
         partial(services.consultation_sign, consultation=consultation, actor=request.user, request=request),
@@ -170,8 +174,7 @@ def consultation_sign(request: HttpRequest, code) -> HttpResponse:
 
 @require_POST
 def consultation_addendum(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.LOG_CONSULTATIONS)
-    consultation = selectors.consultation_get(user=request.user, code=code)
+    consultation = _consultation(request, code)
     return submit(
         request,
         AddendumForm(request.POST),

@@ -11,6 +11,7 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.directory import services as directory_services
 from integrapsy.forms import posted, submit
+from integrapsy.params import query_without
 
 RESOURCES_PER_PAGE = 25
 
@@ -32,12 +33,10 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         selectors.resource_search(user=request.user, filters=filters, include_inactive=may_manage),
         RESOURCES_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/resource_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "case": case, "may_manage": may_manage},
+        {"form": form, "page": page, "query": query_without(request, "page"), "case": case, "may_manage": may_manage},
     )
 
 

@@ -30,6 +30,7 @@ from integrapsy.accounts.models import Role, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language, Location
 from integrapsy.notifications.services import outbox_queue
+from integrapsy.validators import required_text
 
 MAX_WEEKS = 26
 
@@ -69,6 +70,14 @@ def _record(case, *, kind: str, actor, source, data: dict, **extra) -> None:
     timeline_record(
         case=case, kind=kind, actor=actor, summary=permanence_summary(data), source=source, data=data, **extra
     )
+
+
+def _booking_logged(booking: PermanenceBooking, *, kind: str, actor: User, data: dict, request=None, **extra) -> None:
+    """A booking made or marked: on its case's timeline (when it has a case) and in the audit log, under one name."""
+    case = booking.case
+    if case is not None:
+        _record(case, kind=kind, actor=actor, source=booking, data=data, **extra)
+    audit_record(action=kind, actor=actor, request=request, obj=booking, case_ref=case.reference if case else "")
 
 
 def _message_when(session: PermanenceSession, slot) -> dict:
@@ -202,9 +211,7 @@ def permanence_session_cancel(
         raise ValidationError(_("Only a coordinator of the team may cancel this permanence."))
     if session.is_cancelled:
         raise ValidationError(_("This permanence is already cancelled."))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason: the persons booked will be told.")})
+    reason = required_text(reason, field="reason", message=_("Give the reason: the persons booked will be told."))
     now = clock.now()
     session.status = PermanenceSession.Status.CANCELLED
     session.cancel_reason = reason
@@ -299,14 +306,13 @@ def permanence_slot_book(
             booking.save()
     except IntegrityError as exc:
         raise ValidationError({"slot": taken}) from exc
-    _record(
-        case,
+    _booking_logged(
+        booking,
         kind="permanence.booked",
         actor=actor,
-        source=booking,
         data={"session": str(session.code), "when": _when(session, slot.start_time)},
+        request=request,
     )
-    audit_record(action="permanence.booked", actor=actor, request=request, obj=booking, case_ref=case.reference)
     return booking
 
 
@@ -357,15 +363,14 @@ def permanence_walk_in_record(
     )
     booking.full_clean()
     booking.save()
-    _record(
-        case,
+    _booking_logged(
+        booking,
         kind="permanence.walk_in",
         actor=actor,
-        source=booking,
         data={"when": _when(session)},
+        request=request,
         occurred_at=session.starts_at if session.date < clock.localdate() else now,
     )
-    audit_record(action="permanence.walk_in", actor=actor, request=request, obj=booking, case_ref=case.reference)
     return booking
 
 
@@ -414,24 +419,11 @@ def booking_attendance_record(
         booking.cancel_reason = cancel_reason.strip()
     booking.full_clean()
     booking.save()
-    if booking.case is not None:
-        data = {"when": _when(session, booking.slot.start_time if booking.slot else None)}
-        if status == SlotAttendance.CANCELLED:
-            data.update(by=booking.cancelled_by_party, reason=booking.cancel_reason)
-        _record(
-            booking.case,
-            kind=f"permanence.{status}",
-            actor=actor,
-            source=booking,
-            data=data,
-            visibility=Visibility.TEAM,
-        )
-    audit_record(
-        action=f"permanence.{status}",
-        actor=actor,
-        request=request,
-        obj=booking,
-        case_ref=booking.case.reference if booking.case else "",
+    data = {"when": _when(session, booking.slot.start_time if booking.slot else None)}
+    if status == SlotAttendance.CANCELLED:
+        data.update(by=booking.cancelled_by_party, reason=booking.cancel_reason)
+    _booking_logged(
+        booking, kind=f"permanence.{status}", actor=actor, data=data, request=request, visibility=Visibility.TEAM
     )
     return booking
 
@@ -614,9 +606,7 @@ def slot_request_confirm(*, slot_request: SlotRequest, actor: User, request=None
 @transaction.atomic
 def slot_request_decline(*, slot_request: SlotRequest, actor: User, reason: str, request=None) -> SlotRequest:
     """Decline a requested slot with a reason the referrer reads."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason: the referrer will read it.")})
+    reason = required_text(reason, field="reason", message=_("Give the reason: the referrer will read it."))
     slot_request = _lock_pending_request(slot_request, actor)
     return _slot_request_decline_write(slot_request, actor=actor, reason=reason, request=request)
 

@@ -30,7 +30,7 @@ from cases.referrals import selectors as referral_selectors
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.forms import act, posted, submit
-from integrapsy.params import safe_next
+from integrapsy.params import query_without, safe_next
 
 
 @require_http_methods(["GET"])
@@ -45,8 +45,6 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
         location=filters.get("location"),
         psychologist=filters.get("psychologist"),
     )
-    query = request.GET.copy()
-    query.pop("week", None)
     may_answer = access.can(request.user, Capability.ANSWER_SLOT_REQUESTS)
     return render(
         request,
@@ -60,7 +58,7 @@ def permanence_week(request: HttpRequest) -> HttpResponse:
             "previous_week": (monday - timedelta(days=7)).isoformat(),
             "next_week": (monday + timedelta(days=7)).isoformat(),
             "this_week": selectors.week_start(clock.localdate()).isoformat(),
-            "query": query.urlencode(),
+            "query": query_without(request, "week"),
             "may_plan": access.can(request.user, Capability.PLAN_PERMANENCES),
             "may_answer_requests": may_answer,
             "requests_count": selectors.slot_requests_count(user=request.user) if may_answer else 0,
@@ -89,9 +87,13 @@ def permanence_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_for(request: HttpRequest, code):
+def _session_for(request: HttpRequest, code, capability: Capability | None = None):
+    """The permanence if the user sees it and, when asked, holds ``capability`` in its team (404 otherwise)."""
     access.require(request.user, Capability.VIEW_PERMANENCES)
-    return selectors.permanence_get(user=request.user, code=code)
+    session = selectors.permanence_get(user=request.user, code=code)
+    if capability is not None and not access.may(request.user, capability, session.team_id):
+        raise Http404
+    return session
 
 
 @require_http_methods(["GET"])
@@ -124,8 +126,8 @@ def permanence_sheet(request: HttpRequest, code) -> HttpResponse:
 @require_http_methods(["GET"])
 def permanence_attendance(request: HttpRequest, code) -> HttpResponse:
     """The day's attendance, to mark from a phone even without network: first names and times only."""
-    session = _session_for(request, code)
-    if session.is_cancelled or not access.may(request.user, Capability.RECORD_ATTENDANCE, session.team_id):
+    session = _session_for(request, code, Capability.RECORD_ATTENDANCE)
+    if session.is_cancelled:
         raise Http404
     sheet = selectors.session_sheet(user=request.user, session=session)
     return render(
@@ -155,9 +157,7 @@ def _session_intro(session) -> str:
 
 @require_http_methods(["GET", "POST"])
 def permanence_cancel(request: HttpRequest, code) -> HttpResponse:
-    session = _session_for(request, code)
-    if not access.may(request.user, Capability.PLAN_PERMANENCES, session.team_id):
-        raise Http404
+    session = _session_for(request, code, Capability.PLAN_PERMANENCES)
     return _session_page(
         request,
         session,
@@ -181,9 +181,7 @@ def _booking_page(request: HttpRequest, session, form_class, action, **page) -> 
 
 @require_http_methods(["GET", "POST"])
 def permanence_walk_in(request: HttpRequest, code) -> HttpResponse:
-    session = _session_for(request, code)
-    if not access.may(request.user, Capability.RECORD_ATTENDANCE, session.team_id):
-        raise Http404
+    session = _session_for(request, code, Capability.RECORD_ATTENDANCE)
     return _booking_page(
         request,
         session,

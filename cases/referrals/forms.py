@@ -3,9 +3,9 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import FamilyRelation, Person, Referral, ReferralReason
+from cases.models import FamilyRelation, Referral, ReferralReason
 from cases.persons.models import Sex
-from cases.referrals.services import referral_validate
+from cases.referrals.services import REFERRAL_FIELDS, referral_validate
 from integrapsy import clock
 from integrapsy import forms as core_forms
 from integrapsy.accounts.models import User
@@ -30,19 +30,8 @@ class ReferralForm(forms.ModelForm):
 
     class Meta:
         model = Referral
-        fields = [
-            *Person.IDENTITY_FIELDS,
-            "main_language",
-            "languages",
-            "interpreter_needed",
-            "interpreter_language",
-            "location",
-            "reasons",
-            "reason_other",
-            "urgency",
-            "actions_taken",
-            *Referral.CONSENT_FIELDS,
-        ]
+        # What the service takes, and the other languages (its own argument).
+        fields = [*REFERRAL_FIELDS, "languages"]
         widgets = {
             "birth_date": DateInput(),
             "consent_date": DateInput(),

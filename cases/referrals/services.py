@@ -29,7 +29,7 @@ from integrapsy.accounts.models import Team, User
 from integrapsy.audit.services import audit_record
 from integrapsy.directory.models import Language
 from integrapsy.notifications.services import outbox_queue
-from integrapsy.validators import normalise_name
+from integrapsy.validators import normalise_name, required_text
 
 
 def _referral_status_mail(referral: Referral) -> None:
@@ -234,9 +234,7 @@ def referral_take(*, referral: Referral, actor: User, request=None) -> Referral:
 def referral_request_info(*, referral: Referral, actor: User, question: str, request=None) -> Referral:
     """Ask the referrer for more information; they answer in the portal."""
     access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
-    question = question.strip()
-    if not question:
-        raise ValidationError({"question": _("Write your question to the referrer.")})
+    question = required_text(question, field="question", message=_("Write your question to the referrer."))
     referral = _lock_open_referral(referral)
     referral.status = Referral.Status.INFO_REQUESTED
     referral.info_request = question
@@ -252,9 +250,7 @@ def referral_request_info(*, referral: Referral, actor: User, question: str, req
 @transaction.atomic
 def referral_answer_info(*, referral: Referral, actor: User, answer: str, request=None) -> Referral:
     """The referrer answers the team's question; the referral goes back to the inbox."""
-    answer = answer.strip()
-    if not answer:
-        raise ValidationError({"answer": _("Write your answer.")})
+    answer = required_text(answer, field="answer", message=_("Write your answer."))
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not referral_awaits_answer(referral):
         raise ValidationError(_("The team has not asked anything on this referral."))
@@ -275,9 +271,7 @@ def referral_answer_info(*, referral: Referral, actor: User, answer: str, reques
 def referral_decline(*, referral: Referral, actor: User, reason: str, request=None) -> Referral:
     """Decline a referral with a reason the referrer may read."""
     access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason: the referrer will read it.")})
+    reason = required_text(reason, field="reason", message=_("Give the reason: the referrer will read it."))
     referral = _lock_open_referral(referral)
     referral.status = Referral.Status.DECLINED
     referral.decline_reason = reason

@@ -152,6 +152,20 @@ def referral_detail(request: HttpRequest, code) -> HttpResponse:
     return render(request, "cases/referral_detail.html", _detail_context(request, referral))
 
 
+def _on_detail(request: HttpRequest, referral, form, service, *, form_name: str, success, then) -> HttpResponse:
+    """A form of the referral page: the service for the referral, or the page again with the form's errors."""
+    return submit(
+        request,
+        form,
+        partial(service, referral=referral, actor=request.user, request=request),
+        success=success,
+        then=then,
+        template="cases/referral_detail.html",
+        context=lambda: _detail_context(request, referral),
+        form_name=form_name,
+    )
+
+
 @require_POST
 def referral_accept(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
@@ -160,51 +174,46 @@ def referral_accept(request: HttpRequest, code) -> HttpResponse:
         request.POST, suggestions=suggestions, psychologists=case_selectors.team_psychologists(team=referral.team)
     )
 
-    def accept(person, lead_psychologist):
+    def accept(*, person, **arguments):
         known = None if person == "new" else person_selectors.person_get(user=request.user, code=person)
-        return services.referral_accept(
-            referral=referral, actor=request.user, person=known, lead_psychologist=lead_psychologist, request=request
-        )
+        return services.referral_accept(person=known, **arguments)
 
-    return submit(
+    return _on_detail(
         request,
+        referral,
         form,
         accept,
+        form_name="accept_form",
         success=lambda case: _("Referral accepted: case %(ref)s.") % {"ref": case.reference},
         then=lambda case: reverse("cases:detail", args=[case.reference]),
-        template="cases/referral_detail.html",
-        context=lambda: _detail_context(request, referral),
-        form_name="accept_form",
     )
 
 
 @require_POST
 def referral_decline(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    return submit(
+    return _on_detail(
         request,
+        referral,
         DecisionForm(request.POST),
-        partial(services.referral_decline, referral=referral, actor=request.user, request=request),
+        services.referral_decline,
+        form_name="decline_form",
         success=_("Referral declined; the referrer will see your reason."),
         then="cases:inbox",
-        template="cases/referral_detail.html",
-        context=lambda: _detail_context(request, referral),
-        form_name="decline_form",
     )
 
 
 @require_POST
 def referral_ask(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    return submit(
+    return _on_detail(
         request,
+        referral,
         InfoRequestForm(request.POST),
-        partial(services.referral_request_info, referral=referral, actor=request.user, request=request),
+        services.referral_request_info,
+        form_name="ask_form",
         success=_("Question sent to the referrer."),
         then="cases:inbox",
-        template="cases/referral_detail.html",
-        context=lambda: _detail_context(request, referral),
-        form_name="ask_form",
     )
 
 
@@ -222,13 +231,12 @@ def referral_take(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def referral_first_contact(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    return submit(
+    return _on_detail(
         request,
+        referral,
         FirstContactForm(request.POST),
-        partial(services.referral_record_first_contact, referral=referral, actor=request.user, request=request),
+        services.referral_record_first_contact,
+        form_name="first_contact_form",
         success=_("First contact recorded."),
         then=reverse("cases:referral_detail", args=[referral.code]),
-        template="cases/referral_detail.html",
-        context=lambda: _detail_context(request, referral),
-        form_name="first_contact_form",
     )

@@ -68,10 +68,15 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _reminder_team(request: HttpRequest, code):
+    """The team whose reminders the user plans (404 otherwise)."""
+    access.require(request.user, Capability.PLAN_PERMANENCES)
+    return selectors.reminder_team(user=request.user, code=code)
+
+
 @require_http_methods(["GET", "POST"])
 def reminder_settings_edit(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.PLAN_PERMANENCES)
-    team = selectors.reminder_team(user=request.user, code=code)
+    team = _reminder_team(request, code)
     return submit(
         request,
         ReminderSettingsForm(posted(request), instance=services.team_settings(team.pk)),
@@ -88,8 +93,7 @@ def reminder_settings_edit(request: HttpRequest, code) -> HttpResponse:
 
 @require_GET
 def reminder_templates(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.PLAN_PERMANENCES)
-    team = selectors.reminder_team(user=request.user, code=code)
+    team = _reminder_team(request, code)
     return render(
         request, "cases/reminders/template_list.html", {"team": team, "rows": selectors.template_rows(team=team)}
     )
@@ -108,8 +112,7 @@ def _language_choices():
 
 @require_http_methods(["GET", "POST"])
 def reminder_template_edit(request: HttpRequest, code) -> HttpResponse:
-    access.require(request.user, Capability.PLAN_PERMANENCES)
-    team = selectors.reminder_team(user=request.user, code=code)
+    team = _reminder_team(request, code)
     choices = _language_choices()
     language_code = request.GET.get("language") or "fra"
     kind = request.GET.get("kind") if request.GET.get("kind") in TextKind.values else TextKind.REMINDER

@@ -27,18 +27,30 @@ def ready(page: Page):
     return banner
 
 
-def test_a_consultation_written_without_network_reaches_the_server_as_a_draft(page: Page, live_server, clinic):
-    base = live_server.url
+def open_new_consultation(page: Page, base: str, clinic):
+    """The psychologist, on a phone, at the case's new consultation form; its offline banner ready."""
     page.set_viewport_size(PHONE)
     login(page, base, "psychologist")
     page.goto(f"{base}/cases/{clinic.case.reference}/consultations/new/")
-    banner = ready(page)
-    assert_accessible(page)
+    return ready(page)
 
+
+def write_offline(page: Page, *, duration: str = ""):
+    """The network cut, a follow-up consultation in person written with its notes."""
     page.context.set_offline(True)
     page.locator("input[name=mode][value=in_person]").check()
     page.locator("#id_kind").select_option("follow_up")
+    if duration:
+        page.locator("#id_duration_minutes").fill(duration)
     page.locator("#id_notes").fill(NOTES)
+
+
+def test_a_consultation_written_without_network_reaches_the_server_as_a_draft(page: Page, live_server, clinic):
+    base = live_server.url
+    banner = open_new_consultation(page, base, clinic)
+    assert_accessible(page)
+
+    write_offline(page)
     page.locator("#save-sign").click()  # signing needs the network: it is kept as a draft
     expect(banner).to_have_attribute("data-waiting", "1")
     expect(page.locator("#id_notes")).to_have_value("")  # kept on the device, not on the screen
@@ -87,17 +99,10 @@ def test_attendance_marked_without_network_lands(page: Page, live_server, clinic
 
 def test_a_refused_item_comes_back_as_the_form_with_the_text_and_the_error(page: Page, live_server, clinic):
     base = live_server.url
-    page.set_viewport_size(PHONE)
-    login(page, base, "psychologist")
-    page.goto(f"{base}/cases/{clinic.case.reference}/consultations/new/")
-    banner = ready(page)
+    banner = open_new_consultation(page, base, clinic)
 
     # Written offline with a duration the server refuses (the browser's own check is off).
-    page.context.set_offline(True)
-    page.locator("input[name=mode][value=in_person]").check()
-    page.locator("#id_kind").select_option("follow_up")
-    page.locator("#id_duration_minutes").fill("900")
-    page.locator("#id_notes").fill(NOTES)
+    write_offline(page, duration="900")
     page.locator("#save-draft").click()
     expect(banner).to_have_attribute("data-waiting", "1")
 
@@ -124,15 +129,9 @@ def test_a_refused_item_comes_back_as_the_form_with_the_text_and_the_error(page:
 
 def test_an_expired_session_asks_to_sign_in_and_then_sends(page: Page, live_server, clinic):
     base = live_server.url
-    page.set_viewport_size(PHONE)
-    login(page, base, "psychologist")
-    page.goto(f"{base}/cases/{clinic.case.reference}/consultations/new/")
-    banner = ready(page)
+    banner = open_new_consultation(page, base, clinic)
 
-    page.context.set_offline(True)
-    page.locator("input[name=mode][value=in_person]").check()
-    page.locator("#id_kind").select_option("follow_up")
-    page.locator("#id_notes").fill(NOTES)
+    write_offline(page)
     page.locator("#save-draft").click()
     expect(banner).to_have_attribute("data-waiting", "1")
 

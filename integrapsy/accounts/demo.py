@@ -50,6 +50,19 @@ DEMO_USERS = [
 ]
 
 
+def demo_user(username: str, first: str, last: str, *, organisation: Organisation | None) -> tuple[User, bool]:
+    """The demo account of that name, made once with its demo address; and whether it was just made."""
+    return User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@integrapsy.invalid",
+            "organisation": organisation,
+        },
+    )
+
+
 def seed(*, stdout) -> None:
     orgs = {}
     for name, kind, country, email in ORGANISATIONS:

@@ -30,15 +30,8 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
-# Pages a user asked to change their password may reach before: to change it, or to leave.
-_PASSWORD_CHANGE_EXEMPT_PREFIXES = (
-    "/accounts/password_change/",
-    "/accounts/2fa/",
-    "/accounts/logout/",
-    "/i18n/",
-    "/healthz",
-    "/static/",
-)
+# Pages a user asked to change their password may reach before: to change it, or those above.
+_PASSWORD_CHANGE_EXEMPT_PREFIXES = ("/accounts/password_change/", *_EXEMPT_PREFIXES)
 
 
 class PasswordChangeRequiredMiddleware:

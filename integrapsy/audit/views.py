@@ -7,6 +7,7 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.audit.forms import AuditSearchForm
 from integrapsy.audit.selectors import audit_search
+from integrapsy.params import query_without
 
 EVENTS_PER_PAGE = 50
 
@@ -18,6 +19,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_search(user=request.user, **filters)
     page = Paginator(events.select_related(None), EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "audit/audit_list.html", {"form": form, "page": page, "query": query_without(request, "page")}
+    )

@@ -13,12 +13,17 @@ from integrapsy.tests.browser import PHONE, choose_language, login, settle
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_referral_form_counts_the_characters_of_what_the_centre_did(page: Page, live_server):
+def referrer_on_a_phone(page: Page, live_server) -> None:
+    """A reception centre's referrer signed in on a phone, with a team to refer to."""
     TeamFactory(name="IntegraPsy Hauts-de-France")
     centre = OrganisationFactory(name="CAES Croisilles", kind=Organisation.Kind.RECEPTION_CENTRE)
     make_user_with_role(Role.REFERRER, organisation=centre, username="referrer")
     page.set_viewport_size(PHONE)
     login(page, live_server.url, "referrer")
+
+
+def test_the_referral_form_counts_the_characters_of_what_the_centre_did(page: Page, live_server):
+    referrer_on_a_phone(page, live_server)
     choose_language(page, "en")
     page.goto(f"{live_server.url}/referrals/new/")
     field = page.locator("#id_actions_taken")
@@ -48,11 +53,7 @@ def test_the_referral_form_counts_the_characters_of_what_the_centre_did(page: Pa
 
 
 def test_french_numbers_are_grouped_the_french_way(page: Page, live_server):
-    TeamFactory(name="IntegraPsy Hauts-de-France")
-    centre = OrganisationFactory(name="CAES Croisilles", kind=Organisation.Kind.RECEPTION_CENTRE)
-    make_user_with_role(Role.REFERRER, organisation=centre, username="referrer")
-    page.set_viewport_size(PHONE)
-    login(page, live_server.url, "referrer")
+    referrer_on_a_phone(page, live_server)
     page.goto(f"{live_server.url}/referrals/new/")
     page.locator("#id_actions_taken").fill("x" * 1980)
     expect(page.locator("#id_actions_taken-counter")).to_have_text(re.compile(r"^1\s980 / 2\s000 "))

@@ -35,6 +35,11 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
 STAFF_200 = {"coordinator": 200, "psychologist": 200, "social_worker": 200}
 
 
+def CODE(key):  # noqa: N802
+    """The kwargs of a URL that names the ``world`` row ``key`` by its code."""
+    return lambda w: {"code": w[key].code}
+
+
 def CASE(w):  # noqa: N802
     return {"reference": w["case"].reference}
 
@@ -43,69 +48,31 @@ def PERSON(w):  # noqa: N802
     return {"code": w["case"].person.code}
 
 
-def REFERRAL(w):  # noqa: N802
-    return {"code": w["referral"].code}
-
-
-def SESSION(w):  # noqa: N802
-    return {"code": w["permanence_session"].code}
-
-
 def SLOT(w):  # noqa: N802
     return {"code": w["permanence_session"].slots.order_by("start_time").last().code}
-
-
-def SLOT_BOOKING(w):  # noqa: N802
-    return {"code": w["slot_booking"].code}
-
-
-def BOOKING(w):  # noqa: N802
-    return {"code": w["booking"].code}
-
-
-def CONSULTATION(w):  # noqa: N802
-    return {"code": w["consultation"].code}
-
-
-def ASSESSMENT(w):  # noqa: N802
-    return {"code": w["assessment"].code}
-
-
-PLANNERS_200 = {"coordinator": 200, "psychologist": 200}
-
-
-def MY_BOOKING(w):  # noqa: N802
-    return {"code": w["my_booking"].code}
-
-
-def MY_UPCOMING_BOOKING(w):  # noqa: N802
-    return {"code": w["my_upcoming_booking"].code}
 
 
 def FEED(w):  # noqa: N802
     return {"token": w["interpreter"].calendar_token}
 
 
-def AMBASSADOR(w):  # noqa: N802
-    return {"code": w["ambassador"].code}
-
-
-def ASSIGNMENT(w):  # noqa: N802
-    return {"code": w["assignment"].code}
-
-
-def TRAINING_SESSION(w):  # noqa: N802
-    return {"code": w["training_session"].code}
-
-
 def SCREENING(w):  # noqa: N802
     return {"reference": w["case"].reference, "code": w["screening"].code}
 
 
-def CODE(key):  # noqa: N802
-    return lambda w: {"code": w[key].code}
+REFERRAL = CODE("referral")
+SESSION = CODE("permanence_session")
+SLOT_BOOKING = CODE("slot_booking")
+BOOKING = CODE("booking")
+CONSULTATION = CODE("consultation")
+ASSESSMENT = CODE("assessment")
+MY_BOOKING = CODE("my_booking")
+MY_UPCOMING_BOOKING = CODE("my_upcoming_booking")
+AMBASSADOR = CODE("ambassador")
+ASSIGNMENT = CODE("assignment")
+TRAINING_SESSION = CODE("training_session")
 
-
+PLANNERS_200 = {"coordinator": 200, "psychologist": 200}
 PSYCHOLOGIST_200 = {"psychologist": 200}
 ACTIVITY_MANAGERS_200 = {"coordinator": 200, "psychologist": 200}
 REPORTERS_200 = {"coordinator": 200, "admin": 200}

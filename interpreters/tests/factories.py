@@ -3,20 +3,17 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from cases.tests import factories as cases_factories
 from integrapsy.accounts.models import Organisation, Role, User
 from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
-from integrapsy.directory.models import Language, Location
+from integrapsy.directory.models import Location
 from interpreters.models import BookingStatus, Gender, Interpreter, InterpreterBooking, InterpreterLanguage, Mode
 from interpreters.services import blocked_range
 
 
-class LanguageFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Language
-        django_get_or_create = ("code", "variety")
+class LanguageFactory(cases_factories.LanguageFactory):
+    """Named after its code and variety, so that the languages of a matching test read apart."""
 
-    code = "tir"
-    variety = ""
     name_fr = factory.LazyAttribute(lambda o: f"{o.code} {o.variety}".strip())
     name_nl = factory.LazyAttribute(lambda o: f"{o.code} {o.variety}".strip())
     name_en = factory.LazyAttribute(lambda o: f"{o.code} {o.variety}".strip())
@@ -108,6 +105,18 @@ class BookingFactory(factory.django.DjangoModelFactory):
 def confirmed_booking(team, interpreter, starts_at, **kw):
     """A booking the interpreter has confirmed, for an hour from ``starts_at``."""
     return BookingFactory(team=team, interpreter=interpreter, status=BookingStatus.CONFIRMED, starts_at=starts_at, **kw)
+
+
+def completed_booking(team, interpreter, *, days_ago, minutes, **kw):
+    """A booking the interpreter did ``days_ago`` days ago, ``minutes`` of it billable."""
+    return BookingFactory(
+        team=team,
+        interpreter=interpreter,
+        status=BookingStatus.COMPLETED,
+        billable_minutes=minutes,
+        starts_at=timezone.now() - timedelta(days=days_ago),
+        **kw,
+    )
 
 
 def past_confirmed(team, interpreter, *, hours_ago=2, **kw):

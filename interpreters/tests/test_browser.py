@@ -14,7 +14,14 @@ from integrapsy.tests.axe import assert_accessible
 from integrapsy.tests.browser import PHONE, login, settle
 from interpreters.models import BookingStatus, InterpreterBooking
 from interpreters.services import blocked_range
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, LocationFactory, tigrinya
+from interpreters.tests.factories import (
+    BookingFactory,
+    InterpreterFactory,
+    LocationFactory,
+    completed_booking,
+    confirmed_booking,
+    tigrinya,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,15 +44,7 @@ def test_psychologist_requests_coordinator_matches_interpreter_accepts_and_recor
     case.person.location = place
     case.person.save()
     # Yonas came last time.
-    before = timezone.now() - timedelta(days=30)
-    BookingFactory(
-        team=team,
-        case=case,
-        interpreter=yonas,
-        status=BookingStatus.COMPLETED,
-        billable_minutes=55,
-        starts_at=before,
-    )
+    completed_booking(team, yonas, days_ago=30, minutes=55, case=case)
 
     # The psychologist, on a phone, asks for a Tigrinya interpreter from the case page.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -128,14 +127,7 @@ def test_interpreter_withdraws_on_a_phone_and_the_coordinator_matches_again(page
     abel = InterpreterFactory(username="abel", first_name="Abel", last_name="Tesfaye", territories=[team])
     case = CaseFactory(team=team, person__first_name="Hewan", person__last_name="Tesfalem", main_language=tir)
     start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
-    booking = BookingFactory(
-        team=team,
-        case=case,
-        language=tir,
-        interpreter=yonas,
-        status=BookingStatus.CONFIRMED,
-        starts_at=start,
-    )
+    booking = confirmed_booking(team, yonas, start, case=case, language=tir)
 
     # The interpreter, on their phone, opens the booking and gives it back.
     page.set_viewport_size(PHONE)

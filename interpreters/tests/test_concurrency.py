@@ -11,7 +11,13 @@ from integrapsy.accounts.tests.factories import TeamFactory
 from integrapsy.tests.concurrency import at_once
 from interpreters import services
 from interpreters.models import BookingStatus, InterpreterBooking, Mode
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, overlapping_offers, team_coordinator
+from interpreters.tests.factories import (
+    BookingFactory,
+    InterpreterFactory,
+    confirmed_booking,
+    overlapping_offers,
+    team_coordinator,
+)
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="exclusion constraints exist on PostgreSQL only")
@@ -51,29 +57,17 @@ def test_twenty_concurrent_confirmations_exactly_one_succeeds(monkeypatch, servi
 @pytest.mark.django_db
 def test_the_database_refuses_an_overlap_written_past_the_service(team, interpreter, place):
     start = timezone.now() + timedelta(days=2)
-    BookingFactory(
-        team=team,
-        interpreter=interpreter,
-        status=BookingStatus.CONFIRMED,
-        starts_at=start,
-    )
+    confirmed_booking(team, interpreter, start)
     with pytest.raises(IntegrityError, match="booking_no_overlap"), transaction.atomic():
-        BookingFactory(
-            team=team,
-            interpreter=interpreter,
-            status=BookingStatus.CONFIRMED,
-            starts_at=start + timedelta(minutes=30),
-            ends_at=start + timedelta(hours=2),
-        )
+        confirmed_booking(team, interpreter, start + timedelta(minutes=30), ends_at=start + timedelta(hours=2))
     # The on-site buffer is part of what is compared.
     with pytest.raises(IntegrityError, match="booking_no_overlap"), transaction.atomic():
-        BookingFactory(
-            team=team,
-            interpreter=interpreter,
-            status=BookingStatus.CONFIRMED,
+        confirmed_booking(
+            team,
+            interpreter,
+            start + timedelta(hours=1, minutes=10),
             mode=Mode.ON_SITE,
             location=place,
-            starts_at=start + timedelta(hours=1, minutes=10),
             ends_at=start + timedelta(hours=2),
         )
 

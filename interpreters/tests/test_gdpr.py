@@ -1,9 +1,6 @@
 """The interpreter bookings in a person's subject-access export, and their erasure."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from cases.case_file import services as case_services
 from integrapsy.accounts.models import Role
@@ -12,7 +9,7 @@ from integrapsy.audit.models import AuditEvent
 from integrapsy.tests.erasure import anonymise, export_sections, rows_containing
 from interpreters import services
 from interpreters.models import BookingStatus, InterpreterBooking, Mode
-from interpreters.tests.factories import BookingFactory
+from interpreters.tests.factories import BookingFactory, completed_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -30,19 +27,17 @@ def admin():
 
 @pytest.fixture
 def bookings(team, case, interpreter, coordinator, place, tir):
-    past = timezone.now() - timedelta(days=10)
-    done = BookingFactory(
-        team=team,
+    done = completed_booking(
+        team,
+        interpreter,
+        days_ago=10,
+        minutes=75,
         case=case,
         language=tir,
         mode=Mode.ON_SITE,
         location=place,
         location_detail=DETAIL,
         briefing=BRIEFING,
-        interpreter=interpreter,
-        status=BookingStatus.COMPLETED,
-        billable_minutes=75,
-        starts_at=past,
     )
     cancelled = BookingFactory(team=team, case=case, language=tir, briefing=BRIEFING)
     services.booking_cancel(booking=cancelled, actor=coordinator, reason=CANCEL)

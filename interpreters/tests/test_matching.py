@@ -6,9 +6,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from interpreters import services
-from interpreters.models import BookingStatus, Gender, Mode
+from interpreters.models import Gender, Mode
 from interpreters.selectors import match_interpreters, rank_interpreters
-from interpreters.tests.factories import BookingFactory, InterpreterFactory, LanguageFactory
+from interpreters.tests.factories import (
+    BookingFactory,
+    InterpreterFactory,
+    LanguageFactory,
+    completed_booking,
+    confirmed_booking,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +29,7 @@ def _booking(team, case=None, **kw):
 
 def _history(team, case, interpreter, times):
     for i in range(times):
-        start = timezone.now() - timedelta(days=30 * (i + 1))
-        BookingFactory(
-            team=team,
-            case=case,
-            interpreter=interpreter,
-            status=BookingStatus.COMPLETED,
-            billable_minutes=60,
-            starts_at=start,
-        )
+        completed_booking(team, interpreter, days_ago=30 * (i + 1), minutes=60, case=case)
 
 
 def test_continuity_puts_the_interpreter_who_came_before_first(team, case, tir):
@@ -100,12 +98,8 @@ def test_busy_interpreter_is_not_available_and_says_why(team, tir, coordinator):
     busy = InterpreterFactory(first_name="Busy", username="busy")
     InterpreterFactory(first_name="Free", username="free")
     booking = _booking(team, language=tir)
-    BookingFactory(
-        team=team,
-        interpreter=busy,
-        status=BookingStatus.CONFIRMED,
-        starts_at=booking.starts_at + timedelta(minutes=30),
-        ends_at=booking.ends_at + timedelta(minutes=30),
+    confirmed_booking(
+        team, busy, booking.starts_at + timedelta(minutes=30), ends_at=booking.ends_at + timedelta(minutes=30)
     )
     suggestions = match_interpreters(booking=booking)
     assert _names(suggestions) == ["Free", "Busy"]
@@ -193,9 +187,7 @@ def _interpreter(first_name):
 def test_without_a_time_nobody_is_checked_for_being_busy(team, tir, coordinator):
     busy = InterpreterFactory(first_name="Busy", username="busy")
     start = timezone.now() + timedelta(days=2)
-    BookingFactory(
-        team=team, interpreter=busy, status=BookingStatus.CONFIRMED, starts_at=start, ends_at=start + timedelta(hours=1)
-    )
+    confirmed_booking(team, busy, start, ends_at=start + timedelta(hours=1))
     planned = rank_interpreters(user=coordinator, language=tir, mode=Mode.PHONE)
     assert planned[0].available
     assert planned[0].load == 1  # one booking in the coming seven days
@@ -206,12 +198,7 @@ def test_the_load_counts_the_bookings_held_in_the_week_wanted(team, tir, coordin
     monday = timezone.localdate() + timedelta(days=14 - timezone.localdate().weekday())
     for day in (0, 2, 9):  # Monday and Wednesday of that week, and the week after
         start = timezone.make_aware(timezone.datetime.combine(monday + timedelta(days=day), time(10)))
-        BookingFactory(
-            team=team,
-            interpreter=busy,
-            status=BookingStatus.CONFIRMED,
-            starts_at=start,
-        )
+        confirmed_booking(team, busy, start)
     friday = timezone.make_aware(timezone.datetime.combine(monday + timedelta(days=4), time(14)))
     planned = rank_interpreters(
         user=coordinator, language=tir, mode=Mode.PHONE, starts_at=friday, ends_at=friday + timedelta(hours=1)
@@ -255,14 +242,7 @@ def _busy_interpreter(team, case, booking, place, i, tir):
     interpreter = InterpreterFactory(username=f"many{i}", territories=[team], languages=[tir])
     _history(team, case, interpreter, 2)
     clash = booking.starts_at - timedelta(minutes=30) if i % 2 else booking.starts_at + timedelta(days=1)
-    BookingFactory(
-        team=team,
-        interpreter=interpreter,
-        status=BookingStatus.CONFIRMED,
-        mode=Mode.ON_SITE,
-        location=place,
-        starts_at=clash,
-    )
+    confirmed_booking(team, interpreter, clash, mode=Mode.ON_SITE, location=place)
     interpreter.unavailabilities.create(
         starts_at=booking.starts_at - timedelta(days=i % 3), ends_at=booking.starts_at + timedelta(hours=1 + i % 4)
     )

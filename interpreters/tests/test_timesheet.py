@@ -13,7 +13,7 @@ from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from interpreters import exports
 from interpreters.models import BookingStatus
 from interpreters.selectors import timesheet
-from interpreters.tests.factories import BookingFactory, InterpreterFactory
+from interpreters.tests.factories import BookingFactory, InterpreterFactory, completed_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +46,7 @@ def month_of_work(team, interpreter):
     _done(team, interpreter, 15, None, status=BookingStatus.NO_SHOW)
     _done(team, other, 20, 90)
     # Another month, another team: not on this sheet.
-    start = timezone.now() - timedelta(days=80)
-    BookingFactory(
-        team=team,
-        interpreter=interpreter,
-        status=BookingStatus.COMPLETED,
-        billable_minutes=30,
-        starts_at=start,
-    )
+    completed_booking(team, interpreter, days_ago=80, minutes=30)
     _done(TeamFactory(name="Autre"), interpreter, 5, 45)
     return other
 

@@ -15,6 +15,7 @@ from interpreters.tests.factories import (
     InterpreterFactory,
     LanguageFactory,
     LocationFactory,
+    completed_booking,
     past_confirmed,
 )
 
@@ -140,15 +141,7 @@ def test_a_case_of_another_team_answers_404(client, psychologist, tir):
 def test_match_page_ranks_and_offer_works(client, coordinator, team, case, tir):
     came = InterpreterFactory(first_name="Yonas", username="yonas")
     InterpreterFactory(first_name="Abel", username="abel")
-    start = timezone.now() - timedelta(days=20)
-    BookingFactory(
-        team=team,
-        case=case,
-        interpreter=came,
-        status=BookingStatus.COMPLETED,
-        billable_minutes=50,
-        starts_at=start,
-    )
+    completed_booking(team, came, days_ago=20, minutes=50, case=case)
     booking = BookingFactory(team=team, case=case, same_as_before=True)
     client.force_login(coordinator)
     response = client.get(reverse("interpreters:booking_match", args=[booking.code]))
