@@ -5,10 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    dependencies = [
-        ('accounts', '0002_user_must_change_password'),
-        ('reports', '0004_figure_lines_without_constraints'),
-    ]
+    dependencies = [('reports', '0004_figure_lines_without_constraints')]
 
     operations = [
         migrations.RemoveConstraint(
