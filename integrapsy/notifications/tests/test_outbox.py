@@ -226,7 +226,8 @@ def test_sent_messages_are_deleted_after_90_days(coordinator):
     rule = next(r for r in RETENTION_RULES if r.key == "outbox_sent")
     old, recent, failed = queue(coordinator), queue(coordinator), queue(coordinator)
     now = timezone.now()
-    OutboxMessage.objects.filter(pk=old[0].pk).update(status=Status.SENT, sent_at=now - timedelta(days=91))
+    # Two days beyond the 90: the cutoff is a local midnight, and summer time may lie between.
+    OutboxMessage.objects.filter(pk=old[0].pk).update(status=Status.SENT, sent_at=now - timedelta(days=92))
     OutboxMessage.objects.filter(pk=recent[0].pk).update(status=Status.SENT, sent_at=now - timedelta(days=80))
     OutboxMessage.objects.filter(pk=failed[0].pk).update(status=Status.FAILED, created_at=now - timedelta(days=200))
     assert cutoff_for(rule.years) == timezone.localdate() - timedelta(days=90)
