@@ -15,18 +15,44 @@ class CappedPaginator(Paginator):
     Counting a large team's cases (or a search over them) reads every matching row; counting
     up to the cap reads at most ``cap + 1`` of them. Pages beyond the cap are not offered: a
     filter or a search narrows the list instead.
+
+    With ``ids_first``, a queryset is read in two queries: the ids of its first ``cap + 1``
+    rows in the list's order (their number is the count, a slice of them the page), then the
+    page's rows by id. For a search: counted apart, PostgreSQL read every candidate of every
+    team for a common name (80 ms) where the ordered ids walk the team's cases by date until
+    they have enough (8 ms). Without it, the count reads any rows up to the cap (an index that
+    holds the filter's columns answers it alone), then the page.
     """
 
-    def __init__(self, object_list, per_page, *, cap: int = 1000, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int = 1000, ids_first: bool = False, **kwargs):
         self.cap = cap
+        self.ids_first = ids_first
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
+    def _ids(self) -> list | None:
+        rows = self.object_list
+        if not self.ids_first or not hasattr(rows, "values_list"):
+            return None
+        return list(rows.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
     def count(self) -> int:
+        if self._ids is not None:
+            return len(self._ids)
         rows = self.object_list
         if hasattr(rows, "order_by"):  # any rows up to the cap will do: no order to follow
-            rows = rows.order_by()
-        return rows[: self.cap + 1].count()
+            return rows.order_by()[: self.cap + 1].count()
+        return len(rows[: self.cap + 1])
+
+    def page(self, number):
+        if self._ids is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self._ids[bottom : bottom + self.per_page]
+        rows = list(self.object_list.filter(pk__in=ids)) if ids else []
+        return self._get_page(rows, number, self)
 
     @cached_property
     def num_pages(self) -> int:

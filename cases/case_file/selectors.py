@@ -13,6 +13,7 @@ from integrapsy import forms as core_forms
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
+from integrapsy.pagination import CappedPaginator
 
 
 def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
@@ -38,6 +39,16 @@ def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
     if q:
         qs = qs.filter(case_search(q))
     return qs.order_by("-opened_on", "-id")
+
+
+CASES_PER_PAGE = 25
+
+
+def case_list_page(*, user: User, filters: dict, number):
+    """One page of the case list (``case_list``), its count capped: a search reads the page by
+    the ids of its first matches, in the list's order (``CappedPaginator``, ``ids_first``)."""
+    searched = bool((filters.get("q") or "").strip())
+    return CappedPaginator(case_list(user=user, filters=filters), CASES_PER_PAGE, ids_first=searched).get_page(number)
 
 
 def case_list_rows(cases) -> list[dict]:

@@ -18,10 +18,6 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Team
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import posted, submit
-from integrapsy.pagination import CappedPaginator
-
-CASES_PER_PAGE = 25
-
 
 EVENTS_PER_PAGE = 30
 
@@ -51,9 +47,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.VIEW_CASES)
     form = CaseFilterForm(request.GET or None, options=selectors.case_filter_options(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    page = CappedPaginator(selectors.case_list(user=request.user, filters=filters), CASES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.case_list_page(user=request.user, filters=filters, number=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

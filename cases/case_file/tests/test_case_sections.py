@@ -181,12 +181,41 @@ class TestCaseListSearchAndCount:
         exact = CappedPaginator(Case.objects.order_by("pk"), 2, cap=10)
         assert not exact.capped and exact.count == 7 and exact.num_pages == 4
 
+    def test_by_ids_first_the_pages_count_and_order_are_the_same(self, team):
+        """Read by the ids of the first rows, the pages hold the same rows, in the same order,
+        with the same count and cap, as read by a count and a slice."""
+        from cases.models import Case
+
+        CaseFactory.create_batch(7, team=team)
+        rows = Case.objects.order_by("-opened_on", "-pk")
+        for cap, per_page in ((5, 2), (10, 2), (10, 3), (3, 25)):
+            plain = CappedPaginator(rows, per_page, cap=cap)
+            by_ids = CappedPaginator(rows, per_page, cap=cap, ids_first=True)
+            assert (by_ids.count, by_ids.capped, by_ids.num_pages) == (plain.count, plain.capped, plain.num_pages)
+            for number in [*range(1, plain.num_pages + 1), 99, "x"]:
+                assert list(by_ids.get_page(number).object_list) == list(plain.get_page(number).object_list)
+        assert list(CappedPaginator(rows.none(), 2, ids_first=True).get_page(1).object_list) == []
+
+    def test_a_searched_page_costs_the_same_queries_as_the_list(self, client, coordinator, team):
+        from cases.tests.helpers import count_queries
+
+        for i in range(30):
+            CaseFactory(team=team, person=PersonFactory(first_name="Selam", last_name=f"Tesfaye{chr(97 + i % 26)}"))
+        client.force_login(coordinator)
+        url = reverse("cases:list")
+        count_queries(client, url)
+        listed, searched = count_queries(client, url), count_queries(client, url + "?q=Selam")
+        assert searched == listed
+        response = client.get(url, {"q": "Selam", "page": "2"})
+        assert response.context["page"].paginator.count == 30
+        assert len(response.context["page"].object_list) == 5
+
     def test_the_list_says_more_than_the_cap(self, client, coordinator, team, monkeypatch):
-        from cases.case_file import views
+        from cases.case_file import selectors
 
         CaseFactory.create_batch(4, team=team)
-        original = views.CappedPaginator
-        monkeypatch.setattr(views, "CappedPaginator", lambda *a, **k: original(*a, cap=3, **k))
+        original = selectors.CappedPaginator
+        monkeypatch.setattr(selectors, "CappedPaginator", lambda *a, **k: original(*a, cap=3, **k))
         client.force_login(coordinator)
         response = client.get(reverse("cases:list"))
         assert response.context["page"].paginator.capped
