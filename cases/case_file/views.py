@@ -18,6 +18,7 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Team
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import posted, submit
+from integrapsy.params import query_without
 
 EVENTS_PER_PAGE = 30
 
@@ -48,8 +49,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, options=selectors.case_filter_options(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     page = selectors.case_list_page(user=request.user, filters=filters, number=request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/case_list.html",
@@ -57,7 +56,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": selectors.case_list_rows(page.object_list),
-            "query": query.urlencode(),
+            "query": query_without(request, "page"),
             # "New person" registers someone met without a referral: the coordinators' triage.
             "may_register": access.can(request.user, Capability.TRIAGE_REFERRALS),
         },

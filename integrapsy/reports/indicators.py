@@ -11,10 +11,10 @@ Each block is one aggregate query: the cost does not grow with the number of per
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -142,7 +142,11 @@ class Counts:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> Counts:
+    def from_json(cls, data: dict) -> Counts | None:
+        """The counts stored by a refresh; None when another version of them wrote it (a count
+        more or less): they are then counted again."""
+        if not isinstance(data, dict) or set(data) != {f.name for f in fields(cls)}:
+            return None
         return cls(**{**data, "nationalities": [tuple(pair) for pair in data["nationalities"]]})
 
 
@@ -247,28 +251,28 @@ def facts_as_of() -> datetime | None:
     return FactsRefresh.objects.order_by("-as_of").values_list("as_of", flat=True).first()
 
 
-def stored_counts(teams: list[Team], period: Period) -> TeamCounts | None:
-    """The counts of one team over the period from the latest run, when the run stored them."""
-    if len(teams) != 1:
-        return None
-    latest = FactsRefresh.objects.order_by("-as_of").values("pk")[:1]
-    return (
-        TeamCounts.objects.filter(
-            team=teams[0], kind=TeamCounts.Kind.INDICATORS, start=period.start, end=period.end, run=latest
-        )
-        .select_related("run")
+def latest_counts(*, team: Team, kind: str, period: Period) -> tuple[datetime | None, dict | None]:
+    """When the lines were last written, and the counts of ``kind`` that run stored for the team
+    over the period (``services.team_counts_write``; None when it stored none): one query."""
+    stored = TeamCounts.objects.filter(run=OuterRef("pk"), team=team, kind=kind, start=period.start, end=period.end)
+    latest = (
+        FactsRefresh.objects.order_by("-as_of")
+        .annotate(stored=Subquery(stored.values("counts")[:1], output_field=JSONField()))
+        .values_list("as_of", "stored")
         .first()
     )
+    return latest if latest is not None else (None, None)
 
 
 def indicators(*, user: User, period: Period, team: Team | None = None) -> Indicators:
     """The funder indicators over the teams the user may report on (or one of them): one team's
     year to date as the latest refresh counted it, any other report counted now."""
     teams = report_teams_of(user, team)
-    stored = stored_counts(teams, period)
-    if stored is not None:
-        return assemble(period, teams, Counts.from_json(stored.counts), as_of=stored.run.as_of)
-    return assemble(period, teams, counts(user=user, period=period, teams=teams), as_of=facts_as_of())
+    if len(teams) != 1:
+        return assemble(period, teams, counts(user=user, period=period, teams=teams), as_of=facts_as_of())
+    as_of, stored = latest_counts(team=teams[0], kind=TeamCounts.Kind.INDICATORS, period=period)
+    found = Counts.from_json(stored) if stored is not None else None
+    return assemble(period, teams, found or counts(user=user, period=period, teams=teams), as_of=as_of)
 
 
 def assemble(period: Period, teams: list[Team], c: Counts, *, as_of: datetime | None = None) -> Indicators:

@@ -15,7 +15,7 @@ status) are one grouped query each.
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, JSONField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils.translation import get_language
@@ -38,8 +38,8 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.directory.models import Language
 from integrapsy.reports import facts
-from integrapsy.reports.indicators import SMALL_CELL, mask
-from integrapsy.reports.models import Fact, FactsRefresh, ReportJob, TeamCounts
+from integrapsy.reports.indicators import SMALL_CELL, latest_counts, mask
+from integrapsy.reports.models import Fact, ReportJob, TeamCounts
 from integrapsy.reports.periods import Period, weighted_percentile
 
 # The consultations' kinds and the orientations' statuses, in the order the dashboard lists them.
@@ -92,8 +92,16 @@ def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[st
 
 
 # The figures the dashboard sums by key, read as one grouped query over the period's lines.
-SUMMED = (facts.CONSULTATION, facts.ORIENTATION, facts.LATE_CANCELLATION, facts.CONTACT, facts.ATTENDANCE)
-SUMMED_BY_KEY = (*SUMMED, facts.ATTENDANCE_SESSION, facts.REFERRAL, facts.INTERPRETING)
+SUMMED_BY_KEY = (
+    facts.CONSULTATION,
+    facts.ORIENTATION,
+    facts.LATE_CANCELLATION,
+    facts.CONTACT,
+    facts.ATTENDANCE,
+    facts.ATTENDANCE_SESSION,
+    facts.REFERRAL,
+    facts.INTERPRETING,
+)
 
 
 def _lines_by_key(lines: QuerySet[Fact]) -> dict[str, dict[str, tuple[int, int]]]:
@@ -142,19 +150,8 @@ def dashboard_lines(*, team: Team, period: Period) -> dict:
 
 def _latest_lines(team: Team, period: Period) -> tuple[object, dict | None]:
     """When the lines were last written, and the team's dashboard lines over the period that run
-    stored (None when it did not store them): one query."""
-    stored = TeamCounts.objects.filter(
-        run=OuterRef("pk"), team=team, kind=TeamCounts.Kind.DASHBOARD, start=period.start, end=period.end
-    )
-    latest = (
-        FactsRefresh.objects.order_by("-as_of")
-        .annotate(stored=Subquery(stored.values("counts")[:1], output_field=JSONField()))
-        .values_list("as_of", "stored")
-        .first()
-    )
-    if latest is None:
-        return None, None
-    as_of, found = latest
+    stored (None when it did not store them, or stored another version of the figures)."""
+    as_of, found = latest_counts(team=team, kind=TeamCounts.Kind.DASHBOARD, period=period)
     # Written by another version of the figures (one more, one less): counted again instead.
     complete = (
         isinstance(found, dict)

@@ -309,7 +309,7 @@ def _tidy_lines(table: str) -> None:
 
 def team_counts_write(run: FactsRefresh) -> int:
     """Count each team's figures from the run's lines once, for the pages to read over the
-    period each opens on: the indicators' year to date (``indicators.stored_counts``) and the
+    period each opens on: the indicators' year to date (``indicators.latest_counts``) and the
     dashboard's last days (``selectors.dashboard_lines``); another period is counted when asked."""
     year, last_days = Period.year_to_date(), Period.last_days()
     written = 0

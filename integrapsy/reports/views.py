@@ -15,6 +15,7 @@ from cases.models import Case, Consultation, OrientationStatus
 from integrapsy import access, ratelimits
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
+from integrapsy.params import query_without
 from integrapsy.reports import exports, selectors, services
 from integrapsy.reports.apps import FACTS_EVERY_MINUTES
 from integrapsy.reports.forms import ExportForm, PeriodForm
@@ -175,8 +176,6 @@ def report_list(request: HttpRequest, what: str) -> HttpResponse:
         }
         for obj in page.object_list
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     filter_labels = [str(spec.filters[k][v]) for k, v in filters.items() if spec.filters and k in spec.filters]
     return render(
         request,
@@ -189,7 +188,7 @@ def report_list(request: HttpRequest, what: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filter_labels": filter_labels,
-            "query": query.urlencode(),
+            "query": query_without(request, "page"),
             "dashboard_url": _url("reports:dashboard", team=str(team.code), **period.as_query()),
         },
     )

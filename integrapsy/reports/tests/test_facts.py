@@ -328,6 +328,15 @@ def _counted_from_the_lines(world):
     stored.counts = {**stored.counts, "referrals": 4242}  # what the page shows comes from here
     stored.save()
     assert indicators(user=admin, period=period, team=team).value("cooperation", "referrals") == 4242
+    # Written by another version of the counts (one more, one less): counted from the lines.
+    live = assemble(period, [team], counts(user=admin, period=period, teams=[team])).sections
+    for other_shape in (
+        {**stored.counts, "volunteers": 3},
+        {k: v for k, v in stored.counts.items() if k != "resources"},
+    ):
+        TeamCounts.objects.filter(pk=stored.pk).update(counts=other_shape)
+        assert indicators(user=admin, period=period, team=team).sections == live
+    TeamCounts.objects.filter(pk=stored.pk).update(counts={**stored.counts, "referrals": 4242})
     other = Period(period.start, period.end - timedelta(days=1))
     assert (
         indicators(user=admin, period=other, team=team).sections
