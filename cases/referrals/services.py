@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.case_file.services import case_open, next_reference
@@ -388,7 +389,7 @@ def referral_accept(
 def referral_record_first_contact(*, referral: Referral, actor: User, on: date, request=None) -> Referral:
     """The date the team first met the person: the referrer sees it."""
     access.ensure_may(actor, Capability.TRIAGE_REFERRALS, referral.team_id)
-    if on > clock.localdate() or on < referral.received_at.date():
+    if on > clock.localdate() or on < timezone.localtime(referral.received_at).date():
         raise ValidationError({"on": _("The first contact must be between the referral date and today.")})
     # One conditional write, not a locked read then a write: the status is checked by the row
     # as it stands, and the referral read by the caller (its referrer with it) stays in use.

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -195,6 +196,20 @@ class TestTriage:
         referral.refresh_from_db()
         assert referral.first_contact_on is None
         assert not AuditEvent.objects.filter(action="referral.first_contact").exists()
+
+    def test_the_first_contact_is_compared_with_the_local_day_the_referral_came(self, referrer, team, coordinator):
+        # Received at 00:30 in Paris on 10 June: still 9 June in UTC.
+        referral = submit(referrer, team)
+        services.referral_accept(referral=referral, actor=coordinator)
+        received = datetime(2026, 6, 10, 0, 30, tzinfo=ZoneInfo("Europe/Paris"))
+        Referral.objects.filter(pk=referral.pk).update(received_at=received)
+        referral.refresh_from_db()
+        with pytest.raises(ValidationError) as exc:
+            services.referral_record_first_contact(referral=referral, actor=coordinator, on=date(2026, 6, 9))
+        assert "on" in exc.value.error_dict
+        services.referral_record_first_contact(referral=referral, actor=coordinator, on=date(2026, 6, 10))
+        referral.refresh_from_db()
+        assert referral.first_contact_on == date(2026, 6, 10)
 
     def test_decline_needs_a_reason_and_emails_the_referrer(
         self, referrer, team, coordinator, django_capture_on_commit_callbacks
