@@ -1,5 +1,7 @@
 """``{{ form.field|as_field }}``: a field drawn as crispy's ``as_crispy_field`` draws it, in Python.
 
+``{% for field in form|fields:"a b" %}``: the fields of those names, for a row of like columns.
+
 The list pages' filters (the case list's seven, the planner's ten) were drawn through crispy's
 bootstrap5 field template and its includes, a Django template per field that cost as much as
 the widget itself. The plain fields those filters hold (a text, date or time input, a select)
@@ -91,3 +93,13 @@ def as_field(field: BoundField) -> SafeString:
         f" {css_classes}" if css_classes else "",
         mark_safe("".join(parts)),
     )
+
+
+@register.filter
+def fields(form: forms.BaseForm, names: str) -> list[BoundField]:
+    """``{% for field in form|fields:"sex birth_date birth_year" %}``: the form's fields of these names, in this order.
+
+    For the rows of a form whose fields take the same columns: one loop draws them. A name the form
+    does not have (a field it drops for some users) is passed over, as ``{{ form.name }}`` draws nothing.
+    """
+    return [form[name] for name in names.split() if name in form.fields]
