@@ -8,16 +8,13 @@ from django.db.models import (
     Count,
     Exists,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from ambassadors import matching, planner
@@ -38,48 +35,27 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
+from integrapsy.subqueries import row_total
 
 
 def _open_load(ambassador: str = "pk"):
     """Open assignments of the ambassador the row names (``ambassador``: the path to its id)."""
-    return Coalesce(
-        Subquery(
-            Assignment.objects.filter(ambassador=OuterRef(ambassador), status__in=Assignment.OPEN_STATUSES)
-            .order_by()
-            .values("ambassador")
-            .annotate(n=Count("pk"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
+    return row_total(
+        Assignment.objects.filter(ambassador=OuterRef(ambassador), status__in=Assignment.OPEN_STATUSES),
+        per="ambassador",
+        total=Count("pk"),
     )
 
 
 def _minutes_of_assignment():
-    return Coalesce(
-        Subquery(
-            Contact.objects.filter(assignment=OuterRef("pk"))
-            .order_by()
-            .values("assignment")
-            .annotate(m=Sum("duration_minutes"))
-            .values("m")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+    return row_total(Contact.objects.filter(assignment=OuterRef("pk")), per="assignment", total=Sum("duration_minutes"))
 
 
 def _minutes_of_ambassador():
-    return Coalesce(
-        Subquery(
-            Contact.objects.filter(assignment__ambassador=OuterRef("pk"))
-            .order_by()
-            .values("assignment__ambassador")
-            .annotate(m=Sum("duration_minutes"))
-            .values("m")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
+    return row_total(
+        Contact.objects.filter(assignment__ambassador=OuterRef("pk")),
+        per="assignment__ambassador",
+        total=Sum("duration_minutes"),
     )
 
 
@@ -245,17 +221,7 @@ def case_assignments(*, user: User, case: Case) -> list[Assignment]:
 
 
 def _contacts_count():
-    return Coalesce(
-        Subquery(
-            Contact.objects.filter(assignment=OuterRef("pk"))
-            .order_by()
-            .values("assignment")
-            .annotate(n=Count("pk"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+    return row_total(Contact.objects.filter(assignment=OuterRef("pk")), per="assignment", total=Count("pk"))
 
 
 def _cases_to_manage(user: User):
@@ -542,16 +508,10 @@ class Progress:
 
 
 def _training_minutes():
-    return Coalesce(
-        Subquery(
-            TrainingAttendance.objects.filter(ambassador=OuterRef("pk"))
-            .order_by()
-            .values("ambassador")
-            .annotate(m=Sum("session__duration_minutes"))
-            .values("m")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
+    return row_total(
+        TrainingAttendance.objects.filter(ambassador=OuterRef("pk")),
+        per="ambassador",
+        total=Sum("session__duration_minutes"),
     )
 
 

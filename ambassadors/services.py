@@ -225,28 +225,26 @@ def _check_own(assignment: Assignment, actor: User) -> None:
         raise ValidationError(_("Only the ambassador of this assignment may do this."))
 
 
-@transaction.atomic
-def assignment_accept(*, assignment: Assignment, actor: User, request=None) -> Assignment:
-    """The ambassador accepts the assignment proposed to them."""
+def _own_proposal(assignment: Assignment, actor: User) -> Assignment:
+    """The assignment, locked, when it is the actor's and still waits for their answer."""
     assignment = _lock(assignment)
     _check_own(assignment, actor)
     if assignment.status != Assignment.Status.PROPOSED:
         raise ValidationError(_("This assignment is no longer waiting for an answer."))
-    assignment.status = Assignment.Status.ACCEPTED
-    assignment.accepted_at = clock.now()
-    assignment.save(update_fields=["status", "accepted_at"])
-    _record(assignment, kind="assignment.accepted", actor=actor)
-    audit_record(action="assignment.accepted", actor=actor, request=request, obj=assignment)
     return assignment
+
+
+@transaction.atomic
+def assignment_accept(*, assignment: Assignment, actor: User, request=None) -> Assignment:
+    """The ambassador accepts the assignment proposed to them."""
+    assignment = _own_proposal(assignment, actor)
+    return _move(assignment, Assignment.Status.ACCEPTED, actor=actor, request=request)
 
 
 @transaction.atomic
 def assignment_decline(*, assignment: Assignment, actor: User, note: str = "", request=None) -> Assignment:
     """The ambassador declines a proposed assignment: it ends, with the reason "declined"."""
-    assignment = _lock(assignment)
-    _check_own(assignment, actor)
-    if assignment.status != Assignment.Status.PROPOSED:
-        raise ValidationError(_("This assignment is no longer waiting for an answer."))
+    assignment = _own_proposal(assignment, actor)
     return _end(assignment, actor=actor, reason=Assignment.EndReason.DECLINED, note=note, request=request)
 
 
@@ -264,11 +262,24 @@ def assignment_start(*, assignment: Assignment, actor: User, request=None) -> As
 def _start(assignment: Assignment, *, actor: User, request=None) -> Assignment:
     if assignment.status != Assignment.Status.ACCEPTED:
         raise ValidationError(_("Only an accepted assignment can start."))
-    assignment.status = Assignment.Status.ACTIVE
-    assignment.started_at = clock.now()
-    assignment.save(update_fields=["status", "started_at"])
-    _record(assignment, kind="assignment.started", actor=actor)
-    audit_record(action="assignment.started", actor=actor, request=request, obj=assignment)
+    return _move(assignment, Assignment.Status.ACTIVE, actor=actor, request=request)
+
+
+# A step forward of an assignment: the field that says when, and the timeline and audit kind.
+_STEPS = {
+    Assignment.Status.ACCEPTED: ("accepted_at", "assignment.accepted"),
+    Assignment.Status.ACTIVE: ("started_at", "assignment.started"),
+}
+
+
+def _move(assignment: Assignment, status: str, *, actor: User, request) -> Assignment:
+    """The assignment moves on to ``status`` now."""
+    stamp, kind = _STEPS[status]
+    assignment.status = status
+    setattr(assignment, stamp, clock.now())
+    assignment.save(update_fields=["status", stamp])
+    _record(assignment, kind=kind, actor=actor)
+    audit_record(action=kind, actor=actor, request=request, obj=assignment)
     return assignment
 
 

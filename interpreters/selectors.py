@@ -11,7 +11,6 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -32,6 +31,7 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language, Location
+from integrapsy.subqueries import row_total
 from interpreters.models import (
     HOLDING_STATUSES,
     BookingStatus,
@@ -314,13 +314,7 @@ def _count_of(bookings: QuerySet[InterpreterBooking]) -> Coalesce:
 
     ``COUNT(*)``, not of the ids: the week's load is then counted from its index alone.
     """
-    return Coalesce(
-        Subquery(
-            bookings.order_by().values("interpreter").annotate(n=Count("*")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+    return row_total(bookings, per="interpreter", total=Count("*"))
 
 
 def _interpreter_facts(need: MatchNeed) -> dict:

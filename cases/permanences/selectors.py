@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -30,16 +30,13 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
+from integrapsy.subqueries import row_total
 
 ACTIVE = ~Q(status=SlotAttendance.CANCELLED)
 
 
 def _count(qs) -> Coalesce:
-    return Coalesce(
-        Subquery(qs.order_by().values("session").annotate(n=Count("pk")).values("n")[:1]),
-        Value(0),
-        output_field=IntegerField(),
-    )
+    return row_total(qs, per="session", total=Count("pk"))
 
 
 def _with_counts(qs: QuerySet[PermanenceSession]) -> QuerySet[PermanenceSession]:

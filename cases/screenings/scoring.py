@@ -161,6 +161,15 @@ class _Checker:
         ):
             self.error(path, 'a Dutch text, when given, must not be empty: {"fr": "...", "en": "...", "nl": "..."}')
 
+    def name(self, obj, path: str, pattern: str, message: str, *, seen: list[str], what: str) -> None:
+        """A name that must match ``pattern`` and be given once; a good one is added to ``seen``."""
+        if not isinstance(obj, str) or not re.fullmatch(pattern, obj):
+            self.error(path, message)
+        elif obj in seen:
+            self.error(path, f"{what} {obj!r} is given twice")
+        else:
+            seen.append(obj)
+
     def integer(self, obj, path: str, minimum: int | None = None) -> bool:
         if not _is_int(obj):
             self.error(path, "must be a whole number")
@@ -222,12 +231,14 @@ def validate_definition(data) -> list[tuple[str, str]]:
                 path = f"items[{i}]"
                 if not c.keys(item, path, ITEM_KEYS, ITEM_KEYS):
                     continue
-                if not isinstance(item.get("id"), str) or not re.fullmatch(r"[A-Za-z0-9_]{1,10}", item["id"]):
-                    c.error(f"{path}.id", 'must be a short text of letters, digits or _ (e.g. "1")')
-                elif item["id"] in item_ids:
-                    c.error(f"{path}.id", f"item {item['id']!r} is given twice")
-                else:
-                    item_ids.append(item["id"])
+                c.name(
+                    item.get("id"),
+                    f"{path}.id",
+                    r"[A-Za-z0-9_]{1,10}",
+                    'must be a short text of letters, digits or _ (e.g. "1")',
+                    seen=item_ids,
+                    what="item",
+                )
                 if "text" in item:
                     c.text(item["text"], f"{path}.text")
 
@@ -260,18 +271,20 @@ def _check_bands(c: _Checker, bands, low: int | None, high: int | None) -> None:
     if not isinstance(bands, list) or not bands:
         c.error("scoring.bands", "must be a non-empty list of bands, lowest first")
         return
-    keys: set[str] = set()
+    keys: list[str] = []
     previous_max = None
     for i, band in enumerate(bands):
         path = f"scoring.bands[{i}]"
         if not c.keys(band, path, BAND_KEYS, BAND_KEYS):
             return
-        if not isinstance(band.get("key"), str) or not re.fullmatch(r"[a-z0-9_]{1,40}", band["key"]):
-            c.error(f"{path}.key", "must be up to 40 lower-case letters, digits or _")
-        elif band["key"] in keys:
-            c.error(f"{path}.key", f"band {band['key']!r} is given twice")
-        else:
-            keys.add(band["key"])
+        c.name(
+            band.get("key"),
+            f"{path}.key",
+            r"[a-z0-9_]{1,40}",
+            "must be up to 40 lower-case letters, digits or _",
+            seen=keys,
+            what="band",
+        )
         c.text(band.get("label"), f"{path}.label")
         if not (c.integer(band.get("min"), f"{path}.min") and c.integer(band.get("max"), f"{path}.max")):
             return

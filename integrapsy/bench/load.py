@@ -13,10 +13,8 @@ library speaks HTTP here (no external load tool).
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
 import random
-import re
 import secrets
 import socket
 import statistics
@@ -31,6 +29,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from integrapsy.bench.browser import Browser
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -139,53 +139,13 @@ def gunicorn(database_url: str, *, workers: int = 2, log: Path | None = None, en
 # --- Virtual users --------------------------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-@dataclass
-class Response:
-    status: int
-    body: str
-    seconds: float
-
-
-class Browser:
-    """One signed-in person: cookies, the CSRF token, no redirect followed."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
-
-    def request(self, path: str, data: dict | None = None, timeout: float = 30) -> Response:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body)  # noqa: S310 — loopback
-        if data is not None:
-            req.add_header("X-CSRFToken", self.csrf)
-            req.add_header("Referer", self.base + path)
-        started = time.perf_counter()
-        try:
-            with self.opener.open(req, timeout=timeout) as r:
-                return Response(r.status, r.read().decode("utf-8", "replace"), time.perf_counter() - started)
-        except urllib.error.HTTPError as exc:
-            text = exc.read().decode("utf-8", "replace")
-            return Response(exc.code, text, time.perf_counter() - started)
-
-    @property
-    def csrf(self) -> str:
-        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
-
-    def login(self, username: str) -> None:
-        page = self.request("/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-        r = self.request(
-            "/accounts/login/",
-            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""},
-        )
-        if r.status != 302:
-            raise RuntimeError(f"login of {username} answered {r.status}")
+def signed_in(base: str, username: str) -> Browser:
+    """A virtual user, signed in with the benchmark's password (or the load stops)."""
+    browser = Browser(base)
+    status = browser.login(username, PASSWORD)
+    if status != 302:
+        raise RuntimeError(f"login of {username} answered {status}")
+    return browser
 
 
 # --- What the users do -----------------------------------------------------------------------
@@ -317,9 +277,7 @@ def run_users(base: str, targets: Targets, *, users: int, seconds: float, seed: 
     lock = threading.Lock()
     browsers = []
     for i in range(users):
-        b = Browser(base)
-        b.login(f"bench-coord-{i % targets.teams}")
-        browsers.append(b)
+        browsers.append(signed_in(base, f"bench-coord-{i % targets.teams}"))
     start = time.monotonic()
     deadline = start + seconds
 

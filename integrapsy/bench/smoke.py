@@ -12,14 +12,11 @@ pages must not be stored by the browser. Only the standard library speaks HTTP h
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
 import re
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
-from dataclasses import dataclass
+
+from integrapsy.bench.browser import Browser
 
 # A demo login per role (integrapsy/accounts/demo.py) and a page of that role.
 ROLE_PAGES = [
@@ -33,38 +30,6 @@ ROLE_PAGES = [
 ]
 STATIC_LINK = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 LONG_CACHE = "max-age=315360000"  # WhiteNoise, for file names that carry their hash
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: str
-
-
-class Browser:
-    """One person: cookies and the CSRF token; redirects are not followed (they are checked)."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
-
-    def request(self, path: str, data: dict | None = None) -> Response:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body)  # noqa: S310 — loopback
-        if data is not None:
-            req.add_header("Referer", self.base + path)
-        try:
-            with self.opener.open(req, timeout=30) as r:
-                return Response(r.status, dict(r.headers.items()), r.read().decode("utf-8", "replace"))
-        except urllib.error.HTTPError as exc:
-            return Response(exc.code, dict(exc.headers.items()), exc.read().decode("utf-8", "replace"))
 
 
 def check(condition: bool, message: str, problems: list[str]) -> None:
@@ -87,13 +52,6 @@ def check_static_links(browser: Browser, body: str, seen: set[str], problems: li
         )
 
 
-def login(browser: Browser, username: str, password: str) -> int:
-    page = browser.request("/accounts/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-    data = {"username": username, "password": password, "csrfmiddlewaretoken": token.group(1) if token else ""}
-    return browser.request("/accounts/login/", data).status
-
-
 def run(base: str, password: str) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
@@ -103,7 +61,7 @@ def run(base: str, password: str) -> list[str]:
     check_static_links(anonymous, page.body, seen, problems)
     for username, path in ROLE_PAGES:
         browser = Browser(base)
-        status = login(browser, username, password)
+        status = browser.login(username, password)
         check(status == 302, f"{username}: sign in answered {status}", problems)
         for url in ("/", path):
             response = browser.request(url)

@@ -62,8 +62,7 @@ def _get(base: str, path: str, cookie: str) -> tuple[float, float, str]:
 
 
 def _user_cookie(base: str, username: str) -> str:
-    browser = load.Browser(base)
-    browser.login(username)
+    browser = load.signed_in(base, username)
     return "; ".join(f"{c.name}={c.value}" for c in browser.jar)
 
 

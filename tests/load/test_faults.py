@@ -33,8 +33,7 @@ def test_a_database_restart_fails_cleanly_then_the_app_recovers_by_itself():
         with load.gunicorn(url) as base:
             samples = load.run_users(base, targets, users=10, seconds=seconds, on_tick=restart_midway)
             # Afterwards the same server (not restarted) answers again.
-            browser = load.Browser(base)
-            browser.login("bench-coord-0")
+            browser = load.signed_in(base, "bench-coord-0")
             assert browser.request("/cases/").status == 200
         problems = load.integrity_problems(url)
 
