@@ -64,21 +64,38 @@ def urgent_referrals_untaken(*, user: User) -> list[Referral]:
     return list(qs[:20])
 
 
-def referral_get_for_team(*, user: User, code, capability: Capability = Capability.VIEW_TEAM_REFERRALS) -> Referral:
-    """A referral addressed to a team where the user holds ``capability`` (reading, or triage), or 404."""
-    referrals = access.scope(user, Referral.objects.all(), capability).select_related(
-        "organisation",
-        "team",
-        "submitted_by",
-        "main_language",
-        "interpreter_language",
-        "consent_language",
-        "location",
-        "person",
-        "case",
-        "decided_by",
-        "taken_by",
-    )  # its other languages are read where they are shown (once), not for every form it answers
+# What the referral's page shows of it, read with it.
+DETAIL_RELATED = (
+    "organisation",
+    "team",
+    "submitted_by",
+    "main_language",
+    "interpreter_language",
+    "consent_language",
+    "location",
+    "person",
+    "case",
+    "decided_by",
+    "taken_by",
+)
+# What a form that writes and tells the referrer needs: PostgreSQL plans every join against
+# the referrals' many indexes, and twelve tables took longer to plan than the write took.
+REFERRER_RELATED = ("organisation", "submitted_by")
+
+
+def referral_get_for_team(
+    *,
+    user: User,
+    code,
+    capability: Capability = Capability.VIEW_TEAM_REFERRALS,
+    related: tuple[str, ...] = DETAIL_RELATED,
+) -> Referral:
+    """A referral addressed to a team where the user holds ``capability`` (reading, or triage), or 404.
+
+    Read with ``related``; its other languages are read where they are shown (once), not for
+    every form it answers.
+    """
+    referrals = access.scope(user, Referral.objects.all(), capability).select_related(*related)
     return access.one_or_404(referrals, code=code)
 
 

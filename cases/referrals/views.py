@@ -118,10 +118,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _team_referral(request: HttpRequest, code, capability: Capability = Capability.VIEW_TEAM_REFERRALS):
+def _team_referral(
+    request: HttpRequest,
+    code,
+    capability: Capability = Capability.VIEW_TEAM_REFERRALS,
+    related: tuple[str, ...] = selectors.DETAIL_RELATED,
+):
     """The referral if it is addressed to a team where the user holds ``capability`` (404 otherwise)."""
     access.require(request.user, capability)
-    return selectors.referral_get_for_team(user=request.user, code=code, capability=capability)
+    return selectors.referral_get_for_team(user=request.user, code=code, capability=capability, related=related)
 
 
 def _detail_context(request, referral) -> dict:
@@ -152,8 +157,14 @@ def referral_detail(request: HttpRequest, code) -> HttpResponse:
     return render(request, "cases/referral_detail.html", _detail_context(request, referral))
 
 
-def _on_detail(request: HttpRequest, referral, form, service, *, form_name: str, success, then) -> HttpResponse:
-    """A form of the referral page: the service for the referral, or the page again with the form's errors."""
+def _on_detail(
+    request: HttpRequest, referral, form, service, *, form_name: str, success, then, page_referral=None
+) -> HttpResponse:
+    """A form of the referral page: the service for the referral, or the page again with the form's errors.
+
+    ``page_referral``: when the service was given the referral read with less than its page
+    shows, how to read it whole for the page drawn again.
+    """
     return submit(
         request,
         form,
@@ -161,7 +172,7 @@ def _on_detail(request: HttpRequest, referral, form, service, *, form_name: str,
         success=success,
         then=then,
         template="cases/referral_detail.html",
-        context=lambda: _detail_context(request, referral),
+        context=lambda: _detail_context(request, page_referral() if page_referral else referral),
         form_name=form_name,
     )
 
@@ -230,7 +241,8 @@ def referral_take(request: HttpRequest, code) -> HttpResponse:
 
 @require_POST
 def referral_first_contact(request: HttpRequest, code) -> HttpResponse:
-    referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
+    # The date is written and the referrer told: the referral is read with its referrer only.
+    referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS, related=selectors.REFERRER_RELATED)
     return _on_detail(
         request,
         referral,
@@ -239,4 +251,5 @@ def referral_first_contact(request: HttpRequest, code) -> HttpResponse:
         form_name="first_contact_form",
         success=_("First contact recorded."),
         then=reverse("cases:referral_detail", args=[referral.code]),
+        page_referral=lambda: _team_referral(request, code, Capability.TRIAGE_REFERRALS),
     )

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +14,7 @@ from cases.risk import services as risk_services
 from cases.tests.factories import CaseFactory, PersonFactory, ReferralFactory, referral_form_data
 from cases.tests.helpers import count_queries
 from integrapsy.accounts.models import Role
-from integrapsy.accounts.tests.factories import OrganisationFactory, make_user_with_role
+from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory, make_user_with_role
 from integrapsy.audit.models import AuditEvent
 from integrapsy.directory.models import Language
 
@@ -112,6 +116,53 @@ class TestTriageViews:
         response = client.post(reverse("cases:referral_decline", args=[referral.code]), {"reason": ""})
         assert response.status_code == 400
         assert "reason" in response.context["decline_form"].errors
+
+    def test_the_first_contact_is_recorded_from_the_page(
+        self, client, coordinator, team, django_capture_on_commit_callbacks
+    ):
+        referral = ReferralFactory(team=team)
+        services.referral_accept(referral=referral, actor=coordinator)
+        client.force_login(coordinator)
+        url = reverse("cases:referral_first_contact", args=[referral.code])
+        with CaptureQueriesContext(connection) as ctx, django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"on": timezone.localdate().isoformat()})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("cases:referral_detail", args=[referral.code])
+        referral.refresh_from_db()
+        assert referral.first_contact_on == timezone.localdate()
+        # Read with its referrer only: one table to plan, not twelve.
+        read = next(q["sql"] for q in ctx.captured_queries if 'FROM "cases_referral"' in q["sql"])
+        assert "cases_person" not in read and "accounts_organisation" in read
+
+    def test_a_first_contact_in_the_future_is_refused_beside_the_field_on_the_whole_page(
+        self, client, coordinator, team
+    ):
+        referral = ReferralFactory(team=team, first_name="Hewan", organisation=OrganisationFactory(name="CAES Arras"))
+        services.referral_accept(referral=referral, actor=coordinator)
+        client.force_login(coordinator)
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        response = client.post(
+            reverse("cases:referral_first_contact", args=[referral.code]), {"on": tomorrow.isoformat()}
+        )
+        assert response.status_code == 400
+        assert "on" in response.context["first_contact_form"].errors
+        html = response.content.decode()
+        assert tomorrow.isoformat() in html  # what was typed is kept
+        assert "Hewan" in html and "CAES Arras" in html  # the page drawn again whole
+        referral.refresh_from_db()
+        assert referral.first_contact_on is None
+
+    def test_another_teams_coordinator_cannot_record_a_first_contact(self, client, coordinator, team):
+        referral = ReferralFactory(team=team)
+        services.referral_accept(referral=referral, actor=coordinator)
+        other = make_user_with_role(Role.COORDINATOR, team=TeamFactory())
+        client.force_login(other)
+        response = client.post(
+            reverse("cases:referral_first_contact", args=[referral.code]), {"on": timezone.localdate().isoformat()}
+        )
+        assert response.status_code == 404
+        referral.refresh_from_db()
+        assert referral.first_contact_on is None
 
     def test_a_psychologist_cannot_triage(self, client, team):
         referral = ReferralFactory(team=team)
