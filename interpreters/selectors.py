@@ -45,6 +45,8 @@ from interpreters.models import (
 from interpreters.services import MAX_BOOKING, blocked_range, booking_is_cancellable, booking_is_withdrawable
 
 LIST_RELATED = ("language", "interpreter__user", "case__person", "location", "team")
+# What the match page shows of its booking and what its ranking reads (the case's person by id).
+MATCH_RELATED = ("language", "interpreter__user", "case", "location")
 
 
 # --- The team's bookings ----------------------------------------------------------------

@@ -163,7 +163,7 @@ def _match_page(request, booking, *, error: str = "", status: int = 200):
 
 @require_GET
 def booking_match(request: HttpRequest, code) -> HttpResponse:
-    booking = _managed_booking(request, code, related=selectors.LIST_RELATED)  # what the page names
+    booking = _managed_booking(request, code, related=selectors.MATCH_RELATED)  # what the page names
     if not booking.is_open:
         messages.info(request, _("This booking no longer waits for an interpreter."))
         return redirect("interpreters:booking_detail", code=booking.code)

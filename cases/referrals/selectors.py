@@ -34,7 +34,8 @@ def referral_inbox(*, user: User) -> QuerySet[Referral]:
     return (
         access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
         .filter(status__in=[Referral.Status.SUBMITTED, Referral.Status.INFO_REQUESTED])
-        .select_related("organisation", "team", "main_language", "location", "taken_by")
+        # What the rows show (each join is planned against the referrals' many indexes).
+        .select_related("organisation", "main_language", "taken_by")
         .annotate(urgency_rank=_URGENCY_RANK)
         .order_by("urgency_rank", "received_at")
     )
@@ -44,7 +45,7 @@ def referral_recent_decided(*, user: User, limit: int = 10) -> list[Referral]:
     return list(
         access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
         .filter(status__in=[Referral.Status.ACCEPTED, Referral.Status.DECLINED])
-        .select_related("organisation", "case", "decided_by")
+        .select_related("case")  # what the list shows: the case's reference
         .order_by("-decided_at")[:limit]
     )
 
