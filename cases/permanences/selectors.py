@@ -74,7 +74,8 @@ def permanence_week(
     if psychologist is not None:
         qs = qs.filter(psychologist=psychologist)
     qs = _with_counts(
-        qs.select_related("location", "psychologist", "ambassador", "interpreter", "interpreter_language")
+        # What the week shows of each session (each join is planned against the sessions' indexes).
+        qs.select_related("location", "psychologist", "interpreter_language")
     ).order_by("date", "start_time", "location__name")
     today = clock.localdate()
     days = [WeekDay(monday + timedelta(days=i), is_today=monday + timedelta(days=i) == today) for i in range(7)]
