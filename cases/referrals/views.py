@@ -177,6 +177,23 @@ def _on_detail(
     )
 
 
+def _on_writing_form(request: HttpRequest, code, form, service, **kwargs) -> HttpResponse:
+    """A triage form that writes the referral and tells the referrer (decline, ask, first contact).
+
+    The service is given the referral read with its referrer only (twelve tables joined took
+    longer to plan than the write took); the page drawn again on an error reads it whole.
+    """
+    referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS, related=selectors.REFERRER_RELATED)
+    return _on_detail(
+        request,
+        referral,
+        form,
+        service,
+        page_referral=lambda: _team_referral(request, code, Capability.TRIAGE_REFERRALS),
+        **kwargs,
+    )
+
+
 @require_POST
 def referral_accept(request: HttpRequest, code) -> HttpResponse:
     referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
@@ -202,10 +219,9 @@ def referral_accept(request: HttpRequest, code) -> HttpResponse:
 
 @require_POST
 def referral_decline(request: HttpRequest, code) -> HttpResponse:
-    referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    return _on_detail(
+    return _on_writing_form(
         request,
-        referral,
+        code,
         DecisionForm(request.POST),
         services.referral_decline,
         form_name="decline_form",
@@ -216,10 +232,9 @@ def referral_decline(request: HttpRequest, code) -> HttpResponse:
 
 @require_POST
 def referral_ask(request: HttpRequest, code) -> HttpResponse:
-    referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS)
-    return _on_detail(
+    return _on_writing_form(
         request,
-        referral,
+        code,
         InfoRequestForm(request.POST),
         services.referral_request_info,
         form_name="ask_form",
@@ -241,15 +256,12 @@ def referral_take(request: HttpRequest, code) -> HttpResponse:
 
 @require_POST
 def referral_first_contact(request: HttpRequest, code) -> HttpResponse:
-    # The date is written and the referrer told: the referral is read with its referrer only.
-    referral = _team_referral(request, code, Capability.TRIAGE_REFERRALS, related=selectors.REFERRER_RELATED)
-    return _on_detail(
+    return _on_writing_form(
         request,
-        referral,
+        code,
         FirstContactForm(request.POST),
         services.referral_record_first_contact,
         form_name="first_contact_form",
         success=_("First contact recorded."),
-        then=reverse("cases:referral_detail", args=[referral.code]),
-        page_referral=lambda: _team_referral(request, code, Capability.TRIAGE_REFERRALS),
+        then=reverse("cases:referral_detail", args=[code]),
     )

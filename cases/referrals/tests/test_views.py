@@ -116,6 +116,22 @@ class TestTriageViews:
         response = client.post(reverse("cases:referral_decline", args=[referral.code]), {"reason": ""})
         assert response.status_code == 400
         assert "reason" in response.context["decline_form"].errors
+        assert referral.organisation.name in response.content.decode()  # the page drawn again whole
+
+    def test_decline_and_question_read_the_referral_with_its_referrer_only(self, client, coordinator, team):
+        client.force_login(coordinator)
+        for name, data in (
+            ("cases:referral_ask", {"question": "Quelles disponibilités ?"}),
+            ("cases:referral_decline", {"reason": "Suivi ailleurs"}),
+        ):
+            referral = ReferralFactory(team=team)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.post(reverse(name, args=[referral.code]), data)
+            assert response.status_code == 302
+            read = next(q["sql"] for q in ctx.captured_queries if 'FROM "cases_referral"' in q["sql"])
+            assert "cases_person" not in read and "accounts_organisation" in read
+        referral.refresh_from_db()
+        assert referral.status == Referral.Status.DECLINED
 
     def test_the_first_contact_is_recorded_from_the_page(
         self, client, coordinator, team, django_capture_on_commit_callbacks
