@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -57,7 +58,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def staff_categories(request: HttpRequest) -> HttpResponse:
     """Staff categories with access to health data, generated from the roles and the access policy."""
     access.require(request.user, Capability.MANAGE_DATA_RIGHTS)
-    return render(request, "home/staff_categories.html", {"rows": staff_category_rows()})
+    return render(
+        request,
+        "home/staff_categories.html",
+        {"rows": staff_category_rows(), "title": _("Staff categories with access to health data")},
+    )
 
 
 @require_GET

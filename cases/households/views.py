@@ -40,6 +40,7 @@ def household_add(request: HttpRequest, code) -> HttpResponse:
         then=reverse("cases:person_detail", args=[person.code]),
         template="cases/household_add.html",
         context=lambda: {
+            "title": _("Add a family member"),
             "person": person,
             "q": q,
             **selectors.household_search(user=request.user, person=person, q=q),

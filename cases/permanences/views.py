@@ -299,7 +299,7 @@ def slot_request_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/slot_request_list.html",
-        {"rows": selectors.slot_requests_to_answer(user=request.user)},
+        {"title": _("Requested slots"), "rows": selectors.slot_requests_to_answer(user=request.user)},
     )
 
 

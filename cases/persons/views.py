@@ -124,6 +124,7 @@ def person_merge(request: HttpRequest, code) -> HttpResponse:
         then=_to_person(person),
         template="cases/person_merge.html",
         context=lambda: {
+            "title": _("Possible duplicates"),
             "person": person,
             "suggestions": suggestions,
             "blocking_cases": selectors.merge_blocking_cases(user=request.user, references=blocking),
@@ -161,7 +162,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
         success=lambda case: _("Person registered: case %(ref)s.") % {"ref": case.reference},
         then=lambda case: reverse("cases:detail", args=[case.reference]),
         template="cases/person_new.html",
-        context=lambda: {"suggestions": suggestions},
+        context=lambda: {"suggestions": suggestions, "title": _("New person")},
     )
 
 
@@ -183,7 +184,9 @@ def nationalities_unresolved(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.unresolved_nationalities(user=request.user), UNRESOLVED_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "cases/nationalities_unresolved.html", {"page": page})
+    return render(
+        request, "cases/nationalities_unresolved.html", {"page": page, "title": _("Nationalities to resolve")}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,5 +203,5 @@ def nationality_resolve(request: HttpRequest, code) -> HttpResponse:
         ),
         then=back,
         template="cases/nationality_resolve.html",
-        context={"person": person, "back": back},
+        context={"title": _("Choose the country"), "person": person, "back": back},
     )

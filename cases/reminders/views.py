@@ -64,7 +64,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/reminders/reminder_list.html",
-        {"page": page, "teams": selectors.reminder_teams(user=request.user)},
+        {"title": _("Text reminders"), "page": page, "teams": selectors.reminder_teams(user=request.user)},
     )
 
 

@@ -21,7 +21,11 @@ def undelivered_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [{"message": m, "label": selectors.message_label(m)} for m in page.object_list]
-    return render(request, "notifications/undelivered_list.html", {"page": page, "rows": rows, "query": ""})
+    return render(
+        request,
+        "notifications/undelivered_list.html",
+        {"title": _("Messages not delivered"), "page": page, "rows": rows, "query": ""},
+    )
 
 
 @require_POST
