@@ -171,7 +171,11 @@ def person_access_log(request: HttpRequest, code) -> HttpResponse:
     person = _person_for(request, code)
     events = selectors.person_access_log(user=request.user, person=person)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "cases/person_access_log.html", {"person": person, "page": page})
+    return render(
+        request,
+        "cases/person_access_log.html",
+        {"title": _("Who accessed this file"), "person": person, "page": page},
+    )
 
 
 UNRESOLVED_PER_PAGE = 50
