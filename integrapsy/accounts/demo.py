@@ -50,17 +50,19 @@ DEMO_USERS = [
 ]
 
 
+def _identity(username: str, first: str, last: str, organisation: Organisation | None) -> dict:
+    """A demo account's name, demo address and organisation."""
+    return {
+        "first_name": first,
+        "last_name": last,
+        "email": f"{username}@integrapsy.invalid",
+        "organisation": organisation,
+    }
+
+
 def demo_user(username: str, first: str, last: str, *, organisation: Organisation | None) -> tuple[User, bool]:
     """The demo account of that name, made once with its demo address; and whether it was just made."""
-    return User.objects.get_or_create(
-        username=username,
-        defaults={
-            "first_name": first,
-            "last_name": last,
-            "email": f"{username}@integrapsy.invalid",
-            "organisation": organisation,
-        },
-    )
+    return User.objects.get_or_create(username=username, defaults=_identity(username, first, last, organisation))
 
 
 def seed(*, stdout) -> None:
@@ -86,10 +88,7 @@ def seed(*, stdout) -> None:
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@integrapsy.invalid",
-                "organisation": organisation,
+                **_identity(username, first, last, organisation),
                 "is_staff": role == Role.ADMIN,
                 "is_superuser": role == Role.ADMIN,
                 "is_active": True,
