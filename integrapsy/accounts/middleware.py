@@ -11,44 +11,49 @@ from integrapsy import access
 _EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/healthz", "/static/")
 
 
-class TwoFactorRequiredMiddleware:
+class _StepFirstMiddleware:
+    """A signed-in user who has a step to take first (``must_first``) is sent to it (``to_step``)
+    from any page but those the step needs (``exempt_prefixes``)."""
+
+    exempt_prefixes = _EXEMPT_PREFIXES
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and self.must_first(user) and not request.path.startswith(self.exempt_prefixes):
+            return self.to_step(request)
+        return self.get_response(request)
+
+    def must_first(self, user) -> bool:
+        raise NotImplementedError
+
+    def to_step(self, request):
+        raise NotImplementedError
+
+
+class TwoFactorRequiredMiddleware(_StepFirstMiddleware):
     """Roles that reach health data must confirm a TOTP code after their password."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def must_first(self, user) -> bool:
+        return settings.OTP_REQUIRED and access.requires_two_factor(user) and not user.is_verified()
 
-    def __call__(self, request):
-        user = request.user
-        if (
-            settings.OTP_REQUIRED
-            and user.is_authenticated
-            and access.requires_two_factor(user)
-            and not user.is_verified()
-            and not request.path.startswith(_EXEMPT_PREFIXES)
-        ):
-            return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
-        return self.get_response(request)
+    def to_step(self, request):
+        return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
 
 
-# Pages a user asked to change their password may reach before: to change it, or those above.
-_PASSWORD_CHANGE_EXEMPT_PREFIXES = ("/accounts/password_change/", *_EXEMPT_PREFIXES)
-
-
-class PasswordChangeRequiredMiddleware:
+class PasswordChangeRequiredMiddleware(_StepFirstMiddleware):
     """An account an administrator created changes its password before anything else."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    # To change it, or the pages above.
+    exempt_prefixes = ("/accounts/password_change/", *_EXEMPT_PREFIXES)
 
-    def __call__(self, request):
-        user = request.user
-        if (
-            user.is_authenticated
-            and user.must_change_password
-            and not request.path.startswith(_PASSWORD_CHANGE_EXEMPT_PREFIXES)
-        ):
-            return redirect("password_change")
-        return self.get_response(request)
+    def must_first(self, user) -> bool:
+        return user.must_change_password
+
+    def to_step(self, request):
+        return redirect("password_change")
 
 
 # The session's last refresh, in seconds since the epoch, kept in the session itself.
