@@ -9,14 +9,14 @@ from the rows.
 
 Each figure is aggregated whatever the number of rows, so the page's query count does not
 grow with the data. The single-number figures (counts, sums) are read together, each as a
-scalar subquery of one query (``_scalars``); the breakdowns (by organisation, kind, language,
-status) are one grouped query each.
+scalar subquery of one query (``_scalars``; the counts over the same rows in one pass,
+``Counts``); the breakdowns (by organisation, kind, language, status) are one grouped query each.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, IntegerField, JSONField, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, JSONObject, TruncDate
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -76,19 +76,46 @@ def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[st
     Rows are counted with ``COUNT(*)``, which an index that holds the filter's columns answers alone.
 
     Each becomes ``(SELECT <aggregate> FROM <rows>)`` in one SELECT; an aggregate over no row
-    reads 0.
+    reads 0. An aggregate may be ``Counts`` (several counts over the same rows, read in one pass):
+    its counts come back under their own names.
     """
-    columns = {
-        name: Coalesce(
-            Subquery(
-                rows.order_by().annotate(_all=Value(1)).values("_all").annotate(value=aggregate).values("value")[:1],
-                output_field=IntegerField(),
-            ),
-            0,
-        )
-        for name, (rows, aggregate) in figures.items()
-    }
-    return Team.objects.filter(pk=team.pk).values(**columns).get()
+    columns = {}
+    for name, (rows, aggregate) in figures.items():
+        one_row = rows.order_by().annotate(_all=Value(1)).values("_all")
+        if isinstance(aggregate, Counts):
+            columns[name] = Subquery(
+                one_row.annotate(value=aggregate.as_object()).values("value")[:1], output_field=JSONField()
+            )
+        else:
+            columns[name] = Coalesce(
+                Subquery(one_row.annotate(value=aggregate).values("value")[:1], output_field=IntegerField()), 0
+            )
+    read = Team.objects.filter(pk=team.pk).values(**columns).get()
+    for name, (_rows, aggregate) in figures.items():
+        if isinstance(aggregate, Counts):
+            read.update(aggregate.read(read.pop(name)))
+    return read
+
+
+class Counts:
+    """Several counts over the same rows, each of the rows a condition keeps: one subquery of
+    ``_scalars`` (one pass over the rows) instead of one each.
+
+    ``column``: what is counted, a column that is never null, so that each count is a
+    ``COUNT(*)`` of its rows; one an index holds (with the filter's), so the index answers alone.
+    """
+
+    def __init__(self, column: str, **conditions: Q):
+        self.column = column
+        self.conditions = conditions
+
+    def as_object(self) -> JSONObject:
+        return JSONObject(**{name: Count(self.column, filter=q) for name, q in self.conditions.items()})
+
+    def read(self, value: dict | None) -> dict[str, int]:
+        """The counts read (over no row, the subquery reads nothing: each is 0)."""
+        value = value or {}
+        return {name: int(value.get(name) or 0) for name in self.conditions}
 
 
 # The figures the dashboard sums by key, read as one grouped query over the period's lines.
@@ -220,7 +247,6 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     session_bookings = PermanenceBooking.objects.filter(session__in=sessions)
     # Bookings of the period whose person was sent a text reminder (a subquery of their codes).
     reminded_codes = reminded_booking_codes(team=team, starts_at=period.starts_at, ends_before=period.ends_before)
-    reminded = session_bookings.filter(code__in=reminded_codes)
     # What the team did, from the figures' lines (``facts``): no join through the cases; summed
     # by the refresh already for the period the page opens on.
     as_of, stored = _latest_lines(team, period)
@@ -232,7 +258,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         done = _lines_by_key(lines)
         of_lines = _persons_of_lines(lines)
     by_org = _by_organisation(done[facts.REFERRAL])
-    follow_up = Case.objects.filter(team=team)
+    not_cancelled = ~Q(status=SlotAttendance.CANCELLED)
     figures = _scalars(
         team,
         {
@@ -242,20 +268,24 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
                 ),
                 Count("*"),
             ),
-            **{f"cases_{status}": (follow_up.filter(status=status), Count("*")) for status in FOLLOW_UP_STATUSES},
+            # The team's cases followed, by status, from the index of their team and status.
+            "case_counts": (
+                Case.objects.filter(team=team, status__in=FOLLOW_UP_STATUSES),
+                Counts("status", **{f"cases_{status}": Q(status=status) for status in FOLLOW_UP_STATUSES}),
+            ),
             "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("*")),
             "slots": (PermanenceSlot.objects.filter(session__in=sessions), Count("*")),
-            "booked": (
-                session_bookings.filter(slot__isnull=False).exclude(status=SlotAttendance.CANCELLED),
-                Count("*"),
-            ),
-            "attended": (session_bookings.filter(status=SlotAttendance.ATTENDED), Count("*")),
-            "no_show": (session_bookings.filter(status=SlotAttendance.NO_SHOW), Count("*")),
-            "reminded_attended": (reminded.filter(status=SlotAttendance.ATTENDED), Count("*")),
-            "reminded_no_show": (reminded.filter(status=SlotAttendance.NO_SHOW), Count("*")),
-            "walk_ins": (
-                session_bookings.filter(slot__isnull=True).exclude(status=SlotAttendance.CANCELLED),
-                Count("*"),
+            "booking_counts": (
+                session_bookings,
+                Counts(
+                    "status",
+                    booked=Q(slot__isnull=False) & not_cancelled,
+                    attended=Q(status=SlotAttendance.ATTENDED),
+                    no_show=Q(status=SlotAttendance.NO_SHOW),
+                    reminded_attended=Q(status=SlotAttendance.ATTENDED, code__in=reminded_codes),
+                    reminded_no_show=Q(status=SlotAttendance.NO_SHOW, code__in=reminded_codes),
+                    walk_ins=Q(slot__isnull=True) & not_cancelled,
+                ),
             ),
             **of_lines,
         },

@@ -180,3 +180,41 @@ def test_a_filtered_list_shows_only_its_rows(client, team, coordinator):
     response = client.get(reverse("reports:list", args=["interpreting"]), {"late": "1"})
     assert response.context["rows"] == []
     assert client.get(reverse("reports:list", args=["nothing"])).status_code == 404
+
+
+def test_counts_over_the_same_rows_are_the_counts_of_each_filter(team, coordinator):
+    """The cases by status and the permanence bookings are each counted in one pass: the same
+    numbers as one ``COUNT(*)`` per figure, walk-ins and cancelled bookings included."""
+    from cases.models import Case, PermanenceBooking, PermanenceSession, SlotAttendance
+    from cases.tests.factories import PermanenceBookingFactory
+
+    populate(team, 4)
+    CaseFactory(team=team, status=Case.Status.ON_HOLD)
+    CaseFactory(team=team, status=Case.Status.CLOSED, closed_on=date.today())
+    session = PermanenceSession.objects.filter(team=team).first()
+    PermanenceBookingFactory(session=session, slot=None, case=CaseFactory(team=team), status=SlotAttendance.ATTENDED)
+    PermanenceBookingFactory(
+        session=session, slot=None, case=CaseFactory(team=team), status=SlotAttendance.CANCELLED, cancel_reason="Malade"
+    )
+    data = dashboard(user=coordinator, team=team, period=Period.last_days())
+    cases = Case.objects.filter(team=team)
+    assert data["cases"]["by_status"] == {
+        status: n
+        for status in (Case.Status.OPEN, Case.Status.ACTIVE, Case.Status.ON_HOLD)
+        if (n := cases.filter(status=status).count())
+    }
+    bookings = PermanenceBooking.objects.filter(session__team=team)
+    live = bookings.exclude(status=SlotAttendance.CANCELLED)
+    assert data["permanences"]["booked"] == live.filter(slot__isnull=False).count() == 4
+    assert data["permanences"]["walk_ins"] == live.filter(slot__isnull=True).count() == 1
+    assert data["permanences"]["attended"] == bookings.filter(status=SlotAttendance.ATTENDED).count() == 3
+    assert data["permanences"]["no_show"] == bookings.filter(status=SlotAttendance.NO_SHOW).count() == 2
+
+
+def test_a_team_with_no_case_and_no_permanence_reads_zeros(team, coordinator):
+    data = dashboard(user=coordinator, team=team, period=Period.last_days())
+    assert data["cases"] == {"total": 0, "by_status": {}}
+    permanences = data["permanences"]
+    assert (permanences["slots"], permanences["booked"], permanences["walk_ins"]) == (0, 0, 0)
+    assert (permanences["attended"], permanences["no_show"], permanences["no_show_rate"]) == (0, 0, None)
+    assert permanences["with_reminder"] == {"marked": 0, "no_show": 0, "rate": None}
