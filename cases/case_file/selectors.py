@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -177,8 +178,24 @@ def user_locations(*, user: User, capability: Capability = Capability.VIEW_CASES
     return access.scope(user, Location.objects.filter(is_active=True), capability).order_by("name")
 
 
+# How long the case list filter's options are kept: a psychologist who joins a team, a new place
+# or language appear in the filter within this time (the list itself is never cached).
+FILTER_OPTIONS_SECONDS = 60
+
+
 def case_filter_options(*, user: User) -> dict[str, list]:
-    """The case list filter's teams, lead psychologists, places and languages: one query."""
+    """The case list filter's teams, lead psychologists, places and languages: one query, kept
+    ``FILTER_OPTIONS_SECONDS`` for every user of the same teams (they are the same lists)."""
+    team_ids = sorted(access.teams_for(user, Capability.VIEW_CASES))
+    key = "case-filter-options:" + ",".join(map(str, team_ids))
+    options = cache.get(key)
+    if options is None:
+        options = _case_filter_options_read(user=user)
+        cache.set(key, options, FILTER_OPTIONS_SECONDS)
+    return options
+
+
+def _case_filter_options_read(*, user: User) -> dict[str, list]:
     teams = user_teams(user=user)
     return core_forms.read_options(
         team=core_forms.Options(teams, ("name",), ("name",)),

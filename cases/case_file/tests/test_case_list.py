@@ -108,3 +108,38 @@ def test_a_filter_by_team_lists_that_teams_cases(client, team):
     response = client.get(reverse("cases:list"), {"team": str(second.pk)})
     shown = {row["case"].pk for row in response.context["rows"]}
     assert theirs.pk in shown and mine.pk not in shown
+
+
+def test_the_filters_options_are_kept_a_minute_for_the_users_of_the_same_teams(coordinator, team):
+    """A second read within the minute costs no query, for another coordinator of the team too;
+    a user of another team gets that team's lists; once the minute is over, a new place shows."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.case_file import selectors
+    from integrapsy import access
+    from integrapsy.accounts.models import Role
+    from integrapsy.accounts.tests.factories import make_user_with_role
+    from integrapsy.directory.models import Location
+
+    other = _filter_world(team)
+    colleague = make_user_with_role(Role.COORDINATOR, team=team, username="coord-colleague")
+    outsider = make_user_with_role(Role.COORDINATOR, team=other, username="coord-tournai")
+    for user in (coordinator, colleague, outsider):
+        access.profile(user)  # the user's roles, read once as on a page
+    first = selectors.case_filter_options(user=coordinator)
+    with CaptureQueriesContext(connection) as read:
+        again = selectors.case_filter_options(user=colleague)
+    assert len(read) == 0
+    assert [str(row) for row in again["location"]] == [str(row) for row in first["location"]]
+    theirs = selectors.case_filter_options(user=outsider)
+    assert {str(row) for row in theirs["location"]} == {"Ailleurs (Lille)", "Loin (Arras)"}
+    assert not {str(row) for row in first["location"]} & {"Ailleurs (Lille)", "Loin (Arras)"}
+
+    Location.objects.create(name="Nouveau lieu", kind="reception_centre", team=team, city="Douai")
+    assert "Nouveau lieu (Douai)" not in {
+        str(row) for row in selectors.case_filter_options(user=coordinator)["location"]
+    }
+    cache.clear()  # the minute is over
+    assert "Nouveau lieu (Douai)" in {str(row) for row in selectors.case_filter_options(user=coordinator)["location"]}
