@@ -7,7 +7,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
+    CharField,
     Count,
     DateTimeField,
     Exists,
@@ -31,6 +33,7 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language, Location
+from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.subqueries import row_total
 from interpreters.models import (
     HOLDING_STATUSES,
@@ -319,20 +322,22 @@ def _count_of(bookings: QuerySet[InterpreterBooking]) -> Coalesce:
     return row_total(bookings, per="interpreter", total=Count("*"))
 
 
-def _interpreter_facts(need: MatchNeed) -> dict:
+def _interpreter_facts(shape: _Shape) -> dict:
     """What the ranking needs of each interpreter, computed by the database alongside the interpreter.
 
     The annotations of an ``InterpreterLanguage`` row, about the row's interpreter: continuity
     with the person, the person's wish not to have them, an earlier decline, leave at that
-    time, the week's load and the area they come to.
+    time, the week's load and the area they come to. The values are ``Param`` markers (see
+    ``_RANKING``); a fact whose value is missing is left out of the shape.
     """
     theirs = OuterRef("interpreter")
     others = InterpreterBooking.objects.filter(interpreter=theirs)
-    if need.booking_id is not None:
-        others = others.exclude(pk=need.booking_id)
+    booking, person = Param("booking_id", BigIntegerField()), Param("person_id", BigIntegerField())
+    if shape.booking:
+        others = others.exclude(pk=booking)
     facts = {}
-    if need.person_id is not None:
-        earlier = others.filter(case__person_id=need.person_id, status=BookingStatus.COMPLETED)
+    if shape.person:
+        earlier = others.filter(case__person_id=person, status=BookingStatus.COMPLETED)
         facts["times_before"] = _count_of(earlier)
         facts["last_before"] = Subquery(earlier.order_by("-starts_at").values("starts_at")[:1])
     else:
@@ -340,10 +345,10 @@ def _interpreter_facts(need: MatchNeed) -> dict:
         facts["last_before"] = Value(None, output_field=DateTimeField())
     # The person's wish not to have someone holds for every booking of theirs.
     unwanted = Q()
-    if need.booking_id is not None:
-        unwanted |= Q(interpreterbooking_id=need.booking_id)
-    if need.person_id is not None:
-        unwanted |= Q(interpreterbooking__case__person_id=need.person_id)
+    if shape.booking:
+        unwanted |= Q(interpreterbooking_id=booking)
+    if shape.person:
+        unwanted |= Q(interpreterbooking__case__person_id=person)
     facts["unwanted"] = (
         Exists(InterpreterBooking.excluded_interpreters.through.objects.filter(unwanted, interpreter_id=theirs))
         if unwanted
@@ -351,34 +356,80 @@ def _interpreter_facts(need: MatchNeed) -> dict:
     )
     facts["declined"] = (
         Exists(
-            InterpreterBooking.declined_by.through.objects.filter(
-                interpreter_id=theirs, interpreterbooking_id=need.booking_id
-            )
+            InterpreterBooking.declined_by.through.objects.filter(interpreter_id=theirs, interpreterbooking_id=booking)
         )
-        if need.booking_id is not None
+        if shape.booking
         else Value(False)
     )
-    blocked = need.blocked
-    if blocked is not None:
-        blocked_from, blocked_until = blocked
+    if shape.blocked:
         facts["away_until"] = Subquery(
-            Unavailability.objects.filter(interpreter=theirs, starts_at__lt=blocked_until, ends_at__gt=blocked_from)
+            Unavailability.objects.filter(
+                interpreter=theirs,
+                starts_at__lt=Param("blocked_until", DateTimeField()),
+                ends_at__gt=Param("blocked_from", DateTimeField()),
+            )
             .order_by("-ends_at")
             .values("ends_at")[:1]
         )
     else:
         facts["away_until"] = Value(None, output_field=DateTimeField())
-    week_start, week_end = need.week
     facts["load"] = _count_of(
-        others.filter(status__in=HOLDING_STATUSES, starts_at__gte=week_start, starts_at__lt=week_end)
+        others.filter(
+            status__in=HOLDING_STATUSES,
+            starts_at__gte=Param("week_start", DateTimeField()),
+            starts_at__lt=Param("week_end", DateTimeField()),
+        )
     )
-    if need.mode == Mode.ON_SITE and need.location is not None:
+    if shape.place:
         facts["comes_here"] = Exists(
-            Interpreter.territories.through.objects.filter(interpreter_id=theirs, team_id=need.location.team_id)
+            Interpreter.territories.through.objects.filter(
+                interpreter_id=theirs, team_id=Param("place_team_id", BigIntegerField())
+            )
         )
     else:
         facts["comes_here"] = Value(False)
     return facts
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which facts a ranking's query computes: those whose values the need has."""
+
+    booking: bool
+    person: bool
+    blocked: bool
+    place: bool  # on site at a known place: whether each interpreter comes to its area
+
+
+# The interpreters' languages of the code wanted (the others do not count), each row with its
+# interpreter and the facts about them: built and compiled once per shape (``integrapsy.prepared``).
+_RANKING = PreparedQuery(
+    lambda shape: (
+        InterpreterLanguage.objects.filter(language__code=Param("language", CharField()), interpreter__is_active=True)
+        .select_related("language", "interpreter__user", "interpreter__service")
+        .annotate(**_interpreter_facts(shape))
+        .order_by("interpreter_id", "pk")
+    )
+)
+
+
+def _ranking_rows(need: MatchNeed):
+    blocked = need.blocked
+    place = need.mode == Mode.ON_SITE and need.location is not None
+    week_start, week_end = need.week
+    values = {"language": need.language.code, "week_start": week_start, "week_end": week_end}
+    if need.booking_id is not None:
+        values["booking_id"] = need.booking_id
+    if need.person_id is not None:
+        values["person_id"] = need.person_id
+    if blocked is not None:
+        values["blocked_from"], values["blocked_until"] = blocked
+    if place:
+        values["place_team_id"] = need.location.team_id
+    shape = _Shape(
+        booking=need.booking_id is not None, person=need.person_id is not None, blocked=blocked is not None, place=place
+    )
+    return _RANKING.run(shape, **values)
 
 
 def rank_for_need(need: MatchNeed) -> list[Suggestion]:
@@ -387,14 +438,7 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
     Two queries: the interpreters of the language with what the ranking needs of each, then the
     bookings they already hold at that time.
     """
-    # The interpreters' languages of the code wanted (the others do not count), each row with
-    # its interpreter and the facts about them.
-    rows = (
-        InterpreterLanguage.objects.filter(language__code=need.language.code, interpreter__is_active=True)
-        .select_related("language", "interpreter__user", "interpreter__service")
-        .annotate(**_interpreter_facts(need))
-        .order_by("interpreter_id", "pk")
-    )
+    rows = _ranking_rows(need)
     facts: dict[int, InterpreterLanguage] = {}
     languages: dict[int, list[Language]] = {}
     for row in rows:

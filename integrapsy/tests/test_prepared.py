@@ -1,0 +1,114 @@
+"""A prepared query gives what its queryset gives, compiled once per shape, with each run's values."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import CharField, Count, DateTimeField, Exists, IntegerField, OuterRef, Value
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from integrapsy.accounts.models import Team
+from integrapsy.accounts.tests.factories import TeamFactory
+from integrapsy.directory.models import Location
+from integrapsy.prepared import Param, PreparedQuery
+
+
+def _places(shape, *, city=None, team_name=None):
+    """The places of a city with their team and two facts: the query written with values, or with
+    ``Param`` markers when no value is given."""
+    city = Param("city", CharField()) if city is None else city
+    rows = Location.objects.filter(city=city).select_related("team").order_by("name")
+    facts = {"team_places": Count("team__locations")}
+    if shape == "named":
+        named = Param("team_name", CharField()) if team_name is None else team_name
+        facts["team_named"] = Exists(Team.objects.filter(pk=OuterRef("team_id"), name=named))
+    else:
+        facts["team_named"] = Value(False)
+    return rows.annotate(**facts)
+
+
+@pytest.fixture
+def places(db):
+    north, south = TeamFactory(name="Nord"), TeamFactory(name="Sud")
+    for team, name, city in [
+        (north, "CAES Croisilles", "Croisilles"),
+        (north, "Mairie", "Croisilles"),
+        (south, "Centre de Tournai", "Tournai"),
+        (south, "Croix-Rouge", "Croisilles"),
+    ]:
+        Location.objects.create(name=name, team=team, city=city, kind=Location.Kind.values[0], country="FR")
+    return north, south
+
+
+def _facts(rows):
+    return [(p.name, p.team.name, p.team_places, p.team_named) for p in rows]
+
+
+def test_a_run_gives_what_the_queryset_with_its_values_gives(places, django_assert_num_queries):
+    prepared = PreparedQuery(_places)
+    for city, team_name in [("Croisilles", "Nord"), ("Tournai", "Nord"), ("Croisilles", "Sud"), ("Nowhere", "Sud")]:
+        expected = _facts(_places("named", city=city, team_name=team_name))
+        with django_assert_num_queries(1):
+            got = _facts(prepared.run("named", city=city, team_name=team_name))
+        assert got == expected
+    assert _facts(prepared.run("plain", city="Croisilles")) == _facts(_places("plain", city="Croisilles"))
+    assert [name for name, *_ in _facts(prepared.run("plain", city="Croisilles"))] == [
+        "CAES Croisilles",
+        "Croix-Rouge",
+        "Mairie",
+    ]
+
+
+def test_each_shape_is_built_and_compiled_once(places):
+    built = []
+
+    def build(shape):
+        built.append(shape)
+        return _places(shape)
+
+    prepared = PreparedQuery(build)
+    for _ in range(3):
+        list(prepared.run("named", city="Croisilles", team_name="Nord"))
+        list(prepared.run("plain", city="Tournai"))
+    assert built == ["named", "plain"]
+
+
+def test_the_related_rows_and_annotations_come_with_the_row(places, django_assert_num_queries):
+    prepared = PreparedQuery(_places)
+    with django_assert_num_queries(1):
+        rows = list(prepared.run("plain", city="Tournai"))
+        assert [(p.team.name, p.team_places, p.team_named) for p in rows] == [("Sud", 2, False)]
+
+
+def test_values_rows_with_values_bound_and_converted_as_their_field_says(places):
+    day = timezone.make_aware(datetime(2026, 1, 5, 9, 30))
+    prepared = PreparedQuery(
+        lambda shape: (
+            Location.objects.filter(city=Param("city", CharField()))
+            .annotate(at=Param("at", DateTimeField()), n=Param("n", IntegerField()))
+            .order_by("name")
+            .values_list("name", "at", "n")
+        )
+    )
+    rows = list(prepared.run(city="Croisilles", at=day, n="7"))
+    assert rows == [("CAES Croisilles", day, 7), ("Croix-Rouge", day, 7), ("Mairie", day, 7)]
+    later = day + timedelta(days=1)
+    assert list(prepared.run(city="Tournai", at=later, n=1)) == [("Centre de Tournai", later, 1)]
+
+
+def test_a_missing_value_is_refused_before_any_query(places):
+    prepared = PreparedQuery(_places)
+    with CaptureQueriesContext(connection) as queries, pytest.raises(TypeError, match="team_name"):
+        prepared.run("named", city="Croisilles")
+    assert len(queries) == 0
+
+
+def test_a_run_is_read_anew_each_time(places):
+    prepared = PreparedQuery(_places)
+    before = _facts(prepared.run("plain", city="Tournai"))
+    north = Team.objects.get(name="Nord")
+    Location.objects.create(name="Antenne", team=north, city="Tournai", kind=Location.Kind.values[0], country="BE")
+    after = _facts(prepared.run("plain", city="Tournai"))
+    assert before == [("Centre de Tournai", "Sud", 2, False)]
+    assert after == [("Antenne", "Nord", 3, False), ("Centre de Tournai", "Sud", 2, False)]
