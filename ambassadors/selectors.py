@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import (
+    BigIntegerField,
+    CharField,
     Count,
     Exists,
     FilteredRelation,
@@ -35,6 +37,7 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
+from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.subqueries import row_total
 
 
@@ -276,27 +279,46 @@ def _need_for(*, case: Case | None, language=None, location=None, gender_prefere
     )
 
 
-def _candidate_facts(need: matching.Need, *, case: Case | None, ambassador: str) -> dict:
+@dataclass(frozen=True)
+class _Shape:
+    """Which of the ranking's facts its query computes: those whose values the need has."""
+
+    language: bool
+    person: bool
+    case: bool
+    place: bool
+
+
+def _candidate_facts(shape: _Shape, *, ambassador: str) -> dict:
     """What the ranking needs of each ambassador, computed by the database with the row.
 
     ``ambassador`` is the path from the row to the ambassador's id: their load, whether they
-    worked with the person, are on the case already, go to the place.
+    worked with the person, are on the case already, go to the place (the values ``Param``
+    markers, see ``_CANDIDATES``).
     """
     theirs = OuterRef(ambassador)
     facts = {"load": _open_load(ambassador)}
     facts["worked_with"] = (
-        Exists(Assignment.objects.filter(ambassador=theirs, case__person_id=need.person_id))
-        if need.person_id is not None
+        Exists(Assignment.objects.filter(ambassador=theirs, case__person_id=Param("person_id", BigIntegerField())))
+        if shape.person
         else Value(False)
     )
     facts["on_case"] = (
-        Exists(Assignment.objects.filter(ambassador=theirs, case=case, status__in=Assignment.OPEN_STATUSES))
-        if case is not None
+        Exists(
+            Assignment.objects.filter(
+                ambassador=theirs, case_id=Param("case_id", BigIntegerField()), status__in=Assignment.OPEN_STATUSES
+            )
+        )
+        if shape.case
         else Value(False)
     )
     facts["goes_there"] = (
-        Exists(Ambassador.territories.through.objects.filter(ambassador_id=theirs, location_id=need.location_id))
-        if need.location_id is not None
+        Exists(
+            Ambassador.territories.through.objects.filter(
+                ambassador_id=theirs, location_id=Param("location_id", BigIntegerField())
+            )
+        )
+        if shape.place
         else Value(False)
     )
     return facts
@@ -305,36 +327,23 @@ def _candidate_facts(need: matching.Need, *, case: Case | None, ambassador: str)
 _FACTS = ("load", "worked_with", "on_case", "goes_there")
 
 
-def _candidates(*, user: User, team: Team, need: matching.Need, case: Case | None) -> list[Ambassador]:
-    """The team's active ambassadors who may support the need, each with ``spoken`` and the facts of ``rank``.
-
-    One query: the ambassadors' languages that count for the person (the main language in any
-    variety, the person's other languages), each row with its ambassador and their facts.
-    Without a language to match, every active ambassador of the team.
-    """
-    scoped = access.scope(
-        user,
-        Ambassador.objects.filter(is_active=True, user__is_active=True),
-        Capability.VIEW_AMBASSADORS,
-        within=[team.pk],
+def _candidate_rows(shape: _Shape) -> QuerySet:
+    """The query of ``_candidates`` for a shape: ambassadors, or their language rows that count."""
+    team_ambassadors = access.in_team(
+        Ambassador.objects.filter(is_active=True, user__is_active=True), Param("team_id", BigIntegerField())
     )
-    if need.main_language is None:
-        ambassadors = list(
-            scoped.select_related("user", "team").annotate(**_candidate_facts(need, case=case, ambassador="pk"))
-        )
-        for amb in ambassadors:
-            amb.spoken = []
-        return ambassadors
-    counts = Q(language__code=need.main_language.code)
+    if not shape.language:
+        return team_ambassadors.select_related("user", "team").annotate(**_candidate_facts(shape, ambassador="pk"))
+    counts = Q(language__code=Param("language_code", CharField()))
     person_speaks = Value(False)
-    if need.person_id is not None:
-        theirs = PersonLanguage.objects.filter(person_id=need.person_id)
+    if shape.person:
+        theirs = PersonLanguage.objects.filter(person_id=Param("person_id", BigIntegerField()))
         counts |= Q(language_id__in=theirs.values("language_id"))
         person_speaks = Exists(theirs.filter(language_id=OuterRef("language_id")))
-    rows = (
-        AmbassadorLanguage.objects.filter(counts, ambassador__in=scoped)
+    return (
+        AmbassadorLanguage.objects.filter(counts, ambassador__in=team_ambassadors)
         .select_related("language", "ambassador__user", "ambassador__team")
-        .annotate(person_speaks=person_speaks, **_candidate_facts(need, case=case, ambassador="ambassador"))
+        .annotate(person_speaks=person_speaks, **_candidate_facts(shape, ambassador="ambassador"))
         .order_by(
             "ambassador__user__last_name",
             "ambassador__user__first_name",
@@ -343,6 +352,39 @@ def _candidates(*, user: User, team: Team, need: matching.Need, case: Case | Non
             "language__variety",
         )
     )
+
+
+# Built and compiled once per shape (``integrapsy.prepared``), then run with each need's values.
+_CANDIDATES = PreparedQuery(_candidate_rows)
+
+
+def _candidates(*, user: User, team: Team, need: matching.Need, case: Case | None) -> list[Ambassador]:
+    """The team's active ambassadors who may support the need, each with ``spoken`` and the facts of ``rank``.
+
+    One query: the ambassadors' languages that count for the person (the main language in any
+    variety, the person's other languages), each row with its ambassador and their facts.
+    Without a language to match, every active ambassador of the team. Nobody when the user
+    may not see the team's ambassadors.
+    """
+    if not access.may(user, Capability.VIEW_AMBASSADORS, team.pk):
+        return []
+    shape = _Shape(
+        language=need.main_language is not None,
+        person=need.person_id is not None,
+        case=case is not None,
+        place=need.location_id is not None,
+    )
+    values = {"team_id": team.pk, "person_id": need.person_id, "location_id": need.location_id}
+    if case is not None:
+        values["case_id"] = case.pk
+    if need.main_language is not None:
+        values["language_code"] = need.main_language.code
+    rows = _CANDIDATES.run(shape, **values)
+    if not shape.language:
+        ambassadors = list(rows)
+        for amb in ambassadors:
+            amb.spoken = []
+        return ambassadors
     ambassadors: dict[int, Ambassador] = {}
     for row in rows:
         amb = ambassadors.get(row.ambassador_id)

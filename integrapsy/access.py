@@ -299,6 +299,15 @@ def scope(
     return queryset.filter(**{f"{path}__in": sorted(ids)})
 
 
+def in_team(queryset: QuerySet[M], team) -> QuerySet[M]:
+    """The rows of one team, ``team`` a team id or a prepared query's ``Param`` standing for one.
+
+    For a caller that has checked ``may`` for that team first: the rows are then those of
+    ``scope(user, queryset, capability, within=[team])``.
+    """
+    return queryset.filter(**{team_path(queryset.model): team})
+
+
 def of_teams(queryset: QuerySet[M], teams: Iterable[int]) -> QuerySet[M]:
     """The rows of these teams, for work no user asks for (the figures a scheduled task counts)."""
     return queryset.filter(**{f"{team_path(queryset.model)}__in": sorted(set(teams))})
