@@ -15,7 +15,21 @@ scalar subquery of one query (``_scalars``; the counts over the same rows in one
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, JSONField, Q, QuerySet, Subquery, Sum, Value
+import functools
+
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    DateTimeField,
+    IntegerField,
+    JSONField,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, JSONObject, TruncDate
 from django.http import Http404
 from django.utils.translation import get_language
@@ -37,6 +51,7 @@ from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Organisation, Team, User
 from integrapsy.directory.models import Language
+from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.reports import facts
 from integrapsy.reports.indicators import SMALL_CELL, latest_counts, mask
 from integrapsy.reports.models import Fact, ReportJob, TeamCounts
@@ -70,15 +85,8 @@ def _days(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[str, int]:
-    """Several aggregates over different tables, read in one query: ``{name: (rows, aggregate)}``.
-
-    Rows are counted with ``COUNT(*)``, which an index that holds the filter's columns answers alone.
-
-    Each becomes ``(SELECT <aggregate> FROM <rows>)`` in one SELECT; an aggregate over no row
-    reads 0. An aggregate may be ``Counts`` (several counts over the same rows, read in one pass):
-    its counts come back under their own names.
-    """
+def _scalars_query(figures: dict[str, tuple[QuerySet, object]], team) -> QuerySet:
+    """The one query of ``_scalars``: ``team`` a team id, or a prepared query's ``Param``."""
     columns = {}
     for name, (rows, aggregate) in figures.items():
         one_row = rows.order_by().annotate(_all=Value(1)).values("_all")
@@ -90,11 +98,26 @@ def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[st
             columns[name] = Coalesce(
                 Subquery(one_row.annotate(value=aggregate).values("value")[:1], output_field=IntegerField()), 0
             )
-    read = Team.objects.filter(pk=team.pk).values(**columns).get()
+    return Team.objects.filter(pk=team).values(**columns)
+
+
+def _scalars_read(read: dict, figures: dict[str, tuple[QuerySet, object]]) -> dict[str, int]:
     for name, (_rows, aggregate) in figures.items():
         if isinstance(aggregate, Counts):
             read.update(aggregate.read(read.pop(name)))
     return read
+
+
+def _scalars(team: Team, figures: dict[str, tuple[QuerySet, object]]) -> dict[str, int]:
+    """Several aggregates over different tables, read in one query: ``{name: (rows, aggregate)}``.
+
+    Rows are counted with ``COUNT(*)``, which an index that holds the filter's columns answers alone.
+
+    Each becomes ``(SELECT <aggregate> FROM <rows>)`` in one SELECT; an aggregate over no row
+    reads 0. An aggregate may be ``Counts`` (several counts over the same rows, read in one pass):
+    its counts come back under their own names.
+    """
+    return _scalars_read(_scalars_query(figures, team.pk).get(), figures)
 
 
 class Counts:
@@ -224,6 +247,63 @@ def _reminder_effect(*, attended: int, no_show: int) -> dict:
     }
 
 
+@functools.cache
+def _dashboard_figures(with_lines: bool) -> dict[str, tuple[QuerySet, object]]:
+    """The dashboard's live counts, as ``_scalars`` figures, their values ``Param`` markers:
+    urgent referrals, cases by status, open risk flags, the period's permanence slots and
+    bookings; with ``with_lines``, the distinct persons of the period's lines too (when the
+    refresh has not stored them). Built once per shape: the querysets are never read.
+    """
+    team = Param("team_id", BigIntegerField())
+    start, end = Param("start", DateField()), Param("end", DateField())
+    sessions = PermanenceSession.objects.filter(
+        team=team, date__gte=start, date__lte=end, status=PermanenceSession.Status.SCHEDULED
+    )
+    session_bookings = PermanenceBooking.objects.filter(session__in=sessions)
+    # Bookings of the period whose person was sent a text reminder (a subquery of their codes).
+    reminded_codes = reminded_booking_codes(
+        team=team,
+        starts_at=Param("starts_at", DateTimeField()),
+        ends_before=Param("ends_before", DateTimeField()),
+    )
+    not_cancelled = ~Q(status=SlotAttendance.CANCELLED)
+    of_lines = _persons_of_lines(Fact.objects.filter(team=team, day__gte=start, day__lte=end)) if with_lines else {}
+    return {
+        "urgent_open": (
+            Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES).filter(
+                Q(urgency=Urgency.URGENT) | Q(alarm=True)
+            ),
+            Count("*"),
+        ),
+        # The team's cases followed, by status, from the index of their team and status.
+        "case_counts": (
+            Case.objects.filter(team=team, status__in=FOLLOW_UP_STATUSES),
+            Counts("status", **{f"cases_{status}": Q(status=status) for status in FOLLOW_UP_STATUSES}),
+        ),
+        "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("*")),
+        "slots": (PermanenceSlot.objects.filter(session__in=sessions), Count("*")),
+        "booking_counts": (
+            session_bookings,
+            Counts(
+                "status",
+                booked=Q(slot__isnull=False) & not_cancelled,
+                attended=Q(status=SlotAttendance.ATTENDED),
+                no_show=Q(status=SlotAttendance.NO_SHOW),
+                reminded_attended=Q(status=SlotAttendance.ATTENDED, code__in=reminded_codes),
+                reminded_no_show=Q(status=SlotAttendance.NO_SHOW, code__in=reminded_codes),
+                walk_ins=Q(slot__isnull=True) & not_cancelled,
+            ),
+        ),
+        **of_lines,
+    }
+
+
+# The dashboard's one query of counts, built and compiled once per shape (``integrapsy.prepared``).
+_DASHBOARD_SCALARS = PreparedQuery(
+    lambda with_lines: _scalars_query(_dashboard_figures(with_lines), Param("team_id", BigIntegerField()))
+)
+
+
 def dashboard(*, user: User, team: Team, period: Period) -> dict:
     """The figures of one team over one period (the team must be one the user may report on)."""
     if not access.may(user, Capability.VIEW_DASHBOARD, team.pk):
@@ -241,55 +321,24 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         days = max((row["first_contact_on"] - row["day"]).days, 0)
         waits[days] = waits.get(days, 0) + row["n"]
 
-    sessions = PermanenceSession.objects.filter(
-        team=team, date__gte=period.start, date__lte=period.end, status=PermanenceSession.Status.SCHEDULED
-    )
-    session_bookings = PermanenceBooking.objects.filter(session__in=sessions)
-    # Bookings of the period whose person was sent a text reminder (a subquery of their codes).
-    reminded_codes = reminded_booking_codes(team=team, starts_at=period.starts_at, ends_before=period.ends_before)
     # What the team did, from the figures' lines (``facts``): no join through the cases; summed
     # by the refresh already for the period the page opens on.
     as_of, stored = _latest_lines(team, period)
     if stored is not None:
         done = {figure: {key: tuple(pair) for key, pair in stored["done"][figure].items()} for figure in SUMMED_BY_KEY}
-        of_lines = {}
     else:
-        lines = _period_lines(team, period)
-        done = _lines_by_key(lines)
-        of_lines = _persons_of_lines(lines)
+        done = _lines_by_key(_period_lines(team, period))
     by_org = _by_organisation(done[facts.REFERRAL])
-    not_cancelled = ~Q(status=SlotAttendance.CANCELLED)
-    figures = _scalars(
-        team,
-        {
-            "urgent_open": (
-                Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES).filter(
-                    Q(urgency=Urgency.URGENT) | Q(alarm=True)
-                ),
-                Count("*"),
-            ),
-            # The team's cases followed, by status, from the index of their team and status.
-            "case_counts": (
-                Case.objects.filter(team=team, status__in=FOLLOW_UP_STATUSES),
-                Counts("status", **{f"cases_{status}": Q(status=status) for status in FOLLOW_UP_STATUSES}),
-            ),
-            "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("*")),
-            "slots": (PermanenceSlot.objects.filter(session__in=sessions), Count("*")),
-            "booking_counts": (
-                session_bookings,
-                Counts(
-                    "status",
-                    booked=Q(slot__isnull=False) & not_cancelled,
-                    attended=Q(status=SlotAttendance.ATTENDED),
-                    no_show=Q(status=SlotAttendance.NO_SHOW),
-                    reminded_attended=Q(status=SlotAttendance.ATTENDED, code__in=reminded_codes),
-                    reminded_no_show=Q(status=SlotAttendance.NO_SHOW, code__in=reminded_codes),
-                    walk_ins=Q(slot__isnull=True) & not_cancelled,
-                ),
-            ),
-            **of_lines,
-        },
+    with_lines = stored is None
+    read = _DASHBOARD_SCALARS.run(
+        with_lines,
+        team_id=team.pk,
+        start=period.start,
+        end=period.end,
+        starts_at=period.starts_at,
+        ends_before=period.ends_before,
     )
+    figures = _scalars_read(next(iter(read)), _dashboard_figures(with_lines))
     persons = stored if stored is not None else figures
     urgent_open = figures["urgent_open"]
     cases_by_status = {s: figures[f"cases_{s}"] for s in FOLLOW_UP_STATUSES if figures[f"cases_{s}"]}
