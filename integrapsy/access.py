@@ -388,12 +388,22 @@ def scope_case_lookup(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     The shares are a subquery here: costless on the one row a reference names, where the list
     (``scope_cases``) reads them first to keep its team index usable.
     """
-    ids = teams_for(user, Capability.VIEW_CASES)
-    if not ids:
+    return case_lookup_of_teams(queryset, case_lookup_teams(user))
+
+
+def case_lookup_teams(user: AnyUser) -> tuple[int, ...]:
+    """The teams whose cases, and the cases shared with them, ``scope_case_lookup`` lets the
+    user open: the query depends on them alone (a prepared query's shape)."""
+    return tuple(sorted(teams_for(user, Capability.VIEW_CASES)))
+
+
+def case_lookup_of_teams(queryset: QuerySet[M], team_ids: tuple[int, ...]) -> QuerySet[M]:
+    """``scope_case_lookup`` for a user whose ``case_lookup_teams`` are ``team_ids``."""
+    if not team_ids:
         return queryset.none()
     share_model = queryset.model._meta.get_field("shares").related_model
-    shared = scope(user, share_model.objects.all(), Capability.VIEW_CASES).values("case_id")
-    return queryset.filter(Q(**{f"{team_path(queryset.model)}__in": sorted(ids)}) | Q(pk__in=shared))
+    shared = share_model.objects.filter(**{f"{team_path(share_model)}__in": list(team_ids)}).values("case_id")
+    return queryset.filter(Q(**{f"{team_path(queryset.model)}__in": list(team_ids)}) | Q(pk__in=shared))
 
 
 def shared_case_ids(user: AnyUser, case_model: type[Model]) -> frozenset[int]:

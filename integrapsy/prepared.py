@@ -43,9 +43,13 @@ class Param(Expression):
 class PreparedQuery:
     """``build(shape)`` gives the queryset of a shape, with ``Param`` markers for its values.
 
-    The compiled SQL is kept per database alias and shape, for the life of the process;
-    ``build`` must give the same queryset for the same shape (its values all ``Param``).
+    The compiled SQL is kept per database alias and shape, for the life of the process, for
+    the first ``MAX_SHAPES`` shapes (a shape may be a set of teams: a query beyond them is
+    compiled at each run); ``build`` must give the same queryset for the same shape (its
+    values all ``Param``).
     """
+
+    MAX_SHAPES = 500
 
     def __init__(self, build: Callable[[Hashable], QuerySet]):
         self._build = build
@@ -61,7 +65,8 @@ class PreparedQuery:
             sql, params = compiler.as_sql()
             compiled = (queryset, compiler, sql, tuple(params))
             with self._lock:
-                self._compiled.setdefault(key, compiled)
+                if len(self._compiled) < self.MAX_SHAPES:
+                    self._compiled.setdefault(key, compiled)
         return compiled
 
     def run(self, shape: Hashable = None, *, using: str = "default", **values) -> QuerySet:

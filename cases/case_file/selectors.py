@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
@@ -15,6 +15,7 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
 from integrapsy.pagination import CappedPaginator
+from integrapsy.prepared import Param, PreparedQuery
 
 
 def case_list(*, user: User, filters: dict | None = None) -> QuerySet[Case]:
@@ -131,19 +132,30 @@ def _open_risk_flag_columns() -> dict:
     }
 
 
+# One case by its reference, for the teams the user may open cases of (the shape): built and
+# compiled once per set of teams (``integrapsy.prepared``), then run with the reference.
+_CASE_BY_REFERENCE = PreparedQuery(
+    lambda team_ids: (
+        access.case_lookup_of_teams(Case.objects.all(), team_ids)
+        .select_related("person", "person__location", "team", "lead_psychologist", "main_language")
+        .annotate(**_open_risk_flag_columns())
+        .filter(reference=Param("reference", CharField()))
+        .order_by()[:1]
+    )
+)
+
+
 def case_get(*, user: User, reference: str) -> Case:
     """One case the user may open, or 404."""
     if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses it in a query
         raise Http404
-    try:
-        return (
-            access.scope_case_lookup(user, Case.objects.all())
-            .select_related("person", "person__location", "team", "lead_psychologist", "main_language")
-            .annotate(**_open_risk_flag_columns())
-            .get(reference=reference)
-        )
-    except Case.DoesNotExist as exc:
-        raise Http404 from exc
+    team_ids = access.case_lookup_teams(user)
+    if not team_ids:
+        raise Http404
+    found = list(_CASE_BY_REFERENCE.run(team_ids, reference=reference))
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def team_psychologists(*, team: Team) -> QuerySet[User]:

@@ -112,3 +112,18 @@ def test_a_run_is_read_anew_each_time(places):
     after = _facts(prepared.run("plain", city="Tournai"))
     assert before == [("Centre de Tournai", "Sud", 2, False)]
     assert after == [("Antenne", "Nord", 3, False), ("Centre de Tournai", "Sud", 2, False)]
+
+
+def test_beyond_its_shapes_a_query_is_compiled_at_each_run(places, monkeypatch):
+    built = []
+
+    def build(shape):
+        built.append(shape)
+        return _places(shape)
+
+    prepared = PreparedQuery(build)
+    monkeypatch.setattr(prepared, "MAX_SHAPES", 1)
+    for _ in range(2):
+        assert _facts(prepared.run("plain", city="Tournai")) == [("Centre de Tournai", "Sud", 2, False)]
+        assert len(_facts(prepared.run("named", city="Croisilles", team_name="Nord"))) == 3
+    assert built == ["plain", "named", "named"]
