@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -169,42 +171,75 @@ def open_bookings_for_coordinator(*, user: User, limit: int = 5) -> dict:
 
 @dataclass
 class Suggestion:
-    """One interpreter for a booking, how well they fit and why."""
+    """One interpreter for a booking, how well they fit and why.
+
+    The ranking needs the score and whether the interpreter is free; the texts that say why
+    (``reasons``, ``blockers``) are written the first time they are read, so that a list
+    showing its first ten writes ten suggestions' texts, not the whole language's.
+    """
 
     interpreter: Interpreter
     score: int = 0
-    reasons: list[str] = field(default_factory=list)
-    # Why the interpreter cannot take it now (busy, unavailable, not wanted, other mode).
-    blockers: list[str] = field(default_factory=list)
     times_before: int = 0
     # Bookings the interpreter already holds in the week of the time wanted.
     load: int = 0
+    # Whether something keeps the interpreter from taking it now (``blockers`` says what).
+    blocked: bool = False
+    explain: Callable[[], tuple[list[str], list[str]]] | None = field(default=None, repr=False, compare=False)
+    _texts: tuple[list[str], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _explained(self) -> tuple[list[str], list[str]]:
+        if self._texts is None:
+            self._texts = self.explain() if self.explain is not None else ([], [])
+        return self._texts
+
+    @property
+    def reasons(self) -> list[str]:
+        return self._explained()[0]
+
+    @property
+    def blockers(self) -> list[str]:
+        """Why the interpreter cannot take it now (busy, unavailable, not wanted, other mode)."""
+        return self._explained()[1]
 
     @property
     def available(self) -> bool:
-        return not self.blockers
+        return not self.blocked
 
 
 def _short_time(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "TIME_FORMAT")
 
 
-def _language_fit(wanted: Language, languages) -> tuple[int, str]:
-    """Points and reason for the interpreter's best language for the one wanted."""
+def _language_points(wanted: Language, languages) -> tuple[int, Language, bool]:
+    """Points for the interpreter's best language for the one wanted: that language, and
+    whether it is the generic one (no variety) where a dialect was wanted."""
     same_code = [lang for lang in languages if lang.code == wanted.code]
-    if any(lang.pk == wanted.pk for lang in same_code):
-        return 40, _("Interprets %(language)s") % {"language": wanted.name}
+    exact = next((lang for lang in same_code if lang.pk == wanted.pk), None)
+    if exact is not None:
+        return 40, exact, False
     if not wanted.variety:
-        variety = same_code[0]
-        return 30, _("Interprets %(language)s") % {"language": variety.name}
+        return 30, same_code[0], False
     generic = [lang for lang in same_code if not lang.variety]
     if generic:
-        return 15, _("Interprets %(language)s, not specifically %(dialect)s") % {
-            "language": generic[0].name,
+        return 15, generic[0], True
+    return 5, same_code[0], False
+
+
+def _language_fit(wanted: Language, languages) -> tuple[int, str]:
+    """Points and reason for the interpreter's best language for the one wanted."""
+    points, best, generic = _language_points(wanted, languages)
+    if points == 40:
+        return points, _("Interprets %(language)s") % {"language": wanted.name}
+    if points == 30:
+        return points, _("Interprets %(language)s") % {"language": best.name}
+    if generic:
+        return points, _("Interprets %(language)s, not specifically %(dialect)s") % {
+            "language": best.name,
             "dialect": wanted.name,
         }
-    return 5, _("Interprets %(language)s, another dialect than %(dialect)s") % {
-        "language": same_code[0].name,
+    return points, _("Interprets %(language)s, another dialect than %(dialect)s") % {
+        "language": best.name,
         "dialect": wanted.name,
     }
 
@@ -465,60 +500,80 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
     suggestions = []
     for interpreter_id, row in facts.items():
         interpreter = row.interpreter
-        s = Suggestion(interpreter=interpreter, load=row.load)
-        points, reason = _language_fit(need.language, languages[interpreter_id])
-        s.score += points
-        s.reasons.append(reason)
-        n, last = row.times_before, row.last_before
-        s.times_before = n
+        n = row.times_before
+        score = _language_points(need.language, languages[interpreter_id])[0]
         if n:
-            s.score += 20 + 5 * min(n, 6)
-            s.reasons.append(
-                ngettext(
-                    "Has interpreted for this person once, last on %(day)s",
-                    "Has interpreted for this person %(n)s times, last on %(day)s",
-                    n,
-                )
-                % {"n": n, "day": date_format(timezone.localtime(last), "SHORT_DATE_FORMAT")}
-            )
-            if need.same_as_before:
-                s.score += 50
-                s.reasons.append(_("The same interpreter as before was asked for"))
+            score += 20 + 5 * min(n, 6) + (50 if need.same_as_before else 0)
         if need.gender_preference:
-            if interpreter.gender == need.gender_preference:
-                s.score += 20
-                s.reasons.append(_("Gender as requested"))
-            else:
-                s.score -= 40
-                s.reasons.append(_("Not the gender requested"))
+            score += 20 if interpreter.gender == need.gender_preference else -40
         if need.mode == Mode.ON_SITE and need.location is not None:
-            if row.comes_here:
-                s.score += 10
-                s.reasons.append(_("Comes on site in this area"))
-            else:
-                s.score -= 15
-                s.reasons.append(_("Does not usually come on site in this area"))
+            score += 10 if row.comes_here else -15
         if row.declined:
-            s.score -= 30
-            s.reasons.append(_("Declined this request earlier"))
-        if not interpreter.offers(need.mode):
-            s.blockers.append(_("Does not work %(mode)s") % {"mode": mode_label})
-        if row.unwanted:
-            s.blockers.append(_("The person does not want this interpreter"))
-        for start, end in busy.get(interpreter.pk, []):
-            s.blockers.append(
-                _("Already booked %(start)s–%(end)s") % {"start": _short_time(start), "end": _short_time(end)}
+            score -= 30
+        blocked = bool(
+            not interpreter.offers(need.mode) or row.unwanted or busy.get(interpreter.pk) or row.away_until is not None
+        )
+        suggestions.append(
+            Suggestion(
+                interpreter=interpreter,
+                score=score,
+                times_before=n,
+                load=row.load,
+                blocked=blocked,
+                explain=functools.partial(
+                    _explain, need, row, languages[interpreter_id], busy.get(interpreter.pk, []), mode_label
+                ),
             )
-        if row.away_until is not None:
-            s.blockers.append(
-                _("Unavailable until %(day)s")
-                % {"day": date_format(timezone.localtime(row.away_until), "SHORT_DATETIME_FORMAT")}
-            )
-        suggestions.append(s)
+        )
     suggestions.sort(
         key=lambda s: (not s.available, -s.score, s.interpreter.user.last_name, s.interpreter.user.first_name)
     )
     return suggestions
+
+
+def _explain(
+    need: MatchNeed, row: InterpreterLanguage, languages: list[Language], busy: list, mode_label: str
+) -> tuple[list[str], list[str]]:
+    """The texts of one suggestion's score (``reasons``) and of what keeps them (``blockers``),
+    in the order ``rank_for_need`` counts them."""
+    interpreter = row.interpreter
+    reasons, blockers = [_language_fit(need.language, languages)[1]], []
+    n, last = row.times_before, row.last_before
+    if n:
+        reasons.append(
+            ngettext(
+                "Has interpreted for this person once, last on %(day)s",
+                "Has interpreted for this person %(n)s times, last on %(day)s",
+                n,
+            )
+            % {"n": n, "day": date_format(timezone.localtime(last), "SHORT_DATE_FORMAT")}
+        )
+        if need.same_as_before:
+            reasons.append(_("The same interpreter as before was asked for"))
+    if need.gender_preference:
+        if interpreter.gender == need.gender_preference:
+            reasons.append(_("Gender as requested"))
+        else:
+            reasons.append(_("Not the gender requested"))
+    if need.mode == Mode.ON_SITE and need.location is not None:
+        if row.comes_here:
+            reasons.append(_("Comes on site in this area"))
+        else:
+            reasons.append(_("Does not usually come on site in this area"))
+    if row.declined:
+        reasons.append(_("Declined this request earlier"))
+    if not interpreter.offers(need.mode):
+        blockers.append(_("Does not work %(mode)s") % {"mode": mode_label})
+    if row.unwanted:
+        blockers.append(_("The person does not want this interpreter"))
+    for start, end in busy:
+        blockers.append(_("Already booked %(start)s–%(end)s") % {"start": _short_time(start), "end": _short_time(end)})
+    if row.away_until is not None:
+        blockers.append(
+            _("Unavailable until %(day)s")
+            % {"day": date_format(timezone.localtime(row.away_until), "SHORT_DATETIME_FORMAT")}
+        )
+    return reasons, blockers
 
 
 def interpreter_for_offer(*, code) -> Interpreter:
