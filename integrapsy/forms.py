@@ -154,30 +154,43 @@ class Select(forms.Select):
     """Django's select, its options written in Python rather than by two template includes each.
 
     The markup is the one Django's Jinja2 templates write (the form renderer is Jinja2): a test
-    compares both. Groups of options, another option template or another renderer are left to
-    the templates.
+    compares both. The options are written straight from the choices (Django's ``optgroups``
+    makes a dictionary of a dozen keys per option first). Groups of options, a multiple select,
+    another template, a widget that changes its context or options, or another renderer are
+    left to Django.
     """
 
-    def _render(self, template_name, context, renderer=None):
-        widget = context["widget"]
-        renderer = renderer or get_default_renderer()
-        simple = (
-            template_name == "django/forms/widgets/select.html"
-            and isinstance(renderer, Jinja2Renderer)
-            and all(
-                not group and all(o["template_name"] == _OPTION_TEMPLATE for o in options)
-                for group, options, _index in widget["optgroups"]
-            )
+    def _draws_itself(self, renderer) -> bool:
+        cls = type(self)
+        return (
+            isinstance(renderer, Jinja2Renderer)
+            and not self.allow_multiple_selected
+            and self.template_name == "django/forms/widgets/select.html"
+            and self.option_template_name == _OPTION_TEMPLATE
+            and not self.option_inherits_attrs
+            and cls.get_context is Select.get_context
+            and cls.create_option is Select.create_option
         )
-        if not simple:
-            return super()._render(template_name, context, renderer)
-        parts = [f'<select name="{escape(widget["name"])}"{_jinja_attrs(widget["attrs"])}>']
-        for _group, options, _index in widget["optgroups"]:
-            for option in options:
-                parts.append(
-                    f'\n  <option value="{escape(option["value"])}"{_jinja_attrs(option["attrs"])}>'
-                    f"{escape(option['label'])}</option>"
-                )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        renderer = renderer or get_default_renderer()
+        if not self._draws_itself(renderer):
+            return super().render(name, value, attrs, renderer)
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        wanted = widget["value"]
+        parts = [f'<select name="{escape(name)}"{_jinja_attrs(widget["attrs"])}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):
+                return super().render(name, value, attrs, renderer)
+            if option_value is None:
+                option_value = ""
+            selected = not has_selected and str(option_value) in wanted
+            has_selected |= selected
+            parts.append(
+                f'\n  <option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                f"{escape(option_label)}</option>"
+            )
         parts.append("\n</select>")
         return mark_safe("".join(parts))
 

@@ -60,6 +60,9 @@ def test_a_forms_crispy_helper_is_left_to_crispy():
         ([("x", _lazy("Status"))], None, {}),
         ([("Group", [("a", "A"), ("b", "B")]), ("c", "C")], "b", {}),  # groups: left to the templates
         ([], "", {}),
+        ([("a", "First"), ("a", "Again"), (None, "Nothing")], "a", {}),  # only the first is selected
+        ([(None, "Nothing"), ("b", "B")], None, {"id": "other"}),
+        ([("1", "One"), ("2", "Two")], ["2"], {}),
     ],
 )
 def test_the_select_writes_the_markup_of_djangos_templates(choices, value, attrs):
