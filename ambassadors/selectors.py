@@ -381,7 +381,7 @@ def _candidates(*, user: User, team: Team, need: matching.Need, case: Case | Non
         values["language_code"] = need.main_language.code
     rows = _CANDIDATES.run(shape, **values)
     if not shape.language:
-        ambassadors = list(rows)
+        ambassadors = rows
         for amb in ambassadors:
             amb.spoken = []
         return ambassadors

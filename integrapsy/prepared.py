@@ -69,8 +69,12 @@ class PreparedQuery:
                     self._compiled.setdefault(key, compiled)
         return compiled
 
-    def run(self, shape: Hashable = None, *, using: str = "default", **values) -> QuerySet:
-        """The queryset of ``shape`` with ``values`` bound, not yet read (iterate it, or ``list()``)."""
+    def run(self, shape: Hashable = None, *, using: str = "default", **values) -> list:
+        """The rows of ``shape``'s queryset with ``values`` bound, read.
+
+        A list, not a queryset: a queryset chained further (filtered, counted, sliced) would
+        need SQL of its own, and would run this one.
+        """
         queryset, compiler, sql, params = self._compile(shape, using)
         connection = connections[using]
         bound = [p.bind(values, connection) if isinstance(p, Param) else p for p in params]
@@ -80,7 +84,7 @@ class PreparedQuery:
         runner.as_sql = lambda *args, **kwargs: (sql, bound)
         query = _shallow(queryset.query)
         query.get_compiler = lambda using=None, connection=None, elide_empty=True: runner
-        return _shallow(queryset, _query=query, _result_cache=None, _prefetch_done=False)
+        return list(_shallow(queryset, _query=query, _result_cache=None, _prefetch_done=False))
 
 
 def _shallow(obj, **changes):

@@ -152,7 +152,7 @@ def case_get(*, user: User, reference: str) -> Case:
     team_ids = access.case_lookup_teams(user)
     if not team_ids:
         raise Http404
-    found = list(_CASE_BY_REFERENCE.run(team_ids, reference=reference))
+    found = _CASE_BY_REFERENCE.run(team_ids, reference=reference)
     if not found:
         raise Http404
     return found[0]

@@ -338,7 +338,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         starts_at=period.starts_at,
         ends_before=period.ends_before,
     )
-    figures = _scalars_read(next(iter(read)), _dashboard_figures(with_lines))
+    figures = _scalars_read(read[0], _dashboard_figures(with_lines))
     persons = stored if stored is not None else figures
     urgent_open = figures["urgent_open"]
     cases_by_status = {s: figures[f"cases_{s}"] for s in FOLLOW_UP_STATUSES if figures[f"cases_{s}"]}

@@ -77,7 +77,8 @@ def test_each_shape_is_built_and_compiled_once(places):
 def test_the_related_rows_and_annotations_come_with_the_row(places, django_assert_num_queries):
     prepared = PreparedQuery(_places)
     with django_assert_num_queries(1):
-        rows = list(prepared.run("plain", city="Tournai"))
+        rows = prepared.run("plain", city="Tournai")
+        assert isinstance(rows, list)  # read: no queryset to chain into other SQL
         assert [(p.team.name, p.team_places, p.team_named) for p in rows] == [("Sud", 2, False)]
 
 
