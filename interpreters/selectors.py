@@ -7,10 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
 from django.db.models import (
     BigIntegerField,
-    BooleanField,
     CharField,
     Count,
     DateTimeField,
@@ -21,7 +19,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -39,6 +36,7 @@ from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.subqueries import row_total
 from interpreters.models import (
     HOLDING_STATUSES,
+    ON_SITE_BUFFER,
     BookingStatus,
     BookingWithdrawal,
     Interpreter,
@@ -284,21 +282,19 @@ class MatchNeed:
 def held_overlapping(qs: QuerySet[InterpreterBooking], *, blocked_from, blocked_until) -> QuerySet:
     """Confirmed and completed bookings whose held time overlaps the given time.
 
-    On PostgreSQL the overlap is also said with ranges, so the database reads it from the
-    index of the ``booking_no_overlap`` exclusion constraint: the few bookings around that
-    time, not every earlier booking of every interpreter of the language.
+    A booking is held from at most ``ON_SITE_BUFFER`` before its start to as much after its end,
+    and lasts at most ``MAX_BOOKING`` (``services.booking_request`` and ``blocked_range``; the
+    admin cannot change a booking): so it starts within those bounds of the time given, and the
+    database reads each interpreter's few bookings around that time from the index of their
+    starts (``booking_interpreter_starts``), not every earlier booking of every interpreter.
     """
-    qs = qs.filter(status__in=HOLDING_STATUSES, blocked_from__lt=blocked_until, blocked_until__gt=blocked_from)
-    if connection.vendor == "postgresql":
-        table = InterpreterBooking._meta.db_table
-        qs = qs.filter(
-            RawSQL(  # noqa: S611 — column names and bound parameters only
-                f'tstzrange("{table}"."blocked_from", "{table}"."blocked_until", \'[)\') && tstzrange(%s, %s, \'[)\')',
-                (blocked_from, blocked_until),
-                output_field=BooleanField(),
-            )
-        )
-    return qs
+    return qs.filter(
+        status__in=HOLDING_STATUSES,
+        blocked_from__lt=blocked_until,
+        blocked_until__gt=blocked_from,
+        starts_at__lt=blocked_until + ON_SITE_BUFFER,
+        starts_at__gt=blocked_from - MAX_BOOKING - ON_SITE_BUFFER,
+    )
 
 
 def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:

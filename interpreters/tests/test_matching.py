@@ -271,3 +271,35 @@ def test_the_match_page_reads_a_fixed_and_small_number_of_queries(client, coordi
     assert 'id="suggestions-all"' in client.get(url).content.decode()
     assert len(client.get(url, {"all": "1"}).context["suggestions"].shown) == 30
     assert one == many == count_queries(client, url + "?all=1") == MATCH_PAGE_QUERIES <= 10
+
+
+@pytest.mark.parametrize("mode", [Mode.ON_SITE, Mode.PHONE])
+def test_the_busy_bookings_are_every_held_booking_whose_held_time_overlaps(team, tir, place, mode):
+    """Read from the index of the bookings' starts, the busy ones are those of the plain overlap."""
+    from interpreters.models import InterpreterBooking
+    from interpreters.selectors import held_overlapping
+    from interpreters.services import MAX_BOOKING
+
+    interpreter = InterpreterFactory(first_name="Held", username="held")
+    wanted = timezone.now().replace(second=0, microsecond=0) + timedelta(days=3)
+    window = services.blocked_range(mode=Mode.ON_SITE, starts_at=wanted, ends_at=wanted + timedelta(hours=1))
+    # Bookings of every length up to the longest, ending or starting around the time wanted.
+    outcomes = set()
+    for offset_minutes in (-MAX_BOOKING.total_seconds() // 60 - 20, -8 * 60, -90, -75, -61, -30, 0, 59, 74, 75, 90):
+        for length in (timedelta(minutes=30), timedelta(hours=1), MAX_BOOKING):
+            starts_at = wanted + timedelta(minutes=offset_minutes)
+            InterpreterBooking.objects.filter(interpreter=interpreter).delete()
+            confirmed_booking(
+                team,
+                interpreter,
+                starts_at,
+                ends_at=starts_at + length,
+                mode=mode,
+                location=place if mode == Mode.ON_SITE else None,
+            )
+            held = InterpreterBooking.objects.filter(interpreter=interpreter)
+            overlap = held.filter(blocked_from__lt=window[1], blocked_until__gt=window[0])
+            read = held_overlapping(held, blocked_from=window[0], blocked_until=window[1])
+            assert list(read) == list(overlap), (offset_minutes, length)
+            outcomes.add(bool(overlap))
+    assert outcomes == {True, False}  # held at that time, and not
