@@ -482,6 +482,38 @@ class PlannerCases:
         return {activity: own} if own is not None else {}
 
 
+def _open_cases_to_manage(key) -> QuerySet:
+    """``_cases_to_manage`` but closed cases, for a user whose scope key is ``key``."""
+    return access.scope_of_key(Case.objects.all(), key).exclude(status=Case.Status.CLOSED)
+
+
+# The planner's two reads of cases, built and compiled once per set of teams (``integrapsy.prepared``).
+_PLANNER_CASE_ROWS = PreparedQuery(
+    lambda key: (
+        _open_cases_to_manage(key)
+        .order_by("-opened_on", "-id")
+        .values_list("reference", "person__first_name", "person__last_name")[:PLANNER_CASES]
+    )
+)
+
+
+def _planner_named_case(shape) -> QuerySet:
+    key, with_rule = shape
+    named = (
+        _open_cases_to_manage(key)
+        .filter(reference=Param("reference", CharField()))
+        .select_related("person__location", "team", "main_language")
+    )
+    if with_rule:
+        rule = Q(team__language_support_rules__activity=Param("activity", CharField()))
+        named = named.annotate(own_rule=FilteredRelation("team__language_support_rules", condition=rule))
+        named = named.select_related("own_rule")
+    return named
+
+
+_PLANNER_NAMED_CASE = PreparedQuery(_planner_named_case)
+
+
 def planner_cases(*, user: User, include: str = "", activity: str = "") -> PlannerCases:
     """Recent open cases of the teams the user coordinates, for the planner's case list.
 
@@ -492,23 +524,13 @@ def planner_cases(*, user: User, include: str = "", activity: str = "") -> Plann
     one the planner plans for: the form's case is the address's) is read whole, in a second
     query, with its team's own rule for ``activity``: the same two queries whatever the data.
     """
-    scoped = _cases_to_manage(user).exclude(status=Case.Status.CLOSED)
-    rows = list(
-        scoped.order_by("-opened_on", "-id").values_list("reference", "person__first_name", "person__last_name")[
-            :PLANNER_CASES
-        ]
-    )
+    key = access.scope_key(user, Capability.MANAGE_AMBASSADORS)
+    rows = _PLANNER_CASE_ROWS.run(key)
     named = None
     activity = activity if activity in SupportActivity.values else ""
     if include and "\x00" not in include:
-        named_cases = scoped.filter(reference=include).select_related("person__location", "team", "main_language")
-        if activity:
-            named_cases = named_cases.annotate(
-                own_rule=FilteredRelation(
-                    "team__language_support_rules", condition=Q(team__language_support_rules__activity=activity)
-                )
-            ).select_related("own_rule")
-        named = next(iter(named_cases), None)
+        found = _PLANNER_NAMED_CASE.run((key, bool(activity)), reference=include, activity=activity)
+        named = found[0] if found else None
         if named is not None and all(reference != named.reference for reference, _first, _last in rows):
             rows.append((named.reference, named.person.first_name, named.person.last_name))
     rows.sort(key=lambda row: (row[1], row[0]))

@@ -284,19 +284,32 @@ def scope(
     With ``within``, only those of these teams (a report's chosen teams, one team's rows).
     The filter is the team column ``IN (...)`` alone, which the (team, ...) indexes serve.
     """
-    path = team_path(queryset.model)
+    team_path(queryset.model)  # a model without one is refused, whoever asks
+    return scope_of_key(queryset, scope_key(user, capability, within=within))
+
+
+def scope_key(user: AnyUser, capability: Capability, *, within: Iterable[int] | None = None) -> tuple[int, ...] | None:
+    """What ``scope`` filters on for the user: the sorted ids of the teams, or None when it
+    keeps every row (an administrator's wide capability). The shape of a prepared query."""
     prof = profile(user)
     if _admin_wide(prof, capability):
         if within is None:
-            return queryset
+            return None
         ids = frozenset(within)
     else:
         ids = prof.team_ids(*CAPABILITIES[capability])
         if within is not None:
             ids = ids.intersection(within)
-    if not ids:
+    return tuple(sorted(ids))
+
+
+def scope_of_key(queryset: QuerySet[M], key: tuple[int, ...] | None) -> QuerySet[M]:
+    """``scope`` for a user whose ``scope_key`` is ``key``."""
+    if key is None:
+        return queryset
+    if not key:
         return queryset.none()
-    return queryset.filter(**{f"{path}__in": sorted(ids)})
+    return queryset.filter(**{f"{team_path(queryset.model)}__in": list(key)})
 
 
 def in_team(queryset: QuerySet[M], team) -> QuerySet[M]:

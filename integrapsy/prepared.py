@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression, Field, QuerySet
 
@@ -62,7 +63,10 @@ class PreparedQuery:
         if compiled is None:
             queryset = self._build(shape).using(using)
             compiler = queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # a queryset that can hold no row (``none()``): no query
+                sql, params = "", ()
             compiled = (queryset, compiler, sql, tuple(params))
             with self._lock:
                 if len(self._compiled) < self.MAX_SHAPES:
@@ -76,6 +80,8 @@ class PreparedQuery:
         need SQL of its own, and would run this one.
         """
         queryset, compiler, sql, params = self._compile(shape, using)
+        if not sql:
+            return []
         connection = connections[using]
         bound = [p.bind(values, connection) if isinstance(p, Param) else p for p in params]
         # A compiler of its own for this run, on this thread's connection, answering the SQL

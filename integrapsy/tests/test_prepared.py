@@ -128,3 +128,10 @@ def test_beyond_its_shapes_a_query_is_compiled_at_each_run(places, monkeypatch):
         assert _facts(prepared.run("plain", city="Tournai")) == [("Centre de Tournai", "Sud", 2, False)]
         assert len(_facts(prepared.run("named", city="Croisilles", team_name="Nord"))) == 3
     assert built == ["plain", "named", "named"]
+
+
+def test_a_shape_that_can_hold_no_row_runs_no_query(places, django_assert_num_queries):
+    prepared = PreparedQuery(lambda shape: _places(shape).none() if shape == "nobody" else _places(shape))
+    with django_assert_num_queries(0):
+        assert prepared.run("nobody", city="Croisilles") == []
+    assert len(prepared.run("plain", city="Croisilles")) == 3
