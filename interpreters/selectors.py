@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -17,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    UUIDField,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -100,11 +102,29 @@ def booking_list_rows(bookings) -> list[dict]:
 DETAIL_RELATED = (*LIST_RELATED, "requested_by", "confirmed_by", "cancelled_by", "interpreter__service")
 
 
+def _booking_by_code(shape) -> QuerySet[InterpreterBooking]:
+    key, related = shape
+    bookings = access.scope_of_key(InterpreterBooking.objects.all(), key)
+    return bookings.select_related(*related).filter(code=Param("code", UUIDField()))
+
+
+# One booking by its code, for the teams the user sees bookings of and what the page shows
+# (the shape): built and compiled once (``integrapsy.prepared``), then run with the code.
+_BOOKING_BY_CODE = PreparedQuery(_booking_by_code)
+
+
 def booking_get(*, user: User, code, related: tuple[str, ...] = DETAIL_RELATED) -> InterpreterBooking:
     """One booking of the user's teams, or 404; read with ``related`` (a page that shows less
-    joins less: PostgreSQL plans each join against the bookings' many indexes)."""
-    interpreter_bookings = access.scope(user, InterpreterBooking.objects.all(), Capability.VIEW_BOOKINGS)
-    return access.one_or_404(interpreter_bookings.select_related(*related), code=code)
+    joins less: PostgreSQL plans each join against the bookings' many indexes). A malformed
+    code answers 404 too, as a booking of another team does."""
+    key = access.scope_key(user, Capability.VIEW_BOOKINGS)
+    try:
+        found = _BOOKING_BY_CODE.run((key, tuple(related)), code=code)
+    except (ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def booking_flags(*, booking: InterpreterBooking, rights: access.BookingAccess, now: datetime | None = None) -> dict:
