@@ -46,8 +46,9 @@ class PreparedQuery:
 
     The compiled SQL is kept per database alias and shape, for the life of the process, for
     the first ``MAX_SHAPES`` shapes (a shape may be a set of teams: a query beyond them is
-    compiled at each run); ``build`` must give the same queryset for the same shape (its
-    values all ``Param``).
+    compiled at each run). ``build`` must give the same SQL for the same shape: every value
+    that changes is a ``Param`` (never the clock, the active language or time zone, a user's
+    teams but through the shape).
     """
 
     MAX_SHAPES = 500
