@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.storage.base import Message
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import act, posted, submit
-from integrapsy.pagination import asks_for_everyone, shortlist
+from integrapsy.pagination import CappedPaginator, asks_for_everyone, shortlist
 from integrapsy.params import query_without
 from interpreters import exports, selectors, services
 from interpreters.forms import (
@@ -38,6 +37,8 @@ from interpreters.forms import (
 )
 
 BOOKINGS_PER_PAGE = 25
+# The list counts its bookings up to this many (a team's upcoming ones may be many thousands).
+BOOKINGS_COUNTED = 1000
 
 
 # --- The team's side --------------------------------------------------------------------
@@ -65,7 +66,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.booking_list(
         user=request.user, status=filters.get("status", ""), when=filters.get("when") or "upcoming"
     )
-    page = Paginator(qs, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, BOOKINGS_PER_PAGE, cap=BOOKINGS_COUNTED).get_page(request.GET.get("page"))
     return render(
         request,
         "interpreters/booking_list.html",

@@ -266,3 +266,19 @@ def test_booking_list_rows_show_the_case_the_interpreter_and_the_place(client, c
     assert rows[booked.pk]["interpreter"] == str(interpreter)
     assert rows[bare.pk]["case"] == "" and rows[bare.pk]["location"] == ""
     assert f'href="{reverse("interpreters:booking_detail", args=[booked.code])}"' in response.content.decode()
+
+
+def test_a_long_booking_list_is_counted_up_to_its_cap_and_says_so(client, coordinator, team, monkeypatch):
+    from interpreters import views
+
+    monkeypatch.setattr(views, "BOOKINGS_COUNTED", 3)
+    client.force_login(coordinator)
+    for _ in range(3):
+        BookingFactory(team=team)
+    response = client.get(reverse("interpreters:booking_list") + "?when=all")
+    assert response.context["page"].paginator.count == 3
+    assert b'id="booking-capped"' not in response.content
+    BookingFactory(team=team)
+    response = client.get(reverse("interpreters:booking_list") + "?when=all")
+    assert response.context["page"].paginator.capped
+    assert "Plus de 3 réservations" in response.content.decode()
