@@ -212,15 +212,24 @@ def assignment_flags(assignment: Assignment) -> dict:
 # --- Case page panel --------------------------------------------------------------------
 
 
-def case_assignments(*, user: User, case: Case) -> list[Assignment]:
-    """The ambassadors on a case the user may open, with their hours."""
-    return list(
-        # The case's own scope as a subquery: one query for the panel, none to read the shares first.
-        Assignment.objects.filter(case__in=access.scope_case_lookup(user, Case.objects.filter(pk=case.pk)).values("pk"))
+def _case_assignments(team_ids) -> QuerySet[Assignment]:
+    # The case's own scope as a subquery: one query for the panel, none to read the shares first.
+    case = access.case_lookup_of_teams(Case.objects.filter(pk=Param("case_id", BigIntegerField())), team_ids)
+    return (
+        Assignment.objects.filter(case__in=case.values("pk"))
         .select_related("ambassador__user")
         .annotate(minutes=_minutes_of_assignment(), contact_count=_contacts_count())
         .order_by("ended_on", "-starts_on")
     )
+
+
+# Compiled once per set of teams the user may open cases of (``integrapsy.prepared``).
+_CASE_ASSIGNMENTS = PreparedQuery(_case_assignments)
+
+
+def case_assignments(*, user: User, case: Case) -> list[Assignment]:
+    """The ambassadors on a case the user may open, with their hours."""
+    return _CASE_ASSIGNMENTS.run(access.case_lookup_teams(user), case_id=case.pk)
 
 
 def _contacts_count():

@@ -162,13 +162,19 @@ def booking_excluded(*, booking: InterpreterBooking) -> list[Interpreter]:
     return list(booking.excluded_interpreters.select_related("user"))
 
 
-def case_bookings(*, user: User, case: Case) -> list[InterpreterBooking]:
-    """The bookings serving a case, for the case page (the case is already in the user's scope)."""
-    return list(
-        InterpreterBooking.objects.filter(case=case)
+# The bookings serving a case, latest first: compiled once (``integrapsy.prepared``).
+_CASE_BOOKINGS = PreparedQuery(
+    lambda shape: (
+        InterpreterBooking.objects.filter(case_id=Param("case_id", BigIntegerField()))
         .select_related("language", "interpreter__user")
         .order_by("-starts_at", "-id")[:20]
     )
+)
+
+
+def case_bookings(*, user: User, case: Case) -> list[InterpreterBooking]:
+    """The bookings serving a case, for the case page (the case is already in the user's scope)."""
+    return _CASE_BOOKINGS.run(case_id=case.pk)
 
 
 def open_bookings_for_coordinator(*, user: User, limit: int = 5) -> dict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Min, Q, QuerySet
 
 from cases.models import ActivitySession, Case, Enrolment, GroupActivity
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
+from integrapsy.prepared import Param, PreparedQuery
 
 
 def _visible_activities(user: User) -> QuerySet[GroupActivity]:
@@ -120,11 +121,20 @@ def activity_locations(*, user: User) -> QuerySet[Location]:
     return access.scope(user, Location.objects.filter(is_active=True), Capability.MANAGE_ACTIVITIES).order_by("name")
 
 
+# The person's group activities on a case, latest first: compiled once (``integrapsy.prepared``).
+_CASE_ENROLMENTS = PreparedQuery(
+    lambda shape: (
+        Enrolment.objects.filter(case_id=Param("case_id", BigIntegerField()))
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("activity")
+        .order_by("-enrolled_at")
+    )
+)
+
+
 def activity_panel(*, user: User, case: Case, case_access) -> dict:
     """The case page's block of group activities the person is in or waiting for (linked when of the user's teams)."""
-    enrolments = (
-        case.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).select_related("activity").order_by("-enrolled_at")
-    )
+    enrolments = _CASE_ENROLMENTS.run(case_id=case.pk)
     return {
         "enrolments": [
             {"enrolment": e, "may_open": access.may(user, Capability.VIEW_ACTIVITIES, e.activity.team_id)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
+from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.subqueries import row_total
 
 ACTIVE = ~Q(status=SlotAttendance.CANCELLED)
@@ -291,13 +292,19 @@ def my_coming_sessions(*, user: User, days: int = 7) -> list[PermanenceSession]:
     return list(_with_counts(qs).order_by("date", "start_time")[:10])
 
 
+# A case's appointments, latest first, so many (the shape): compiled once (``integrapsy.prepared``).
+_CASE_BOOKINGS = PreparedQuery(
+    lambda limit: (
+        PermanenceBooking.objects.filter(case_id=Param("case_id", BigIntegerField()))
+        .select_related("session", "session__location", "slot")
+        .order_by("-session__date", "-slot__start_time")[:limit]
+    )
+)
+
+
 def case_bookings(*, case: Case, limit: int = 5) -> list[PermanenceBooking]:
     """The case's coming and most recent appointments, for the case page."""
-    return list(
-        case.permanence_bookings.select_related("session", "session__location", "slot").order_by(
-            "-session__date", "-slot__start_time"
-        )[:limit]
-    )
+    return _CASE_BOOKINGS.run(limit, case_id=case.pk)
 
 
 def free_slots_for_case(*, user: User, case: Case, days: int = 28) -> list[PermanenceSlot]:
