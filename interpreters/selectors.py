@@ -532,21 +532,10 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
             score += 10 if row.comes_here else -15
         if row.declined:
             score -= 30
-        blocked = bool(
-            not interpreter.offers(need.mode) or row.unwanted or busy.get(interpreter.pk) or row.away_until is not None
-        )
-        suggestions.append(
-            Suggestion(
-                interpreter=interpreter,
-                score=score,
-                times_before=n,
-                load=row.load,
-                blocked=blocked,
-                explain=functools.partial(
-                    _explain, need, row, languages[interpreter_id], busy.get(interpreter.pk, []), mode_label
-                ),
-            )
-        )
+        times = busy.get(interpreter.pk, [])
+        blocked = bool(not interpreter.offers(need.mode) or row.unwanted or times or row.away_until is not None)
+        explain = functools.partial(_explain, need, row, languages[interpreter_id], times, mode_label)
+        suggestions.append(Suggestion(interpreter, score, n, row.load, blocked=blocked, explain=explain))
     suggestions.sort(
         key=lambda s: (not s.available, -s.score, s.interpreter.user.last_name, s.interpreter.user.first_name)
     )
