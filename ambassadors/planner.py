@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ambassadors.models import LanguageSupportRule, Requirement, Slot, SupportActivity
@@ -217,3 +218,21 @@ def interpreter_suggestions(request: SupportRequest, *, user) -> InterpreterSide
     )
     note = "" if window else _("Choose a day to check who is free.")
     return InterpreterSide(suggestions=suggestions, note=note, booking_query=request.booking_query())
+
+
+def interpreter_cards(suggestions) -> list[dict]:
+    """The planner's card of each interpreter shown: the suggestion and the texts it shows,
+    written here once rather than by three plural template tags per card."""
+    return [
+        {
+            "s": s,
+            "score": gettext("score %(score)s") % {"score": s.score},
+            "gender": s.interpreter.get_gender_display(),
+            "knows": ngettext("Knows the person (%(n)s time)", "Knows the person (%(n)s times)", s.times_before)
+            % {"n": s.times_before}
+            if s.times_before
+            else "",
+            "load": ngettext("%(n)s booking that week", "%(n)s bookings that week", s.load) % {"n": s.load},
+        }
+        for s in suggestions
+    ]

@@ -399,13 +399,15 @@ def planner(request: HttpRequest) -> HttpResponse:
         )
         assign_role = _ACTIVITY_ROLE[data["activity"]]
     everyone = asks_for_everyone(request)
+    interpreters = shortlist(result.interpreters.suggestions, everyone=everyone) if result else None
     return render(
         request,
         "ambassadors/planner.html",
         {
             "form": form,
             "result": result,
-            "interpreters": shortlist(result.interpreters.suggestions, everyone=everyone) if result else None,
+            "interpreters": interpreters,
+            "interpreter_cards": planner_rules_module.interpreter_cards(interpreters.shown) if result else [],
             "ambassadors": shortlist(result.ambassadors, everyone=everyone) if result else None,
             "everyone_query": everyone_query(request),
             "assign_role": assign_role,
