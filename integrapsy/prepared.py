@@ -14,9 +14,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Expression, Field, QuerySet
+from django.http import Http404
 
 
 class Param(Expression):
@@ -92,6 +93,18 @@ class PreparedQuery:
         query = _shallow(queryset.query)
         query.get_compiler = lambda using=None, connection=None, elide_empty=True: runner
         return list(_shallow(queryset, _query=query, _result_cache=None, _prefetch_done=False))
+
+
+def one_or_404(prepared: PreparedQuery, shape: Hashable = None, **values):
+    """The one row a prepared query finds, or a 404, as ``access.one_or_404``: no row, and a
+    value its field refuses (a malformed code), answer the same."""
+    try:
+        found = prepared.run(shape, **values)
+    except (ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def _shallow(obj, **changes):

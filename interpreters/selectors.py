@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -30,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import Case
-from integrapsy import access, clock
+from integrapsy import access, clock, prepared
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Language, Location
@@ -117,14 +116,8 @@ def booking_get(*, user: User, code, related: tuple[str, ...] = DETAIL_RELATED) 
     """One booking of the user's teams, or 404; read with ``related`` (a page that shows less
     joins less: PostgreSQL plans each join against the bookings' many indexes). A malformed
     code answers 404 too, as a booking of another team does."""
-    key = access.scope_key(user, Capability.VIEW_BOOKINGS)
-    try:
-        found = _BOOKING_BY_CODE.run((key, tuple(related)), code=code)
-    except (ValueError, ValidationError) as exc:
-        raise Http404 from exc
-    if not found:
-        raise Http404
-    return found[0]
+    shape = (access.scope_key(user, Capability.VIEW_BOOKINGS), tuple(related))
+    return prepared.one_or_404(_BOOKING_BY_CODE, shape, code=code)
 
 
 def booking_flags(*, booking: InterpreterBooking, rights: access.BookingAccess, now: datetime | None = None) -> dict:
@@ -235,29 +228,30 @@ def _short_time(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "TIME_FORMAT")
 
 
-def _language_points(wanted: Language, languages) -> tuple[int, Language, bool]:
-    """Points for the interpreter's best language for the one wanted: that language, and
-    whether it is the generic one (no variety) where a dialect was wanted."""
+def _language_points(wanted: Language, languages) -> tuple[int, Language]:
+    """Points for the interpreter's best language for the one wanted, and that language: 40 the
+    same, 30 any variety when none was wanted, 15 the generic one where a dialect was wanted, 5
+    another dialect."""
     same_code = [lang for lang in languages if lang.code == wanted.code]
     exact = next((lang for lang in same_code if lang.pk == wanted.pk), None)
     if exact is not None:
-        return 40, exact, False
+        return 40, exact
     if not wanted.variety:
-        return 30, same_code[0], False
+        return 30, same_code[0]
     generic = [lang for lang in same_code if not lang.variety]
     if generic:
-        return 15, generic[0], True
-    return 5, same_code[0], False
+        return 15, generic[0]
+    return 5, same_code[0]
 
 
 def _language_fit(wanted: Language, languages) -> tuple[int, str]:
     """Points and reason for the interpreter's best language for the one wanted."""
-    points, best, generic = _language_points(wanted, languages)
+    points, best = _language_points(wanted, languages)
     if points == 40:
         return points, _("Interprets %(language)s") % {"language": wanted.name}
     if points == 30:
         return points, _("Interprets %(language)s") % {"language": best.name}
-    if generic:
+    if points == 15:
         return points, _("Interprets %(language)s, not specifically %(dialect)s") % {
             "language": best.name,
             "dialect": wanted.name,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import Case, PersonLanguage, RiskLevel
 from cases.persons.matching import name_key
-from integrapsy import access
+from integrapsy import access, prepared
 from integrapsy import forms as core_forms
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
@@ -149,13 +149,7 @@ def case_get(*, user: User, reference: str) -> Case:
     """One case the user may open, or 404."""
     if "\x00" in reference:  # no reference holds one, and PostgreSQL refuses it in a query
         raise Http404
-    team_ids = access.case_lookup_teams(user)
-    if not team_ids:
-        raise Http404
-    found = _CASE_BY_REFERENCE.run(team_ids, reference=reference)
-    if not found:
-        raise Http404
-    return found[0]
+    return prepared.one_or_404(_CASE_BY_REFERENCE, access.case_lookup_teams(user), reference=reference)
 
 
 def team_psychologists(*, team: Team) -> QuerySet[User]:

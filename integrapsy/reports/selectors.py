@@ -182,7 +182,8 @@ def _persons_of_lines(lines: QuerySet[Fact]) -> dict[str, tuple[QuerySet, object
     }
 
 
-def _period_lines(team: Team, period: Period) -> QuerySet[Fact]:
+def _period_lines(team, period: Period) -> QuerySet[Fact]:
+    """The team's lines of the period's days (``team`` and the period's days may be ``Param``)."""
     return Fact.objects.filter(team=team, day__gte=period.start, day__lte=period.end)
 
 
@@ -267,7 +268,7 @@ def _dashboard_figures(with_lines: bool) -> dict[str, tuple[QuerySet, object]]:
         ends_before=Param("ends_before", DateTimeField()),
     )
     not_cancelled = ~Q(status=SlotAttendance.CANCELLED)
-    of_lines = _persons_of_lines(Fact.objects.filter(team=team, day__gte=start, day__lte=end)) if with_lines else {}
+    of_lines = _persons_of_lines(_period_lines(team, Period(start, end))) if with_lines else {}
     return {
         "urgent_open": (
             Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES).filter(

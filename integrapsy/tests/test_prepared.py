@@ -1,5 +1,6 @@
 """A prepared query gives what its queryset gives, compiled once per shape, with each run's values."""
 
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -135,3 +136,18 @@ def test_a_shape_that_can_hold_no_row_runs_no_query(places, django_assert_num_qu
     with django_assert_num_queries(0):
         assert prepared.run("nobody", city="Croisilles") == []
     assert len(prepared.run("plain", city="Croisilles")) == 3
+
+
+def test_one_or_404_answers_the_row_or_404_for_no_row_and_for_a_malformed_value(places):
+    from django.db.models import UUIDField
+    from django.http import Http404
+
+    from integrapsy.prepared import one_or_404
+
+    place = Location.objects.get(name="Mairie")
+    by_code = PreparedQuery(lambda shape: Location.objects.filter(code=Param("code", UUIDField())))
+    assert one_or_404(by_code, code=place.code) == place
+    assert one_or_404(by_code, code=str(place.code)) == place
+    for missing in (uuid.uuid4(), "not-a-code"):
+        with pytest.raises(Http404):
+            one_or_404(by_code, code=missing)
