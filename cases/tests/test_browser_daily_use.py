@@ -24,8 +24,7 @@ from integrapsy.accounts.tests.factories import OrganisationFactory, TeamFactory
 from integrapsy.audit.models import AuditEvent
 from integrapsy.directory.models import Location
 from integrapsy.tests.axe import assert_accessible
-from integrapsy.tests.browser import PHONE, settle
-from integrapsy.tests.browser import login as sign_in
+from integrapsy.tests.browser import PHONE, login, open_menu, settle
 from interpreters.models import BookingStatus
 from interpreters.tests.factories import BookingFactory, InterpreterFactory
 
@@ -35,19 +34,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def fr(text: str) -> str:
     with translation.override("fr"):
         return gettext(text)
-
-
-def login(page: Page, base: str, username: str) -> None:
-    """Sign in, and wait for the page after it (on a phone the menu is folded: nothing else to wait on)."""
-    sign_in(page, base, username)
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-
-
-def open_menu(page: Page) -> None:
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-        expect(page.locator("#main-nav.show")).to_be_visible()
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Helpers shared by the browser journeys (headless Chromium, see conftest.py)."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from integrapsy.tests.axe import assert_accessible
@@ -21,18 +23,26 @@ def login(page: Page, base_url: str, username: str, password: str = "secret-pass
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.locator("main button[type=submit]").click()
-    expect(page.locator("#user-menu")).to_be_visible() if page.viewport_size["width"] >= 768 else None
+    # On a phone the user menu is folded: wait for the page after the sign-in instead.
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    if page.viewport_size["width"] >= 768:
+        expect(page.locator("#user-menu")).to_be_visible()
 
 
-def logout(page: Page) -> None:
+def open_menu(page: Page) -> None:
+    """Unfold the menu on a phone-sized window and wait until it is open (its collapse animates)."""
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
         expect(page.locator("#main-nav.show")).to_be_visible()
+
+
+def logout(page: Page) -> None:
+    open_menu(page)
     page.locator("#user-menu").click()
     expect(page.locator("#user-menu + .dropdown-menu.show")).to_be_visible()
     page.locator("#user-menu + .dropdown-menu form[action$='/accounts/logout/'] button").click()
-    expect(page).to_have_url(__import__("re").compile(r"/accounts/login/"))
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def settle(page: Page) -> None:

@@ -10,7 +10,7 @@ from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import make_user_with_role
 from integrapsy.audit.models import AuditEvent
 from integrapsy.tests.axe import assert_accessible
-from integrapsy.tests.browser import PHONE, login, settle
+from integrapsy.tests.browser import PHONE, login, open_menu, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,8 +31,7 @@ def test_the_administrator_resolves_one_unmapped_nationality(page: Page, live_se
     page.set_viewport_size(PHONE)
     login(page, base, "admin")
     # The menu folds behind its button on a phone.
-    page.locator(".navbar-toggler").click()
-    expect(page.locator("#main-nav.show")).to_be_visible()
+    open_menu(page)
     page.locator("#main-nav").get_by_role("link", name=fr("Nationalities to resolve")).click()
     expect(page.locator("h1")).to_have_text(fr("Nationalities to resolve"))
     row = page.locator(f"li[data-person='{grace.code}']")

@@ -9,7 +9,7 @@ from integrapsy.accounts.models import Role
 from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.reports.tests.factories import populate
 from integrapsy.tests.axe import assert_accessible
-from integrapsy.tests.browser import PHONE, login, logout
+from integrapsy.tests.browser import PHONE, login, logout, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def test_dashboard_indicators_export_and_its_audit(page: Page, live_server):
     # On a phone: the dashboard through the menu.
     page.set_viewport_size(PHONE)
     login(page, live_server.url, "coordinator")
-    page.locator(".navbar-toggler").click()
+    open_menu(page)
     page.locator("#main-nav a[href='/reports/']").click()
     expect(page.locator("#key-figures")).to_be_visible()
     expect(page.locator("[data-figure=referrals] a")).to_have_text("6")
