@@ -110,8 +110,13 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
-        name = f"{self.first_name} {self.last_name}".strip()
-        return f"{name} « {self.alias} »" if self.alias else name
+        return self.name_of(self.first_name, self.last_name, self.alias)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str, alias: str) -> str:
+        """How a person is named on a page (also for rows read without the model)."""
+        name = f"{first_name} {last_name}".strip()
+        return f"{name} « {alias} »" if alias else name
 
     @property
     def estimated_birth_year(self) -> int | None:

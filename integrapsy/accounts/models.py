@@ -95,7 +95,13 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.name_of(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_of(first_name: str | None, last_name: str | None, username: str | None) -> str:
+        """How a user is named (their full name, else their username), also for rows read
+        without the model; "" for no user (a row's empty join)."""
+        return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 class Membership(models.Model):

@@ -26,12 +26,13 @@ def test_each_row_links_its_case_and_marks_a_high_risk(client, coordinator, team
     none = CaseFactory(team=team, risk_level="none")
     client.force_login(coordinator)
     response = client.get(reverse("cases:list"))
-    rows = {row["case"].pk: row for row in response.context["rows"]}
-    assert rows[high.pk]["risk_alarm"] and not rows[low.pk]["risk_alarm"] and rows[none.pk]["risk"] == ""
-    assert rows[high.pk]["person"] == high.person.display_name
+    rows = {row["reference"]: row for row in response.context["rows"]}
+    assert rows[high.reference]["risk_alarm"] and not rows[low.reference]["risk_alarm"]
+    assert rows[none.reference]["risk"] == ""
+    assert rows[high.reference]["person"] == high.person.display_name
     html = response.content.decode()
     assert f'href="{reverse("cases:detail", args=[high.reference])}"' in html
-    assert f'<span class="badge text-bg-danger">{rows[high.pk]["risk"]}</span>' in html
+    assert f'<span class="badge text-bg-danger">{rows[high.reference]["risk"]}</span>' in html
 
 
 def _filter_world(team):
@@ -106,8 +107,8 @@ def test_a_filter_by_team_lists_that_teams_cases(client, team):
     mine, theirs = CaseFactory(team=team), CaseFactory(team=second)
     client.force_login(coordinator)
     response = client.get(reverse("cases:list"), {"team": str(second.pk)})
-    shown = {row["case"].pk for row in response.context["rows"]}
-    assert theirs.pk in shown and mine.pk not in shown
+    shown = {row["reference"] for row in response.context["rows"]}
+    assert theirs.reference in shown and mine.reference not in shown
 
 
 def test_the_filters_options_are_kept_a_minute_for_the_users_of_the_same_teams(coordinator, team):
@@ -143,3 +144,24 @@ def test_the_filters_options_are_kept_a_minute_for_the_users_of_the_same_teams(c
     }
     cache.clear()  # the minute is over
     assert "Nouveau lieu (Douai)" in {str(row) for row in selectors.case_filter_options(user=coordinator)["location"]}
+
+
+def test_a_row_names_the_lead_place_and_team_as_the_case_page_does(client, coordinator, team):
+    from cases.tests.factories import CaseFactory, PersonFactory
+    from integrapsy.accounts.models import Role
+    from integrapsy.accounts.tests.factories import make_user_with_role
+    from integrapsy.directory.models import Location
+
+    named = make_user_with_role(Role.PSYCHOLOGIST, team=team, username="psy-a", first_name="Anne", last_name="Bé")
+    unnamed = make_user_with_role(Role.PSYCHOLOGIST, team=team, username="psy-b", first_name="", last_name="")
+    place = Location.objects.create(name="Centre de Tournai", team=team)
+    with_all = CaseFactory(team=team, lead_psychologist=named, person=PersonFactory(location=place))
+    by_username = CaseFactory(team=team, lead_psychologist=unnamed)
+    without = CaseFactory(team=team, lead_psychologist=None, person=PersonFactory(location=None))
+    client.force_login(coordinator)
+    rows = {row["reference"]: row for row in client.get(reverse("cases:list")).context["rows"]}
+    assert (rows[with_all.reference]["lead"], rows[with_all.reference]["location"]) == (str(named), place.name)
+    assert rows[by_username.reference]["lead"] == str(unnamed) == "psy-b"
+    assert (rows[without.reference]["lead"], rows[without.reference]["location"]) == ("", "")
+    assert rows[with_all.reference]["team"] == team.name
+    assert rows[with_all.reference]["opened_on"] == with_all.opened_on
