@@ -53,19 +53,18 @@ class CappedPaginator(Paginator):
         return len(rows[: self.cap + 1])
 
     def page(self, number):
-        if self._ids is None:
-            if not self.fields:
-                return super().page(number)
-            number = self.validate_number(number)
-            bottom = (number - 1) * self.per_page
+        if self._ids is None and not self.fields:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if self._ids is not None:
+            ids = self._ids[bottom : bottom + self.per_page]
+            rows = list(self._rows(self.object_list.filter(pk__in=ids))) if ids else []
+        else:  # as ``Paginator.page``, the rows read as ``values()``
             top = bottom + self.per_page
             if top + self.orphans >= self.count:
                 top = self.count
-            return self._get_page(list(self._rows(self.object_list)[bottom:top]), number, self)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = self._ids[bottom : bottom + self.per_page]
-        rows = list(self._rows(self.object_list.filter(pk__in=ids))) if ids else []
+            rows = list(self._rows(self.object_list)[bottom:top])
         return self._get_page(rows, number, self)
 
     @cached_property

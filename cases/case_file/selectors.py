@@ -19,7 +19,6 @@ from integrapsy.prepared import Param, PreparedQuery
 
 # The columns the list's rows show (``case_list_rows``, ``cases/case_list.html``).
 CASE_LIST_FIELDS = (
-    "id",
     "reference",
     "status",
     "risk_level",

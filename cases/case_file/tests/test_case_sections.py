@@ -240,7 +240,9 @@ def _listed(response) -> list:
     """The cases a list page shows, in its order (its rows are the columns it shows)."""
     from cases.models import Case
 
-    return [Case.objects.get(reference=row["reference"]) for row in response.context["rows"]]
+    references = [row["reference"] for row in response.context["rows"]]
+    cases = Case.objects.in_bulk(references, field_name="reference")
+    return [cases[reference] for reference in references]
 
 
 def _found(client, q):
