@@ -5,12 +5,15 @@ time in the ORM building and compiling their SQL than in the database: the SQL i
 every request, only its values change. Such a query is written once, as a queryset, with a
 ``Param`` where each value goes; ``PreparedQuery`` compiles it the first time it is run in a
 process (once per *shape*: a fact left out when the value is missing gives another SQL) and
-then only binds the values and runs it. What comes back is what the queryset would give:
+then only binds the values and runs it; on PostgreSQL the statement is prepared by the server
+too, which then parses it once per connection and, once its plans show one fits every value,
+plans it no more (``DJANGO_DB_PREPARED``). What comes back is what the queryset would give:
 model instances with their ``select_related`` rows and annotations, or ``values()`` rows.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable
 
@@ -88,7 +91,7 @@ class PreparedQuery:
         bound = [p.bind(values, connection) if isinstance(p, Param) else p for p in params]
         # A compiler of its own for this run, on this thread's connection, answering the SQL
         # already written; the query itself is only read.
-        runner = _shallow(compiler, connection=connection)
+        runner = _shallow(compiler, connection=_Preparing(connection) if _prepares(connection) else connection)
         runner.as_sql = lambda *args, **kwargs: (sql, bound)
         query = _shallow(queryset.query)
         query.get_compiler = lambda using=None, connection=None, elide_empty=True: runner
@@ -105,6 +108,48 @@ def one_or_404(prepared: PreparedQuery, shape: Hashable = None, **values):
     if not found:
         raise Http404
     return found[0]
+
+
+def _prepares(connection) -> bool:
+    """Whether the database keeps the statement's plan (PostgreSQL, ``prepare_threshold`` set)."""
+    options = connection.settings_dict["OPTIONS"]
+    return connection.vendor == "postgresql" and options.get("prepare_threshold") is not None
+
+
+class _Preparing:
+    """The connection as the compiler sees it, whose cursors have the server prepare the
+    statement: PostgreSQL parses and plans it the first times, then keeps its plan for the
+    connection's life (psycopg's prepared statements, with the values bound by the server).
+
+    Only these statements: the connection's other cursors bind their values in the client
+    (Django's default), and are never prepared.
+    """
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+    def cursor(self):
+        connection = self._connection
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+
+    chunked_cursor = cursor
+
+
+@functools.cache
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparedCursor
 
 
 def _shallow(obj, **changes):

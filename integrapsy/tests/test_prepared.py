@@ -151,3 +151,39 @@ def test_one_or_404_answers_the_row_or_404_for_no_row_and_for_a_malformed_value(
     for missing in (uuid.uuid4(), "not-a-code"):
         with pytest.raises(Http404):
             one_or_404(by_code, code=missing)
+
+
+def _server_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_server_keeps_the_statement_and_binds_each_runs_values(places):
+    prepared = PreparedQuery(_places)
+    before = len(_server_statements())
+    for city, team_name in [("Croisilles", "Nord"), ("Tournai", "Sud"), ("Croisilles", "Sud")]:
+        expected = _facts(_places("named", city=city, team_name=team_name))
+        assert _facts(prepared.run("named", city=city, team_name=team_name)) == expected
+    statements = _server_statements()
+    # One statement for the three runs, its values given apart ($1, $2), not written in.
+    assert len(statements) == before + 1
+    assert "$1" in statements[-1] and "Croisilles" not in statements[-1]
+    # The ORM's other queries are not prepared.
+    list(Location.objects.filter(city="Tournai"))
+    assert len(_server_statements()) == before + 1
+
+
+def test_without_prepare_threshold_the_query_is_bound_by_the_client(places, settings):
+    prepared = PreparedQuery(_places)
+    options = connection.settings_dict["OPTIONS"]
+    saved = options.pop("prepare_threshold", None)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            got = _facts(prepared.run("named", city="Tournai", team_name="Sud"))
+    finally:
+        if saved is not None:
+            options["prepare_threshold"] = saved
+    assert got == _facts(_places("named", city="Tournai", team_name="Sud"))
+    assert "Tournai" in queries[-1]["sql"]
