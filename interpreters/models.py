@@ -77,12 +77,12 @@ class Interpreter(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    # The field that says whether the interpreter works in each mode.
+    MODE_FIELDS = {Mode.ON_SITE: "offers_on_site", Mode.PHONE: "offers_phone", Mode.VIDEO: "offers_video"}
+
     def offers(self, mode: str) -> bool:
-        return {
-            Mode.ON_SITE: self.offers_on_site,
-            Mode.PHONE: self.offers_phone,
-            Mode.VIDEO: self.offers_video,
-        }.get(mode, False)
+        field = self.MODE_FIELDS.get(mode)
+        return bool(field and getattr(self, field))
 
     @property
     def mode_labels(self) -> list[str]:

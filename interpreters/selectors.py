@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -31,7 +32,7 @@ from django.utils.translation import ngettext
 from cases.models import Case
 from integrapsy import access, clock, prepared
 from integrapsy.access import Capability
-from integrapsy.accounts.models import User
+from integrapsy.accounts.models import Organisation, User
 from integrapsy.directory.models import Language, Location
 from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.subqueries import row_total
@@ -190,20 +191,27 @@ def open_bookings_for_coordinator(*, user: User, limit: int = 5) -> dict:
 class Suggestion:
     """One interpreter for a booking, how well they fit and why.
 
-    The ranking needs the score and whether the interpreter is free; the texts that say why
-    (``reasons``, ``blockers``) are written the first time they are read, so that a list
-    showing its first ten writes ten suggestions' texts, not the whole language's.
+    The ranking needs the score and whether the interpreter is free; the interpreter itself
+    (``interpreter``, with their user and service) and the texts that say why (``reasons``,
+    ``blockers``) are made the first time they are read, so that a list showing its first ten
+    makes ten interpreters and their texts, not the whole language's.
     """
 
-    interpreter: Interpreter
+    make: Callable[[], Interpreter] = field(repr=False, compare=False)
     score: int = 0
     times_before: int = 0
     # Bookings the interpreter already holds in the week of the time wanted.
     load: int = 0
     # Whether something keeps the interpreter from taking it now (``blockers`` says what).
     blocked: bool = False
+    # The interpreter's last and first names: the order among equals.
+    names: tuple[str, str] = ("", "")
     explain: Callable[[], tuple[list[str], list[str]]] | None = field(default=None, repr=False, compare=False)
     _texts: tuple[list[str], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @functools.cached_property
+    def interpreter(self) -> Interpreter:
+        return self.make()
 
     def _explained(self) -> tuple[list[str], list[str]]:
         if self._texts is None:
@@ -452,14 +460,46 @@ class _Shape:
     place: bool  # on site at a known place: whether each interpreter comes to its area
 
 
+# What the ranking reads of each row's language, interpreter, user and service: the columns
+# the ranking and the suggestions shown use (``values()``, the instances made from them only
+# for the suggestions shown: 75 rows of five instances each cost more than their query).
+_COLUMNS = {
+    prefix: (model, tuple(f.attname for f in model._meta.concrete_fields if f.attname in columns))
+    for prefix, model, columns in [
+        ("language__", Language, {"id", "code", "variety", "name_fr", "name_nl", "name_en"}),
+        (
+            "interpreter__",
+            Interpreter,
+            {"id", "code", "user_id", "service_id", "gender", "offers_on_site", "offers_phone", "offers_video"},
+        ),
+        ("interpreter__user__", User, {"id", "username", "first_name", "last_name"}),
+        ("interpreter__service__", Organisation, {"id", "name"}),
+    ]
+}
+_FACTS = ("times_before", "last_before", "unwanted", "declined", "away_until", "load", "comes_here")
+
+
+def _made(prefix: str, row: dict):
+    """The instance of ``_COLUMNS[prefix]`` that ``row`` holds, its other fields deferred."""
+    model, columns = _COLUMNS[prefix]  # in the model's order of fields, as ``from_db`` takes them
+    return model.from_db(DEFAULT_DB_ALIAS, columns, [row[prefix + column] for column in columns])
+
+
+def _interpreter_of(row: dict) -> Interpreter:
+    interpreter = _made("interpreter__", row)
+    interpreter.user = _made("interpreter__user__", row)
+    interpreter.service = _made("interpreter__service__", row)
+    return interpreter
+
+
 # The interpreters' languages of the code wanted (the others do not count), each row with its
 # interpreter and the facts about them: built and compiled once per shape (``integrapsy.prepared``).
 _RANKING = PreparedQuery(
     lambda shape: (
         InterpreterLanguage.objects.filter(language__code=Param("language", CharField()), interpreter__is_active=True)
-        .select_related("language", "interpreter__user", "interpreter__service")
         .annotate(**_interpreter_facts(shape))
         .order_by("interpreter_id", "pk")
+        .values(*(prefix + column for prefix, (_model, columns) in _COLUMNS.items() for column in columns), *_FACTS)
     )
 )
 
@@ -490,11 +530,15 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
     bookings they already hold at that time.
     """
     rows = _ranking_rows(need)
-    facts: dict[int, InterpreterLanguage] = {}
+    facts: dict[int, dict] = {}
     languages: dict[int, list[Language]] = {}
+    made: dict[int, Language] = {}
     for row in rows:
-        facts.setdefault(row.interpreter_id, row)
-        languages.setdefault(row.interpreter_id, []).append(row.language)
+        facts.setdefault(row["interpreter__id"], row)
+        language = made.get(row["language__id"])
+        if language is None:
+            language = made[row["language__id"]] = _made("language__", row)
+        languages.setdefault(row["interpreter__id"], []).append(language)
     ids = list(facts)
     busy: dict[int, list[tuple[datetime, datetime]]] = {}
     blocked = need.blocked
@@ -512,38 +556,45 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
         ):
             busy.setdefault(interpreter_id, []).append((start, end))
     mode_label = str(Mode(need.mode).label).lower() if need.mode in Mode.values else need.mode
+    offers = Interpreter.MODE_FIELDS.get(need.mode)
 
     suggestions = []
     for interpreter_id, row in facts.items():
-        interpreter = row.interpreter
-        n = row.times_before
+        n = row["times_before"]
         score = _language_points(need.language, languages[interpreter_id])[0]
         if n:
             score += 20 + 5 * min(n, 6) + (50 if need.same_as_before else 0)
         if need.gender_preference:
-            score += 20 if interpreter.gender == need.gender_preference else -40
+            score += 20 if row["interpreter__gender"] == need.gender_preference else -40
         if need.mode == Mode.ON_SITE and need.location is not None:
-            score += 10 if row.comes_here else -15
-        if row.declined:
+            score += 10 if row["comes_here"] else -15
+        if row["declined"]:
             score -= 30
-        times = busy.get(interpreter.pk, [])
-        blocked = bool(not interpreter.offers(need.mode) or row.unwanted or times or row.away_until is not None)
-        explain = functools.partial(_explain, need, row, languages[interpreter_id], times, mode_label)
-        suggestions.append(Suggestion(interpreter, score, n, row.load, blocked=blocked, explain=explain))
-    suggestions.sort(
-        key=lambda s: (not s.available, -s.score, s.interpreter.user.last_name, s.interpreter.user.first_name)
-    )
+        times = busy.get(interpreter_id, [])
+        works_so = bool(offers and row["interpreter__" + offers])
+        blocked = bool(not works_so or row["unwanted"] or times or row["away_until"] is not None)
+        suggestions.append(
+            Suggestion(
+                functools.partial(_interpreter_of, row),
+                score,
+                n,
+                row["load"],
+                blocked=blocked,
+                names=(row["interpreter__user__last_name"], row["interpreter__user__first_name"]),
+                explain=functools.partial(_explain, need, row, languages[interpreter_id], times, mode_label, works_so),
+            )
+        )
+    suggestions.sort(key=lambda s: (not s.available, -s.score, *s.names))
     return suggestions
 
 
 def _explain(
-    need: MatchNeed, row: InterpreterLanguage, languages: list[Language], busy: list, mode_label: str
+    need: MatchNeed, row: dict, languages: list[Language], busy: list, mode_label: str, works_so: bool
 ) -> tuple[list[str], list[str]]:
     """The texts of one suggestion's score (``reasons``) and of what keeps them (``blockers``),
     in the order ``rank_for_need`` counts them."""
-    interpreter = row.interpreter
     reasons, blockers = [_language_fit(need.language, languages)[1]], []
-    n, last = row.times_before, row.last_before
+    n, last = row["times_before"], row["last_before"]
     if n:
         reasons.append(
             ngettext(
@@ -556,27 +607,27 @@ def _explain(
         if need.same_as_before:
             reasons.append(_("The same interpreter as before was asked for"))
     if need.gender_preference:
-        if interpreter.gender == need.gender_preference:
+        if row["interpreter__gender"] == need.gender_preference:
             reasons.append(_("Gender as requested"))
         else:
             reasons.append(_("Not the gender requested"))
     if need.mode == Mode.ON_SITE and need.location is not None:
-        if row.comes_here:
+        if row["comes_here"]:
             reasons.append(_("Comes on site in this area"))
         else:
             reasons.append(_("Does not usually come on site in this area"))
-    if row.declined:
+    if row["declined"]:
         reasons.append(_("Declined this request earlier"))
-    if not interpreter.offers(need.mode):
+    if not works_so:
         blockers.append(_("Does not work %(mode)s") % {"mode": mode_label})
-    if row.unwanted:
+    if row["unwanted"]:
         blockers.append(_("The person does not want this interpreter"))
     for start, end in busy:
         blockers.append(_("Already booked %(start)s–%(end)s") % {"start": _short_time(start), "end": _short_time(end)})
-    if row.away_until is not None:
+    if row["away_until"] is not None:
         blockers.append(
             _("Unavailable until %(day)s")
-            % {"day": date_format(timezone.localtime(row.away_until), "SHORT_DATETIME_FORMAT")}
+            % {"day": date_format(timezone.localtime(row["away_until"]), "SHORT_DATETIME_FORMAT")}
         )
     return reasons, blockers
 

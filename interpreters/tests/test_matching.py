@@ -143,6 +143,38 @@ def test_match_list_query_count_does_not_grow(team, case, tir, place):
     assert _count_queries(booking) == one
 
 
+def test_a_suggestion_is_its_interpreter_as_the_model_reads_them_made_without_a_query(team, case, tir):
+    made = InterpreterFactory(
+        first_name="Selam", last_name="Tesfaye", username="selam", gender=Gender.FEMALE, offers_video=False
+    )
+    InterpreterFactory(first_name="Abel", username="abel")
+    suggestions = {
+        s.interpreter.user.username: s for s in match_interpreters(booking=_booking(team, case, language=tir))
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        interpreter = suggestions["selam"].interpreter
+        shown = (
+            interpreter.pk,
+            interpreter.code,
+            str(interpreter),
+            interpreter.service.name,
+            interpreter.get_gender_display(),
+            interpreter.offers(Mode.VIDEO),
+            interpreter.offers(Mode.PHONE),
+        )
+    assert ctx.captured_queries == []
+    assert shown == (
+        made.pk,
+        made.code,
+        "Selam Tesfaye",
+        made.service.name,
+        made.get_gender_display(),
+        False,
+        True,
+    )
+    assert suggestions["selam"].interpreter is interpreter  # made once
+
+
 # --- Ranking for a need not booked yet (the language-support planner) ---------------------
 
 
