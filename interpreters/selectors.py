@@ -316,12 +316,21 @@ def held_overlapping(qs: QuerySet[InterpreterBooking], *, blocked_from, blocked_
     database reads each interpreter's few bookings around that time from the index of their
     starts (``booking_interpreter_starts``), not every earlier booking of every interpreter.
     """
-    return qs.filter(
+    return qs.filter(_held(blocked_from, blocked_until, *_start_bounds(blocked_from, blocked_until)))
+
+
+def _start_bounds(blocked_from: datetime, blocked_until: datetime) -> tuple[datetime, datetime]:
+    """After and before what a booking held over that time starts (see ``held_overlapping``)."""
+    return blocked_from - MAX_BOOKING - ON_SITE_BUFFER, blocked_until + ON_SITE_BUFFER
+
+
+def _held(blocked_from, blocked_until, starts_after, starts_before) -> Q:
+    return Q(
         status__in=HOLDING_STATUSES,
         blocked_from__lt=blocked_until,
         blocked_until__gt=blocked_from,
-        starts_at__lt=blocked_until + ON_SITE_BUFFER,
-        starts_at__gt=blocked_from - MAX_BOOKING - ON_SITE_BUFFER,
+        starts_at__lt=starts_before,
+        starts_at__gt=starts_after,
     )
 
 
@@ -504,6 +513,23 @@ _RANKING = PreparedQuery(
 )
 
 
+def _busy(for_booking: bool) -> QuerySet:
+    """The held bookings of the interpreters ``_RANKING`` reads that overlap the time wanted,
+    as ``held_overlapping`` reads them (but the booking matched, when ``for_booking``)."""
+    at = Param("blocked_from", DateTimeField()), Param("blocked_until", DateTimeField())
+    bounds = Param("starts_after", DateTimeField()), Param("starts_before", DateTimeField())
+    ranked = InterpreterLanguage.objects.filter(
+        language__code=Param("language", CharField()), interpreter__is_active=True
+    ).values("interpreter_id")
+    busy = InterpreterBooking.objects.filter(_held(*at, *bounds), interpreter_id__in=ranked)
+    if for_booking:
+        busy = busy.exclude(pk=Param("booking_id", BigIntegerField()))
+    return busy.order_by("starts_at").values_list("interpreter_id", "starts_at", "ends_at")
+
+
+_BUSY = PreparedQuery(_busy)
+
+
 def _ranking_rows(need: MatchNeed):
     blocked = need.blocked
     place = need.mode == Mode.ON_SITE and need.location is not None
@@ -539,21 +565,15 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
         if language is None:
             language = made[row["language__id"]] = _made("language__", row)
         languages.setdefault(row["interpreter__id"], []).append(language)
-    ids = list(facts)
     busy: dict[int, list[tuple[datetime, datetime]]] = {}
     blocked = need.blocked
-    if blocked is not None and ids:
-        blocked_from, blocked_until = blocked
-        for interpreter_id, start, end in (
-            held_overlapping(
-                InterpreterBooking.objects.filter(interpreter_id__in=ids),
-                blocked_from=blocked_from,
-                blocked_until=blocked_until,
-            )
-            .exclude(pk=need.booking_id)
-            .order_by("starts_at")
-            .values_list("interpreter_id", "starts_at", "ends_at")
-        ):
+    if blocked is not None and facts:
+        starts_after, starts_before = _start_bounds(*blocked)
+        values = {"language": need.language.code, "starts_after": starts_after, "starts_before": starts_before}
+        values["blocked_from"], values["blocked_until"] = blocked
+        if need.booking_id is not None:
+            values["booking_id"] = need.booking_id
+        for interpreter_id, start, end in _BUSY.run(need.booking_id is not None, **values):
             busy.setdefault(interpreter_id, []).append((start, end))
     mode_label = str(Mode(need.mode).label).lower() if need.mode in Mode.values else need.mode
     offers = Interpreter.MODE_FIELDS.get(need.mode)
