@@ -2,14 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from integrapsy.accounts.models import Team
-from integrapsy.forms import DateInput
+from integrapsy.forms import DateInput, Select
 from integrapsy.reports.periods import Period
 
 
 class PeriodForm(forms.Form):
     """A team (among those the user may report on) and a period; used as a GET filter."""
 
-    team = forms.ChoiceField(label=_("Team"))
+    team = forms.ChoiceField(label=_("Team"), widget=Select)
     date_from = forms.DateField(label=_("First day"), widget=DateInput())
     date_to = forms.DateField(label=_("Last day"), widget=DateInput())
 

@@ -20,6 +20,9 @@ class EveryKindForm(django_forms.Form):
     teams = forms.ModelMultipleChoiceField(label="Teams", queryset=Team.objects.all(), required=False)
     day = django_forms.DateField(label="Day", widget=forms.DateInput(), required=False)
     at = django_forms.TimeField(label="At", widget=forms.TimeInput())
+    note = django_forms.CharField(
+        label="Note", max_length=5, widget=django_forms.Textarea(attrs={"rows": 3}), help_text="No clinical details."
+    )
     styled = django_forms.CharField(label="", required=False, widget=django_forms.TextInput(attrs={"class": "wide"}))
     # Left to crispy: a checkbox, radio buttons, a hidden field.
     agree = django_forms.BooleanField(label="Agree", required=False)
@@ -27,7 +30,7 @@ class EveryKindForm(django_forms.Form):
     token = django_forms.CharField(widget=django_forms.HiddenInput, required=False)
 
 
-DATA = {"name": "x" * 30, "status": "nope", "team": "0", "day": "not a day", "at": "", "mode": "c"}
+DATA = {"note": "too long", "name": "x" * 30, "status": "nope", "team": "0", "day": "not a day", "at": "", "mode": "c"}
 
 
 @pytest.mark.django_db
