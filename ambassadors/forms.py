@@ -250,11 +250,16 @@ class PlannerForm(forms.Form):
         label=_("The person prefers"), choices=GENDER_PREFERENCE_CHOICES, required=False, widget=core_forms.Select
     )
 
-    def __init__(self, *args, cases, locations, **kwargs):
+    def __init__(self, *args, cases, locations, options: dict[str, list], **kwargs):
+        """``locations``: the places the user may choose (a queryset, read only to check a place
+        sent); ``options``: the languages and places drawn (``selectors.planner_options``)."""
         super().__init__(*args, **kwargs)
         self.fields["case"].choices = [("", _("No case (a drop-in or a group)")), *cases]
         self.fields["language"].queryset = active_languages()
         self.fields["location"].queryset = locations
+        for name in ("language", "location"):
+            field = self.fields[name]
+            field.widget.choices = core_forms.id_choices(options[name], empty_label=field.empty_label)
 
     def clean(self):
         data = super().clean()

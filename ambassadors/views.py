@@ -372,7 +372,11 @@ def planner(request: HttpRequest) -> HttpResponse:
     # Opened from a case (``?case=``), the form starts with that case chosen, unsent: no error yet.
     asked = request.GET if any(key != "case" for key in request.GET) else None
     form = PlannerForm(
-        asked, cases=cases.choices, locations=_locations(request.user), initial={"case": request.GET.get("case", "")}
+        asked,
+        cases=cases.choices,
+        locations=_locations(request.user),
+        options=selectors.planner_options(user=request.user),
+        initial={"case": request.GET.get("case", "")},
     )
     result, assign_role = None, ""
     if form.is_bound and form.is_valid():

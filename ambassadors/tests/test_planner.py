@@ -284,8 +284,9 @@ class TestPlannerPage:
 
     # The session, the user, their memberships, the planner's cases, the case planned for with
     # its team's rule, the ambassadors with their languages and facts, the interpreters with
-    # theirs, who of them is busy then, and the form's languages and places.
-    PLANNER_QUERIES = 10
+    # theirs, who of them is busy then; the form's languages and places are read in one query
+    # by the first request, then kept (``selectors.planner_options``).
+    PLANNER_QUERIES = 8
 
     def test_it_keeps_a_fixed_and_small_number_of_queries(self, client, team, coordinator, case, pashto):
         from django.db import connection
@@ -393,6 +394,52 @@ def test_the_team_rule_for_a_case_is_read_with_the_case(client, team, coordinato
     assert count_queries(client, f"{url}?case={case.reference}&activity=group") == count_queries(
         client, f"{url}?case={case.reference}&activity=consultation"
     )
+
+
+def test_the_forms_languages_and_places_are_read_together_and_kept_for_the_same_teams(
+    team, coordinator, pashto, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from ambassadors import selectors
+    from integrapsy import access
+
+    other_team = TeamFactory(name="Tournai")
+    Location.objects.create(name="CAES Arras", kind="reception_centre", team=team, city="Arras")
+    Location.objects.create(name="Centre de Tournai", kind="reception_centre", team=other_team, city="Tournai")
+    other = make_user_with_role(Role.COORDINATOR, team=other_team, username="coord-tournai")
+    access.profile(coordinator)  # the user's memberships, read once per request
+    with django_assert_num_queries(1):
+        options = selectors.planner_options(user=coordinator)
+    assert [str(place) for place in options["location"]] == ["CAES Arras (Arras)"]
+    assert pashto.pk in [lang.pk for lang in options["language"]]
+    # The same teams: kept, no query; another team: its own places.
+    with django_assert_num_queries(0):
+        assert selectors.planner_options(user=coordinator) == options
+    assert [str(place) for place in selectors.planner_options(user=other)["location"]] == [
+        "Centre de Tournai (Tournai)"
+    ]
+    # A place added shows once the kept list is gone (a minute at most).
+    Location.objects.create(name="Mairie", kind="reception_centre", team=team, city="Arras")
+    cache.clear()
+    assert [place.name for place in selectors.planner_options(user=coordinator)["location"]] == ["CAES Arras", "Mairie"]
+
+
+def test_the_form_draws_the_kept_options_and_checks_a_place_against_the_users_own(client, team, coordinator, case):
+    other_place = Location.objects.create(
+        name="Centre de Tournai", kind="reception_centre", team=TeamFactory(name="Tournai"), city="Tournai"
+    )
+    place = Location.objects.create(name="CAES Arras", kind="reception_centre", team=team, city="Arras")
+    client.force_login(coordinator)
+    url = reverse("ambassadors:planner")
+    page = client.get(url, {"case": case.reference})
+    assert f'<option value="{place.pk}">CAES Arras (Arras)</option>' in page.content.decode()
+    assert "Centre de Tournai" not in page.content.decode()
+    refused = client.get(url, {"case": case.reference, "activity": "consultation", "location": other_place.pk})
+    assert "location" in refused.context["form"].errors and refused.context["result"] is None
+    chosen = client.get(url, {"case": case.reference, "activity": "consultation", "location": place.pk})
+    assert chosen.context["result"].request.location == place
+    assert f'<option value="{place.pk}" selected>' in chosen.content.decode()
 
 
 class TestRulesPage:
