@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from cases.models import Case, TimelineEvent, Visibility
 from integrapsy import access
@@ -92,7 +94,24 @@ def case_timeline_page(*, user: User, case: Case, family: str = "", before: str 
 
 
 def timeline_rows(events: list[TimelineEvent]) -> list[dict]:
-    """Each event with its kind's label and its summary in the reader's language; no query."""
+    """Each event with what its line shows, written here once rather than by the template's
+    filters: its kind's label and its summary in the reader's language, its time (in the ISO
+    form of ``<time datetime>`` and as the locale writes it), its author and whether it is
+    clinical. No query (the author is read with the event)."""
     from cases.timeline.kinds import label_of, summary_of
 
-    return [{"event": e, "label": label_of(e.kind), "summary": summary_of(e)} for e in events]
+    rows = []
+    for e in events:
+        local = timezone.localtime(e.occurred_at)
+        rows.append(
+            {
+                "event": e,
+                "label": label_of(e.kind),
+                "summary": summary_of(e),
+                "iso": local.isoformat(),
+                "when": date_format(local, "SHORT_DATETIME_FORMAT"),
+                "actor": str(e.actor) if e.actor_id else "",
+                "clinical": e.visibility == Visibility.CLINICAL,
+            }
+        )
+    return rows
