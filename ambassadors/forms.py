@@ -258,8 +258,7 @@ class PlannerForm(forms.Form):
         self.fields["language"].queryset = active_languages()
         self.fields["location"].queryset = locations
         for name in ("language", "location"):
-            field = self.fields[name]
-            field.widget.choices = core_forms.id_choices(options[name], empty_label=field.empty_label)
+            core_forms.draw_options(self.fields[name], options[name])
 
     def clean(self):
         data = super().clean()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -131,26 +130,19 @@ def coordinator_locations(*, user: User) -> QuerySet[Location]:
     return access.scope(user, Location.objects.filter(is_active=True), Capability.MANAGE_AMBASSADORS).order_by("name")
 
 
-# The planner form's lists of languages and places are kept this long for every coordinator of
-# the same teams (as the case list's filters: a place added shows within a minute).
-PLANNER_OPTIONS_SECONDS = 60
-
-
 def planner_options(*, user: User) -> dict[str, list]:
     """The planner form's languages and places (``coordinator_locations``), read together in one
-    query and kept ``PLANNER_OPTIONS_SECONDS`` for the users of the same teams."""
-    key = access.scope_key(user, Capability.MANAGE_AMBASSADORS)
-    cache_key = "planner-options:" + ("all" if key is None else ",".join(map(str, key)))
-    options = cache.get(cache_key)
-    if options is None:
-        options = core_forms.read_options(
-            language=core_forms.Options(
+    query and kept a minute for the users of the same teams (``core_forms.kept_options``)."""
+    return core_forms.kept_options(
+        "planner",
+        access.scope_key(user, Capability.MANAGE_AMBASSADORS),
+        lambda: {
+            "language": core_forms.Options(
                 core_forms.active_languages(), ("name_fr", "name_nl", "name_en"), ("name_fr", "variety")
             ),
-            location=core_forms.Options(coordinator_locations(user=user), ("name", "city"), ("name",)),
-        )
-        cache.set(cache_key, options, PLANNER_OPTIONS_SECONDS)
-    return options
+            "location": core_forms.Options(coordinator_locations(user=user), ("name", "city"), ("name",)),
+        },
+    )
 
 
 # --- The ambassador's own pages ---------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import F, QuerySet, Value, Window
@@ -270,10 +271,35 @@ def read_options(**lists: Options) -> dict[str, list]:
     return read
 
 
-def id_choices(rows: Sequence, *, empty_label=None) -> list[tuple[str, str]]:
-    """The options of a choice field of rows: their ids, labelled as Django labels a row."""
+# How long a filter's lists of options are kept (``kept_options``): a psychologist who joins a
+# team, a new place or language appear in the lists within this time (what is listed is never kept).
+OPTIONS_SECONDS = 60
+
+
+def kept_options(name: str, key: tuple[int, ...] | None, read: Callable[[], dict[str, Options]]) -> dict[str, list]:
+    """``read_options`` of the lists ``read()`` gives, kept ``OPTIONS_SECONDS`` for every user whose
+    scope key (``access.scope_key``) is ``key``: they are the same lists. ``name`` tells the forms apart."""
+    cache_key = f"options:{name}:" + ("all" if key is None else ",".join(map(str, key)))
+    options = cache.get(cache_key)
+    if options is None:
+        options = read_options(**read())
+        cache.set(cache_key, options, OPTIONS_SECONDS)
+    return options
+
+
+def id_choices(rows: Sequence, *, empty_label=None, key: str = "pk", label=str) -> list[tuple[str, str]]:
+    """The options of a choice field of rows: their ids (or ``key``), labelled as Django labels a row."""
     choices = [("", empty_label)] if empty_label is not None else []
-    return choices + [(str(row.pk), str(row)) for row in rows]
+    return choices + [(str(getattr(row, key)), label(row)) for row in rows]
+
+
+def draw_options(field: forms.ModelChoiceField, rows: Sequence) -> None:
+    """The field's select draws ``rows`` (kept lists, ``kept_options``) as the field would draw its
+    queryset: the same values and labels. The queryset still checks the value sent (one query
+    then), so that a stale list never lets a row in that the user may not choose."""
+    field.widget.choices = id_choices(
+        rows, empty_label=field.empty_label, key=field.to_field_name or "pk", label=field.label_from_instance
+    )
 
 
 def active_languages():

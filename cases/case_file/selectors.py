@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -207,37 +206,27 @@ def user_locations(*, user: User, capability: Capability = Capability.VIEW_CASES
     return access.scope(user, Location.objects.filter(is_active=True), capability).order_by("name")
 
 
-# How long the case list filter's options are kept: a psychologist who joins a team, a new place
-# or language appear in the filter within this time (the list itself is never cached).
-FILTER_OPTIONS_SECONDS = 60
-
-
 def case_filter_options(*, user: User) -> dict[str, list]:
     """The case list filter's teams, lead psychologists, places and languages: one query, kept
-    ``FILTER_OPTIONS_SECONDS`` for every user of the same teams (they are the same lists)."""
-    team_ids = sorted(access.teams_for(user, Capability.VIEW_CASES))
-    key = "case-filter-options:" + ",".join(map(str, team_ids))
-    options = cache.get(key)
-    if options is None:
-        options = _case_filter_options_read(user=user)
-        cache.set(key, options, FILTER_OPTIONS_SECONDS)
-    return options
+    a minute for every user of the same teams (``core_forms.kept_options``)."""
+    key = access.scope_key(user, Capability.VIEW_CASES)
+    return core_forms.kept_options("case-filter", key, lambda: _case_filter_lists(user=user))
 
 
-def _case_filter_options_read(*, user: User) -> dict[str, list]:
+def _case_filter_lists(*, user: User) -> dict[str, core_forms.Options]:
     teams = user_teams(user=user)
-    return core_forms.read_options(
-        team=core_forms.Options(teams, ("name",), ("name",)),
-        lead_psychologist=core_forms.Options(
+    return {
+        "team": core_forms.Options(teams, ("name",), ("name",)),
+        "lead_psychologist": core_forms.Options(
             User.objects.filter(pk__in=team_psychologists_of(teams=teams).order_by().values("pk")),
             ("first_name", "last_name", "username"),
             ("last_name", "first_name"),
         ),
-        location=core_forms.Options(user_locations(user=user), ("name", "city"), ("name",)),
-        language=core_forms.Options(
+        "location": core_forms.Options(user_locations(user=user), ("name", "city"), ("name",)),
+        "language": core_forms.Options(
             core_forms.active_languages(), ("name_fr", "name_nl", "name_en"), ("name_fr", "variety")
         ),
-    )
+    }
 
 
 def case_actions(*, case: Case, case_access: access.CaseAccess) -> dict:

@@ -67,10 +67,14 @@ class WeekFilterForm(forms.Form):
         empty_label=_("All"),
     )
 
-    def __init__(self, *args, locations, psychologists, **kwargs):
+    def __init__(self, *args, locations, psychologists, options: dict[str, list], **kwargs):
+        """``locations``, ``psychologists``: who may be chosen (querysets, read only to check a
+        value sent); ``options``: the lists drawn (``selectors.week_filter_choices``)."""
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = locations
         self.fields["psychologist"].queryset = psychologists
+        for name in ("location", "psychologist"):
+            core_forms.draw_options(self.fields[name], options[name])
 
 
 class CancelSessionForm(forms.Form):

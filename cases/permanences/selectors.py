@@ -27,6 +27,7 @@ from cases.models import (
     SlotRequest,
 )
 from integrapsy import access, clock
+from integrapsy import forms as core_forms
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
@@ -99,14 +100,28 @@ def permanence_week(
 
 
 def week_filter_choices(*, user: User) -> dict:
+    """The week filter's places and psychologists: the querysets that check a value sent, and the
+    lists drawn (``options``: read in one query, kept a minute for the users of the same teams)."""
     teams = access.teams_for(user, Capability.VIEW_PERMANENCES)
+    locations = access.scope(user, Location.objects.filter(is_active=True), Capability.VIEW_PERMANENCES)
+    psychologists = access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams=teams)
+    options = core_forms.kept_options(
+        "week-filter",
+        access.scope_key(user, Capability.VIEW_PERMANENCES),
+        lambda: {
+            "location": core_forms.Options(locations, ("code", "name", "city"), ("name",)),
+            # One row a psychologist, whatever the number of their teams.
+            "psychologist": core_forms.Options(
+                User.objects.filter(pk__in=psychologists.order_by().values("pk")),
+                ("code", "first_name", "last_name", "username"),
+                ("last_name", "first_name"),
+            ),
+        },
+    )
     return {
-        "locations": access.scope(user, Location.objects.filter(is_active=True), Capability.VIEW_PERMANENCES).order_by(
-            "name"
-        ),
-        "psychologists": access.users_holding(User.objects.all(), Role.PSYCHOLOGIST, teams=teams).order_by(
-            "last_name", "first_name"
-        ),
+        "locations": locations.order_by("name"),
+        "psychologists": psychologists.order_by("last_name", "first_name"),
+        "options": options,
     }
 
 

@@ -64,6 +64,31 @@ def test_the_week_filters_by_place_and_psychologist(client, clinic):
     assert str(session.code) in html
 
 
+def test_the_week_filter_draws_its_kept_lists_as_its_fields_would_and_checks_a_value_sent(client, clinic):
+    from cases.permanences import selectors
+    from cases.permanences.forms import WeekFilterForm
+    from integrapsy.accounts.models import Membership
+
+    # A psychologist of both teams, and one of the team only: each listed once, by last name.
+    both = make_user_with_role(Role.PSYCHOLOGIST, team=clinic.team, username="psy-both", last_name="Aubert")
+    Membership.objects.create(user=both, team=clinic.other_team, role=Role.PSYCHOLOGIST)
+    coordinator = make_user_with_role(Role.COORDINATOR, team=clinic.team, username="coord-both")
+    Membership.objects.create(user=coordinator, team=clinic.other_team, role=Role.COORDINATOR)
+    form = WeekFilterForm(None, **selectors.week_filter_choices(user=coordinator))
+    drawn = {name: str(form[name]) for name in ("location", "psychologist")}
+    for name in drawn:  # what the field draws from its queryset, as before the lists were kept
+        form.fields[name].widget.choices = form.fields[name].choices
+    assert drawn == {name: str(form[name]) for name in drawn}
+    assert drawn["psychologist"].count(f'value="{both.code}"') == 1
+    assert "CAES Croisilles" in drawn["location"] and "Croix-Rouge Tournai" in drawn["location"]
+    # The social worker sees the team's place only, and a place of the other team sent is refused.
+    client.force_login(clinic.social_worker)
+    url = reverse("cases:permanence_week")
+    page = client.get(url, {"location": clinic.other_location.code})
+    assert "location" in page.context["form"].errors
+    assert "Croix-Rouge" not in str(page.context["form"]["location"])
+
+
 def test_the_week_view_query_count_does_not_grow_with_sessions(client, clinic):
     monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
     first = _tomorrow_session(clinic, date=monday)
