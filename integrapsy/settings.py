@@ -107,6 +107,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "integrapsy.wsgi.application"
 
+# On PostgreSQL the heaviest reads (``integrapsy.prepared``) are prepared statements: the server
+# parses and plans each once per connection, then keeps its plan; no other statement is prepared.
+# Off (DJANGO_DB_PREPARED=0) behind a pooler that cannot keep them (PgBouncer before 1.21, in
+# transaction mode). The benchmark's database takes the same.
+DB_PREPARE_THRESHOLD = 5 if env.bool("DJANGO_DB_PREPARED", default=True) else None
+
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -127,12 +133,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # The heaviest reads (``integrapsy.prepared``) are prepared statements: the server parses
-    # and plans each once per connection, then keeps its plan. No other statement is prepared.
-    # Off (DJANGO_DB_PREPARED=0) behind a pooler that cannot keep them (PgBouncer before 1.21,
-    # in transaction mode).
-    if env.bool("DJANGO_DB_PREPARED", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    if DB_PREPARE_THRESHOLD is not None:
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", DB_PREPARE_THRESHOLD)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

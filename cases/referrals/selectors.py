@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 from django.db import models as db
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.translation import ngettext
 
 from cases.models import Case, Referral, ReferralReason, Urgency
@@ -41,13 +42,27 @@ def referral_inbox(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def referral_recent_decided(*, user: User, limit: int = 10) -> list[Referral]:
-    return list(
+def referral_recent_decided(*, user: User, limit: int = 10) -> list[dict]:
+    """The referrals decided last, each as the inbox lists it: its link, reference, decision and
+    day, and the case it opened (read as these columns: no referral nor case made a row)."""
+    statuses = dict(Referral.Status.choices)
+    rows = (
         access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
         .filter(status__in=[Referral.Status.ACCEPTED, Referral.Status.DECLINED])
-        .select_related("case")  # what the list shows: the case's reference
-        .order_by("-decided_at")[:limit]
+        .order_by("-decided_at")
+        .values("code", "reference", "status", "decided_at", "case__reference")[:limit]
     )
+    return [
+        {
+            "url": reverse("cases:referral_detail", args=[row["code"]]),
+            "reference": row["reference"],
+            "status": statuses.get(row["status"], row["status"]),
+            "case": row["case__reference"] or "",
+            "case_url": reverse("cases:detail", args=[row["case__reference"]]) if row["case__reference"] else "",
+            "day": date_format(timezone.localtime(row["decided_at"]), "SHORT_DATE_FORMAT") if row["decided_at"] else "",
+        }
+        for row in rows
+    ]
 
 
 def urgent_referrals_untaken(*, user: User) -> list[Referral]:

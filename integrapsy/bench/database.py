@@ -41,6 +41,8 @@ def bench_settings(url: str | None = None) -> dict:
     else:
         bench["CONN_MAX_AGE"] = 0
         bench["CONN_HEALTH_CHECKS"] = True
+        if settings.DB_PREPARE_THRESHOLD is not None:  # as the project's own database
+            bench["OPTIONS"] = {**bench.get("OPTIONS", {}), "prepare_threshold": settings.DB_PREPARE_THRESHOLD}
     return bench
 
 

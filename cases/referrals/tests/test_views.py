@@ -213,6 +213,27 @@ class TestTriageViews:
         html = client.get(reverse("cases:inbox")).content.decode()
         assert "<td>1 day</td>" in html
 
+    def test_inbox_lists_the_referrals_decided_last_with_their_links_decision_and_day(self, client, coordinator, team):
+        day = timezone.make_aware(timezone.datetime(2026, 11, 30, 23, 30), timezone.get_fixed_timezone(0))
+        case = CaseFactory(team=team)
+        accepted = ReferralFactory(team=team, accepted=True, case=case, decided_at=day)
+        declined = ReferralFactory(
+            team=team, status=Referral.Status.DECLINED, decided_at=day - timezone.timedelta(days=2)
+        )
+        ReferralFactory(team=TeamFactory(name="Tournai"), status=Referral.Status.DECLINED, decided_at=day)
+        client.force_login(coordinator)
+        html = client.get(reverse("cases:inbox"), headers={"accept-language": "fr"}).content.decode()
+        recent = html[html.index("Décidées récemment") :]
+        detail = reverse("cases:referral_detail", args=[accepted.code])
+        assert (
+            f'<a href="{detail}">{accepted.reference}</a> — Acceptée — '
+            f'<a href="{reverse("cases:detail", args=[case.reference])}">{case.reference}</a> — 01/12/2026'
+        ) in recent
+        assert (
+            f"{declined.reference}</a> — Refusée — 29/11/2026" in recent
+        )  # no case: no link; the day where the team is
+        assert recent.count("<li>") == 2  # not another team's
+
 
 class TestCasePage:
     def test_reading_a_case_is_audited(self, client, coordinator, team):

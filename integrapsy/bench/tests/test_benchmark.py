@@ -60,3 +60,12 @@ def test_it_never_uses_the_project_database():
         with pytest.raises(ValueError):
             database.refuse_project_database({"ENGINE": pg["ENGINE"], "NAME": name}, pg)
     database.refuse_project_database({"ENGINE": pg["ENGINE"], "NAME": "integrapsy_bench"}, pg)
+
+
+def test_a_postgresql_benchmark_database_prepares_the_statements_the_project_prepares(settings):
+    url = "postgres://bench@127.0.0.1:5432/integrapsy_bench_x?connect_timeout=5"
+    settings.DB_PREPARE_THRESHOLD = 5
+    bench = database.bench_settings(url)
+    assert bench["OPTIONS"] == {"connect_timeout": 5, "prepare_threshold": 5}
+    settings.DB_PREPARE_THRESHOLD = None  # DJANGO_DB_PREPARED=0
+    assert "prepare_threshold" not in database.bench_settings(url).get("OPTIONS", {})
