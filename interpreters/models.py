@@ -150,6 +150,9 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
+# The statuses of a booking still waiting for an interpreter.
+OPEN_STATUSES = (BookingStatus.REQUESTED, BookingStatus.OFFERED)
+
 # The statuses in which an interpreter holds the time: two of these never overlap.
 HOLDING_STATUSES = [BookingStatus.COMPLETED, BookingStatus.CONFIRMED]
 
@@ -295,7 +298,7 @@ class InterpreterBooking(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (BookingStatus.REQUESTED, BookingStatus.OFFERED)
+        return self.status in OPEN_STATUSES
 
 
 class BookingWithdrawal(models.Model):

@@ -66,7 +66,9 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.booking_list(
         user=request.user, status=filters.get("status", ""), when=filters.get("when") or "upcoming"
     )
-    page = CappedPaginator(qs, BOOKINGS_PER_PAGE, cap=BOOKINGS_COUNTED).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, BOOKINGS_PER_PAGE, cap=BOOKINGS_COUNTED, fields=selectors.BOOKING_LIST_FIELDS).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "interpreters/booking_list.html",

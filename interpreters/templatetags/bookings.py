@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from interpreters.models import BookingStatus, InterpreterBooking
+from interpreters.models import OPEN_STATUSES, BookingStatus
 
 register = template.Library()
 
@@ -21,18 +21,20 @@ _BADGE = {
     BookingStatus.NO_SHOW: "text-bg-secondary",
     BookingStatus.OFFERED: "text-bg-info",
 }
+_LABELS = dict(BookingStatus.choices)
 
 
 @register.simple_tag
-def booking_status(booking: InterpreterBooking) -> SafeString:
+def booking_status(status: str, late_cancellation: bool = False, short_notice: bool = False) -> SafeString:
+    """``{% booking_status booking.status booking.late_cancellation booking.short_notice %}``."""
     html = format_html(
         '<span class="badge {}" data-status="{}">{}</span>',
-        _BADGE.get(booking.status, "text-bg-warning"),
-        booking.status,
-        booking.get_status_display(),
+        _BADGE.get(status, "text-bg-warning"),
+        status,
+        _LABELS.get(status, status),
     )
-    if booking.late_cancellation:
+    if late_cancellation:
         html += format_html(' <span class="badge text-bg-danger">{}</span>', _("late"))
-    if booking.short_notice and booking.is_open:
+    if short_notice and status in OPEN_STATUSES:
         html += format_html(' <span class="badge text-bg-warning">{}</span>', _("short notice"))
     return html

@@ -20,7 +20,7 @@ _INCLUDE = Template(
     "{% if booking.short_notice and booking.is_open %} "
     '<span class="badge text-bg-warning">{% translate "short notice" %}</span>{% endif %}'
 )
-_TAG = Template("{% load bookings %}{% booking_status booking %}")
+_TAG = Template("{% load bookings %}{% booking_status booking.status booking.late_cancellation booking.short_notice %}")
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])

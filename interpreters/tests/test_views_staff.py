@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cases.tests.factories import CaseFactory
 from integrapsy.accounts.tests.factories import TeamFactory
@@ -255,17 +256,22 @@ def test_home_page_shows_waiting_requests_to_the_coordinator(client, coordinator
     assert reverse("interpreters:booking_detail", args=[booking.code]).encode() in response.content
 
 
-def test_booking_list_rows_show_the_case_the_interpreter_and_the_place(client, coordinator, team, interpreter):
+def test_booking_list_rows_show_the_case_the_interpreter_and_the_place(client, coordinator, team, interpreter, place):
     client.force_login(coordinator)
     case = CaseFactory(team=team)
-    booked = BookingFactory(team=team, case=case, interpreter=interpreter, status=BookingStatus.OFFERED)
+    booked = BookingFactory(team=team, case=case, interpreter=interpreter, status=BookingStatus.OFFERED, location=place)
     bare = BookingFactory(team=team, location=None)
     response = client.get(reverse("interpreters:booking_list") + "?when=all")
-    rows = {row["booking"].pk: row for row in response.context["rows"]}
-    assert rows[booked.pk]["case"] == f"{case.reference} · {case.person.first_name}"
-    assert rows[booked.pk]["interpreter"] == str(interpreter)
-    assert rows[bare.pk]["case"] == "" and rows[bare.pk]["location"] == ""
-    assert f'href="{reverse("interpreters:booking_detail", args=[booked.code])}"' in response.content.decode()
+    rows = {row["code"]: row for row in response.context["rows"]}
+    assert rows[booked.code]["case"] == f"{case.reference} · {case.person.first_name}"
+    assert rows[booked.code]["interpreter"] == str(interpreter)
+    assert rows[booked.code]["location"] == booked.location.name
+    assert rows[booked.code]["language"] == booked.language.name
+    assert rows[booked.code]["when"] == date_format(timezone.localtime(booked.starts_at), "SHORT_DATETIME_FORMAT")
+    assert rows[bare.code]["case"] == "" and rows[bare.code]["location"] == "" and rows[bare.code]["interpreter"] == ""
+    html = response.content.decode()
+    assert f'href="{reverse("interpreters:booking_detail", args=[booked.code])}"' in html
+    assert 'data-status="offered"' in html and 'data-status="requested"' in html
 
 
 def test_a_long_booking_list_is_counted_up_to_its_cap_and_says_so(client, coordinator, team, monkeypatch):
