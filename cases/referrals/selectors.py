@@ -15,6 +15,7 @@ from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
+from integrapsy.directory.models import Language
 
 if TYPE_CHECKING:
     from integrapsy.directory.models import Location
@@ -35,8 +36,6 @@ def referral_inbox(*, user: User) -> QuerySet[Referral]:
     return (
         access.scope(user, Referral.objects.all(), Capability.VIEW_TEAM_REFERRALS)
         .filter(status__in=[Referral.Status.SUBMITTED, Referral.Status.INFO_REQUESTED])
-        # What the rows show (each join is planned against the referrals' many indexes).
-        .select_related("organisation", "main_language", "taken_by")
         .annotate(urgency_rank=_URGENCY_RANK)
         .order_by("urgency_rank", "received_at")
     )
@@ -204,7 +203,11 @@ def referral_flags(*, user: User, referral: Referral) -> dict:
 
 
 def waiting_days(referral: Referral) -> int:
-    return (clock.now() - referral.received_at).days
+    return _days_since(referral.received_at)
+
+
+def _days_since(moment) -> int:
+    return (clock.now() - moment).days
 
 
 def case_referrals_panel(*, user: User, case: Case, case_access) -> dict:
@@ -246,32 +249,66 @@ def referral_duplicates(*, user: User, referral: Referral) -> list[DuplicateSugg
     )
 
 
-def alarm_reason(referral: Referral) -> str:
+def alarm_reason(alarm: bool, reasons: list[str]) -> str:
     """Why a referral sorts with the urgent ones: what the inbox row says beside its urgency."""
-    if not referral.alarm:
+    if not alarm:
         return ""
-    if ReferralReason.SUICIDAL_THOUGHTS in referral.reasons:
+    if ReferralReason.SUICIDAL_THOUGHTS in reasons:
         return str(ReferralReason.SUICIDAL_THOUGHTS.label)
     return str(Urgency.URGENT.label)
+
+
+# What the inbox shows of each referral, read as ``values()`` (no referral, place, language or
+# user made a row; each join is planned against the referrals' many indexes: only these).
+INBOX_FIELDS = (
+    "code",
+    "reference",
+    "urgency",
+    "alarm",
+    "reasons",
+    "status",
+    "first_name",
+    "last_name",
+    "received_at",
+    "organisation__name",
+    "main_language_id",
+    "main_language__name_fr",
+    "main_language__name_nl",
+    "main_language__name_en",
+    "taken_by_id",
+    "taken_by__first_name",
+    "taken_by__last_name",
+    "taken_by__username",
+)
 
 
 def inbox_rows(*, user: User) -> list[dict]:
     """The inbox's rows, each with the texts it shows: the page draws them without a lookup each."""
     urgencies, statuses = dict(Urgency.choices), dict(Referral.Status.choices)
     rows = []
-    for r in referral_inbox(user=user)[:200]:
-        days = waiting_days(r)
+    for r in referral_inbox(user=user).values(*INBOX_FIELDS)[:200]:
+        days = _days_since(r["received_at"])
+        language = r["main_language_id"] and Language.name_of(
+            r["main_language__name_fr"], r["main_language__name_nl"], r["main_language__name_en"]
+        )
+        taken_by = r["taken_by_id"] and User.name_of(
+            r["taken_by__first_name"], r["taken_by__last_name"], r["taken_by__username"]
+        )
         rows.append(
             {
-                "referral": r,
-                "url": reverse("cases:referral_detail", args=[r.code]),
-                "urgency": urgencies.get(r.urgency, r.urgency),
-                "status": statuses.get(r.status, r.status),
-                "language": r.main_language.name if r.main_language else "",
-                "taken_by": str(r.taken_by) if r.taken_by else "",
+                "code": r["code"],
+                "reference": r["reference"],
+                "alarm": r["alarm"],
+                "person": f"{r['first_name']} {r['last_name']}",
+                "organisation": r["organisation__name"],
+                "url": reverse("cases:referral_detail", args=[r["code"]]),
+                "urgency": urgencies.get(r["urgency"], r["urgency"]),
+                "status": statuses.get(r["status"], r["status"]),
+                "language": language or "",
+                "taken_by": taken_by or "",
                 "waiting_days": days,
                 "waiting": ngettext("%(d)s day", "%(d)s days", days) % {"d": localize(days)},
-                "alarm_reason": alarm_reason(r),
+                "alarm_reason": alarm_reason(r["alarm"], r["reasons"]),
             }
         )
     return rows

@@ -40,8 +40,13 @@ class Language(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language (French when unknown)."""
+        return self.name_of(self.name_fr, self.name_nl, self.name_en)
+
+    @staticmethod
+    def name_of(name_fr: str, name_nl: str, name_en: str) -> str:
+        """A language's name in the active language (also for rows read without the model)."""
         lang = (get_language() or "fr")[:2]
-        return {"nl": self.name_nl, "en": self.name_en}.get(lang, self.name_fr)
+        return {"nl": name_nl, "en": name_en}.get(lang, name_fr)
 
 
 class Location(models.Model):

@@ -52,5 +52,5 @@ def test_suicidal_thoughts_sort_with_the_urgent_referrals_and_say_why(client):
     )
     order = [r.pk for r in selectors.referral_inbox(user=coordinator)]
     assert order.index(danger.pk) < order.index(routine.pk)
-    rows = {row["referral"].pk: row for row in selectors.inbox_rows(user=coordinator)}
-    assert rows[danger.pk]["alarm_reason"] and not rows[routine.pk]["alarm_reason"]
+    rows = {row["code"]: row for row in selectors.inbox_rows(user=coordinator)}
+    assert rows[danger.code]["alarm_reason"] and not rows[routine.code]["alarm_reason"]

@@ -200,18 +200,28 @@ class TestTriageViews:
         urgent = ReferralFactory(team=team, urgency="urgent")
         client.force_login(coordinator)
         rows = client.get(reverse("cases:inbox")).context["referrals"]
-        assert [r["referral"] for r in rows] == [urgent, old]
+        assert [r["code"] for r in rows] == [urgent.code, old.code]
         assert rows[1]["waiting_days"] == 5
 
     def test_inbox_rows_carry_their_link_and_texts_in_the_readers_language(self, client, coordinator, team):
-        referral = ReferralFactory(team=team, urgency="urgent", received_at=timezone.now() - timezone.timedelta(days=1))
+        tir = Language.objects.create(code="tir", name_fr="Tigrigna", name_nl="Tigrinya (nl)", name_en="Tigrinya")
+        referral = ReferralFactory(
+            team=team,
+            urgency="urgent",
+            received_at=timezone.now() - timezone.timedelta(days=1),
+            main_language=tir,
+            taken_by=coordinator,
+            organisation=OrganisationFactory(name="CAES Croisilles"),
+        )
         client.force_login(coordinator)
         html = client.get(reverse("cases:inbox"), headers={"accept-language": "fr"}).content.decode()
         assert f'href="{reverse("cases:referral_detail", args=[referral.code])}"' in html
         assert "<td>1 jour</td>" in html and "Urgent" in html
+        assert f"<td>{referral.first_name} {referral.last_name} · Tigrigna</td>" in html
+        assert "CAES Croisilles" in html and f" · {coordinator}</td>" in html
         client.post(reverse("set_language"), {"language": "en"})
         html = client.get(reverse("cases:inbox")).content.decode()
-        assert "<td>1 day</td>" in html
+        assert "<td>1 day</td>" in html and "· Tigrinya</td>" in html
 
     def test_inbox_lists_the_referrals_decided_last_with_their_links_decision_and_day(self, client, coordinator, team):
         day = timezone.make_aware(timezone.datetime(2026, 11, 30, 23, 30), timezone.get_fixed_timezone(0))
