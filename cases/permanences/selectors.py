@@ -30,7 +30,7 @@ from integrapsy import access, clock
 from integrapsy import forms as core_forms
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
-from integrapsy.directory.models import Location
+from integrapsy.directory.models import Language, Location
 from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.subqueries import row_total
 
@@ -75,28 +75,66 @@ def permanence_week(
         qs = qs.filter(location=location)
     if psychologist is not None:
         qs = qs.filter(psychologist=psychologist)
-    qs = _with_counts(
-        # What the week shows of each session (each join is planned against the sessions' indexes).
-        qs.select_related("location", "psychologist", "interpreter_language")
-    ).order_by("date", "start_time", "location__name")
+    qs = _with_counts(qs).order_by("date", "start_time", "location__name")
     today = clock.localdate()
     days = [WeekDay(monday + timedelta(days=i), is_today=monday + timedelta(days=i) == today) for i in range(7)]
-    for session in qs:
-        session.slots_free = session.slots_total - session.slots_booked
-        session.url = reverse("cases:permanence_detail", args=[session.code])
-        session.free_text = ngettext("%(n)s free", "%(n)s free", session.slots_free) % {
-            "n": localize(session.slots_free)
-        }
-        session.booked_text = ngettext("%(n)s booked", "%(n)s booked", session.slots_booked) % {
-            "n": localize(session.slots_booked)
-        }
-        if session.walk_in_places:
-            session.walk_ins_text = _("walk-ins %(n)s/%(places)s") % {
-                "n": localize(session.walk_ins_count),
-                "places": localize(session.walk_in_places),
-            }
-        days[(session.date - monday).days].sessions.append(session)
+    for session in qs.values(*WEEK_FIELDS):
+        days[(session["date"] - monday).days].sessions.append(_week_session(session))
     return days
+
+
+# What the week shows of each session, read as ``values()`` with its counts (no session, place,
+# psychologist or language made a row; each join is planned against the sessions' indexes).
+WEEK_FIELDS = (
+    "code",
+    "date",
+    "start_time",
+    "end_time",
+    "status",
+    "walk_in_places",
+    "location__name",
+    "psychologist_id",
+    "psychologist__first_name",
+    "psychologist__last_name",
+    "psychologist__username",
+    "interpreter_language_id",
+    "interpreter_language__name_fr",
+    "interpreter_language__name_nl",
+    "interpreter_language__name_en",
+    "slots_total",
+    "slots_booked",
+    "walk_ins_count",
+)
+
+
+def _week_session(s: dict) -> dict:
+    """One session of the week as the page writes it: its link, place, people and counts."""
+    free = s["slots_total"] - s["slots_booked"]
+    psychologist = s["psychologist_id"] and User.name_of(
+        s["psychologist__first_name"], s["psychologist__last_name"], s["psychologist__username"]
+    )
+    language = s["interpreter_language_id"] and Language.name_of(
+        s["interpreter_language__name_fr"], s["interpreter_language__name_nl"], s["interpreter_language__name_en"]
+    )
+    return {
+        "code": s["code"],
+        "url": reverse("cases:permanence_detail", args=[s["code"]]),
+        "start_time": s["start_time"],
+        "end_time": s["end_time"],
+        "location": s["location__name"],
+        "psychologist": psychologist or "",
+        "language": language or "",
+        "is_cancelled": s["status"] == PermanenceSession.Status.CANCELLED,
+        "slots_free": free,
+        "slots_booked": s["slots_booked"],
+        "walk_in_places": s["walk_in_places"],
+        "free_text": ngettext("%(n)s free", "%(n)s free", free) % {"n": localize(free)},
+        "booked_text": ngettext("%(n)s booked", "%(n)s booked", s["slots_booked"]) % {"n": localize(s["slots_booked"])},
+        "walk_ins_text": _("walk-ins %(n)s/%(places)s")
+        % {"n": localize(s["walk_ins_count"]), "places": localize(s["walk_in_places"])}
+        if s["walk_in_places"]
+        else "",
+    }
 
 
 def week_filter_choices(*, user: User) -> dict:

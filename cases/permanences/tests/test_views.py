@@ -29,6 +29,21 @@ def test_the_week_shows_sessions_with_free_and_booked_counts(client, clinic):
     assert f'data-session="{session.code}"' in html
     assert 'data-free="3" data-booked="1"' in html
     assert "Croix-Rouge" not in html  # another team's permanence
+    time_and_place = f"{session.start_time:%H:%M}–{session.end_time:%H:%M} · {clinic.location.name}</a>"
+    assert time_and_place in html
+    assert f'<div class="small">{clinic.psychologist}</div>' in html
+
+
+def test_a_session_of_the_week_names_its_interpreting_language_and_says_it_is_cancelled(client, clinic):
+    session = _tomorrow_session(clinic, interpreter_language=clinic.tigrinya)
+    cancelled = _tomorrow_session(
+        clinic, status=PermanenceSession.Status.CANCELLED, start_time=time(14), end_time=time(16)
+    )
+    client.force_login(clinic.social_worker)
+    html = client.get(reverse("cases:permanence_week"), {"week": session.date.isoformat()}).content.decode()
+    assert f"{clinic.psychologist} · {clinic.tigrinya.name}</div>" in html
+    cancelled_line = html[html.index(f'data-session="{cancelled.code}"') :]
+    assert 'class="fw-semibold session-cancelled"' in cancelled_line.split("</li>")[0]
 
 
 def test_the_week_writes_its_counts_and_links_in_the_readers_language(client, clinic):
