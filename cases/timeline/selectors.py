@@ -4,7 +4,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, DateTimeField, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -12,6 +12,7 @@ from cases.models import Case, TimelineEvent, Visibility
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
+from integrapsy.prepared import Param, PreparedQuery
 
 
 def visibilities(*, user: User, case: Case) -> list[str]:
@@ -23,15 +24,32 @@ def visibilities(*, user: User, case: Case) -> list[str]:
 
 def case_timeline(*, user: User, case: Case, family: str = "") -> QuerySet[TimelineEvent]:
     """The events of the case this user may see, newest first."""
-    qs = TimelineEvent.objects.filter(case=case, visibility__in=visibilities(user=user, case=case)).select_related(
-        "actor"
-    )
+    return _visible_events(case, visibilities(user=user, case=case), family)
+
+
+def _visible_events(case, visible: list[str], family: str) -> QuerySet[TimelineEvent]:
+    """``case``: a case, or a prepared query's ``Param`` standing for its id."""
     from cases.timeline.kinds import KIND_FAMILIES
 
+    qs = TimelineEvent.objects.filter(case=case, visibility__in=visible).select_related("actor")
     # Only a registered family filters: anything else (a NUL, which PostgreSQL refuses) shows all.
     if family in KIND_FAMILIES:
         qs = qs.filter(kind__startswith=f"{family}.")
     return qs.order_by("-occurred_at", "-id")
+
+
+def _timeline_page_query(shape) -> QuerySet[TimelineEvent]:
+    visible, family, from_cursor, limit = shape
+    qs = _visible_events(Param("case_id", BigIntegerField()), list(visible), family)
+    if from_cursor:
+        when, pk = Param("when", DateTimeField()), Param("pk", BigIntegerField())
+        qs = qs.filter(occurred_at__lte=when).exclude(occurred_at=when, pk__gte=pk)
+    return qs[:limit]
+
+
+# A page of a case's timeline, built and compiled once per shape (what the reader may see, the
+# family, from a cursor or not, the page's size: ``integrapsy.prepared``), then run with the case.
+_TIMELINE_PAGE = PreparedQuery(_timeline_page_query)
 
 
 def case_timeline_kinds() -> list[tuple[str, str]]:
@@ -83,12 +101,19 @@ def case_timeline_page(*, user: User, case: Case, family: str = "", before: str 
     One query per page, and the same cost for the first page and the hundredth: the (case,
     -occurred_at) index is read from the cursor on, never counted nor skipped over.
     """
-    qs = case_timeline(user=user, case=case, family=family)
+    from cases.timeline.kinds import KIND_FAMILIES
+
     position = _parse_timeline_cursor(before)
+    shape = (
+        tuple(visibilities(user=user, case=case)),
+        family if family in KIND_FAMILIES else "",
+        position is not None,
+        size + 1,
+    )
+    values = {"case_id": case.pk}
     if position is not None:
-        when, pk = position
-        qs = qs.filter(occurred_at__lte=when).exclude(occurred_at=when, pk__gte=pk)
-    rows = list(qs[: size + 1])
+        values["when"], values["pk"] = position
+    rows = _TIMELINE_PAGE.run(shape, **values)
     older = _timeline_cursor(rows[size - 1]) if len(rows) > size else ""
     return TimelinePage(events=rows[:size], older=older, is_first=position is None)
 
