@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case, Person, PersonLanguage
@@ -10,6 +10,7 @@ from cases.persons.matching import Candidate, name_key, score_candidate
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
+from integrapsy.prepared import Param, PreparedQuery
 
 
 def person_get(*, user: User, code) -> Person:
@@ -26,8 +27,18 @@ def _get(persons: QuerySet[Person], code) -> Person:
     return access.one_or_404(persons.select_related("location"), code=code)
 
 
+# A person's languages with each language, main first: compiled once (``integrapsy.prepared``).
+_PERSON_LANGUAGES = PreparedQuery(
+    lambda shape: (
+        PersonLanguage.objects.filter(person_id=Param("person_id", BigIntegerField()))
+        .select_related("language")
+        .order_by("-is_main", "language__name_en")
+    )
+)
+
+
 def person_languages(*, person: Person) -> list[PersonLanguage]:
-    return list(person.person_languages.select_related("language").order_by("-is_main", "language__name_en"))
+    return _PERSON_LANGUAGES.run(person_id=person.pk)
 
 
 @dataclass(frozen=True)
