@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from cases.models import Case, Consultation, PermanenceBooking, SlotAttendance
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, User
+from integrapsy.prepared import Param, PreparedQuery
 
 
 def booking_leads_to_consultation(booking: PermanenceBooking) -> bool:
@@ -106,11 +107,22 @@ def team_people(*, case: Case) -> dict:
     }
 
 
+# The latest consultations of a case (``case_consultations``' first rows), compiled once per
+# number of rows (``integrapsy.prepared``).
+_LATEST_CONSULTATIONS = PreparedQuery(
+    lambda limit: (
+        Consultation.objects.filter(case_id=Param("case_id", BigIntegerField()))
+        .select_related("psychologist", "interpreter_language", "place")
+        .order_by("-started_at", "-id")[:limit]
+    )
+)
+
+
 def case_consultations_panel(*, user: User, case: Case, case_access, limit: int = 5) -> dict:
     """The latest consultations, for the psychologists of the case's team."""
     if not case_access.clinical:
         return {}
     return {
-        "consultations": list(case_consultations(user=user, case=case)[:limit]),
+        "consultations": _LATEST_CONSULTATIONS.run(limit, case_id=case.pk),
         "may_log": access.may(user, Capability.LOG_CONSULTATIONS, case.team_id) and not case.is_closed,
     }

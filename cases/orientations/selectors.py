@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
 
 from cases.models import Case, Orientation
 from cases.orientations.models import ORIENTATION_OVERDUE_DAYS, WAITING_STATUSES
 from integrapsy import access, clock
 from integrapsy.accounts.models import User
 from integrapsy.directory.models import Resource
+from integrapsy.prepared import Param, PreparedQuery
 
 
 def resource_search(*, user: User, filters: dict | None = None, include_inactive: bool = False) -> QuerySet[Resource]:
@@ -58,8 +59,18 @@ def orientation_history(*, orientation: Orientation) -> list:
     return list(orientation.outcomes.select_related("recorded_by").order_by("on", "recorded_at"))
 
 
+# A case's orientations with their resource, latest first: compiled once (``integrapsy.prepared``).
+_CASE_ORIENTATIONS = PreparedQuery(
+    lambda shape: (
+        Orientation.objects.filter(case_id=Param("case_id", BigIntegerField()))
+        .select_related("resource")
+        .order_by("-proposed_on", "-id")
+    )
+)
+
+
 def case_orientations(*, case: Case) -> list[Orientation]:
-    return list(case.orientations.select_related("resource").order_by("-proposed_on", "-id"))
+    return _CASE_ORIENTATIONS.run(case_id=case.pk)
 
 
 def overdue_orientations(*, user: User) -> QuerySet[Orientation]:

@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+from django.db.models import BigIntegerField
+
 from cases.models import Case, RiskAssessment, RiskFlag, SafetyPlan
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
+from integrapsy.prepared import Param, PreparedQuery
+
+# A case's open risk flag with who raised it (the banner of every tab): compiled once.
+_OPEN_FLAG = PreparedQuery(
+    lambda shape: (
+        RiskFlag.objects.filter(case_id=Param("case_id", BigIntegerField()), acknowledged_at__isnull=True)
+        .select_related("raised_by")
+        .order_by("-raised_at")[:1]
+    )
+)
 
 
 def case_open_risk_flag(*, case: Case) -> RiskFlag | None:
-    return case.risk_flags.filter(acknowledged_at__isnull=True).select_related("raised_by").first()
+    found = _OPEN_FLAG.run(case_id=case.pk)
+    return found[0] if found else None
 
 
 def open_risk_flags_for_home(*, user: User, limit: int = 20) -> list[RiskFlag]:
@@ -19,10 +32,21 @@ def open_risk_flags_for_home(*, user: User, limit: int = 20) -> list[RiskFlag]:
     )
 
 
+# A case's latest risk assessment with its assessor: compiled once (``integrapsy.prepared``).
+_LATEST_ASSESSMENT = PreparedQuery(
+    lambda shape: (
+        RiskAssessment.objects.filter(case_id=Param("case_id", BigIntegerField()))
+        .select_related("assessed_by")
+        .order_by("-assessed_at", "-id")[:1]
+    )
+)
+
+
 def latest_risk_assessment(*, user: User, case: Case) -> RiskAssessment | None:
     if not access.may(user, Capability.READ_CLINICAL, case.team_id):
         return None
-    return case.risk_assessments.select_related("assessed_by").order_by("-assessed_at", "-id").first()
+    found = _LATEST_ASSESSMENT.run(case_id=case.pk)
+    return found[0] if found else None
 
 
 def risk_assessment_get(*, user: User, code) -> RiskAssessment:

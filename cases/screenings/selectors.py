@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, QuerySet
 from django.http import Http404
 from django.utils import formats
 
@@ -12,6 +12,7 @@ from cases.screenings.models import localised
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
+from integrapsy.prepared import Param, PreparedQuery
 
 
 def require_clinical(*, user: User, case: Case) -> None:
@@ -20,9 +21,13 @@ def require_clinical(*, user: User, case: Case) -> None:
         raise Http404
 
 
+# The questionnaires offered: compiled once (``integrapsy.prepared``).
+_INSTRUMENTS_IN_USE = PreparedQuery(lambda shape: Instrument.objects.filter(is_active=True).order_by("name"))
+
+
 def instruments_in_use() -> list[Instrument]:
     """The version of each questionnaire offered for new screenings."""
-    return list(Instrument.objects.filter(is_active=True).order_by("name"))
+    return _INSTRUMENTS_IN_USE.run()
 
 
 def instrument_in_use(*, key: str) -> Instrument:
@@ -45,11 +50,17 @@ def helper_choices(*, user: User, case: Case) -> QuerySet[User]:
 def case_screenings(*, user: User, case: Case) -> list[Screening]:
     """Every screening of the case, newest first, drafts included."""
     require_clinical(user=user, case=case)
-    return list(
-        Screening.objects.filter(case=case)
+    return _CASE_SCREENINGS.run(case_id=case.pk)
+
+
+# A case's screenings with what their rows show: compiled once (``integrapsy.prepared``).
+_CASE_SCREENINGS = PreparedQuery(
+    lambda shape: (
+        Screening.objects.filter(case_id=Param("case_id", BigIntegerField()))
         .select_related("instrument", "language", "helper", "administered_by")
         .order_by("-administered_on", "-id")
     )
+)
 
 
 def _point(screening: Screening, previous: Screening | None, change: int | None) -> dict:
