@@ -57,8 +57,16 @@ class PreparedQuery:
 
     MAX_SHAPES = 500
 
-    def __init__(self, build: Callable[[Hashable], QuerySet]):
+    def __init__(self, build: Callable[[Hashable], QuerySet], *, server: bool = True):
+        """``server=False``: the SQL is still compiled once, but the server plans it at each run.
+
+        A prepared statement's plan comes to be the one that fits the values on average (its
+        generic plan): for rows whose number varies by thousands with the values (a case's
+        timeline, 5,000 events for one case, ten for most), the plan for the few reads the many
+        badly (all of a long timeline, then sorted, for its first page).
+        """
         self._build = build
+        self._server = server
         self._compiled: dict = {}
         self._lock = threading.Lock()
 
@@ -91,7 +99,8 @@ class PreparedQuery:
         bound = [p.bind(values, connection) if isinstance(p, Param) else p for p in params]
         # A compiler of its own for this run, on this thread's connection, answering the SQL
         # already written; the query itself is only read.
-        runner = _shallow(compiler, connection=_Preparing(connection) if _prepares(connection) else connection)
+        prepares = self._server and _prepares(connection)
+        runner = _shallow(compiler, connection=_Preparing(connection) if prepares else connection)
         runner.as_sql = lambda *args, **kwargs: (sql, bound)
         query = _shallow(queryset.query)
         query.get_compiler = lambda using=None, connection=None, elide_empty=True: runner

@@ -187,3 +187,18 @@ def test_without_prepare_threshold_the_query_is_bound_by_the_client(places, sett
             options["prepare_threshold"] = saved
     assert got == _facts(_places("named", city="Tournai", team_name="Sud"))
     assert "Tournai" in queries[-1]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_query_planned_at_each_run_is_compiled_once_but_not_prepared_by_the_server(places):
+    built = []
+
+    def build(shape):
+        built.append(shape)
+        return _places(shape)
+
+    prepared = PreparedQuery(build, server=False)
+    before = len(_server_statements())
+    for city in ("Croisilles", "Tournai", "Croisilles"):
+        assert _facts(prepared.run("plain", city=city)) == _facts(_places("plain", city=city))
+    assert built == ["plain"] and len(_server_statements()) == before
