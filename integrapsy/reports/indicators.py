@@ -14,7 +14,19 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
-from django.db.models import Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateField,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +36,7 @@ from cases.persons.nationality import UNKNOWN, nationality_name
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Country, Team, User
+from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.reports import facts
 from integrapsy.reports.models import Fact, FactsRefresh, TeamCounts
 from integrapsy.reports.periods import Period, years_before
@@ -251,17 +264,30 @@ def facts_as_of() -> datetime | None:
     return FactsRefresh.objects.order_by("-as_of").values_list("as_of", flat=True).first()
 
 
+def _latest_counts_query(shape) -> QuerySet:
+    stored = TeamCounts.objects.filter(
+        run=OuterRef("pk"),
+        team_id=Param("team_id", BigIntegerField()),
+        kind=Param("kind", CharField()),
+        start=Param("start", DateField()),
+        end=Param("end", DateField()),
+    )
+    return (
+        FactsRefresh.objects.order_by("-as_of")
+        .annotate(stored=Subquery(stored.values("counts")[:1], output_field=JSONField()))
+        .values_list("as_of", "stored")[:1]
+    )
+
+
+# The latest run and what it stored for a team, kind and period: compiled once (``integrapsy.prepared``).
+_LATEST_COUNTS = PreparedQuery(_latest_counts_query)
+
+
 def latest_counts(*, team: Team, kind: str, period: Period) -> tuple[datetime | None, dict | None]:
     """When the lines were last written, and the counts of ``kind`` that run stored for the team
     over the period (``services.team_counts_write``; None when it stored none): one query."""
-    stored = TeamCounts.objects.filter(run=OuterRef("pk"), team=team, kind=kind, start=period.start, end=period.end)
-    latest = (
-        FactsRefresh.objects.order_by("-as_of")
-        .annotate(stored=Subquery(stored.values("counts")[:1], output_field=JSONField()))
-        .values_list("as_of", "stored")
-        .first()
-    )
-    return latest if latest is not None else (None, None)
+    found = _LATEST_COUNTS.run(team_id=team.pk, kind=kind, start=period.start, end=period.end)
+    return found[0] if found else (None, None)
 
 
 def indicators(*, user: User, period: Period, team: Team | None = None) -> Indicators:
