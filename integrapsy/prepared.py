@@ -13,7 +13,6 @@ model instances with their ``select_related`` rows and annotations, or ``values(
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, Hashable
 
@@ -21,6 +20,7 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Expression, Field, QuerySet
 from django.http import Http404
+from django.utils.asyncio import async_unsafe
 
 
 class Param(Expression):
@@ -126,12 +126,14 @@ def _prepares(connection) -> bool:
 
 
 class _Preparing:
-    """The connection as the compiler sees it, whose cursors have the server prepare the
-    statement: PostgreSQL parses and plans it the first times, then keeps its plan for the
-    connection's life (psycopg's prepared statements, with the values bound by the server).
+    """The connection as the compiler sees it, whose cursors have the server bind the values:
+    psycopg then prepares a statement run ``prepare_threshold`` times on the connection (its
+    count of runs), and PostgreSQL parses it once, and plans it no more once one plan fits
+    every value.
 
     Only these statements: the connection's other cursors bind their values in the client
-    (Django's default), and are never prepared.
+    (Django's default), and are never prepared. The SQL that ``connection.queries`` logs for
+    them shows ``$1, $2...`` where the values go (the log's ``args`` has the values).
     """
 
     def __init__(self, connection):
@@ -140,25 +142,30 @@ class _Preparing:
     def __getattr__(self, name):
         return getattr(self._connection, name)
 
+    @async_unsafe
     def cursor(self):
+        # ``BaseDatabaseWrapper._cursor`` with a cursor that binds on the server.
         connection = self._connection
         connection.close_if_health_check_failed()
         connection.ensure_connection()
         with connection.wrap_database_errors:
-            return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+            return connection._prepare_cursor(_server_binding_cursor(connection))
 
     chunked_cursor = cursor
 
 
-@functools.cache
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
+def _server_binding_cursor(connection):
+    """What ``create_cursor`` of Django's PostgreSQL backend makes, binding on the server."""
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
 
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
-
-    return PreparedCursor
+    cursor = ServerBindingCursor(connection.connection)
+    # As Django's cursors: times read in the connection's time zone when it is not the adapters'.
+    tzloader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if connection.timezone != tzloader.timezone:
+        register_tzloader(connection.timezone, cursor)
+    return cursor
 
 
 def _shallow(obj, **changes):

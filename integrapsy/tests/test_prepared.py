@@ -160,19 +160,40 @@ def _server_statements() -> list[str]:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_on_postgresql_the_server_keeps_the_statement_and_binds_each_runs_values(places):
+def test_on_postgresql_the_server_keeps_the_statement_and_binds_each_runs_values(places, settings):
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert threshold == settings.DB_PREPARE_THRESHOLD
     prepared = PreparedQuery(_places)
     before = len(_server_statements())
-    for city, team_name in [("Croisilles", "Nord"), ("Tournai", "Sud"), ("Croisilles", "Sud")]:
+    runs = [("Croisilles", "Nord"), ("Tournai", "Sud"), ("Croisilles", "Sud"), ("Nowhere", "Nord")]
+    for i in range(threshold + 1):
+        city, team_name = runs[i % len(runs)]
         expected = _facts(_places("named", city=city, team_name=team_name))
         assert _facts(prepared.run("named", city=city, team_name=team_name)) == expected
-    statements = _server_statements()
-    # One statement for the three runs, its values given apart ($1, $2), not written in.
-    assert len(statements) == before + 1
-    assert "$1" in statements[-1] and "Croisilles" not in statements[-1]
-    # The ORM's other queries are not prepared.
-    list(Location.objects.filter(city="Tournai"))
+        # Prepared once the connection has run it ``prepare_threshold`` times, not before.
+        assert len(_server_statements()) == before + (1 if i == threshold else 0)
+    statement = _server_statements()[-1]
+    # One statement for every run, its values given apart ($1, $2), not written in.
+    assert "$1" in statement and "Croisilles" not in statement and "Tournai" not in statement
+    # The ORM's other queries are not prepared, however often they run.
+    for _ in range(threshold + 1):
+        list(Location.objects.filter(city="Tournai"))
     assert len(_server_statements()) == before + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_prepared_reads_cursor_reads_times_as_djangos_own_cursors_do(db):
+    from integrapsy.prepared import _Preparing
+
+    sql = "SELECT %s::timestamptz, TIMESTAMPTZ '2026-01-15 23:30:00+00'"
+    moment = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.get_fixed_timezone(120))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [moment])
+        theirs = cursor.fetchone()
+    with _Preparing(connection).cursor() as cursor:
+        cursor.execute(sql, [moment])
+        ours = cursor.fetchone()
+    assert ours == theirs and [t.tzinfo for t in ours] == [t.tzinfo for t in theirs]
 
 
 def test_without_prepare_threshold_the_query_is_bound_by_the_client(places, settings):
