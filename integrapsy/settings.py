@@ -107,11 +107,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "integrapsy.wsgi.application"
 
-# On PostgreSQL the heaviest reads (``integrapsy.prepared``) are prepared statements once a
-# connection has run them this many times: the server parses each once per connection, then
-# keeps its plan; no other statement is prepared. Off (DJANGO_DB_PREPARED=0) behind a pooler
-# that cannot keep them (PgBouncer before 1.21, in transaction mode). The benchmark's database
-# takes the same.
+# On PostgreSQL the heaviest reads (``integrapsy.prepared``) are prepared statements, from their
+# first run on a connection: the server parses each once per connection, then keeps its plan;
+# no other statement is prepared (Django's cursors bind in the client). psycopg prepares nothing
+# while ``prepare_threshold`` is None: its value (psycopg's default) only turns preparing on.
+# Off (DJANGO_DB_PREPARED=0) behind a pooler that cannot keep prepared statements (PgBouncer
+# before 1.21, in transaction mode). The benchmark's database takes the same.
 DB_PREPARE_THRESHOLD = 5 if env.bool("DJANGO_DB_PREPARED", default=True) else None
 
 DATABASES = {
