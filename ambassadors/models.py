@@ -92,7 +92,7 @@ class Ambassador(models.Model):
 
     @property
     def name(self) -> str:
-        return self.user.get_full_name() or self.user.username
+        return str(self.user)
 
     @property
     def availability_labels(self) -> str:

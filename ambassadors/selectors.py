@@ -137,10 +137,8 @@ def planner_options(*, user: User) -> dict[str, list]:
         "planner",
         access.scope_key(user, Capability.MANAGE_AMBASSADORS),
         lambda: {
-            "language": core_forms.Options(
-                core_forms.active_languages(), ("name_fr", "name_nl", "name_en"), ("name_fr", "variety")
-            ),
-            "location": core_forms.Options(coordinator_locations(user=user), ("name", "city"), ("name",)),
+            "language": core_forms.language_options(),
+            "location": core_forms.place_options(coordinator_locations(user=user)),
         },
     )
 

@@ -271,6 +271,25 @@ def read_options(**lists: Options) -> dict[str, list]:
     return read
 
 
+def language_options() -> Options:
+    """The active languages as a form lists them (``active_languages``), for ``read_options``."""
+    return Options(active_languages(), ("name_fr", "name_nl", "name_en"), ("name_fr", "variety"))
+
+
+def place_options(places: QuerySet, *extra: str) -> Options:
+    """Places by name, labelled as a place names itself (its name and city); ``extra``: other
+    fields read, such as the ``code`` a field's values are."""
+    return Options(places, (*extra, "name", "city"), ("name",))
+
+
+def people_options(users: QuerySet, *extra: str) -> Options:
+    """Users by last and first name, labelled as a user names themself, each once however many
+    of their memberships ``users`` matched (its ``DISTINCT`` would not hold beside the list's
+    row numbers)."""
+    once = users.model.objects.filter(pk__in=users.order_by().values("pk"))
+    return Options(once, (*extra, "first_name", "last_name", "username"), ("last_name", "first_name"))
+
+
 # How long a filter's lists of options are kept (``kept_options``): a psychologist who joins a
 # team, a new place or language appear in the lists within this time (what is listed is never kept).
 OPTIONS_SECONDS = 60

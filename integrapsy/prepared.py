@@ -159,8 +159,11 @@ class _Preparing:
 
 
 @functools.cache
-def _prepared_cursor_class(base):
-    class PreparedCursor(base):
+def _prepared_cursor_class():
+    """Django's cursor that binds on the server, asking psycopg to prepare what it runs."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)
 
@@ -169,11 +172,11 @@ def _prepared_cursor_class(base):
 
 def _server_binding_cursor(connection):
     """What ``create_cursor`` of Django's PostgreSQL backend makes, binding on the server."""
-    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg.pq import Format
 
-    cursor = _prepared_cursor_class(ServerBindingCursor)(connection.connection)
+    cursor = _prepared_cursor_class()(connection.connection)
     # As Django's cursors: times read in the connection's time zone when it is not the adapters'.
     tzloader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
     if connection.timezone != tzloader.timezone:

@@ -24,7 +24,7 @@ def _aware(day, moment):
 
 class InterpreterChoiceField(core_forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.user.get_full_name() or obj.user.username
+        return str(obj.user)
 
 
 class BookingRequestForm(forms.Form):

@@ -217,15 +217,9 @@ def _case_filter_lists(*, user: User) -> dict[str, core_forms.Options]:
     teams = user_teams(user=user)
     return {
         "team": core_forms.Options(teams, ("name",), ("name",)),
-        "lead_psychologist": core_forms.Options(
-            User.objects.filter(pk__in=team_psychologists_of(teams=teams).order_by().values("pk")),
-            ("first_name", "last_name", "username"),
-            ("last_name", "first_name"),
-        ),
-        "location": core_forms.Options(user_locations(user=user), ("name", "city"), ("name",)),
-        "language": core_forms.Options(
-            core_forms.active_languages(), ("name_fr", "name_nl", "name_en"), ("name_fr", "variety")
-        ),
+        "lead_psychologist": core_forms.people_options(team_psychologists_of(teams=teams)),
+        "location": core_forms.place_options(user_locations(user=user)),
+        "language": core_forms.language_options(),
     }
 
 

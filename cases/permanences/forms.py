@@ -11,7 +11,7 @@ from integrapsy.forms import DateInput, TimeInput, active_languages
 
 class UserChoiceField(core_forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return str(obj)  # ``User.name_of``: the full name, else the username
 
 
 class PermanenceSessionForm(forms.Form):
@@ -120,7 +120,7 @@ class SlotChoiceField(core_forms.ModelChoiceField):
     def label_from_instance(self, slot):
         session = slot.session
         day = date_format(session.date, "D d/m")
-        psychologist = session.psychologist.get_full_name() or session.psychologist.username
+        psychologist = str(session.psychologist)
         return f"{day} {slot.start_time:%H:%M} — {session.location.name} ({psychologist})"
 
 

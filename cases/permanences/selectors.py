@@ -147,13 +147,8 @@ def week_filter_choices(*, user: User) -> dict:
         "week-filter",
         access.scope_key(user, Capability.VIEW_PERMANENCES),
         lambda: {
-            "location": core_forms.Options(locations, ("code", "name", "city"), ("name",)),
-            # One row a psychologist, whatever the number of their teams.
-            "psychologist": core_forms.Options(
-                User.objects.filter(pk__in=psychologists.order_by().values("pk")),
-                ("code", "first_name", "last_name", "username"),
-                ("last_name", "first_name"),
-            ),
+            "location": core_forms.place_options(locations, "code"),
+            "psychologist": core_forms.people_options(psychologists, "code"),
         },
     )
     return {
