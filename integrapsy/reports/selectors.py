@@ -276,11 +276,13 @@ def _dashboard_figures(with_lines: bool) -> dict[str, tuple[QuerySet, object]]:
             ),
             Count("*"),
         ),
-        # The team's cases followed, by status, from the index of their team and status.
-        "case_counts": (
-            Case.objects.filter(team=team, status__in=FOLLOW_UP_STATUSES),
-            Counts("status", **{f"cases_{status}": Q(status=status) for status in FOLLOW_UP_STATUSES}),
-        ),
+        # The team's cases followed, by status: a COUNT(*) each, which the index of their team and
+        # status answers alone (a range of it per status); one pass counting the three with
+        # FILTER costs twice as much at 25,000 cases.
+        **{
+            f"cases_{status}": (Case.objects.filter(team=team, status=status), Count("*"))
+            for status in FOLLOW_UP_STATUSES
+        },
         "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("*")),
         "slots": (PermanenceSlot.objects.filter(session__in=sessions), Count("*")),
         "booking_counts": (
