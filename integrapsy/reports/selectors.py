@@ -278,7 +278,7 @@ def _dashboard_figures(with_lines: bool) -> dict[str, tuple[QuerySet, object]]:
         ),
         # The team's cases followed, by status: a COUNT(*) each, which the index of their team and
         # status answers alone (a range of it per status); one pass counting the three with
-        # FILTER costs twice as much at 25,000 cases.
+        # FILTER took 1.5-2 times as long over a team's 25,000 cases.
         **{
             f"cases_{status}": (Case.objects.filter(team=team, status=status), Count("*"))
             for status in FOLLOW_UP_STATUSES
