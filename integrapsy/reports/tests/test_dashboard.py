@@ -13,6 +13,7 @@ from integrapsy.accounts.tests.factories import TeamFactory, make_user_with_role
 from integrapsy.reports.lists import LISTS
 from integrapsy.reports.periods import Period, weighted_percentile, years_before
 from integrapsy.reports.selectors import dashboard
+from integrapsy.reports.services import facts_refresh
 from integrapsy.reports.tests.factories import populate
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,7 @@ def test_counts_over_the_same_rows_are_the_counts_of_each_filter(team, coordinat
     PermanenceBookingFactory(
         session=session, slot=None, case=CaseFactory(team=team), status=SlotAttendance.CANCELLED, cancel_reason="Malade"
     )
+    facts_refresh()  # the cases by status are those of the last refresh
     data = dashboard(user=coordinator, team=team, period=Period.last_days())
     cases = Case.objects.filter(team=team)
     assert data["cases"]["by_status"] == {
@@ -209,6 +211,32 @@ def test_counts_over_the_same_rows_are_the_counts_of_each_filter(team, coordinat
     assert data["permanences"]["walk_ins"] == live.filter(slot__isnull=True).count() == 1
     assert data["permanences"]["attended"] == bookings.filter(status=SlotAttendance.ATTENDED).count() == 3
     assert data["permanences"]["no_show"] == bookings.filter(status=SlotAttendance.NO_SHOW).count() == 2
+
+
+def test_the_cases_by_status_are_those_of_the_last_refresh_then_counted_live_without_one(team, coordinator):
+    """The cases by status come with the refresh's other figures (the page says when it ran);
+    a period the refresh did not count is counted live, cases by status included."""
+    from cases.models import Case
+
+    populate(team, 2)  # ends with a refresh
+    before = dashboard(user=coordinator, team=team, period=Period.last_days())
+    CaseFactory(team=team, status=Case.Status.ON_HOLD)
+    assert dashboard(user=coordinator, team=team, period=Period.last_days())["cases"] == before["cases"]
+    facts_refresh()
+    after = dashboard(user=coordinator, team=team, period=Period.last_days())
+    assert (
+        after["cases"]["by_status"][Case.Status.ON_HOLD] == before["cases"]["by_status"].get(Case.Status.ON_HOLD, 0) + 1
+    )
+    assert after["cases"]["total"] == before["cases"]["total"] + 1
+    CaseFactory(team=team, status=Case.Status.ACTIVE)
+    other_period = Period.last_days(30)
+    live = dashboard(user=coordinator, team=team, period=other_period)
+    cases = Case.objects.filter(team=team)
+    assert live["cases"]["by_status"] == {
+        status: n
+        for status in (Case.Status.OPEN, Case.Status.ACTIVE, Case.Status.ON_HOLD)
+        if (n := cases.filter(status=status).count())
+    }
 
 
 def test_a_team_with_no_case_and_no_permanence_reads_zeros(team, coordinator):
