@@ -350,16 +350,24 @@ class TestCaseListFullNameSearch:
         assert sorted(_found(client, "\x00 \x00"), key=lambda c: c.pk) == cases
 
     @pytest.mark.postgres
-    def test_the_search_reads_the_cases_trigram_indexes(self, team):
+    def test_the_search_reads_the_teams_trigram_indexes(self, coordinator, team):
         # The migration writes the indexes' expressions by hand: they must be the ones the search writes.
         from django.db import connection
+
+        from integrapsy import access
 
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
         plan = Case.objects.filter(case_selectors.case_search("Haidari")).explain()
-        assert "case_search_names_trgm" in plan
-        assert "case_search_keys_trgm" in plan
+        assert "case_team_search_names" in plan
+        assert "case_team_search_keys" in plan
+        # Their first column, the team, is compared with bigints (the only comparison btree_gin
+        # has for a bigint column), so that one scan of each reads the team's matches alone.
+        searched = access.scope_cases(coordinator, Case.objects.all()).filter(case_selectors.case_search("Haidari"))
+        sql, params = searched.query.sql_with_params()
+        assert '"cases_case"."team_id" IN ((%s)::bigint)' in sql
+        assert team.pk in params
 
     def test_the_page_costs_the_same_queries_for_one_and_thirty_cases(self, client, coordinator, team):
         CaseFactory(team=team, person=PersonFactory(first_name="Mohammed", last_name="Haidari"))
