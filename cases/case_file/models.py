@@ -78,9 +78,11 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            # A team's cases by status (the dashboard), and with a risk level (the list's filters):
-            # counted from the index alone.
-            models.Index(fields=["team", "status", "risk_level"], name="case_team_status_risk"),
+            # A team's cases by status (the dashboard's count, from the index alone), and the list
+            # filtered by status and risk level: a page of them, newest first, read in order.
+            models.Index(
+                fields=["team", "status", "risk_level", "-opened_on", "-id"], name="case_team_status_risk_list"
+            ),
             models.Index(fields=["person", "team", "status"], name="case_person_team_status"),
             # The case list and the planner: a team's cases, newest first, one page at a time.
             models.Index(fields=["team", "-opened_on", "-id"], name="case_team_opened"),
