@@ -265,8 +265,9 @@ def test_the_interpreters_app_does_not_import_the_ambassadors_app():
 
 
 # The match page's queries: the session, the user, their memberships, the booking, the
-# interpreters with their facts, the bookings they hold at that time.
-MATCH_PAGE_QUERIES = 6
+# interpreters with their facts, those who interpreted for the person before, the bookings
+# they hold at that time.
+MATCH_PAGE_QUERIES = 7
 
 
 def _busy_interpreter(team, case, booking, place, i, tir):
