@@ -4,8 +4,9 @@ What the team did (referrals received, consultations, orientations, interpreting
 contacts, group sessions) is read from the figures' lines (``facts``), written by a scheduled
 task, so the page says as of when; for the period the page opens on (the last days), the task
 also sums the lines once for each team (``TeamCounts``, ``dashboard_lines``), and the page reads
-that. What stands now (referrals waiting, cases, risk flags, sessions and bookings) is read
-from the rows.
+that, with the team's cases by status and the names of the organisations and languages as
+they stood at that run. What must be seen at once (urgent referrals waiting, risk flags,
+sessions and bookings) is read from the rows.
 
 Each figure is aggregated whatever the number of rows, so the page's query count does not
 grow with the data. The single-number figures (counts, sums) are read together, each as a
@@ -16,6 +17,7 @@ scalar subquery of one query (``_scalars``; the counts over the same rows in one
 from __future__ import annotations
 
 import functools
+import uuid
 
 from django.db.models import (
     BigIntegerField,
@@ -212,6 +214,9 @@ def dashboard_lines(*, team: Team, period: Period) -> dict:
         "amb_persons": read["amb_persons"],
         "group_persons": read["group_persons"],
         "cases_by_status": {status: read[f"cases_{status}"] for status in FOLLOW_UP_STATUSES},
+        # The names the page shows with the lines' keys, as they were then (one query each less).
+        "organisations": _organisation_names(done[facts.REFERRAL]),
+        "languages": _language_names(done[facts.INTERPRETING]),
     }
 
 
@@ -223,25 +228,39 @@ def _latest_lines(team: Team, period: Period) -> tuple[object, dict | None]:
     complete = (
         isinstance(found, dict)
         and set(found.get("done") or ()) >= set(SUMMED_BY_KEY)
-        and {"amb_persons", "group_persons", "cases_by_status"} <= set(found)
+        and {"amb_persons", "group_persons", "cases_by_status", "organisations", "languages"} <= set(found)
     )
     return as_of, found if complete else None
 
 
-def _by_organisation(received: dict[str, tuple[int, int]]) -> list[dict]:
+_LANGUAGE_NAMES = ("name_fr", "name_nl", "name_en", "variety")
+
+
+def _organisation_names(keys) -> dict[str, list[str]]:
+    """The code and name of the organisations of ``keys`` (the lines' keys), as JSON."""
+    rows = Organisation.objects.filter(pk__in=[int(key) for key in keys]).values_list("pk", "code", "name")
+    return {str(pk): [str(code), name] for pk, code, name in rows}
+
+
+def _language_names(keys) -> dict[str, dict]:
+    """The names of the languages of ``keys`` (the lines' keys), as JSON."""
+    rows = Language.objects.filter(pk__in=[int(key) for key in keys]).values("pk", *_LANGUAGE_NAMES)
+    return {str(row["pk"]): {name: row[name] for name in _LANGUAGE_NAMES} for row in rows}
+
+
+def _by_organisation(received: dict[str, tuple[int, int]], names: dict[str, list[str]]) -> list[dict]:
     """The referrals received by referring organisation (the lines' keys), most first."""
-    names = Organisation.objects.filter(pk__in=[int(key) for key in received]).values_list("pk", "code", "name")
     rows = [
-        {"organisation__code": code, "organisation__name": name, "n": received[str(pk)][0]} for pk, code, name in names
+        {"organisation__code": uuid.UUID(code), "organisation__name": name, "n": received[key][0]}
+        for key, (code, name) in names.items()
+        if key in received
     ]
     return sorted(rows, key=lambda row: (-row["n"], row["organisation__name"]))
 
 
-def _by_language(completed: dict[str, tuple[int, int]]) -> list[dict]:
+def _by_language(completed: dict[str, tuple[int, int]], names: dict[str, dict]) -> list[dict]:
     """The completed interpreter bookings by language (the lines' keys): minutes, most first."""
-    languages = Language.objects.filter(pk__in=[int(key) for key in completed]).values(
-        "pk", "name_fr", "name_nl", "name_en", "variety"
-    )
+    languages = [{"pk": int(key), **row} for key, row in names.items() if key in completed]
     ranked = sorted(languages, key=lambda row: (-completed[str(row["pk"])][1], row["name_en"]))
     return [
         {
@@ -342,7 +361,12 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         done = {figure: {key: tuple(pair) for key, pair in stored["done"][figure].items()} for figure in SUMMED_BY_KEY}
     else:
         done = _lines_by_key(_period_lines(team, period))
-    by_org = _by_organisation(done[facts.REFERRAL])
+    if stored is not None:
+        organisations, languages = stored["organisations"], stored["languages"]
+    else:
+        organisations = _organisation_names(done[facts.REFERRAL])
+        languages = _language_names(done[facts.INTERPRETING])
+    by_org = _by_organisation(done[facts.REFERRAL], organisations)
     with_lines = stored is None
     read = _DASHBOARD_SCALARS.run(
         with_lines,
@@ -373,7 +397,7 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     }
 
     consultations = {k: n for k in KINDS if (n := done[facts.CONSULTATION].get(k, (0, 0))[0])}
-    by_language = _by_language(done[facts.INTERPRETING])
+    by_language = _by_language(done[facts.INTERPRETING], languages)
     late_cancellations = sum(n for n, _ in done[facts.LATE_CANCELLATION].values())
     contacts = done[facts.CONTACT]  # by ambassador
     ambassadors = {
