@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Count, DateField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -68,19 +68,38 @@ def permanence_week(
     Each session carries its link and its counts as the page writes them: the week is drawn
     without a lookup per session.
     """
-    qs = access.scope(user, PermanenceSession.objects.all(), Capability.VIEW_PERMANENCES).filter(
-        date__gte=monday, date__lt=monday + timedelta(days=7)
+    shape = (access.scope_key(user, Capability.VIEW_PERMANENCES), location is not None, psychologist is not None)
+    rows = _WEEK.run(
+        shape,
+        monday=monday,
+        next_monday=monday + timedelta(days=7),
+        location_id=location.pk if location is not None else None,
+        psychologist_id=psychologist.pk if psychologist is not None else None,
     )
-    if location is not None:
-        qs = qs.filter(location=location)
-    if psychologist is not None:
-        qs = qs.filter(psychologist=psychologist)
-    qs = _with_counts(qs).order_by("date", "start_time", "location__name")
     today = clock.localdate()
     days = [WeekDay(monday + timedelta(days=i), is_today=monday + timedelta(days=i) == today) for i in range(7)]
-    for session in qs.values(*WEEK_FIELDS):
+    for session in rows:
         days[(session["date"] - monday).days].sessions.append(_week_session(session))
     return days
+
+
+def _week_rows(shape) -> QuerySet:
+    """The sessions ``permanence_week`` reads, for a scope key (``access.scope_key``) and the
+    filters given (a place, a psychologist), their values ``Param`` markers."""
+    key, by_location, by_psychologist = shape
+    qs = access.scope_of_key(PermanenceSession.objects.all(), key).filter(
+        date__gte=Param("monday", DateField()), date__lt=Param("next_monday", DateField())
+    )
+    if by_location:
+        qs = qs.filter(location_id=Param("location_id", BigIntegerField()))
+    if by_psychologist:
+        qs = qs.filter(psychologist_id=Param("psychologist_id", BigIntegerField()))
+    return _with_counts(qs).order_by("date", "start_time", "location__name").values(*WEEK_FIELDS)
+
+
+# Built and compiled once per scope and filters (``integrapsy.prepared``): building the
+# queryset with its three counts took longer than the database to answer it.
+_WEEK = PreparedQuery(_week_rows)
 
 
 # What the week shows of each session, read as ``values()`` with its counts (no session, place,
