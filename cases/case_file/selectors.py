@@ -103,7 +103,7 @@ def case_search(q: str) -> Q:
     The name search reads the case rows alone: each case holds its person's names and their
     search keys (``Case.search_names``, ``Case.search_keys``, kept by the database, migration
     0013), which PostgreSQL answers from two indexes that begin with the team (the names'
-    trigrams, the keys' list: migrations 0016, 0018). The team's cases that hold the words are
+    trigrams, the keys' list: migration 0016). The team's cases that hold the words are
     found without looking at any person of another team, however common the name.
 
     Several words match the cases whose person's names (first, last, alias, in any order) hold
@@ -149,7 +149,7 @@ class HoldsKey(Expression):
     """Whether one of the case's name keys (``search_keys``, each between spaces) is one of ``keys``.
 
     PostgreSQL: the case's keys as a list overlapping the keys sought, which the index of the
-    team and the keys' list answers (migration 0018: one entry per key, where the keys'
+    team and the keys' list answers (migration 0016: one entry per key, where the keys'
     trigrams read twice as long). Elsewhere: each key sought between spaces in the text.
     """
 
