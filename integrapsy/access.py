@@ -378,7 +378,7 @@ def holds_role(user: AnyUser, role: str, team_id: int | None = None) -> bool:
 
 
 class _BigInts(Func):
-    """A list of ids for ``IN``, each written as a bigint: ``(1::bigint, 2::bigint)``."""
+    """A list of ids for ``IN``, each cast to a bigint (PostgreSQL: ``((%s)::bigint, ...)``)."""
 
     template = "(%(expressions)s)"
     output_field = BigIntegerField()
@@ -397,8 +397,9 @@ def scope_cases(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
     if not ids:
         return queryset.none()
     shared = shared_case_ids(user, queryset.model)
-    # The ids written as the column's type (bigint): the search's trigram indexes begin with the
-    # team (``btree_gin``), whose operators compare a bigint with a bigint only.
+    # The ids written as the column's type (bigint): the search's indexes (the names' trigrams,
+    # the keys' list) begin with the team (``btree_gin``), whose operators compare a bigint with
+    # a bigint only.
     teams = Q(**{f"{team_path(queryset.model)}__in": _BigInts(sorted(ids))})
     # Without shares the filter is the team alone, which the (team, -opened_on) index serves in
     # order: a page of a team's cases reads that page only. A subquery in an OR would make the

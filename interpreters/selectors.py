@@ -383,7 +383,7 @@ def _held(blocked_from, blocked_until, starts_after, starts_before) -> Q:
 def match_interpreters(*, booking: InterpreterBooking) -> list[Suggestion]:
     """Interpreters of the booking's language, best first, each with the reasons of its rank.
 
-    Available interpreters come first. Three queries, whatever the number of interpreters.
+    Available interpreters come first. At most three queries, whatever the number of interpreters.
     """
     need = MatchNeed(
         language=booking.language,

@@ -141,7 +141,8 @@ class TeamCounts(models.Model):
     instead of counting the period's lines: the funder indicators' year to date (``INDICATORS``:
     what ``indicators.counts`` gives from that run's lines, with the cases shared across the
     border as they stood then) and the dashboard's last days (``DASHBOARD``: what
-    ``reports.selectors.dashboard_lines`` reads of them). Another period is counted when asked.
+    ``reports.selectors.dashboard_lines`` reads of them, with the team's cases by status and the
+    names shown beside the figures, as they stood then). Another period is counted when asked.
     """
 
     TEAM_PATH = "team"

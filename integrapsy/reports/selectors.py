@@ -265,7 +265,11 @@ def _by_organisation(received: dict[str, tuple[int, int]], names: dict[str, list
 def _by_language(completed: dict[str, tuple[int, int]], names: dict[str, dict]) -> list[dict]:
     """The completed interpreter bookings by language (the lines' keys): minutes, most first."""
     languages = [{"pk": int(key), **row} for key, row in names.items() if key in completed]
-    ranked = sorted(languages, key=lambda row: (-completed[str(row["pk"])][1], row["name_en"]))
+    # Ties in the order of the languages' names (read back from JSON, the rows come in any order).
+    ranked = sorted(
+        languages,
+        key=lambda row: (-completed[str(row["pk"])][1], row["name_en"], row["variety"] or "", row["pk"]),
+    )
     return [
         {
             "pk": row["pk"],

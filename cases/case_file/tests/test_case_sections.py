@@ -350,7 +350,7 @@ class TestCaseListFullNameSearch:
         assert sorted(_found(client, "\x00 \x00"), key=lambda c: c.pk) == cases
 
     @pytest.mark.postgres
-    def test_the_search_reads_the_teams_trigram_indexes(self, coordinator, team):
+    def test_the_search_reads_the_teams_indexes(self, coordinator, team):
         # The migration writes the indexes' expressions by hand: they must be the ones the search writes.
         from django.db import connection
 

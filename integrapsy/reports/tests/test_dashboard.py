@@ -246,3 +246,19 @@ def test_a_team_with_no_case_and_no_permanence_reads_zeros(team, coordinator):
     assert (permanences["slots"], permanences["booked"], permanences["walk_ins"]) == (0, 0, 0)
     assert (permanences["attended"], permanences["no_show"], permanences["no_show_rate"]) == (0, 0, None)
     assert permanences["with_reminder"] == {"marked": 0, "no_show": 0, "rate": None}
+
+
+def test_languages_with_the_same_hours_come_in_the_order_of_their_names_whatever_the_stored_order():
+    """The names stored with the refresh come back from JSON in any order: equal hours are
+    ordered by name, then variety, as when they are read from the languages."""
+    from integrapsy.reports.selectors import _by_language
+
+    completed = {"7": (1, 60), "3": (2, 60), "5": (1, 120)}
+    names = {
+        "7": {"name_fr": "Arabe", "name_nl": "Arabisch", "name_en": "Arabic", "variety": "Syrie"},
+        "5": {"name_fr": "Dari", "name_nl": "Dari", "name_en": "Dari", "variety": ""},
+        "3": {"name_fr": "Arabe", "name_nl": "Arabisch", "name_en": "Arabic", "variety": "Maroc"},
+    }
+    reordered = dict(reversed(list(names.items())))
+    assert [row["pk"] for row in _by_language(completed, names)] == [5, 3, 7]
+    assert _by_language(completed, reordered) == _by_language(completed, names)
