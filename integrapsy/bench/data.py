@@ -856,12 +856,11 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
         "interpreter bookings",
     )
 
-    # Permanences: two sessions a weekday per team (morning, afternoon), six 45-minute slots each,
-    # a third of the weeks in the past.
+    # Permanences: two sessions a weekday per team (morning, afternoon), six 45-minute slots each.
     S = plan.sessions
     per_team_days = math.ceil(S / T / 2)
     weeks = math.ceil(per_team_days / 5)
-    monday0 = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks // 3)
+    monday0 = first_session_monday(today, weeks)
     session0 = next_id(PermanenceSession)
 
     def session_day(j: int) -> tuple[date, bool]:
@@ -989,6 +988,13 @@ def generate(plan: Plan, *, stream=None) -> dict[str, int]:
         raise RuntimeError("Cases without their person's names: the search would find nothing.")
     progress.add(0, "done", force=True)
     return counts
+
+
+def first_session_monday(today: date, weeks: int) -> date:
+    """The Monday the generated permanences begin: a third of their weeks in the past, and always
+    a week to come (a single week would otherwise be this one, over by Friday evening: no
+    session left to book)."""
+    return today - timedelta(days=today.weekday()) - timedelta(weeks=min(weeks // 3, weeks - 2))
 
 
 def analyse(model: type[models.Model] | None = None) -> None:

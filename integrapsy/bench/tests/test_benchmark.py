@@ -69,3 +69,20 @@ def test_a_postgresql_benchmark_database_prepares_the_statements_the_project_pre
     assert bench["OPTIONS"] == {"connect_timeout": 5, "prepare_threshold": 5}
     settings.DB_PREPARE_THRESHOLD = None  # DJANGO_DB_PREPARED=0
     assert "prepare_threshold" not in database.bench_settings(url).get("OPTIONS", {})
+
+
+@pytest.mark.parametrize("weeks", [1, 2, 3, 30])
+def test_the_generated_permanences_always_hold_a_week_to_come(weeks):
+    """Whatever the day the data are generated (a small scale holds a single week of sessions),
+    some are still to come, and a third of the weeks are past when there are enough of them."""
+    from datetime import date, timedelta
+
+    from integrapsy.bench.data import first_session_monday
+
+    for today in (date(2026, 11, 30) + timedelta(days=i) for i in range(7)):  # Monday to Sunday
+        monday = first_session_monday(today, weeks)
+        assert monday.weekday() == 0
+        last_friday = monday + timedelta(weeks=weeks - 1, days=4)
+        assert last_friday > today
+        if weeks >= 6:
+            assert monday <= today - timedelta(weeks=weeks // 3)
