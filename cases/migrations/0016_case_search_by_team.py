@@ -22,7 +22,6 @@ POSTGRESQL = """
 CREATE EXTENSION IF NOT EXISTS btree_gin;
 DROP INDEX IF EXISTS case_search_names_trgm;
 DROP INDEX IF EXISTS case_search_keys_trgm;
-DROP INDEX IF EXISTS case_team_search_keys;
 CREATE INDEX case_team_search_names ON cases_case USING gin (team_id, (UPPER(("search_names")::text)) gin_trgm_ops);
 CREATE INDEX case_team_search_key_list ON cases_case USING gin (team_id, string_to_array("search_keys", ' '));
 """

@@ -259,7 +259,8 @@ def _by_organisation(received: dict[str, tuple[int, int]], names: dict[str, list
         for key, (code, name) in names.items()
         if key in received
     ]
-    return sorted(rows, key=lambda row: (-row["n"], row["organisation__name"]))
+    # Ties by name, then code (read back from JSON, the rows come in any order).
+    return sorted(rows, key=lambda row: (-row["n"], row["organisation__name"], str(row["organisation__code"])))
 
 
 def _by_language(completed: dict[str, tuple[int, int]], names: dict[str, dict]) -> list[dict]:

@@ -262,3 +262,17 @@ def test_languages_with_the_same_hours_come_in_the_order_of_their_names_whatever
     reordered = dict(reversed(list(names.items())))
     assert [row["pk"] for row in _by_language(completed, names)] == [5, 3, 7]
     assert _by_language(completed, reordered) == _by_language(completed, names)
+
+
+def test_organisations_with_the_same_referrals_come_in_the_order_of_their_names_whatever_the_stored_order():
+    from integrapsy.reports.selectors import _by_organisation
+
+    received = {"1": (3, 0), "2": (3, 0), "3": (5, 0)}
+    names = {
+        "2": ["00000000-0000-0000-0000-000000000002", "CAES Béthune"],
+        "3": ["00000000-0000-0000-0000-000000000003", "PRADA Lille"],
+        "1": ["00000000-0000-0000-0000-000000000001", "CAES Arras"],
+    }
+    rows = _by_organisation(received, names)
+    assert [row["organisation__name"] for row in rows] == ["PRADA Lille", "CAES Arras", "CAES Béthune"]
+    assert _by_organisation(received, dict(reversed(list(names.items())))) == rows
