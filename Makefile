@@ -64,7 +64,7 @@ format: install-dev
 
 # Refresh the French and Dutch (and English) catalogues, then compile them.
 messages: install
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l fr -l nl -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l fr -l nl -l en --extension=html,txt,py,jinja --ignore=.venv --ignore=staticfiles --no-obsolete
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -250,11 +250,14 @@ class PlannerForm(forms.Form):
         label=_("The person prefers"), choices=GENDER_PREFERENCE_CHOICES, required=False, widget=core_forms.Select
     )
 
-    def __init__(self, *args, cases, locations, options: dict[str, list], **kwargs):
+    def __init__(self, *args, cases, locations, options: dict[str, list], case_named: bool = False, **kwargs):
         """``locations``: the places the user may choose (a queryset, read only to check a place
-        sent); ``options``: the languages and places drawn (``selectors.planner_options``)."""
+        sent); ``options``: the languages and places drawn (``selectors.planner_options``);
+        ``case_named``: ``cases`` is the one case the planner was opened for."""
         super().__init__(*args, **kwargs)
         self.fields["case"].choices = [("", _("No case (a drop-in or a group)")), *cases]
+        if case_named:
+            self.fields["case"].help_text = _("The case you came from. For another case, open the planner without it.")
         self.fields["language"].queryset = active_languages()
         self.fields["location"].queryset = locations
         for name in ("language", "location"):

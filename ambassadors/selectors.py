@@ -487,7 +487,7 @@ PLANNER_CASES = 100
 
 @dataclass(frozen=True)
 class PlannerCases:
-    """The planner's case list (reference, label), and the case the address names, read whole.
+    """The planner's case list (reference, label), or the case the address names, read whole.
 
     ``activity``: the activity the address asks for, when it is one; ``named`` then carries its
     team's own rule for it (``own_rule``, None when the team has none), read with the case.
@@ -538,30 +538,35 @@ _PLANNER_NAMED_CASE = PreparedQuery(_planner_named_case)
 
 
 def planner_cases(*, user: User, include: str = "", activity: str = "") -> PlannerCases:
-    """Recent open cases of the teams the user coordinates, for the planner's case list.
+    """The cases the planner's form offers: the case ``include`` names, or the recent open ones.
 
-    At most ``PLANNER_CASES`` (a team may follow thousands), plus the case ``include`` names
-    when the user may plan for it, so a link from the case page always finds its case. The list
-    reads only what its options show (names, not cases: a hundred cases read whole with their
-    person, place, team and language cost more than the rest of the plan). The named case (the
-    one the planner plans for: the form's case is the address's) is read whole, in a second
-    query, with its team's own rule for ``activity``: the same two queries whatever the data.
+    Opened from a case page (``include`` names a case the user may plan for), the form offers
+    that case alone, read whole with its team's own rule for ``activity`` (one query): the
+    coordinator came to plan for it, and the recent cases are a link away (the planner without
+    a case). Otherwise the most recent open cases of the teams the user coordinates, at most
+    ``PLANNER_CASES`` (a team may follow thousands), read as the options show them (names, not
+    cases: a hundred cases read whole with their person, place, team and language cost more
+    than the rest of the plan). One query or, when ``include`` names a case the user may not
+    plan for, two, whatever the data.
     """
     key = access.scope_key(user, Capability.MANAGE_AMBASSADORS)
-    rows = _PLANNER_CASE_ROWS.run(key)
-    named = None
     activity = activity if activity in SupportActivity.values else ""
     if include and "\x00" not in include:
         found = _PLANNER_NAMED_CASE.run((key, bool(activity)), reference=include, activity=activity)
-        named = found[0] if found else None
-        if named is not None and all(reference != named.reference for reference, _first, _last in rows):
-            rows.append((named.reference, named.person.first_name, named.person.last_name))
+        if found:
+            named = found[0]
+            return PlannerCases(
+                choices=[_case_choice(named.reference, named.person.first_name, named.person.last_name)],
+                named=named,
+                activity=activity,
+            )
+    rows = _PLANNER_CASE_ROWS.run(key)
     rows.sort(key=lambda row: (row[1], row[0]))
-    return PlannerCases(
-        choices=[(reference, f"{first} {last} — {reference}".strip()) for reference, first, last in rows],
-        named=named,
-        activity=activity,
-    )
+    return PlannerCases(choices=[_case_choice(*row) for row in rows], activity=activity)
+
+
+def _case_choice(reference: str, first: str, last: str) -> tuple[str, str]:
+    return reference, f"{first} {last} — {reference}".strip()
 
 
 def planner_case(*, cases: PlannerCases, reference: str) -> Case | None:

@@ -374,6 +374,7 @@ def planner(request: HttpRequest) -> HttpResponse:
     form = PlannerForm(
         asked,
         cases=cases.choices,
+        case_named=cases.named is not None,
         locations=_locations(request.user),
         options=selectors.planner_options(user=request.user),
         initial={"case": request.GET.get("case", "")},
@@ -416,6 +417,8 @@ def planner(request: HttpRequest) -> HttpResponse:
             "everyone_query": everyone_query(request),
             "assign_role": assign_role,
             "may_book_interpreter": access.can(request.user, Capability.REQUEST_BOOKINGS),
+            # Opened for a case, the form offers that case alone: the recent cases are here.
+            "another_case_url": reverse("ambassadors:planner") if cases.named is not None else "",
         },
     )
 

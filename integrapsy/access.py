@@ -223,7 +223,12 @@ def has_role(user: AnyUser, *roles: str) -> bool:
 
 def can(user: AnyUser, capability: Capability) -> bool:
     """Whether the user holds the capability anywhere (menus, pages that list their teams' rows)."""
-    return has_role(user, *CAPABILITIES[capability])
+    return roles_hold(profile(user).roles, capability)
+
+
+def roles_hold(roles: frozenset[str], capability: Capability) -> bool:
+    """Whether a user with these roles (``profile(user).roles``) holds the capability anywhere."""
+    return not roles.isdisjoint(CAPABILITIES[capability])
 
 
 def require(user: AnyUser, capability: Capability) -> None:

@@ -1,7 +1,7 @@
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf
 
 from integrapsy import access
-from integrapsy.navigation import NAV_ITEMS
+from integrapsy.navigation import menu
 
 
 def navigation(request):
@@ -10,11 +10,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     match = request.resolver_match
-    current = match.view_name if match else ""
-    items = []
-    for item in NAV_ITEMS:
-        if not access.can(user, item.capability):
-            continue
-        active = current == item.url_name or bool(item.active_prefix and current.startswith(item.active_prefix))
-        items.append({"label": item.label, "url": reverse(item.url_name), "active": active})
-    return {"nav_items": items, "may_use_admin_site": access.may_use_admin_site(user)}
+    return {
+        "nav_items": menu(
+            access.profile(user).roles, match.view_name if match else "", get_urlconf(), get_script_prefix()
+        ),
+        "may_use_admin_site": access.may_use_admin_site(user),
+    }

@@ -100,8 +100,20 @@ TEMPLATES = [
                 "integrapsy.context_processors.navigation",
                 "integrapsy.offline.context_processors.offline",
             ],
-            "libraries": {"dates": "integrapsy.templatetags.dates", "fields": "integrapsy.templatetags.fields"},
+            "libraries": {
+                "dates": "integrapsy.templatetags.dates",
+                "fields": "integrapsy.templatetags.fields",
+                "jinja": "integrapsy.templatetags.jinja",
+            },
         },
+    },
+    # The parts drawn many times a page (``integrapsy.jinja``): ``templates/<app>/_*.jinja``.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "integrapsy.jinja.environment"},
     },
 ]
 

@@ -6,11 +6,15 @@ from cases.panels import PLANNING, CasePanel, register_case_panel
 from cases.timeline.kinds import EventKind, register, register_families
 from integrapsy.access import Capability
 from integrapsy.gdpr import register_eraser, register_subject_provider
+from integrapsy.jinja import register_global
 from integrapsy.navigation import HomePanel, NavItem, register_home_panel, register_nav
 from interpreters import gdpr, panels
 from interpreters import messages as _messages  # noqa: F401 — the messages to interpreters
 from interpreters import reminders as _reminders  # noqa: F401 — their appointments get text reminders
 from interpreters.services import booking_event_summary
+from interpreters.templatetags.bookings import booking_status
+
+register_global("booking_status", booking_status)
 
 register(
     {

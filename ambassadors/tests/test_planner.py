@@ -282,12 +282,12 @@ class TestPlannerPage:
         assert "ends_at" in response.context["form"].errors and response.context["result"] is None
         assert 'value="11:00"' in response.content.decode()
 
-    # The session, the user, their memberships, the planner's cases, the case planned for with
-    # its team's rule, the ambassadors with their languages and facts, the interpreters with
-    # theirs, those who interpreted for the person before, who of them is busy then; the form's
-    # languages and places are read in one query by the first request, then kept
-    # (``selectors.planner_options``).
-    PLANNER_QUERIES = 9
+    # The session, the user, their memberships, the case planned for with its team's rule (the
+    # form offers that case alone: no list of recent cases), the ambassadors with their
+    # languages and facts, the interpreters with theirs, those who interpreted for the person
+    # before, who of them is busy then; the form's languages and places are read in one query
+    # by the first request, then kept (``selectors.planner_options``).
+    PLANNER_QUERIES = 8
 
     def test_it_keeps_a_fixed_and_small_number_of_queries(self, client, team, coordinator, case, pashto):
         from django.db import connection
@@ -354,20 +354,40 @@ class TestPlannerPage:
         assert 'id="interpreters-all"' not in everyone.content.decode()
 
 
-def test_a_case_named_beyond_the_recent_ones_costs_no_query_more(client, team, coordinator, case, monkeypatch):
-    from ambassadors import selectors
+def test_opened_for_a_case_the_form_offers_that_case_and_a_way_to_another(client, team, coordinator, case):
+    """From a case page, the planner offers that case alone, read in one query, and
+    a link to the planner without it, where the recent cases are; a case the user may not plan
+    for is not offered, and the recent ones are."""
     from cases.tests.helpers import count_queries
 
     client.force_login(coordinator)
+    recent = CaseFactory(team=team, opened_on=case.opened_on + timedelta(days=1))
     url = reverse("ambassadors:planner") + f"?case={case.reference}&activity=consultation"
-    count_queries(client, url)
-    among_recent = count_queries(client, url)
-    monkeypatch.setattr(selectors, "PLANNER_CASES", 1)
-    CaseFactory(team=team, opened_on=case.opened_on + timedelta(days=1))  # the one recent case now
-    assert count_queries(client, url) == among_recent
     response = client.get(url)
+    choices = [value for value, _label in response.context["form"].fields["case"].choices]
+    assert choices == ["", case.reference]
     assert response.context["form"]["case"].value() == case.reference
-    assert case.reference in [value for value, _label in response.context["form"].fields["case"].choices]
+    html = response.content.decode()
+    assert 'id="planner-another-case"' in html and f'href="{reverse("ambassadors:planner")}"' in html
+    # The recent cases, a link away.
+    plain = client.get(reverse("ambassadors:planner"))
+    assert {recent.reference, case.reference} <= {
+        value for value, _label in plain.context["form"].fields["case"].choices
+    }
+    assert 'id="planner-another-case"' not in plain.content.decode()
+    # Another team's case is not offered (the recent ones are): the form says so beside the field.
+    other = CaseFactory(team=TeamFactory(name="Ailleurs"))
+    elsewhere = reverse("ambassadors:planner") + f"?case={other.reference}&activity=consultation"
+    response = client.get(elsewhere)
+    assert other.reference not in [value for value, _label in response.context["form"].fields["case"].choices]
+    assert 'id="planner-another-case"' not in response.content.decode()
+    assert "case" in response.context["form"].errors and response.context["result"] is None
+    # Planning for a case of one's own costs the same queries whatever the number of cases.
+    count_queries(client, url)
+    before = count_queries(client, url)
+    for _ in range(3):
+        CaseFactory(team=team)
+    assert count_queries(client, url) == before
 
 
 def test_the_team_rule_for_a_case_is_read_with_the_case(client, team, coordinator, case):

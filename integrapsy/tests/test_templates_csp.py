@@ -31,7 +31,7 @@ def test_the_training_progress_bar_shows_its_value_without_an_inline_style():
 def test_no_template_has_an_inline_style():
     offenders = [
         str(path.relative_to(TEMPLATES))
-        for path in sorted(TEMPLATES.rglob("*.html"))
+        for path in sorted([*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.jinja")])
         if STYLE_ATTRIBUTE.search(path.read_text(encoding="utf-8"))
     ]
     assert not offenders, offenders

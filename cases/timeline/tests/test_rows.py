@@ -13,7 +13,7 @@ from cases.timeline.selectors import timeline_rows
 
 pytestmark = pytest.mark.django_db
 
-# What ``_timeline.html`` wrote of an event before its rows carried it.
+# What the timeline template wrote of an event before its rows carried it.
 _FILTERS = Template(
     "{{ e.occurred_at|date:'c' }}|{{ e.occurred_at|date:'SHORT_DATETIME_FORMAT' }}|"
     "{% if e.actor %}{{ e.actor }}{% endif %}|{% if e.visibility == 'clinical' %}clinical{% endif %}"

@@ -1,0 +1,48 @@
+"""The Jinja2 partials (``integrapsy.jinja``): escaped, translated, drawn from a Django template."""
+
+import pytest
+from django.template import TemplateDoesNotExist, engines
+from django.test import RequestFactory
+from django.utils import translation
+
+JINJA = engines["jinja2"]
+
+
+def _draw(source: str, **context) -> str:
+    return JINJA.from_string(source).render(context)
+
+
+def test_every_value_is_escaped_and_a_text_with_values_too(in_english):
+    assert _draw("{{ name }}", name="<b>Amina</b>") == "&lt;b&gt;Amina&lt;/b&gt;"
+    drawn = _draw('{{ _("Assign %(name)s")|format(name=name) }}', name="<script>")
+    assert drawn == "Assign &lt;script&gt;"
+
+
+def test_texts_come_from_the_catalogues_in_the_requests_language():
+    with translation.override("fr"):
+        assert _draw('{{ _("Free then") }}') == "Disponible à ce moment"
+        assert _draw('{{ _("Assign %(name)s")|format(name="Amina") }}') == "Désigner Amina"
+    with translation.override("nl"):
+        assert _draw('{{ _("Assign %(name)s")|format(name="Amina") }}') == "Amina toewijzen"
+
+
+def test_a_missing_value_draws_nothing_as_in_django_templates():
+    assert _draw("[{{ card.s.interpreter.code }}]{% if card.knows %}x{% endif %}") == "[]"
+
+
+def test_django_templates_are_never_read_as_jinja():
+    with pytest.raises(TemplateDoesNotExist):
+        JINJA.get_template("base.html")
+    assert JINJA.get_template("ambassadors/_suggestions.jinja")
+
+
+@pytest.mark.django_db
+def test_the_tag_draws_with_the_django_context_and_the_values_given():
+    from django.template import engines as all_engines
+
+    page = all_engines["django"].from_string(
+        '{% load jinja %}{% jinja "ambassadors/_suggestions.jinja" empty_text=nobody %}'
+    )
+    request = RequestFactory().get("/")
+    drawn = page.render({"suggestions": [], "nobody": "Personne <ici>"}, request)
+    assert drawn == '<li class="list-group-item">Personne &lt;ici&gt;</li>'
