@@ -222,7 +222,9 @@ def interpreter_suggestions(request: SupportRequest, *, user) -> InterpreterSide
 
 def interpreter_cards(suggestions) -> list[dict]:
     """The planner's card of each interpreter shown: the suggestion and the texts it shows,
-    written here once rather than by three plural template tags per card."""
+    written here once rather than by three plural template tags per card; their week's loads
+    read together (one query)."""
+    interpreter_selectors.read_week_loads(suggestions)
     return [
         {
             "s": s,

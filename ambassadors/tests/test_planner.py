@@ -285,9 +285,10 @@ class TestPlannerPage:
     # The session, the user, their memberships, the case planned for with its team's rule (the
     # form offers that case alone: no list of recent cases), the ambassadors with their
     # languages and facts, the interpreters with theirs, those who interpreted for the person
-    # before, who of them is busy then; the form's languages and places are read in one query
-    # by the first request, then kept (``selectors.planner_options``).
-    PLANNER_QUERIES = 8
+    # before, who of them is busy then, the week's bookings of those shown; the form's languages
+    # and places are read in one query by the first request, then kept
+    # (``selectors.planner_options``).
+    PLANNER_QUERIES = 9
 
     def test_it_keeps_a_fixed_and_small_number_of_queries(self, client, team, coordinator, case, pashto):
         from django.db import connection

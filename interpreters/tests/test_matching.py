@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from interpreters import services
 from interpreters.models import Gender, Mode
-from interpreters.selectors import match_interpreters, rank_interpreters
+from interpreters.selectors import match_interpreters, rank_interpreters, read_week_loads
 from interpreters.tests.factories import (
     BookingFactory,
     InterpreterFactory,
@@ -222,6 +222,7 @@ def test_without_a_time_nobody_is_checked_for_being_busy(team, tir, coordinator)
     confirmed_booking(team, busy, start, ends_at=start + timedelta(hours=1))
     planned = rank_interpreters(user=coordinator, language=tir, mode=Mode.PHONE)
     assert planned[0].available
+    read_week_loads(planned)
     assert planned[0].load == 1  # one booking in the coming seven days
 
 
@@ -235,7 +236,34 @@ def test_the_load_counts_the_bookings_held_in_the_week_wanted(team, tir, coordin
     planned = rank_interpreters(
         user=coordinator, language=tir, mode=Mode.PHONE, starts_at=friday, ends_at=friday + timedelta(hours=1)
     )
+    assert planned[0].load is None  # read for the suggestions shown only
+    read_week_loads(planned)
     assert planned[0].load == 2 and planned[0].available
+
+
+def test_the_loads_of_a_match_leave_out_the_booking_matched_and_are_read_together(
+    team, tir, django_assert_num_queries
+):
+    """Each interpreter's load is counted for those shown, in one query whatever their number;
+    the booking being matched is not among what they already hold."""
+    first = InterpreterFactory(first_name="Une", username="une", languages=[tir])
+    second = InterpreterFactory(first_name="Deux", username="deux", languages=[tir])
+    wednesday = timezone.localdate() + timedelta(days=9 - timezone.localdate().weekday())
+    at = timezone.make_aware(timezone.datetime.combine(wednesday, time(14)))
+    booking = _booking(team, language=tir, starts_at=at)
+    confirmed_booking(team, first, at - timedelta(hours=4))  # the same Wednesday, in the morning
+    booking.interpreter, booking.status = first, "confirmed"
+    booking.save()
+    suggestions = match_interpreters(booking=booking)
+    with django_assert_num_queries(1):
+        read_week_loads(suggestions)
+    loads = {s.interpreter.user.first_name: s.load for s in suggestions}
+    assert loads == {"Une": 1, "Deux": 0}
+    assert second.pk in {s.interpreter_id for s in suggestions}
+    with django_assert_num_queries(0):  # read already
+        read_week_loads(suggestions)
+    with django_assert_num_queries(0):
+        read_week_loads([])
 
 
 def test_only_those_who_see_bookings_get_a_ranking(team, tir):
