@@ -14,12 +14,13 @@ model instances with their ``select_related`` rows and annotations, or ``values(
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Callable, Hashable
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
-from django.db.models import Expression, Field, QuerySet
+from django.db.models import BooleanField, Expression, F, Field, QuerySet
 from django.http import Http404
 from django.utils.asyncio import async_unsafe
 
@@ -44,6 +45,44 @@ class Param(Expression):
         if self.name not in values:
             raise TypeError(f"the prepared query needs a value for {self.name!r}")
         return self.output_field.get_db_prep_value(values[self.name], connection, prepared=False)
+
+
+class IdList(Field):
+    """The value of a ``Param`` that is a list of ids (``IdIn``): a list for PostgreSQL, JSON elsewhere."""
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        ids = [int(i) for i in value]
+        return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+
+class IdIn(Expression):
+    """``column`` is one of the ids the ``Param`` named ``name`` is given, a list of any length:
+    one marker, so one compiled query whatever the number of ids (``column IN (%s, %s...)``
+    needs a query per number). PostgreSQL: ``= ANY(%s)``, which an index on ``column``
+    answers as it answers ``IN``; elsewhere the ids as a JSON list (``json_each``).
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, name: str):
+        super().__init__()
+        self.column = F(column)
+        self.param = Param(name, IdList())
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, self.param]  # noqa: S608 - the ids are bound
+
+    def as_postgresql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} = ANY(%s)", [*params, self.param]
 
 
 class PreparedQuery:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -35,7 +34,7 @@ from integrapsy import access, clock, prepared
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Organisation, User
 from integrapsy.directory.models import Language, Location
-from integrapsy.prepared import Param, PreparedQuery
+from integrapsy.prepared import IdIn, Param, PreparedQuery
 from interpreters.models import (
     HOLDING_STATUSES,
     ON_SITE_BUFFER,
@@ -665,15 +664,10 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
     return suggestions
 
 
-def _week_loads(shape: tuple[int, bool]) -> QuerySet:
-    """The bookings ``count`` interpreters hold in a week, but the one matched (``read_week_loads``)."""
-    count, for_booking = shape
-    # One equality each (``__in`` would take the markers for ids): a bitmap of index scans.
-    theirs = functools.reduce(
-        operator.or_, (Q(interpreter_id=Param(f"interpreter_{i}", BigIntegerField())) for i in range(count))
-    )
+def _week_loads(for_booking: bool) -> QuerySet:
+    """The bookings some interpreters hold in a week, but the one matched (``read_week_loads``)."""
     held = InterpreterBooking.objects.filter(
-        theirs,
+        IdIn("interpreter_id", "interpreter_ids"),
         status__in=HOLDING_STATUSES,
         starts_at__gte=Param("week_start", DateTimeField()),
         starts_at__lt=Param("week_end", DateTimeField()),
@@ -683,8 +677,6 @@ def _week_loads(shape: tuple[int, bool]) -> QuerySet:
     return held.order_by().values("interpreter_id").annotate(n=Count("*")).values_list("interpreter_id", "n")
 
 
-# Built once per number of interpreters shown (ten, or all of a language with ``?all=1``) and
-# whether a booking is matched.
 _WEEK_LOADS = PreparedQuery(_week_loads)
 
 
@@ -698,14 +690,11 @@ def read_week_loads(suggestions: list[Suggestion]) -> None:
     unread = [s for s in suggestions if s.load is None]
     for week in {s.week for s in unread}:
         of_week = [s for s in unread if s.week == week]
-        ids = sorted({s.interpreter_id for s in of_week})
-        values = {f"interpreter_{i}": interpreter_id for i, interpreter_id in enumerate(ids)}
         week_start, week_end, booking_id = week
+        values = {"interpreter_ids": sorted({s.interpreter_id for s in of_week})}
         if booking_id is not None:
             values["booking_id"] = booking_id
-        loads = dict(
-            _WEEK_LOADS.run((len(ids), booking_id is not None), week_start=week_start, week_end=week_end, **values)
-        )
+        loads = dict(_WEEK_LOADS.run(booking_id is not None, week_start=week_start, week_end=week_end, **values))
         for s in of_week:
             s.load = loads.get(s.interpreter_id, 0)
 

@@ -220,3 +220,16 @@ def test_a_query_planned_at_each_run_is_compiled_once_but_not_prepared_by_the_se
     for city in ("Croisilles", "Tournai", "Croisilles"):
         assert _facts(prepared.run("plain", city=city)) == _facts(_places("plain", city=city))
     assert built == ["plain"] and len(_server_statements()) == before
+
+
+def test_a_list_of_ids_is_one_marker_whatever_its_length(places):
+    """``IdIn``: one compiled query for one id, three or none, each finding those rows only."""
+    from integrapsy.prepared import IdIn
+
+    by_ids = PreparedQuery(lambda shape: Location.objects.filter(IdIn("pk", "ids")).order_by("name"))
+    every = list(Location.objects.order_by("name"))
+    assert [p.name for p in by_ids.run(ids=[every[0].pk])] == [every[0].name]
+    assert [p.name for p in by_ids.run(ids=[p.pk for p in every[1:]])] == [p.name for p in every[1:]]
+    assert by_ids.run(ids=[]) == []
+    assert by_ids.run(ids=[2**62]) == []
+    assert len(by_ids._compiled) == 1

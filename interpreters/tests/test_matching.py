@@ -241,9 +241,7 @@ def test_the_load_counts_the_bookings_held_in_the_week_wanted(team, tir, coordin
     assert planned[0].load == 2 and planned[0].available
 
 
-def test_the_loads_of_a_match_leave_out_the_booking_matched_and_are_read_together(
-    team, tir, django_assert_num_queries
-):
+def test_the_loads_of_a_match_leave_out_the_booking_matched_and_are_read_together(team, tir, django_assert_num_queries):
     """Each interpreter's load is counted for those shown, in one query whatever their number;
     the booking being matched is not among what they already hold."""
     first = InterpreterFactory(first_name="Une", username="une", languages=[tir])
