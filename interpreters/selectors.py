@@ -538,14 +538,15 @@ _RANKING = PreparedQuery(
 
 
 def _busy(for_booking: bool) -> QuerySet:
-    """The held bookings of the interpreters ``_RANKING`` reads that overlap the time wanted,
-    as ``held_overlapping`` reads them (but the booking matched, when ``for_booking``)."""
+    """The held bookings of the interpreters ``_RANKING`` read (their ids) that overlap the time
+    wanted, as ``held_overlapping`` reads them (but the booking matched, when ``for_booking``).
+
+    The ids rather than the ranking's conditions again: a plan of its own, kept from one run to
+    the next, where the subquery of the language's interpreters was planned again at each run.
+    """
     at = Param("blocked_from", DateTimeField()), Param("blocked_until", DateTimeField())
     bounds = Param("starts_after", DateTimeField()), Param("starts_before", DateTimeField())
-    ranked = InterpreterLanguage.objects.filter(
-        language__code=Param("language", CharField()), interpreter__is_active=True
-    ).values("interpreter_id")
-    busy = InterpreterBooking.objects.filter(_held(*at, *bounds), interpreter_id__in=ranked)
+    busy = InterpreterBooking.objects.filter(_held(*at, *bounds), IdIn("interpreter_id", "interpreter_ids"))
     if for_booking:
         busy = busy.exclude(pk=Param("booking_id", BigIntegerField()))
     return busy.order_by("starts_at").values_list("interpreter_id", "starts_at", "ends_at")
@@ -623,7 +624,7 @@ def rank_for_need(need: MatchNeed) -> list[Suggestion]:
     blocked = need.blocked
     if blocked is not None and facts:
         starts_after, starts_before = _start_bounds(*blocked)
-        values = {"language": need.language.code, "starts_after": starts_after, "starts_before": starts_before}
+        values = {"interpreter_ids": list(facts), "starts_after": starts_after, "starts_before": starts_before}
         values["blocked_from"], values["blocked_until"] = blocked
         if need.booking_id is not None:
             values["booking_id"] = need.booking_id
