@@ -24,13 +24,19 @@ class CappedPaginator(Paginator):
     holds the filter's columns answers it alone), then the page.
 
     With ``fields``, the page's rows are ``values()`` of those fields (counted and ordered on
-    the queryset as it is: the joins the fields need are in the page's query alone).
+    the queryset as it is: the joins the fields need are in the page's query alone). With
+    ``rows_of_ids`` (and ``ids_first``), the page's rows are what it gives for the page's ids,
+    in the list's order: a query prepared once (``integrapsy.prepared``) rather than the
+    queryset's, built, compiled and planned at each request.
     """
 
-    def __init__(self, object_list, per_page, *, cap: int = 1000, ids_first: bool = False, fields=(), **kwargs):
+    def __init__(
+        self, object_list, per_page, *, cap: int = 1000, ids_first: bool = False, fields=(), rows_of_ids=None, **kwargs
+    ):
         self.cap = cap
         self.ids_first = ids_first
         self.fields = tuple(fields)
+        self.rows_of_ids = rows_of_ids
         super().__init__(object_list, per_page, **kwargs)
 
     def _rows(self, rows):
@@ -59,7 +65,12 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if self._ids is not None:
             ids = self._ids[bottom : bottom + self.per_page]
-            rows = list(self._rows(self.object_list.filter(pk__in=ids))) if ids else []
+            if not ids:
+                rows = []
+            elif self.rows_of_ids is not None:
+                rows = self.rows_of_ids(ids)
+            else:
+                rows = list(self._rows(self.object_list.filter(pk__in=ids)))
         else:  # as ``Paginator.page``, the rows read as ``values()``
             top = bottom + self.per_page
             if top + self.orphans >= self.count:
