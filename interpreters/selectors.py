@@ -75,10 +75,9 @@ def booking_list(*, user: User, status: str = "", when: str = "") -> QuerySet[In
 
 
 # The columns the bookings list shows, read as ``values()`` (no booking, interpreter, user, case
-# and person made a row). The rows join the interpreter and the case; the languages and places
-# (short lists) come in one query each: with every table joined, PostgreSQL spent ten times
-# longer planning the query (each join weighed against the booking table's many indexes) than
-# running it.
+# and person made a row), with every table they come from joined: PostgreSQL spends ten times
+# longer planning that query (each join weighed against the booking table's many indexes) than
+# running it, so it is prepared (``booking_rows_by_ids``), and planned once.
 BOOKING_LIST_FIELDS = (
     "code",
     "starts_at",
@@ -86,37 +85,44 @@ BOOKING_LIST_FIELDS = (
     "late_cancellation",
     "short_notice",
     "mode",
-    "language_id",
-    "location_id",
     "interpreter_id",
     "interpreter__user__first_name",
     "interpreter__user__last_name",
     "interpreter__user__username",
     "case__reference",
     "case__person__first_name",
+    "language__name_fr",
+    "language__name_nl",
+    "language__name_en",
+    "location__name",
 )
+
+
+def _booking_rows(shape) -> QuerySet:
+    key, upcoming = shape
+    order = ("starts_at", "id") if upcoming else ("-starts_at", "-id")
+    bookings = InterpreterBooking.objects.filter(IdIn("pk", "ids"))
+    return access.scope_of_key(bookings, key).order_by(*order).values(*BOOKING_LIST_FIELDS)
+
+
+_BOOKING_ROWS = PreparedQuery(_booking_rows)
+
+
+def booking_rows_by_ids(*, user: User, when: str) -> Callable[[list], list[dict]]:
+    """What reads a page of ``booking_list`` by its bookings' ids (``CappedPaginator``'s
+    ``rows_of_ids``): scoped again, in the list's order, as ``BOOKING_LIST_FIELDS`` values."""
+    shape = (access.scope_key(user, Capability.VIEW_BOOKINGS), when == "upcoming")
+    return lambda ids: _BOOKING_ROWS.run(shape, ids=ids)
 
 
 def booking_list_rows(bookings) -> list[dict]:
     """The list's rows (``BOOKING_LIST_FIELDS`` values), each with the link and the texts it
-    shows: drawn without a lookup each. Two queries: the rows' languages, then their places."""
-    bookings = list(bookings)
+    shows: drawn without a lookup each, and no query."""
     modes = dict(Mode.choices)
-    # Their names only (a model instance each cost more than the query).
-    languages = {
-        pk: Language.name_of(fr, nl, en)
-        for pk, fr, nl, en in Language.objects.filter(pk__in={b["language_id"] for b in bookings})
-        .order_by()
-        .values_list("pk", "name_fr", "name_nl", "name_en")
-    }
-    places = dict(
-        Location.objects.filter(pk__in={b["location_id"] for b in bookings if b["location_id"]})
-        .order_by()
-        .values_list("pk", "name")
-    )
     rows = []
     for b in bookings:
-        language, place = languages.get(b["language_id"]), places.get(b["location_id"])
+        language = Language.name_of(b["language__name_fr"], b["language__name_nl"], b["language__name_en"])
+        place = b["location__name"]
         interpreter = (
             User.name_of(
                 b["interpreter__user__first_name"], b["interpreter__user__last_name"], b["interpreter__user__username"]

@@ -63,12 +63,16 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.VIEW_BOOKINGS)
     form = BookingFilterForm(request.GET or {"when": "upcoming"})
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.booking_list(
-        user=request.user, status=filters.get("status", ""), when=filters.get("when") or "upcoming"
-    )
-    page = CappedPaginator(qs, BOOKINGS_PER_PAGE, cap=BOOKINGS_COUNTED, fields=selectors.BOOKING_LIST_FIELDS).get_page(
-        request.GET.get("page")
-    )
+    when = filters.get("when") or "upcoming"
+    qs = selectors.booking_list(user=request.user, status=filters.get("status", ""), when=when)
+    # The ids of the first bookings (their number the count), then the page's rows by id.
+    page = CappedPaginator(
+        qs,
+        BOOKINGS_PER_PAGE,
+        cap=BOOKINGS_COUNTED,
+        ids_first=True,
+        rows_of_ids=selectors.booking_rows_by_ids(user=request.user, when=when),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "interpreters/booking_list.html",
