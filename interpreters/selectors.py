@@ -23,7 +23,6 @@ from django.db.models import (
     Value,
 )
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from integrapsy import access, clock, prepared
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Organisation, User
 from integrapsy.directory.models import Language, Location
+from integrapsy.links import row_url
 from integrapsy.prepared import IdIn, Param, PreparedQuery
 from interpreters.models import (
     HOLDING_STATUSES,
@@ -119,6 +119,7 @@ def booking_list_rows(bookings) -> list[dict]:
     """The list's rows (``BOOKING_LIST_FIELDS`` values), each with the link and the texts it
     shows: drawn without a lookup each, and no query."""
     modes = dict(Mode.choices)
+    booking_url = row_url("interpreters:booking_detail")
     rows = []
     for b in bookings:
         language = Language.name_of(b["language__name_fr"], b["language__name_nl"], b["language__name_en"])
@@ -136,7 +137,7 @@ def booking_list_rows(bookings) -> list[dict]:
                 "status": b["status"],
                 "late_cancellation": b["late_cancellation"],
                 "short_notice": b["short_notice"],
-                "url": reverse("interpreters:booking_detail", args=[b["code"]]),
+                "url": booking_url(b["code"]),
                 "when": date_format(timezone.localtime(b["starts_at"]), "SHORT_DATETIME_FORMAT"),
                 "language": language or "",
                 "mode": modes.get(b["mode"], b["mode"]),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, CharField, Expression, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.urls import reverse
 
 from cases.models import Case, Person, PersonLanguage, RiskLevel
 from cases.persons.matching import name_key
@@ -13,6 +12,7 @@ from integrapsy import forms as core_forms
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Location
+from integrapsy.links import row_url
 from integrapsy.pagination import CappedPaginator
 from integrapsy.prepared import IdIn, Param, PreparedQuery
 
@@ -88,10 +88,11 @@ def case_list_page(*, user: User, filters: dict, number):
 def case_list_rows(cases) -> list[dict]:
     """The list's rows (``case_list``), each with the link and the texts it shows."""
     statuses, risks = dict(Case.Status.choices), dict(RiskLevel.choices)
+    case_url = row_url("cases:detail")
     return [
         {
             "reference": case["reference"],
-            "url": reverse("cases:detail", args=[case["reference"]]),
+            "url": case_url(case["reference"]),
             "person": Person.name_of(case["person__first_name"], case["person__last_name"], case["person__alias"]),
             "status": statuses.get(case["status"], case["status"]),
             "risk": risks.get(case["risk_level"], case["risk_level"]) if case["risk_level"] != RiskLevel.NONE else "",

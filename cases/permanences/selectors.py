@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import BigIntegerField, Count, DateField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from integrapsy import forms as core_forms
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Role, Team, User
 from integrapsy.directory.models import Language, Location
+from integrapsy.links import row_url
 from integrapsy.prepared import Param, PreparedQuery
 from integrapsy.subqueries import row_total
 
@@ -78,8 +78,9 @@ def permanence_week(
     )
     today = clock.localdate()
     days = [WeekDay(monday + timedelta(days=i), is_today=monday + timedelta(days=i) == today) for i in range(7)]
+    session_url = row_url("cases:permanence_detail")
     for session in rows:
-        days[(session["date"] - monday).days].sessions.append(_week_session(session))
+        days[(session["date"] - monday).days].sessions.append(_week_session(session, session_url))
     return days
 
 
@@ -126,7 +127,7 @@ WEEK_FIELDS = (
 )
 
 
-def _week_session(s: dict) -> dict:
+def _week_session(s: dict, session_url) -> dict:
     """One session of the week as the page writes it: its link, place, people and counts."""
     free = s["slots_total"] - s["slots_booked"]
     psychologist = s["psychologist_id"] and User.name_of(
@@ -137,7 +138,7 @@ def _week_session(s: dict) -> dict:
     )
     return {
         "code": s["code"],
-        "url": reverse("cases:permanence_detail", args=[s["code"]]),
+        "url": session_url(s["code"]),
         "start_time": s["start_time"],
         "end_time": s["end_time"],
         "location": s["location__name"],

@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 
 from django.db import models as db
 from django.db.models import IntegerField, QuerySet, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.translation import ngettext
@@ -16,6 +15,7 @@ from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
 from integrapsy.directory.models import Language
+from integrapsy.links import row_url
 
 if TYPE_CHECKING:
     from integrapsy.directory.models import Location
@@ -51,13 +51,14 @@ def referral_recent_decided(*, user: User, limit: int = 10) -> list[dict]:
         .order_by("-decided_at")
         .values("code", "reference", "status", "decided_at", "case__reference")[:limit]
     )
+    referral_url, case_url = row_url("cases:referral_detail"), row_url("cases:detail")
     return [
         {
-            "url": reverse("cases:referral_detail", args=[row["code"]]),
+            "url": referral_url(row["code"]),
             "reference": row["reference"],
             "status": statuses.get(row["status"], row["status"]),
             "case": row["case__reference"] or "",
-            "case_url": reverse("cases:detail", args=[row["case__reference"]]) if row["case__reference"] else "",
+            "case_url": case_url(row["case__reference"]) if row["case__reference"] else "",
             "day": date_format(timezone.localtime(row["decided_at"]), "SHORT_DATE_FORMAT") if row["decided_at"] else "",
         }
         for row in rows
@@ -285,6 +286,7 @@ INBOX_FIELDS = (
 def inbox_rows(*, user: User) -> list[dict]:
     """The inbox's rows, each with the texts it shows: the page draws them without a lookup each."""
     urgencies, statuses = dict(Urgency.choices), dict(Referral.Status.choices)
+    referral_url = row_url("cases:referral_detail")
     rows = []
     for r in referral_inbox(user=user).values(*INBOX_FIELDS)[:200]:
         days = _days_since(r["received_at"])
@@ -301,7 +303,7 @@ def inbox_rows(*, user: User) -> list[dict]:
                 "alarm": r["alarm"],
                 "person": f"{r['first_name']} {r['last_name']}",
                 "organisation": r["organisation__name"],
-                "url": reverse("cases:referral_detail", args=[r["code"]]),
+                "url": referral_url(r["code"]),
                 "urgency": urgencies.get(r["urgency"], r["urgency"]),
                 "status": statuses.get(r["status"], r["status"]),
                 "language": language or "",
