@@ -100,6 +100,8 @@ TEMPLATES = [
                 "integrapsy.context_processors.navigation",
                 "integrapsy.offline.context_processors.offline",
             ],
+            # ``{% url %}`` reversing each address once where it can (``integrapsy.links``).
+            "builtins": ["integrapsy.templatetags.links"],
             "libraries": {
                 "dates": "integrapsy.templatetags.dates",
                 "fields": "integrapsy.templatetags.fields",

@@ -23,11 +23,11 @@ def test_a_value_that_is_not_plain_is_reversed_as_ever():
 
 
 def test_a_value_the_address_holds_twice_teaches_nothing(monkeypatch):
-    monkeypatch.setattr(links, "_CACHE", {})
+    monkeypatch.setattr(links, "_AROUND", {})
     case_url = row_url("cases:detail")
     short = "c"  # "/cases/c/" holds it twice
     assert case_url(short) == reverse("cases:detail", args=[short])
-    assert links._CACHE == {}
+    assert links._AROUND == {}
     assert case_url("BX-1") == reverse("cases:detail", args=["BX-1"])
     assert case_url(short) == reverse("cases:detail", args=[short])
 
@@ -41,3 +41,24 @@ def test_each_script_prefix_has_its_addresses():
         clear_script_prefix()
     assert under_prefix == "/equipe" + at_root
     assert row_url("cases:detail")("BX-3") == reverse("cases:detail", args=["BX-3"])
+
+
+def test_the_templates_url_tag_writes_what_djangos_writes():
+    from django.template import engines
+
+    page = engines["django"].from_string(
+        "{% url 'home' %}|{% url 'cases:detail' ref %}|{% url 'cases:detail' odd %}|"
+        "{% url 'cases:detail' reference=ref %}|{% url 'home' as home %}{{ home }}|{% url 'nowhere' as none %}[{{ none }}]"
+    )
+    drawn = page.render({"ref": "BX-9", "odd": "a&b"})
+    assert drawn == "|".join(
+        [
+            reverse("home"),
+            reverse("cases:detail", args=["BX-9"]),
+            reverse("cases:detail", args=["a&b"]).replace("&", "&amp;"),
+            reverse("cases:detail", kwargs={"reference": "BX-9"}),
+            reverse("home"),
+            "[]",
+        ]
+    )
+    assert type(page.template.nodelist[0]).__module__ == "integrapsy.templatetags.links"
