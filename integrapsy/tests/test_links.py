@@ -48,7 +48,8 @@ def test_the_templates_url_tag_writes_what_djangos_writes():
 
     page = engines["django"].from_string(
         "{% url 'home' %}|{% url 'cases:detail' ref %}|{% url 'cases:detail' odd %}|"
-        "{% url 'cases:detail' reference=ref %}|{% url 'home' as home %}{{ home }}|{% url 'nowhere' as none %}[{{ none }}]"
+        "{% url 'cases:detail' reference=ref %}|{% url 'home' as home %}{{ home }}|"
+        "{% url 'nowhere' as none %}[{{ none }}]"
     )
     drawn = page.render({"ref": "BX-9", "odd": "a&b"})
     assert drawn == "|".join(
