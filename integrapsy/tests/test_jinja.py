@@ -46,3 +46,22 @@ def test_the_tag_draws_with_the_django_context_and_the_values_given():
     request = RequestFactory().get("/")
     drawn = page.render({"suggestions": [], "nobody": "Personne <ici>"}, request)
     assert drawn == '<li class="list-group-item">Personne &lt;ici&gt;</li>'
+
+
+@pytest.mark.django_db
+def test_the_forms_token_is_made_once_a_drawing_and_is_a_valid_one():
+    from django.middleware.csrf import CsrfViewMiddleware
+    from jinja2 import DictLoader
+
+    page = engines["django"].from_string('{% load jinja %}{% jinja "tests_csrf.jinja" %}')
+    request = RequestFactory().get("/")
+    CsrfViewMiddleware(lambda r: None).process_request(request)
+    loader = JINJA.env.loader  # the partial's source given here rather than on disk
+    JINJA.env.loader = DictLoader({"tests_csrf.jinja": "{{ csrf_input }}|{{ csrf_input }}|{{ csrf_token }}"})
+    try:
+        drawn = page.render({}, request)
+    finally:
+        JINJA.env.loader = loader
+    first, second, token = drawn.split("|")
+    assert first == second and first.startswith('<input type="hidden" name="csrfmiddlewaretoken" value="')
+    assert len(token) == 64
