@@ -18,6 +18,7 @@ from integrapsy.access import Capability
 from integrapsy.accounts.models import Team
 from integrapsy.audit.services import audit_record
 from integrapsy.forms import posted, submit
+from integrapsy.links import cached_reverse
 from integrapsy.params import query_without
 
 EVENTS_PER_PAGE = 30
@@ -72,7 +73,7 @@ def case_detail(request: HttpRequest, reference: str, section: str = TIMELINE) -
         "person": case.person,
         "section": section,
         "sections": [
-            {"key": key, "label": label, "url": reverse(url_name, args=[case.reference])}
+            {"key": key, "label": label, "url": cached_reverse(url_name, [case.reference])}
             for key, (label, url_name) in SECTIONS.items()
         ],
         **selectors.case_actions(case=case, case_access=case_access),
