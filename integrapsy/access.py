@@ -33,6 +33,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from integrapsy.accounts.models import Membership, Role, Team
+from integrapsy.prepared import PreparedQuery
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -443,10 +444,20 @@ def shared_case_ids(user: AnyUser, case_model: type[Model]) -> frozenset[int]:
     cached = getattr(user, "_shared_case_ids", None)
     if cached is not None:
         return cached
-    share_model = case_model._meta.get_field("shares").related_model
-    result = frozenset(scope(user, share_model.objects.all(), Capability.VIEW_CASES).values_list("case_id", flat=True))
+    result = frozenset(_SHARED_CASE_IDS.run((case_model, scope_key(user, Capability.VIEW_CASES))))
     user._shared_case_ids = result
     return result
+
+
+def _shared_case_ids_query(shape) -> QuerySet:
+    case_model, key = shape
+    share_model = case_model._meta.get_field("shares").related_model
+    team_path(share_model)
+    return scope_of_key(share_model.objects.all(), key).values_list("case_id", flat=True)
+
+
+# Built once per set of teams (``integrapsy.prepared``): every case list reads it first.
+_SHARED_CASE_IDS = PreparedQuery(_shared_case_ids_query)
 
 
 def case_followed_by(case: Model, team_id: int | None) -> bool:
