@@ -24,7 +24,6 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,6 +31,7 @@ from cases.models import Case
 from integrapsy import access, clock, prepared
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Organisation, User
+from integrapsy.dates import date_format
 from integrapsy.directory.models import Language, Location
 from integrapsy.links import row_url
 from integrapsy.prepared import IdIn, Param, PreparedQuery

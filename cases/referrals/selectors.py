@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.db import models as db
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 from django.utils.translation import ngettext
 
 from cases.models import Case, Referral, ReferralReason, Urgency
@@ -14,6 +14,7 @@ from cases.persons.selectors import DuplicateSuggestion, duplicate_candidates
 from integrapsy import access, clock
 from integrapsy.access import Capability
 from integrapsy.accounts.models import Team, User
+from integrapsy.dates import date_format
 from integrapsy.directory.models import Language
 from integrapsy.links import row_url
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, DateTimeField, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from cases.models import Case, TimelineEvent, Visibility
 from integrapsy import access
 from integrapsy.access import Capability
 from integrapsy.accounts.models import User
+from integrapsy.dates import date_format
 from integrapsy.prepared import Param, PreparedQuery
 
 
@@ -40,7 +40,12 @@ def _visible_events(case, visible: list[str], family: str) -> QuerySet[TimelineE
 
 def _timeline_page_query(shape) -> QuerySet[TimelineEvent]:
     visible, family, from_cursor, limit = shape
-    qs = _visible_events(Param("case_id", BigIntegerField()), list(visible), family)
+    # Of each event's author, what names them (``str(actor)``) and no more: a user row is some
+    # twenty columns, read and made into an instance for each of the page's events.
+    events = [f.name for f in TimelineEvent._meta.concrete_fields]
+    qs = _visible_events(Param("case_id", BigIntegerField()), list(visible), family).only(
+        *events, "actor__first_name", "actor__last_name", "actor__username"
+    )
     if from_cursor:
         when, pk = Param("when", DateTimeField()), Param("pk", BigIntegerField())
         qs = qs.filter(occurred_at__lte=when).exclude(occurred_at=when, pk__gte=pk)
