@@ -21,7 +21,9 @@ from django.db.models import (
     Subquery,
     UUIDField,
     Value,
+    signals,
 )
+from django.db.models.base import ModelState
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -520,9 +522,20 @@ _FACTS = ("unwanted", "declined", "away_until", "comes_here")
 
 
 def _made(prefix: str, row: dict):
-    """The instance of ``_COLUMNS[prefix]`` that ``row`` holds, its other fields deferred."""
+    """The instance of ``_COLUMNS[prefix]`` that ``row`` holds, its other fields deferred.
+
+    Its fields set as ``from_db`` sets them, without ``Model.__init__`` (which goes over every
+    field of the model, a third of a suggestion shown), unless something listens to the
+    model's instances being made (``pre_init``, ``post_init``: then ``from_db``).
+    """
     model, columns = _COLUMNS[prefix]  # in the model's order of fields, as ``from_db`` takes them
-    return model.from_db(DEFAULT_DB_ALIAS, columns, [row[prefix + column] for column in columns])
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model.from_db(DEFAULT_DB_ALIAS, columns, [row[prefix + column] for column in columns])
+    made = model.__new__(model)
+    made.__dict__.update({column: row[prefix + column] for column in columns})
+    made._state = ModelState()
+    made._state.adding, made._state.db = False, DEFAULT_DB_ALIAS
+    return made
 
 
 def _interpreter_of(row: dict) -> Interpreter:

@@ -362,3 +362,18 @@ def test_the_busy_bookings_are_every_held_booking_whose_held_time_overlaps(team,
             assert list(read) == list(overlap), (offset_minutes, length)
             outcomes.add(bool(overlap))
     assert outcomes == {True, False}  # held at that time, and not
+
+
+def test_a_suggestions_interpreter_is_the_one_the_database_holds(team, tir):
+    """Made from the ranking's row without ``Model.__init__``: the same fields, the others
+    read when asked for, an instance as ``from_db`` makes it."""
+    made = InterpreterFactory(first_name="Made", username="made", languages=[tir])
+    booking = _booking(team, language=tir)
+    shown = next(s for s in match_interpreters(booking=booking) if s.interpreter_id == made.pk).interpreter
+    assert shown == made and shown.code == made.code and shown.gender == made.gender
+    assert shown.user == made.user and shown.user.first_name == "Made"
+    assert shown.service.name == made.service.name
+    assert not shown._state.adding and shown._state.db == "default"
+    assert "is_active" not in shown.__dict__  # a field the ranking does not read...
+    assert shown.is_active and shown.calendar_token == made.calendar_token  # ...read when asked for
+    assert shown.user.email == made.user.email
