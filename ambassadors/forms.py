@@ -257,7 +257,9 @@ class PlannerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case"].choices = [("", _("No case (a drop-in or a group)")), *cases]
         if case_named:
-            self.fields["case"].help_text = _("The case you came from. For another case, open the planner without it.")
+            self.fields["case"].help_text = _(
+                "The case planned for. For another case, follow the link below: what else you chose is kept."
+            )
         self.fields["language"].queryset = active_languages()
         self.fields["location"].queryset = locations
         for name in ("language", "location"):

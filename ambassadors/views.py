@@ -1,4 +1,5 @@
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -369,15 +370,21 @@ def planner(request: HttpRequest) -> HttpResponse:
     cases = selectors.planner_cases(
         user=request.user, include=request.GET.get("case", ""), activity=request.GET.get("activity", "")
     )
-    # Opened from a case (``?case=``), the form starts with that case chosen, unsent: no error yet.
-    asked = request.GET if any(key != "case" for key in request.GET) else None
+    # Opened from a case (``?case=``), the form starts with that case chosen, unsent: no error
+    # yet. Come to choose another case (``?choose=case``), it starts with the rest of what was
+    # asked, unsent too.
+    choosing = request.GET.get("choose") == "case"
+    asked = None if choosing else (request.GET if any(key != "case" for key in request.GET) else None)
+    initial = {"case": request.GET.get("case", "")}
+    if choosing:
+        initial = {name: value for name, value in request.GET.items() if name in PlannerForm.base_fields}
     form = PlannerForm(
         asked,
         cases=cases.choices,
         case_named=cases.named is not None,
         locations=_locations(request.user),
         options=selectors.planner_options(user=request.user),
-        initial={"case": request.GET.get("case", "")},
+        initial=initial,
     )
     result, assign_role = None, ""
     if form.is_bound and form.is_valid():
@@ -417,10 +424,16 @@ def planner(request: HttpRequest) -> HttpResponse:
             "everyone_query": everyone_query(request),
             "assign_role": assign_role,
             "may_book_interpreter": access.can(request.user, Capability.REQUEST_BOOKINGS),
-            # Opened for a case, the form offers that case alone: the recent cases are here.
-            "another_case_url": reverse("ambassadors:planner") if cases.named is not None else "",
+            # Planning for a case, the form offers that case alone: the recent cases are a link
+            # away, which keeps what else was asked.
+            "another_case_url": _another_case_url(request) if cases.named is not None else "",
         },
     )
+
+
+def _another_case_url(request: HttpRequest) -> str:
+    kept = [(name, value) for name, value in request.GET.items() if name in PlannerForm.base_fields and name != "case"]
+    return f"{reverse('ambassadors:planner')}?{urlencode([*kept, ('choose', 'case')])}"
 
 
 # The assignment role the planner proposes for each activity.

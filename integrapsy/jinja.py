@@ -9,10 +9,11 @@ with that template's context. Pages, the layout and forms stay Django templates.
 What a Jinja2 template may use, beside Jinja2's own: ``{{ _("text") }}`` (Django's
 catalogues), ``{{ _("%(n)s text")|format(n=n) }}`` for a text with values (the whole text is
 escaped), ``url(name, *args)``, ``static(path)``, and the filters ``date`` and ``time``
-(Django's). ``makemessages`` finds a text only written so, ``_("...")`` with nothing else in
-the brackets (see the Makefile's ``messages``); a plural is chosen in Python. A missing value
-draws nothing, as in Django's templates. Methods are not called for you:
-``obj.get_x_display()``, with the brackets. An app adds a function of its own with
+(Django's). Values are drawn as a Django template draws them: numbers and dates in the
+reader's language, times in their time zone. ``makemessages`` finds a text only written so,
+``_("...")`` with nothing else in the brackets (see the Makefile's ``messages``); a plural
+is chosen in Python. A missing value draws nothing, as in Django's templates. Methods are
+not called for you: ``obj.get_x_display()``, with the brackets. An app adds a function of its own with
 ``register_global`` (from its registry), as it adds its menu entries.
 """
 
@@ -23,6 +24,8 @@ from django.template.defaultfilters import date, time
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
 
 
 class _JinjaOnly(jinja2.FileSystemLoader):
@@ -55,5 +58,17 @@ def environment(**options) -> jinja2.Environment:
     env.install_gettext_callables(translation.gettext, translation.ngettext, pgettext=translation.pgettext)
     _GLOBALS.update(env.globals, url=url, static=static)
     env.globals = _GLOBALS  # the same dictionary: a function registered later is seen too
-    env.filters.update(date=date, time=time)
+    env.filters.update(date=_local(date), time=_local(time))
+    # Every value drawn as a Django template draws it: in the reader's time zone and language
+    # ("2,5" in French, not "2.5").
+    env.finalize = _as_django_draws
     return env
+
+
+def _as_django_draws(value):
+    return localize(template_localtime(value))
+
+
+def _local(django_filter):
+    """A Django date filter given, as in a Django template, a time in the reader's time zone."""
+    return lambda value, arg=None: django_filter(template_localtime(value), arg)

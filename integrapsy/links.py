@@ -8,18 +8,33 @@ application namespace; an address with one plain value (letters, digits, ``-`` a
 codes and references the pages link by) is reversed once with the first such value it is
 given, and each other value put in that value's place. Any other address (several arguments,
 keyword arguments, a value that is not plain) is reversed as ever, as is each value until one
-comes whose address holds it exactly once. The values are those of the rows the view's own
-pattern was made for (the same converter): a value its pattern would refuse is not checked.
+comes whose address holds it exactly once, and a value that is not a text, a number or a
+UUID (None, a boolean). A value is put only in an address learnt from a value of the same
+form (digits, a UUID, any other plain text: what Django's ``int``, ``uuid``, ``slug`` and
+``str`` converters take), so a view's pattern refuses what it refused.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _PLAIN = re.compile(r"[A-Za-z0-9_-]+")
+# The forms of value Django's converters take (``int``, ``uuid``; ``str`` and ``slug`` take any
+# plain value): a value is put in an address learnt from a value of the same form only.
+_FORMS = (
+    re.compile(r"[0-9]+"),
+    re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    _PLAIN,
+)
+
+
+def _form(value: str) -> int:
+    return next(i for i, form in enumerate(_FORMS) if form.fullmatch(value))
+
 
 # (name, URLconf, script prefix, application namespace) -> the address (no argument), or the
 # address before and after its one value.
@@ -36,19 +51,28 @@ def cached_reverse(name: str, args=(), kwargs=None, current_app: str | None = No
     if not args:
         url = _BARE.get(key)
         if url is None:
+            _bounded(_BARE)
             url = _BARE[key] = reverse(name, current_app=current_app, urlconf=urlconf)
         return url
-    if len(args) == 1:
+    if len(args) == 1 and isinstance(args[0], str | int | uuid.UUID) and not isinstance(args[0], bool):
         value = str(args[0])
         if _PLAIN.fullmatch(value):
+            key = (*key, _form(value))
             parts = _AROUND.get(key)
             if parts is None:
                 url = reverse(name, args=[value], current_app=current_app, urlconf=urlconf)
                 if url.count(value) != 1:
                     return url
+                _bounded(_AROUND)
                 parts = _AROUND[key] = tuple(url.split(value))
             return parts[0] + value + parts[1]
     return reverse(name, args=args, current_app=current_app, urlconf=urlconf)
+
+
+def _bounded(cache: dict) -> None:
+    """Emptied past a few thousand addresses (a view name per page, a few prefixes): never grows unbounded."""
+    if len(cache) >= 5000:
+        cache.clear()
 
 
 def row_url(name: str) -> Callable[[object], str]:

@@ -369,7 +369,15 @@ def test_opened_for_a_case_the_form_offers_that_case_and_a_way_to_another(client
     assert choices == ["", case.reference]
     assert response.context["form"]["case"].value() == case.reference
     html = response.content.decode()
-    assert 'id="planner-another-case"' in html and f'href="{reverse("ambassadors:planner")}"' in html
+    another = response.context["another_case_url"]
+    assert 'id="planner-another-case"' in html and f'href="{another}"'.replace("&", "&amp;") in html
+    # The link keeps what else was asked, and opens the form unsent (no error) with the recent cases.
+    assert "activity=consultation" in another and "case=" not in another.replace("choose=case", "")
+    choosing = client.get(another)
+    assert choosing.status_code == 200 and not choosing.context["form"].is_bound
+    assert choosing.context["form"]["activity"].value() == "consultation"
+    assert recent.reference in {value for value, _label in choosing.context["form"].fields["case"].choices}
+    assert choosing.context["result"] is None and 'id="planner-another-case"' not in choosing.content.decode()
     # The recent cases, a link away.
     plain = client.get(reverse("ambassadors:planner"))
     assert {recent.reference, case.reference} <= {

@@ -56,12 +56,28 @@ def test_the_forms_token_is_made_once_a_drawing_and_is_a_valid_one():
     page = engines["django"].from_string('{% load jinja %}{% jinja "tests_csrf.jinja" %}')
     request = RequestFactory().get("/")
     CsrfViewMiddleware(lambda r: None).process_request(request)
-    loader = JINJA.env.loader  # the partial's source given here rather than on disk
-    JINJA.env.loader = DictLoader({"tests_csrf.jinja": "{{ csrf_input }}|{{ csrf_input }}|{{ csrf_token }}"})
+    jinja = engines["jinja2"]  # the engine the tag draws with (settings changed by a test make another)
+    loader = jinja.env.loader  # the partial's source given here rather than on disk
+    jinja.env.loader = DictLoader({"tests_csrf.jinja": "{{ csrf_input }}|{{ csrf_input }}|{{ csrf_token }}"})
     try:
         drawn = page.render({}, request)
     finally:
-        JINJA.env.loader = loader
+        jinja.env.loader = loader
     first, second, token = drawn.split("|")
     assert first == second and first.startswith('<input type="hidden" name="csrfmiddlewaretoken" value="')
     assert len(token) == 64
+
+
+def test_numbers_and_times_are_drawn_as_django_draws_them():
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 1, 15, 23, 30, tzinfo=UTC)  # 00:30 the next day in Brussels
+    source_dj = "{{ n }}|{{ moment|date:'d/m H:i' }}|{{ moment }}"
+    source_jj = "{{ n }}|{{ moment|date('d/m H:i') }}|{{ moment }}"
+    for language in ("fr", "nl", "en"):
+        with translation.override(language):
+            django_drawn = engines["django"].from_string(source_dj).render({"n": 2.5, "moment": moment})
+            assert _draw(source_jj, n=2.5, moment=moment) == django_drawn
+    with translation.override("fr"):
+        assert _draw("{{ n }}", n=2.5) == "2,5"
+        assert _draw("{{ moment|date('d/m H:i') }}", moment=moment) == "16/01 00:30"

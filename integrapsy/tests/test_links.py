@@ -63,3 +63,17 @@ def test_the_templates_url_tag_writes_what_djangos_writes():
         ]
     )
     assert type(page.template.nodelist[0]).__module__ == "integrapsy.templatetags.links"
+
+
+def test_a_value_the_views_pattern_refuses_is_refused_as_reverse_refuses_it():
+    import pytest
+    from django.urls import NoReverseMatch
+
+    links.cached_reverse("ambassadors:ambassador_detail", [uuid.uuid4()])  # the address learnt
+    for odd in (None, True, "not-a-uuid", "123"):
+        with pytest.raises(NoReverseMatch):
+            links.cached_reverse("ambassadors:ambassador_detail", [odd])
+    code = uuid.uuid4()
+    assert links.cached_reverse("ambassadors:ambassador_detail", [code]) == reverse(
+        "ambassadors:ambassador_detail", args=[code]
+    )
