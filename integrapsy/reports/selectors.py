@@ -4,9 +4,10 @@ What the team did (referrals received, consultations, orientations, interpreting
 contacts, group sessions) is read from the figures' lines (``facts``), written by a scheduled
 task, so the page says as of when; for the period the page opens on (the last days), the task
 also sums the lines once for each team (``TeamCounts``, ``dashboard_lines``), and the page reads
-that, with the team's cases by status and the names of the organisations and languages as
-they stood at that run. What must be seen at once (urgent referrals waiting, risk flags,
-sessions and bookings) is read from the rows.
+that, with the team's cases by status, the period's permanence slots and bookings, the days
+referrals waited for a first contact and the names of the organisations and languages as they
+stood at that run. What must be seen at once (urgent referrals waiting, open risk flags) is
+read from the rows.
 
 Each figure is aggregated whatever the number of rows, so the page's query count does not
 grow with the data. The single-number figures (counts, sums) are read together, each as a
@@ -208,20 +209,47 @@ def _cases_by_status(team) -> dict[str, tuple[QuerySet, object]]:
 def dashboard_lines(*, team: Team, period: Period) -> dict:
     """What the dashboard reads of the team's lines over the period, as JSON: ``done``
     (``{figure: {key: [n, amount]}}``) and the distinct persons; with the team's cases by
-    status as they stand (``cases_by_status``). Written by the refresh for the period the page
-    opens on (``services.team_counts_write``)."""
+    status as they stand (``cases_by_status``), the period's permanence slots and bookings
+    (``permanences``) and the days referrals waited for a first contact (``waits``). Written by
+    the refresh for the period the page opens on (``services.team_counts_write``)."""
     lines = _period_lines(team, period)
     done = _lines_by_key(lines)
-    read = _scalars(team, {**_persons_of_lines(lines), **_cases_by_status(team)})
+    permanences = _permanence_figures(
+        team, start=period.start, end=period.end, starts_at=period.starts_at, ends_before=period.ends_before
+    )
+    read = _scalars(team, {**_persons_of_lines(lines), **_cases_by_status(team), **permanences})
     return {
         "done": {figure: {key: list(pair) for key, pair in keys.items()} for figure, keys in done.items()},
         "amb_persons": read["amb_persons"],
         "group_persons": read["group_persons"],
         "cases_by_status": {status: read[f"cases_{status}"] for status in FOLLOW_UP_STATUSES},
+        "permanences": {name: read[name] for name in PERMANENCE_COUNTS},
+        "waits": {str(days): n for days, n in _waits(team, period).items()},
         # The names the page shows with the lines' keys, as they were then (one query each less).
         "organisations": _organisation_names(done[facts.REFERRAL]),
         "languages": _language_names(done[facts.INTERPRETING]),
     }
+
+
+def _waits(team: Team, period: Period) -> dict[int, int]:
+    """The referrals received over the period and contacted since: how many waited each number
+    of days (received that day or later: 0) for their first contact."""
+    waits: dict[int, int] = {}
+    for row in (
+        Referral.objects.filter(
+            team=team,
+            received_at__gte=period.starts_at,
+            received_at__lt=period.ends_before,
+            first_contact_on__isnull=False,
+        )
+        .annotate(day=TruncDate("received_at"))
+        .values("day", "first_contact_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        days = max((row["first_contact_on"] - row["day"]).days, 0)
+        waits[days] = waits.get(days, 0) + row["n"]
+    return waits
 
 
 def _latest_lines(team: Team, period: Period) -> tuple[object, dict | None]:
@@ -232,7 +260,9 @@ def _latest_lines(team: Team, period: Period) -> tuple[object, dict | None]:
     complete = (
         isinstance(found, dict)
         and set(found.get("done") or ()) >= set(SUMMED_BY_KEY)
-        and {"amb_persons", "group_persons", "cases_by_status", "organisations", "languages"} <= set(found)
+        and {"amb_persons", "group_persons", "cases_by_status", "permanences", "waits", "organisations", "languages"}
+        <= set(found)
+        and set(found["permanences"]) >= set(PERMANENCE_COUNTS)
     )
     return as_of, found if complete else None
 
@@ -292,37 +322,22 @@ def _reminder_effect(*, attended: int, no_show: int) -> dict:
     }
 
 
-@functools.cache
-def _dashboard_figures(with_lines: bool) -> dict[str, tuple[QuerySet, object]]:
-    """The dashboard's live counts, as ``_scalars`` figures, their values ``Param`` markers:
-    urgent referrals, open risk flags, the period's permanence slots and bookings; with
-    ``with_lines`` (when the refresh has not stored them), the distinct persons of the period's
-    lines and the cases by status too. Built once per shape: the querysets are never read.
-    """
-    team = Param("team_id", BigIntegerField())
-    start, end = Param("start", DateField()), Param("end", DateField())
+# The period's permanence counts (``_permanence_figures``), as the dashboard reads them.
+PERMANENCE_COUNTS = ("slots", "booked", "attended", "no_show", "reminded_attended", "reminded_no_show", "walk_ins")
+
+
+def _permanence_figures(team, *, start, end, starts_at, ends_before) -> dict[str, tuple[QuerySet, object]]:
+    """The period's permanence slots and bookings, as ``_scalars`` figures (the values may be
+    ``Param`` markers): the slots of its scheduled sessions, their bookings by what became of
+    them, and those of them whose person was sent a text reminder."""
     sessions = PermanenceSession.objects.filter(
         team=team, date__gte=start, date__lte=end, status=PermanenceSession.Status.SCHEDULED
     )
     session_bookings = PermanenceBooking.objects.filter(session__in=sessions)
     # Bookings of the period whose person was sent a text reminder (a subquery of their codes).
-    reminded_codes = reminded_booking_codes(
-        team=team,
-        starts_at=Param("starts_at", DateTimeField()),
-        ends_before=Param("ends_before", DateTimeField()),
-    )
+    reminded_codes = reminded_booking_codes(team=team, starts_at=starts_at, ends_before=ends_before)
     not_cancelled = ~Q(status=SlotAttendance.CANCELLED)
-    of_lines = (
-        {**_persons_of_lines(_period_lines(team, Period(start, end))), **_cases_by_status(team)} if with_lines else {}
-    )
     return {
-        "urgent_open": (
-            Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES).filter(
-                Q(urgency=Urgency.URGENT) | Q(alarm=True)
-            ),
-            Count("*"),
-        ),
-        "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("*")),
         "slots": (PermanenceSlot.objects.filter(session__in=sessions), Count("*")),
         "booking_counts": (
             session_bookings,
@@ -336,6 +351,41 @@ def _dashboard_figures(with_lines: bool) -> dict[str, tuple[QuerySet, object]]:
                 walk_ins=Q(slot__isnull=True) & not_cancelled,
             ),
         ),
+    }
+
+
+@functools.cache
+def _dashboard_figures(with_lines: bool) -> dict[str, tuple[QuerySet, object]]:
+    """The dashboard's live counts, as ``_scalars`` figures, their values ``Param`` markers:
+    urgent referrals and open risk flags; with ``with_lines`` (when the refresh has not stored
+    them), the distinct persons of the period's lines, the cases by status and the period's
+    permanence slots and bookings too. Built once per shape: the querysets are never read.
+    """
+    team = Param("team_id", BigIntegerField())
+    start, end = Param("start", DateField()), Param("end", DateField())
+    of_lines = (
+        {
+            **_persons_of_lines(_period_lines(team, Period(start, end))),
+            **_cases_by_status(team),
+            **_permanence_figures(
+                team,
+                start=start,
+                end=end,
+                starts_at=Param("starts_at", DateTimeField()),
+                ends_before=Param("ends_before", DateTimeField()),
+            ),
+        }
+        if with_lines
+        else {}
+    )
+    return {
+        "urgent_open": (
+            Referral.objects.filter(team=team, status__in=OPEN_REFERRAL_STATUSES).filter(
+                Q(urgency=Urgency.URGENT) | Q(alarm=True)
+            ),
+            Count("*"),
+        ),
+        "open_flags": (RiskFlag.objects.filter(case__team=team, acknowledged_at__isnull=True), Count("*")),
         **of_lines,
     }
 
@@ -350,19 +400,6 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
     """The figures of one team over one period (the team must be one the user may report on)."""
     if not access.may(user, Capability.VIEW_DASHBOARD, team.pk):
         raise Http404
-    in_period = {"received_at__gte": period.starts_at, "received_at__lt": period.ends_before}
-    referrals = Referral.objects.filter(team=team, **in_period)
-    waits: dict[int, int] = {}
-    for row in (
-        referrals.filter(first_contact_on__isnull=False)
-        .annotate(day=TruncDate("received_at"))
-        .values("day", "first_contact_on")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        days = max((row["first_contact_on"] - row["day"]).days, 0)
-        waits[days] = waits.get(days, 0) + row["n"]
-
     # What the team did, from the figures' lines (``facts``): no join through the cases; summed
     # by the refresh already for the period the page opens on.
     as_of, stored = _latest_lines(team, period)
@@ -396,10 +433,17 @@ def dashboard(*, user: User, team: Team, period: Period) -> dict:
         counted = {status: figures[f"cases_{status}"] for status in FOLLOW_UP_STATUSES}
     cases_by_status = {status: n for status in FOLLOW_UP_STATUSES if (n := counted.get(status, 0))}
     open_flags = figures["open_flags"]
-    slots = figures["slots"]
-    bookings = {key: figures[key] for key in ("booked", "attended", "no_show", "walk_ins")}
+    # The period's permanences and the first contacts' waits: as the refresh counted them too.
+    if stored is not None:
+        permanences = stored["permanences"]
+        waits = {int(days): n for days, n in stored["waits"].items()}
+    else:
+        permanences = figures
+        waits = _waits(team, period)
+    slots = permanences["slots"]
+    bookings = {key: permanences[key] for key in ("booked", "attended", "no_show", "walk_ins")}
     marked = bookings["attended"] + bookings["no_show"]
-    with_reminder = {"attended": figures["reminded_attended"], "no_show": figures["reminded_no_show"]}
+    with_reminder = {"attended": permanences["reminded_attended"], "no_show": permanences["reminded_no_show"]}
     without_reminder = {
         "attended": bookings["attended"] - with_reminder["attended"],
         "no_show": bookings["no_show"] - with_reminder["no_show"],

@@ -350,11 +350,22 @@ def _counted_from_the_lines(world):
 
 def test_a_refresh_sums_each_teams_dashboard_lines_ahead_and_the_page_reads_them():
     """The dashboard over its last days reads what the refresh summed of the lines, equal to the
-    lines counted live; one query fewer (the lines' own), and one fewer for each of the
-    organisations' and the languages' names (stored with them)."""
+    lines counted live; two queries fewer (the lines' own and the first contacts' waits), and
+    one fewer for each of the organisations' and the languages' names (stored with them)."""
     world = generate(5)
     admin = world["admin"]
     with clock.as_of(IN_THE_YEAR):
+        # Referrals of the last days contacted since, 0 and 2 days after they came.
+        for days in (0, 2):
+            received = IN_THE_YEAR - timedelta(days=5)
+            ReferralFactory(
+                team=world["teams"][0], received_at=received, first_contact_on=received.date() + timedelta(days=days)
+            )
+        # A drop-in of the last days, with a walk-in who came.
+        session = PermanenceSessionFactory(team=world["teams"][0], date=(IN_THE_YEAR - timedelta(days=4)).date())
+        PermanenceBookingFactory(
+            session=session, slot=None, case=CaseFactory(team=world["teams"][0]), status=SlotAttendance.ATTENDED
+        )
         run = services.facts_refresh()
         period = Period.last_days()
         stored = TeamCounts.objects.filter(run=run, kind=TeamCounts.Kind.DASHBOARD, start=period.start, end=period.end)
@@ -370,7 +381,7 @@ def test_a_refresh_sums_each_teams_dashboard_lines_ahead_and_the_page_reads_them
                 live = selectors.dashboard(user=admin, team=team, period=period)
             assert from_store == live
             names = bool(live["referrals"]["by_organisation"]) + bool(live["interpreting"]["by_language"])
-            assert len(read) == len(counted) - 1 - names
+            assert len(read) == len(counted) - 2 - names
             boards.append(live)
         # The last days hold something of each summed figure to compare.
         assert any(board["consultations"]["total"] for board in boards)
@@ -378,6 +389,8 @@ def test_a_refresh_sums_each_teams_dashboard_lines_ahead_and_the_page_reads_them
         assert any(board["attendance"]["persons"] for board in boards)
         assert any(board["interpreting"]["by_language"] for board in boards)
         assert any(board["referrals"]["by_organisation"] for board in boards)
+        assert boards[0]["waiting"]["contacted"] == 2
+        assert boards[0]["permanences"]["walk_ins"] and boards[0]["permanences"]["attended"]
 
 
 def test_the_dashboard_reads_the_stored_lines_of_the_latest_run_only():
