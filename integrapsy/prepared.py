@@ -142,9 +142,23 @@ class PreparedQuery:
         prepares = self._server and _prepares(connection)
         runner = _shallow(compiler, connection=_Preparing(connection) if prepares else connection)
         runner.as_sql = lambda *args, **kwargs: (sql, bound)
+        runner.get_converters = functools.partial(self._converters, compiler, (using, shape), connection)
         query = _shallow(queryset.query)
         query.get_compiler = lambda using=None, connection=None, elide_empty=True: runner
         return list(_shallow(queryset, _query=query, _result_cache=None, _prefetch_done=False))
+
+
+    def _converters(self, compiler, key, connection, expressions) -> dict:
+        """What the compiler converts each column's values with (``get_converters``), found
+        once per shape on each connection: the same columns at every run (finding them went
+        over every column's field and the backend's converters, each time)."""
+        known = connection.__dict__.setdefault("_prepared_converters", {})
+        found = known.get((id(self), key))
+        if found is None:
+            # Django's own, with this connection's backend (not the one the SQL was written on).
+            own = _shallow(compiler, connection=connection)
+            found = known[(id(self), key)] = type(compiler).get_converters(own, expressions)
+        return found
 
 
 def one_or_404(prepared: PreparedQuery, shape: Hashable = None, **values):

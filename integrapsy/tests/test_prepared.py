@@ -99,6 +99,27 @@ def test_values_rows_with_values_bound_and_converted_as_their_field_says(places)
     assert list(prepared.run(city="Tournai", at=later, n=1)) == [("Centre de Tournai", later, 1)]
 
 
+def test_the_converters_of_a_shape_are_found_once_on_a_connection(places, monkeypatch):
+    """Each run converts the columns' values as the first did (the time read as a time), with
+    the converters found at the first run only."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    found = []
+    own = SQLCompiler.get_converters
+    monkeypatch.setattr(SQLCompiler, "get_converters", lambda self, e: found.append(1) or own(self, e))
+    prepared = PreparedQuery(
+        lambda shape: Location.objects.filter(city=Param("city", CharField()))
+        .annotate(at=Param("at", DateTimeField()))
+        .order_by("name")
+        .values_list("name", "at")
+    )
+    day = timezone.make_aware(datetime(2026, 3, 2, 8, 15))
+    for n in range(3):
+        moment = day + timedelta(hours=n)
+        assert prepared.run(city="Tournai", at=moment) == [("Centre de Tournai", moment)]
+    assert len(found) == 1
+
+
 def test_a_missing_value_is_refused_before_any_query(places):
     prepared = PreparedQuery(_places)
     with CaptureQueriesContext(connection) as queries, pytest.raises(TypeError, match="team_name"):
