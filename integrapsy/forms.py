@@ -137,6 +137,32 @@ def refuse_hostile_value(field: forms.Field, value) -> None:
             )
 
 
+# --- Widgets drawn in Python ---------------------------------------------------------------
+
+# The templates of Django's plain inputs: each only includes ``input.html``.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in ("input", "text", "number", "email", "url", "search", "tel", "password", "date", "datetime", "time")
+)
+
+
+class FormRenderer(Jinja2Renderer):
+    """Django's Jinja2 form renderer, but the plain inputs (text, number, date, time...),
+    written here in Python with the markup their templates give: a template each, and a page's
+    filters hold several. Any other template is Jinja2's."""
+
+    def render(self, template_name, context, request=None):
+        if template_name in _INPUT_TEMPLATES:
+            widget = context["widget"]
+            value = widget["value"]
+            return (
+                f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"'
+                + ("" if value is None else f' value="{escape(value)}"')
+                + f"{_jinja_attrs(widget['attrs'])}>"
+            )
+        return super().render(template_name, context, request)
+
+
 # --- Selects -----------------------------------------------------------------------------
 
 _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"

@@ -227,8 +227,9 @@ PHONENUMBER_DB_FORMAT = "E164"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 # Widgets are drawn by Jinja2: a select's options are one loop, not a template per option
-# (the case list's filters spent most of the page's time there). Same markup as Django's own.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# (the case list's filters spent most of the page's time there); the plain inputs are written
+# in Python (``integrapsy.forms.FormRenderer``). Same markup as Django's own.
+FORM_RENDERER = "integrapsy.forms.FormRenderer"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security: strict by default, relaxed only through the environment (tests, plain-http dev).

@@ -14,7 +14,7 @@ from __future__ import annotations
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.forms.boundfield import BoundField
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -53,46 +53,34 @@ def as_field(field: BoundField) -> SafeString:
     base = "form-select" if isinstance(widget, forms.Select) else "form-control"
     _add_classes(widget, f"{base} is-invalid" if errors else base)
     required = field.field.required
+    # Written as crispy's template writes them, each value escaped as ``format_html`` would.
+    esc = conditional_escape
+    auto_id = field.auto_id
     parts = []
     if field.label:
-        parts.append(
-            format_html(
-                '<label {}class="form-label{}">{}{}</label>',
-                format_html('for="{}" ', field.id_for_label) if field.id_for_label else "",
-                " requiredField" if required else "",
-                field.label,
-                mark_safe('<span class="asteriskField">*</span>') if required else "",
-            )
-        )
-    parts.append(conditional_escape(str(field)))
+        for_id = field.id_for_label
+        target = f'for="{esc(for_id)}" ' if for_id else ""
+        mark = (" requiredField", _ASTERISK) if required else ("", "")
+        parts.append(f'<label {target}class="form-label{mark[0]}">{esc(field.label)}{mark[1]}</label>')
+    parts.append(esc(str(field)))
     if errors:
         field_id = getattr(errors, "field_id", None)
+        shown = "".join(
+            f'<p id="error_{n}_{esc(auto_id)}"><strong>{esc(error)}</strong></p>'
+            for n, error in enumerate(errors, start=1)
+        )
         parts.append(
-            format_html(
-                '<div id="{}_error" class="invalid-feedback">{}</div>',
-                "None" if field_id is None else field_id,
-                format_html_join(
-                    "",
-                    '<p id="error_{}_{}"><strong>{}</strong></p>',
-                    ((n, field.auto_id, error) for n, error in enumerate(errors, start=1)),
-                ),
-            )
+            f'<div id="{esc("None" if field_id is None else field_id)}_error" class="invalid-feedback">{shown}</div>'
         )
     if field.help_text:
-        parts.append(
-            format_html(
-                '<div {}class="form-text">{}</div>',
-                format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else "",
-                mark_safe(field.help_text),
-            )
-        )
+        helped = f'id="{esc(auto_id)}_helptext" ' if auto_id else ""
+        parts.append(f'<div {helped}class="form-text">{field.help_text}</div>')
     css_classes = field.css_classes()
-    return format_html(
-        '<div id="div_{}" class="mb-3{}">{}</div>',
-        field.auto_id,
-        f" {css_classes}" if css_classes else "",
-        mark_safe("".join(parts)),
-    )
+    more = f" {esc(css_classes)}" if css_classes else ""
+    return mark_safe(f'<div id="div_{esc(auto_id)}" class="mb-3{more}">{"".join(parts)}</div>')
+
+
+_ASTERISK = '<span class="asteriskField">*</span>'
 
 
 @register.filter

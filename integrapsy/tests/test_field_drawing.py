@@ -89,3 +89,39 @@ def test_the_select_does_not_go_through_the_templates(monkeypatch):
 
     monkeypatch.setattr(django_forms.Select, "_render", no_template)
     assert "<option" in forms.Select(choices=[("a", "A")]).render("pick", "a")
+
+
+@pytest.mark.parametrize(
+    ("widget", "value", "attrs"),
+    [
+        (django_forms.TextInput(), 'Tom & "Jerry" <b>', {"maxlength": 100, "class": "form-control"}),
+        (django_forms.TextInput(), None, {"required": True, "disabled": False, "placeholder": "l'été"}),
+        (django_forms.NumberInput(), 12, {"min": 0}),
+        (django_forms.EmailInput(), "a@b.example", {}),
+        (django_forms.PasswordInput(render_value=True), "secret", {}),
+        (django_forms.SearchInput(), "x", {}),
+        (forms.DateInput(), "2026-12-04", {"aria-describedby": "id_day_helptext"}),
+        (forms.TimeInput(), "", {}),
+        (forms.DateTimeInput(), None, {}),
+        (django_forms.URLInput(), "https://example.org/?a=1&b=2", {}),
+    ],
+)
+def test_the_plain_inputs_are_written_as_djangos_jinja2_templates_write_them(widget, value, attrs):
+    from django.forms.renderers import Jinja2
+
+    ours = widget.render("field", value, attrs={"id": "id_field", **attrs}, renderer=forms.FormRenderer())
+    theirs = widget.render("field", value, attrs={"id": "id_field", **attrs}, renderer=Jinja2())
+    assert ours == theirs
+
+
+def test_the_plain_inputs_do_not_go_through_the_templates(monkeypatch):
+    from django.forms.renderers import Jinja2
+
+    def no_template(*args, **kwargs):
+        raise AssertionError("drawn by a template")
+
+    monkeypatch.setattr(Jinja2, "get_template", no_template)
+    drawn = django_forms.TextInput().render("q", "x", renderer=forms.FormRenderer())
+    assert drawn == '<input type="text" name="q" value="x">'
+    with pytest.raises(AssertionError):  # another template: Jinja2's
+        django_forms.Textarea().render("note", "x", renderer=forms.FormRenderer())
