@@ -225,10 +225,11 @@ def interpreter_cards(suggestions) -> list[dict]:
     written here once rather than by three plural template tags per card; their week's loads
     read together (one query)."""
     interpreter_selectors.read_week_loads(suggestions)
+    score = gettext("score %(score)s")
     return [
         {
             "s": s,
-            "score": gettext("score %(score)s") % {"score": s.score},
+            "score": score % {"score": s.score},
             "gender": s.interpreter.get_gender_display(),
             "knows": ngettext("Knows the person (%(n)s time)", "Knows the person (%(n)s times)", s.times_before)
             % {"n": s.times_before}

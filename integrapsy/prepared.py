@@ -147,7 +147,6 @@ class PreparedQuery:
         query.get_compiler = lambda using=None, connection=None, elide_empty=True: runner
         return list(_shallow(queryset, _query=query, _result_cache=None, _prefetch_done=False))
 
-
     def _converters(self, compiler, key, connection, expressions) -> dict:
         """What the compiler converts each column's values with (``get_converters``), found
         once per shape on each connection: the same columns at every run (finding them went

@@ -297,10 +297,10 @@ def _language_points(wanted: Language, languages) -> tuple[int, Language]:
     """Points for the interpreter's best language for the one wanted, and that language: 40 the
     same, 30 any variety when none was wanted, 15 the generic one where a dialect was wanted, 5
     another dialect."""
+    for lang in languages:  # the language wanted itself (most interpreters: their one row)
+        if lang.pk == wanted.pk:
+            return 40, lang
     same_code = [lang for lang in languages if lang.code == wanted.code]
-    exact = next((lang for lang in same_code if lang.pk == wanted.pk), None)
-    if exact is not None:
-        return 40, exact
     if not wanted.variety:
         return 30, same_code[0]
     generic = [lang for lang in same_code if not lang.variety]

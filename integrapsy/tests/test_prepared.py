@@ -108,10 +108,12 @@ def test_the_converters_of_a_shape_are_found_once_on_a_connection(places, monkey
     own = SQLCompiler.get_converters
     monkeypatch.setattr(SQLCompiler, "get_converters", lambda self, e: found.append(1) or own(self, e))
     prepared = PreparedQuery(
-        lambda shape: Location.objects.filter(city=Param("city", CharField()))
-        .annotate(at=Param("at", DateTimeField()))
-        .order_by("name")
-        .values_list("name", "at")
+        lambda shape: (
+            Location.objects.filter(city=Param("city", CharField()))
+            .annotate(at=Param("at", DateTimeField()))
+            .order_by("name")
+            .values_list("name", "at")
+        )
     )
     day = timezone.make_aware(datetime(2026, 3, 2, 8, 15))
     for n in range(3):
