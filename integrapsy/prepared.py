@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+import weakref
 from collections.abc import Callable, Hashable
 
 from django.core.exceptions import EmptyResultSet, ValidationError
@@ -108,6 +109,8 @@ class PreparedQuery:
         self._build = build
         self._server = server
         self._compiled: dict = {}
+        # Each connection's converters of the shapes kept (``_converters``).
+        self._converters_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def _compile(self, shape: Hashable, using: str):
@@ -149,14 +152,17 @@ class PreparedQuery:
 
     def _converters(self, compiler, key, connection, expressions) -> dict:
         """What the compiler converts each column's values with (``get_converters``), found
-        once per shape on each connection: the same columns at every run (finding them went
-        over every column's field and the backend's converters, each time)."""
-        known = connection.__dict__.setdefault("_prepared_converters", {})
-        found = known.get((id(self), key))
+        once per shape kept on each connection: the same columns at every run (finding them
+        went over every column's field and the backend's converters, each time)."""
+        known = self._converters_of.get(connection)
+        found = known.get(key) if known is not None else None
         if found is None:
             # Django's own, with this connection's backend (not the one the SQL was written on).
             own = _shallow(compiler, connection=connection)
-            found = known[(id(self), key)] = type(compiler).get_converters(own, expressions)
+            found = type(compiler).get_converters(own, expressions)
+            if key in self._compiled:  # a shape beyond those kept is looked up at each run, as it is compiled
+                with self._lock:
+                    self._converters_of.setdefault(connection, {})[key] = found
         return found
 
 

@@ -262,7 +262,9 @@ def _latest_lines(team: Team, period: Period) -> tuple[object, dict | None]:
         and set(found.get("done") or ()) >= set(SUMMED_BY_KEY)
         and {"amb_persons", "group_persons", "cases_by_status", "permanences", "waits", "organisations", "languages"}
         <= set(found)
+        and isinstance(found["permanences"], dict)
         and set(found["permanences"]) >= set(PERMANENCE_COUNTS)
+        and isinstance(found["waits"], dict)
     )
     return as_of, found if complete else None
 

@@ -120,6 +120,12 @@ def test_the_converters_of_a_shape_are_found_once_on_a_connection(places, monkey
         moment = day + timedelta(hours=n)
         assert prepared.run(city="Tournai", at=moment) == [("Centre de Tournai", moment)]
     assert len(found) == 1
+    # A shape beyond those kept: compiled, and its converters looked up, at each run.
+    monkeypatch.setattr(PreparedQuery, "MAX_SHAPES", 0)
+    beyond = PreparedQuery(prepared._build)
+    for _ in range(2):
+        assert beyond.run(city="Tournai", at=day) == [("Centre de Tournai", day)]
+    assert len(found) == 3
 
 
 def test_a_missing_value_is_refused_before_any_query(places):
